@@ -1,0 +1,281 @@
+package io.segmatch.datasets.boundary;
+
+import io.segmatch.datasets.control.IdentifierGuesser;
+import io.segmatch.datasets.control.RowValues;
+import io.segmatch.datasets.control.SpooledUpload;
+import io.segmatch.datasets.control.UploadProcessor;
+import io.segmatch.datasets.entity.ColumnType;
+import io.segmatch.datasets.entity.Dataset;
+import io.segmatch.datasets.entity.DatasetColumn;
+import io.segmatch.datasets.entity.Upload;
+import io.segmatch.datasets.store.RowStore;
+import io.segmatch.datasets.store.StoredRow;
+import io.segmatch.shared.control.DataSourceConfig;
+import io.segmatch.shared.control.SegmatchException;
+import io.segmatch.shared.control.SegmatchException.FieldError;
+import jakarta.annotation.Resource;
+import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The datasets boundary: uploads, dataset metadata and single rows. Each method is one
+ * transaction; writes to one dataset are serialised by locking its row.
+ */
+@Stateless
+public class Datasets {
+
+    @PersistenceContext(unitName = "segmatch")
+    EntityManager em;
+
+    @Resource(lookup = DataSourceConfig.JNDI_NAME)
+    DataSource dataSource;
+
+    @Inject
+    @ConfigProperty(name = "segmatch.upload.max-rejected-share", defaultValue = "0.5")
+    double maxRejectedShare;
+
+    private final RowStore rows = new RowStore();
+
+    /** The parameters of an upload as the API receives them. */
+    public record UploadParams(String name, String key, String mode, String encoding, String delimiter, String fileName) {
+    }
+
+    /** Creates a dataset from its first upload. */
+    public Upload create(SpooledUpload file, UploadParams params) {
+        UploadProcessor.Mode mode = UploadProcessor.Mode.parse(params.mode());
+        String name = datasetName(params);
+        Instant started = now();
+        return withConnection(c -> {
+            String id = UUID.randomUUID().toString();
+            var outcome = UploadProcessor.apply(c, id, null, file, options(params, mode), started);
+            Dataset dataset = new Dataset(id, name, outcome.keyColumn(), started);
+            for (DatasetColumn column : outcome.newColumns()) {
+                dataset.addColumn(column.getName(), column.getType());
+            }
+            IdentifierGuesser.guess(dataset.getIdentifiers(), outcome.uploadColumns());
+            dataset.addRows(outcome.counts().inserted() - outcome.counts().deleted(), started);
+            em.persist(dataset);
+            return record(dataset, outcome, mode, params.fileName(), file.size(), started);
+        });
+    }
+
+    /** Applies an upload to an existing dataset. */
+    public Upload upload(String datasetId, SpooledUpload file, UploadParams params) {
+        UploadProcessor.Mode mode = UploadProcessor.Mode.parse(params.mode());
+        Instant started = now();
+        return withConnection(c -> {
+            Dataset dataset = lock(datasetId);
+            var schema = new UploadProcessor.Schema(dataset.getKeyColumn(), List.copyOf(dataset.getColumns()));
+            var outcome = UploadProcessor.apply(c, datasetId, schema, file, options(params, mode), started);
+            for (DatasetColumn column : outcome.newColumns()) {
+                dataset.addColumn(column.getName(), column.getType());
+            }
+            IdentifierGuesser.guess(dataset.getIdentifiers(), outcome.newColumns().stream().map(DatasetColumn::getName).toList());
+            dataset.addRows(outcome.counts().inserted() - outcome.counts().deleted(), started);
+            return record(dataset, outcome, mode, params.fileName(), file.size(), started);
+        });
+    }
+
+    public List<Dataset> list() {
+        return em.createNamedQuery(Dataset.ALL, Dataset.class).getResultList();
+    }
+
+    public Dataset get(String id) {
+        Dataset dataset = em.find(Dataset.class, id);
+        if (dataset == null) {
+            throw notFound(id);
+        }
+        return dataset;
+    }
+
+    /** The latest uploads of a dataset, newest first. */
+    public List<Upload> uploads(String datasetId, int limit) {
+        get(datasetId);
+        return em.createNamedQuery(Upload.BY_DATASET, Upload.class).setParameter("datasetId", datasetId)
+                .setMaxResults(limit).getResultList();
+    }
+
+    public Upload upload(String datasetId, String uploadId) {
+        Upload upload = em.find(Upload.class, uploadId);
+        if (upload == null || !upload.getDatasetId().equals(datasetId)) {
+            throw SegmatchException.notFound("upload-not-found", "no upload " + uploadId + " in dataset " + datasetId);
+        }
+        return upload;
+    }
+
+    /** Changes a dataset's name, column types and identifier roles; all or nothing. */
+    public Dataset patch(String id, DatasetPatch patch) {
+        Dataset dataset = lock(id);
+        List<FieldError> errors = patch.validate(dataset);
+        if (!errors.isEmpty()) {
+            throw SegmatchException.invalid("invalid-dataset", errors.get(0).message(), errors);
+        }
+        Instant now = now();
+        if (patch.name() != null) {
+            dataset.rename(patch.name().trim(), now);
+        }
+        patch.columns().forEach((column, type) ->
+                dataset.column(column).orElseThrow().setType(ColumnType.fromApiName(type).orElseThrow()));
+        patch.applyIdentifiers(dataset);
+        dataset.touch(now);
+        return dataset;
+    }
+
+    public void delete(String id) {
+        Dataset dataset = lock(id);
+        withConnection(c -> {
+            rows.deleteDataset(c, id);
+            return null;
+        });
+        em.remove(dataset);
+    }
+
+    public StoredRow row(String datasetId, String key) {
+        get(datasetId);
+        return withConnection(c -> rows.find(c, datasetId, key)).orElseThrow(() -> rowNotFound(datasetId, key));
+    }
+
+    public List<StoredRow> rows(String datasetId, String afterKey, int limit) {
+        get(datasetId);
+        return withConnection(c -> rows.page(c, datasetId, afterKey, limit));
+    }
+
+    /** Sets some values of an existing row; a null value clears one. */
+    public StoredRow patchRow(String datasetId, String key, Map<String, String> changes) {
+        Dataset dataset = lock(datasetId);
+        Map<String, String> checked = RowValues.check(dataset, key, changes);
+        return withConnection(c -> {
+            StoredRow row = rows.find(c, datasetId, key).orElseThrow(() -> rowNotFound(datasetId, key));
+            Map<String, String> merged = RowValues.merge(row.values(), checked);
+            Instant now = now();
+            if (rows.update(c, datasetId, key, merged, now)) {
+                dataset.touch(now);
+            }
+            return rows.find(c, datasetId, key).orElseThrow();
+        });
+    }
+
+    /** The result of a PUT: the row, and whether it was created. */
+    public record PutResult(StoredRow row, boolean created) {
+    }
+
+    /** Replaces a row's values (columns not given become missing), creating the row if needed. */
+    public PutResult putRow(String datasetId, String key, Map<String, String> values) {
+        Dataset dataset = lock(datasetId);
+        Map<String, String> checked = RowValues.check(dataset, key, values);
+        Map<String, String> full = RowValues.merge(Map.of(), checked);
+        full.put(dataset.getKeyColumn(), key);
+        return withConnection(c -> {
+            Instant now = now();
+            Optional<StoredRow> existing = rows.find(c, datasetId, key);
+            if (existing.isPresent()) {
+                if (rows.update(c, datasetId, key, full, now)) {
+                    dataset.touch(now);
+                }
+            } else {
+                rows.insert(c, datasetId, key, full, now);
+                dataset.addRows(1, now);
+            }
+            return new PutResult(rows.find(c, datasetId, key).orElseThrow(), existing.isEmpty());
+        });
+    }
+
+    public void deleteRow(String datasetId, String key) {
+        Dataset dataset = lock(datasetId);
+        Instant now = now();
+        if (!withConnection(c -> rows.delete(c, datasetId, key, now))) {
+            throw rowNotFound(datasetId, key);
+        }
+        dataset.addRows(-1, now);
+    }
+
+    private Dataset lock(String id) {
+        Dataset dataset = em.find(Dataset.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (dataset == null) {
+            throw notFound(id);
+        }
+        return dataset;
+    }
+
+    private Upload record(Dataset dataset, UploadProcessor.Outcome outcome, UploadProcessor.Mode mode,
+                          String fileName, long size, Instant started) {
+        JsonArrayBuilder columns = Json.createArrayBuilder();
+        for (DatasetColumn column : dataset.getColumns()) {
+            if (outcome.uploadColumns().contains(column.getName())) {
+                columns.add(Json.createObjectBuilder().add("name", column.getName()).add("type", column.getType().apiName()));
+            }
+        }
+        JsonArrayBuilder errors = Json.createArrayBuilder();
+        outcome.errors().forEach(e -> errors.add(Json.createObjectBuilder().add("line", e.line()).add("message", e.message())));
+        Upload upload = new Upload(UUID.randomUUID().toString(), dataset.getId(), mode.apiName(), fileName, size,
+                outcome.dialect().encodingName(), outcome.dialect().delimiterText(), outcome.keyColumn(),
+                outcome.counts(), columns.build().toString(), errors.build().toString(), started, now());
+        em.persist(upload);
+        return upload;
+    }
+
+    private UploadProcessor.Options options(UploadParams params, UploadProcessor.Mode mode) {
+        return new UploadProcessor.Options(params.key(), mode, params.encoding(), params.delimiter(), maxRejectedShare);
+    }
+
+    private static String datasetName(UploadParams params) {
+        String name = params.name();
+        if ((name == null || name.isBlank()) && params.fileName() != null && !params.fileName().isBlank()) {
+            name = params.fileName().replaceFirst("\\.[A-Za-z0-9]{1,5}$", "");
+        }
+        if (name == null || name.isBlank()) {
+            name = "Dataset " + now().truncatedTo(ChronoUnit.SECONDS);
+        }
+        name = name.trim();
+        if (name.length() > 200) {
+            throw SegmatchException.invalid("invalid-parameter", "the dataset name is longer than 200 characters",
+                    List.of(FieldError.field("name", "at most 200 characters")));
+        }
+        return name;
+    }
+
+    static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    static SegmatchException notFound(String id) {
+        return SegmatchException.notFound("dataset-not-found", "no dataset with id " + id);
+    }
+
+    static SegmatchException rowNotFound(String datasetId, String key) {
+        return SegmatchException.notFound("row-not-found", "dataset " + datasetId + " has no row with key '" + key + "'");
+    }
+
+    @FunctionalInterface
+    interface JdbcWork<T> {
+        T run(Connection c) throws SQLException, IOException;
+    }
+
+    private <T> T withConnection(JdbcWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException("database error: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

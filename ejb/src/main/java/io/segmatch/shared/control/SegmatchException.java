@@ -1,0 +1,82 @@
+package io.segmatch.shared.control;
+
+import jakarta.ejb.ApplicationException;
+
+import java.util.List;
+
+/**
+ * A business error that becomes an RFC 9457 problem document. Thrown from a boundary it
+ * rolls the transaction back and reaches the caller unwrapped.
+ */
+@ApplicationException(rollback = true, inherited = true)
+public class SegmatchException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The HTTP status class of the problem. */
+    public enum Kind {
+        INVALID(400, "Invalid request"),
+        NOT_FOUND(404, "Not found"),
+        CONFLICT(409, "Conflict"),
+        TOO_LARGE(413, "Upload too large");
+
+        public final int status;
+        public final String title;
+
+        Kind(int status, String title) {
+            this.status = status;
+            this.title = title;
+        }
+    }
+
+    /** One problem with one field or line of the request. */
+    public record FieldError(String field, Long line, String message) {
+        public static FieldError field(String field, String message) {
+            return new FieldError(field, null, message);
+        }
+
+        public static FieldError line(long line, String message) {
+            return new FieldError(null, line, message);
+        }
+    }
+
+    private final Kind kind;
+    private final String type;
+    private final List<FieldError> errors;
+
+    public SegmatchException(Kind kind, String type, String detail, List<FieldError> errors) {
+        super(detail);
+        this.kind = kind;
+        this.type = type;
+        this.errors = List.copyOf(errors);
+    }
+
+    public static SegmatchException invalid(String type, String detail) {
+        return new SegmatchException(Kind.INVALID, type, detail, List.of());
+    }
+
+    public static SegmatchException invalid(String type, String detail, List<FieldError> errors) {
+        return new SegmatchException(Kind.INVALID, type, detail, errors);
+    }
+
+    public static SegmatchException notFound(String type, String detail) {
+        return new SegmatchException(Kind.NOT_FOUND, type, detail, List.of());
+    }
+
+    public static SegmatchException conflict(String type, String detail) {
+        return new SegmatchException(Kind.CONFLICT, type, detail, List.of());
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** A short slug naming the problem type, such as {@code invalid-csv}. */
+    public String type() {
+        return type;
+    }
+
+    public List<FieldError> errors() {
+        return errors;
+    }
+}

@@ -1,0 +1,42 @@
+package io.segmatch.datasets.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+
+/**
+ * The change-capture queue. An entry says "this row changed and has not been evaluated";
+ * a row changed again before evaluation keeps one entry and gets a new {@code seq}, so a
+ * consumer that deletes only the {@code seq} it read never drops a newer change.
+ */
+public final class PendingChanges {
+
+    /** The upsert shared by single-row writes and, as a set-based form, by bulk uploads. */
+    static final String ON_CONFLICT = " ON CONFLICT (dataset_id, row_key) DO UPDATE "
+            + "SET seq = nextval('pending_change_seq'), changed_at = excluded.changed_at";
+
+    private PendingChanges() {
+    }
+
+    public static void record(Connection c, String datasetId, String key, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO pending_change (dataset_id, row_key, changed_at) VALUES (?, ?, ?)" + ON_CONFLICT)) {
+            ps.setString(1, datasetId);
+            ps.setString(2, key);
+            ps.setTimestamp(3, Timestamp.from(now));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Row changes not yet evaluated, over all datasets. */
+    public static long count(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pending_change");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

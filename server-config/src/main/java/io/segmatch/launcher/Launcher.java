@@ -1,0 +1,59 @@
+package io.segmatch.launcher;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code java -jar server-config/target/segmatch.jar [--port 8080] [--data ./data]}: starts
+ * Segmatch on http://localhost:8080 with an embedded PostgreSQL in ./data, or with the
+ * PostgreSQL server named by {@code SEGMATCH_DB_URL} / {@code -Dsegmatch.db.url}.
+ */
+public final class Launcher {
+
+    private Launcher() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(setting(args, "--port", "segmatch.port", "8080"));
+        Path data = Path.of(setting(args, "--data", "segmatch.data-dir", "data"));
+        String javaOptions = setting(args, "--java-options", "segmatch.java-options", "-Xmx512m");
+
+        Map<String, String> database = new HashMap<>();
+        String url = setting(args, "--db-url", "segmatch.db.url", null);
+        if (url != null && !url.isBlank()) {
+            database.put("url", url);
+            database.put("user", setting(args, "--db-user", "segmatch.db.user", "postgres"));
+            database.put("password", setting(args, "--db-password", "segmatch.db.password", ""));
+        }
+        var settings = new LocalServer.Settings(home(), data, port, List.of(javaOptions.trim().split("\\s+")), database);
+        LocalServer server = LocalServer.start(settings, Duration.ofMinutes(5));
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "segmatch-shutdown"));
+        LocalServer.log("Segmatch is ready on http://localhost:" + port + "/ (API under /api, health under /health)");
+        int code = server.waitFor();
+        server.close();
+        System.exit(code);
+    }
+
+    /** A command-line option, else a system property, else its environment variable, else the default. */
+    static String setting(String[] args, String option, String property, String fallback) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(option)) {
+                return args[i + 1];
+            }
+        }
+        String value = System.getProperty(property);
+        if (value == null) {
+            value = System.getenv(property.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_"));
+        }
+        return value != null ? value : fallback;
+    }
+
+    /** The directory holding the launcher jar, payara-micro.jar and segmatch.war. */
+    static Path home() throws Exception {
+        Path jar = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return jar.toFile().isFile() ? jar.getParent() : jar.getParent();
+    }
+}

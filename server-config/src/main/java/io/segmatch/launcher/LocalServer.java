@@ -1,0 +1,190 @@
+package io.segmatch.launcher;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs Segmatch locally: an embedded PostgreSQL with its data under the data directory
+ * (unless {@code segmatch.db.url} names a server), and Payara Micro deploying the WAR,
+ * in a child JVM that gets the database through {@code SEGMATCH_DB_*}.
+ */
+public final class LocalServer implements AutoCloseable {
+
+    /** What to start. {@code javaOptions} go to the Payara Micro JVM. */
+    public record Settings(Path home, Path dataDir, int port, List<String> javaOptions, Map<String, String> database) {
+    }
+
+    private final Settings settings;
+    private EmbeddedPostgres postgres;
+    private Process micro;
+
+    private LocalServer(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** Starts the database and the application server, and waits until the application is ready. */
+    public static LocalServer start(Settings settings, Duration timeout) throws IOException, InterruptedException {
+        LocalServer server = new LocalServer(settings);
+        try {
+            server.startDatabase();
+            server.startMicro();
+            server.awaitReady(timeout);
+            return server;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private Map<String, String> db;
+
+    private void startDatabase() throws IOException {
+        if (settings.database().get("url") != null) {
+            db = settings.database();
+            log("using the PostgreSQL server at " + db.get("url"));
+            return;
+        }
+        Path pgData = settings.dataDir().resolve("postgres");
+        Files.createDirectories(pgData);
+        long t0 = System.nanoTime();
+        postgres = EmbeddedPostgres.builder()
+                .setDataDirectory(pgData)
+                .setCleanDataDirectory(false)
+                .setPort(freePort())
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("max_wal_size", "4GB")
+                .setServerConfig("shared_buffers", "256MB")
+                .setServerConfig("work_mem", "64MB")
+                .setServerConfig("maintenance_work_mem", "256MB")
+                .setServerConfig("max_connections", "60")
+                .start();
+        String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/segmatch";
+        createDatabase(postgres.getPort());
+        db = Map.of("url", url, "user", "postgres", "password", "");
+        log(String.format("embedded PostgreSQL started in %.1f s on 127.0.0.1:%d, data in %s",
+                (System.nanoTime() - t0) / 1e9, postgres.getPort(), pgData.toAbsolutePath()));
+    }
+
+    private static void createDatabase(int port) throws IOException {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "");
+             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = 'segmatch'");
+             ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("CREATE DATABASE segmatch");
+                }
+            }
+        } catch (SQLException e) {
+            throw new IOException("could not create the segmatch database: " + e.getMessage(), e);
+        }
+    }
+
+    private void startMicro() throws IOException {
+        Path home = settings.home();
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(settings.javaOptions());
+        command.add("-Duser.timezone=UTC");
+        command.addAll(List.of("-jar", home.resolve("payara-micro.jar").toString(),
+                "--deploy", home.resolve("segmatch.war").toString(),
+                "--contextroot", "/",
+                "--port", String.valueOf(settings.port()),
+                "--nocluster",
+                "--prebootcommandfile", home.resolve("payara/pre-boot-commands.txt").toString(),
+                "--postbootcommandfile", home.resolve("payara/post-boot-commands.txt").toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
+        pb.environment().put("SEGMATCH_DB_URL", db.get("url"));
+        pb.environment().put("SEGMATCH_DB_USER", db.getOrDefault("user", "postgres"));
+        pb.environment().put("SEGMATCH_DB_PASSWORD", db.getOrDefault("password", ""));
+        pb.environment().put("SEGMATCH_DATA_DIR", settings.dataDir().toAbsolutePath().toString());
+        micro = pb.start();
+        log("Payara Micro starting (pid " + micro.pid() + ")");
+    }
+
+    private void awaitReady(Duration timeout) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        URI ready = URI.create(baseUrl() + "health/ready");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!micro.isAlive()) {
+                throw new IOException("Payara Micro exited with code " + micro.exitValue() + " during startup");
+            }
+            try {
+                var response = http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(500);
+        }
+        throw new IOException("Segmatch was not ready within " + timeout.toSeconds() + " s");
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + settings.port() + "/";
+    }
+
+    public Process process() {
+        return micro;
+    }
+
+    /** Waits until the application server exits by itself. */
+    public int waitFor() throws InterruptedException {
+        return micro.waitFor();
+    }
+
+    @Override
+    public void close() {
+        if (micro != null && micro.isAlive()) {
+            micro.destroy();
+            try {
+                if (!micro.waitFor(60, TimeUnit.SECONDS)) {
+                    micro.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                micro.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (postgres != null) {
+            try {
+                postgres.close();
+            } catch (IOException e) {
+                log("stopping PostgreSQL failed: " + e.getMessage());
+            }
+            postgres = null;
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static void log(String message) {
+        System.out.println("[segmatch] " + message);
+    }
+}

@@ -1,0 +1,101 @@
+package io.segmatch.datasets.api;
+
+import io.segmatch.datasets.entity.Dataset;
+import io.segmatch.datasets.entity.DatasetColumn;
+import io.segmatch.datasets.entity.Upload;
+import io.segmatch.datasets.store.StoredRow;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
+
+import java.io.StringReader;
+import java.util.List;
+
+/** The JSON shapes of the datasets API (api.md, "Datasets and rows"). */
+final class DatasetJson {
+
+    private DatasetJson() {
+    }
+
+    static JsonObjectBuilder dataset(Dataset d) {
+        JsonArrayBuilder columns = Json.createArrayBuilder();
+        for (DatasetColumn c : d.getColumns()) {
+            columns.add(Json.createObjectBuilder().add("name", c.getName()).add("type", c.getType().apiName()));
+        }
+        return Json.createObjectBuilder()
+                .add("id", d.getId())
+                .add("name", d.getName())
+                .add("keyColumn", d.getKeyColumn())
+                .add("rowCount", d.getRowCount())
+                .add("columns", columns)
+                .add("createdAt", d.getCreatedAt().toString())
+                .add("updatedAt", d.getUpdatedAt().toString());
+    }
+
+    static JsonObject details(Dataset d, List<Upload> uploads) {
+        JsonObjectBuilder identifiers = Json.createObjectBuilder();
+        d.getIdentifiers().asMap().forEach(identifiers::add);
+        JsonArrayBuilder history = Json.createArrayBuilder();
+        uploads.forEach(u -> history.add(summary(u)));
+        return dataset(d).add("identifiers", identifiers).add("uploads", history).build();
+    }
+
+    static JsonObject summary(Upload u) {
+        Upload.Counts n = u.getCounts();
+        JsonObjectBuilder b = Json.createObjectBuilder()
+                .add("datasetId", u.getDatasetId())
+                .add("uploadId", u.getId())
+                .add("mode", u.getMode())
+                .add("encoding", u.getEncoding())
+                .add("delimiter", u.getDelimiter())
+                .add("keyColumn", u.getKeyColumn())
+                .add("read", n.read())
+                .add("inserted", n.inserted())
+                .add("updated", n.updated())
+                .add("unchanged", n.unchanged())
+                .add("rejected", n.rejected())
+                .add("duplicates", n.duplicates())
+                .add("deleted", n.deleted())
+                .add("columns", parse(u.getColumnsJson()))
+                .add("errors", parse(u.getErrorsJson()))
+                .add("sizeBytes", u.getSizeBytes())
+                .add("startedAt", u.getStartedAt().toString())
+                .add("finishedAt", u.getFinishedAt().toString());
+        if (u.getFileName() != null) {
+            b.add("fileName", u.getFileName());
+        }
+        return b.build();
+    }
+
+    static JsonObject row(StoredRow row) {
+        JsonObjectBuilder values = Json.createObjectBuilder();
+        row.values().forEach(values::add);
+        return Json.createObjectBuilder()
+                .add("key", row.key())
+                .add("values", values)
+                .add("createdAt", row.createdAt().toString())
+                .add("updatedAt", row.updatedAt().toString())
+                .build();
+    }
+
+    static JsonObject rows(List<StoredRow> rows, int limit) {
+        JsonArrayBuilder list = Json.createArrayBuilder();
+        rows.forEach(r -> list.add(row(r)));
+        JsonObjectBuilder b = Json.createObjectBuilder().add("rows", list);
+        if (rows.size() == limit) {
+            b.add("next", rows.get(rows.size() - 1).key());
+        } else {
+            b.addNull("next");
+        }
+        return b.build();
+    }
+
+    private static jakarta.json.JsonArray parse(String json) {
+        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+            return reader.readArray();
+        }
+    }
+
+}

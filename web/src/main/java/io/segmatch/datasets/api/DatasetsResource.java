@@ -1,0 +1,205 @@
+package io.segmatch.datasets.api;
+
+import io.segmatch.datasets.boundary.Datasets;
+import io.segmatch.datasets.boundary.Datasets.UploadParams;
+import io.segmatch.datasets.control.SpooledUpload;
+import io.segmatch.datasets.entity.Dataset;
+import io.segmatch.datasets.entity.Upload;
+import io.segmatch.shared.control.SegmatchException;
+import io.segmatch.shared.control.SegmatchException.FieldError;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.EntityPart;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+
+/** The datasets API: uploads, dataset metadata and rows (api.md, "Datasets and rows"). */
+@Path("datasets")
+@Produces(MediaType.APPLICATION_JSON)
+public class DatasetsResource {
+
+    @Inject
+    Datasets datasets;
+
+    @Inject
+    @ConfigProperty(name = "segmatch.upload.max-bytes", defaultValue = "4294967296")
+    long maxBytes;
+
+    @jakarta.ws.rs.core.Context
+    UriInfo uri;
+
+    @GET
+    public String list() {
+        JsonArrayBuilder list = Json.createArrayBuilder();
+        datasets.list().forEach(d -> list.add(DatasetJson.dataset(d)));
+        return list.build().toString();
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    public Response create(@QueryParam("name") String name, @QueryParam("key") String key,
+                           @QueryParam("mode") String mode, @QueryParam("encoding") String encoding,
+                           @QueryParam("delimiter") String delimiter, InputStream body) throws IOException {
+        try (SpooledUpload file = spool(body)) {
+            return created(datasets.create(file, new UploadParams(name, key, mode, encoding, delimiter, null)));
+        }
+    }
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public Response createMultipart(@QueryParam("name") String name, @QueryParam("key") String key,
+                                    @QueryParam("mode") String mode, @QueryParam("encoding") String encoding,
+                                    @QueryParam("delimiter") String delimiter, List<EntityPart> parts) throws IOException {
+        Multipart form = Multipart.read(parts, maxBytes);
+        try (SpooledUpload file = form.file()) {
+            var params = new UploadParams(form.text("name", name), form.text("key", key), form.text("mode", mode),
+                    form.text("encoding", encoding), form.text("delimiter", delimiter), form.fileName());
+            return created(datasets.create(file, params));
+        }
+    }
+
+    @GET
+    @Path("{id}")
+    public String get(@PathParam("id") String id) {
+        Dataset dataset = datasets.get(id);
+        return DatasetJson.details(dataset, datasets.uploads(id, 20)).toString();
+    }
+
+    @PATCH
+    @Path("{id}")
+    @Consumes(MediaType.WILDCARD)
+    public String patch(@PathParam("id") String id, String body) {
+        datasets.patch(id, JsonBodies.datasetPatch(body));
+        return get(id);
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Response delete(@PathParam("id") String id) {
+        datasets.delete(id);
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("{id}/uploads")
+    @Consumes(MediaType.WILDCARD)
+    public String upload(@PathParam("id") String id, @QueryParam("mode") String mode, @QueryParam("key") String key,
+                         @QueryParam("encoding") String encoding, @QueryParam("delimiter") String delimiter,
+                         InputStream body) throws IOException {
+        datasets.get(id);
+        try (SpooledUpload file = spool(body)) {
+            return DatasetJson.summary(datasets.upload(id, file, new UploadParams(null, key, mode, encoding, delimiter, null)))
+                    .toString();
+        }
+    }
+
+    @POST
+    @Path("{id}/uploads")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public String uploadMultipart(@PathParam("id") String id, @QueryParam("mode") String mode,
+                                  @QueryParam("key") String key, @QueryParam("encoding") String encoding,
+                                  @QueryParam("delimiter") String delimiter, List<EntityPart> parts) throws IOException {
+        datasets.get(id);
+        Multipart form = Multipart.read(parts, maxBytes);
+        try (SpooledUpload file = form.file()) {
+            var params = new UploadParams(null, form.text("key", key), form.text("mode", mode),
+                    form.text("encoding", encoding), form.text("delimiter", delimiter), form.fileName());
+            return DatasetJson.summary(datasets.upload(id, file, params)).toString();
+        }
+    }
+
+    @GET
+    @Path("{id}/uploads")
+    public String uploads(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("20") int limit) {
+        JsonArrayBuilder list = Json.createArrayBuilder();
+        datasets.uploads(id, clamp(limit, 1, 100)).forEach(u -> list.add(DatasetJson.summary(u)));
+        return list.build().toString();
+    }
+
+    @GET
+    @Path("{id}/uploads/{uploadId}")
+    public String upload(@PathParam("id") String id, @PathParam("uploadId") String uploadId) {
+        return DatasetJson.summary(datasets.upload(id, uploadId)).toString();
+    }
+
+    @GET
+    @Path("{id}/rows")
+    public String rows(@PathParam("id") String id, @QueryParam("after") String after,
+                       @QueryParam("limit") @DefaultValue("100") int limit) {
+        int n = clamp(limit, 1, 1000);
+        return DatasetJson.rows(datasets.rows(id, after, n), n).toString();
+    }
+
+    @GET
+    @Path("{id}/rows/{key}")
+    public String row(@PathParam("id") String id, @PathParam("key") String key) {
+        return DatasetJson.row(datasets.row(id, key)).toString();
+    }
+
+    @PATCH
+    @Path("{id}/rows/{key}")
+    @Consumes(MediaType.WILDCARD)
+    public String patchRow(@PathParam("id") String id, @PathParam("key") String key, String body) {
+        return DatasetJson.row(datasets.patchRow(id, key, JsonBodies.rowValues(body))).toString();
+    }
+
+    @PUT
+    @Path("{id}/rows/{key}")
+    @Consumes(MediaType.WILDCARD)
+    public Response putRow(@PathParam("id") String id, @PathParam("key") String key, String body) {
+        var result = datasets.putRow(id, key, JsonBodies.rowValues(body));
+        var status = result.created() ? Response.Status.CREATED : Response.Status.OK;
+        var response = Response.status(status).entity(DatasetJson.row(result.row()).toString());
+        if (result.created()) {
+            response.location(uri.getAbsolutePath());
+        }
+        return response.build();
+    }
+
+    @DELETE
+    @Path("{id}/rows/{key}")
+    public Response deleteRow(@PathParam("id") String id, @PathParam("key") String key) {
+        datasets.deleteRow(id, key);
+        return Response.noContent().build();
+    }
+
+    private Response created(Upload upload) {
+        var location = UriBuilder.fromUri(uri.getBaseUri()).path("datasets").path(upload.getDatasetId()).build();
+        return Response.created(location).entity(DatasetJson.summary(upload).toString()).build();
+    }
+
+    private SpooledUpload spool(InputStream body) throws IOException {
+        try {
+            return SpooledUpload.spool(body, maxBytes);
+        } catch (SpooledUpload.UploadTooLargeException e) {
+            throw new SegmatchException(SegmatchException.Kind.TOO_LARGE, "upload-too-large", e.getMessage(), List.of());
+        }
+    }
+
+    static int clamp(int value, int min, int max) {
+        if (value < min || value > max) {
+            throw SegmatchException.invalid("invalid-parameter", "limit must be between " + min + " and " + max,
+                    List.of(FieldError.field("limit", "between " + min + " and " + max)));
+        }
+        return value;
+    }
+}

@@ -1,0 +1,54 @@
+package io.segmatch.datasets.api;
+
+import io.segmatch.datasets.control.SpooledUpload;
+import io.segmatch.shared.control.SegmatchException;
+import jakarta.ws.rs.core.EntityPart;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@code multipart/form-data} upload: the CSV in part {@code file} (spooled to disk) and
+ * optional text parts such as {@code name} and {@code key}.
+ */
+record Multipart(SpooledUpload file, String fileName, Map<String, String> fields) {
+
+    static Multipart read(List<EntityPart> parts, long maxBytes) throws IOException {
+        SpooledUpload file = null;
+        String fileName = null;
+        Map<String, String> fields = new HashMap<>();
+        try {
+            for (EntityPart part : parts) {
+                if (part.getName().equals("file") && file == null) {
+                    try {
+                        file = SpooledUpload.spool(part.getContent(), maxBytes);
+                    } catch (SpooledUpload.UploadTooLargeException e) {
+                        throw new SegmatchException(SegmatchException.Kind.TOO_LARGE, "upload-too-large", e.getMessage(),
+                                List.of());
+                    }
+                    fileName = part.getFileName().orElse(null);
+                } else if (!part.getName().equals("file")) {
+                    fields.put(part.getName(), part.getContent(String.class));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (file != null) {
+                file.close();
+            }
+            throw e;
+        }
+        if (file == null) {
+            throw SegmatchException.invalid("missing-file", "a multipart upload needs the CSV in a part named 'file'",
+                    List.of(SegmatchException.FieldError.field("file", "required")));
+        }
+        return new Multipart(file, fileName, fields);
+    }
+
+    /** A text part, or the query parameter when the form lacks it. */
+    String text(String name, String fallback) {
+        String value = fields.get(name);
+        return value == null || value.isBlank() ? fallback : value.trim();
+    }
+}

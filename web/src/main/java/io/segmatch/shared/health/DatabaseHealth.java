@@ -1,0 +1,36 @@
+package io.segmatch.shared.health;
+
+import io.segmatch.shared.control.DataSourceConfig;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/** Ready when the database answers within two seconds; reports which database it is. */
+@Readiness
+@ApplicationScoped
+public class DatabaseHealth implements HealthCheck {
+
+    @Resource(lookup = DataSourceConfig.JNDI_NAME)
+    DataSource dataSource;
+
+    @Override
+    public HealthCheckResponse call() {
+        var response = HealthCheckResponse.named("database");
+        try (Connection c = dataSource.getConnection()) {
+            var meta = c.getMetaData();
+            boolean valid = c.isValid(2);
+            return response.status(valid)
+                    .withData("product", meta.getDatabaseProductName())
+                    .withData("version", meta.getDatabaseProductVersion())
+                    .build();
+        } catch (SQLException e) {
+            return response.down().withData("error", e.getClass().getSimpleName()).build();
+        }
+    }
+}
