@@ -21,6 +21,18 @@ public final class Launcher {
         Path data = Path.of(setting(args, "--data", "segmatch.data-dir", "data"));
         String javaOptions = setting(args, "--java-options", "segmatch.java-options", "-Xmx512m");
 
+        var settings = new LocalServer.Settings(home(), data, port, List.of(javaOptions.trim().split("\\s+")),
+                database(args));
+        LocalServer server = LocalServer.start(settings, Duration.ofMinutes(5));
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "segmatch-shutdown"));
+        LocalServer.log("Segmatch is ready on http://localhost:" + port + "/ (API under /api, health under /health)");
+        int code = server.waitFor();
+        server.close();
+        System.exit(code);
+    }
+
+    /** The PostgreSQL server to use ({@code url}, {@code user}, {@code password}), or empty for the embedded one. */
+    static Map<String, String> database(String[] args) {
         Map<String, String> database = new HashMap<>();
         String url = setting(args, "--db-url", "segmatch.db.url", null);
         if (url != null && !url.isBlank()) {
@@ -28,13 +40,7 @@ public final class Launcher {
             database.put("user", setting(args, "--db-user", "segmatch.db.user", "postgres"));
             database.put("password", setting(args, "--db-password", "segmatch.db.password", ""));
         }
-        var settings = new LocalServer.Settings(home(), data, port, List.of(javaOptions.trim().split("\\s+")), database);
-        LocalServer server = LocalServer.start(settings, Duration.ofMinutes(5));
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "segmatch-shutdown"));
-        LocalServer.log("Segmatch is ready on http://localhost:" + port + "/ (API under /api, health under /health)");
-        int code = server.waitFor();
-        server.close();
-        System.exit(code);
+        return database;
     }
 
     /** A command-line option, else a system property, else its environment variable, else the default. */
@@ -54,6 +60,6 @@ public final class Launcher {
     /** The directory holding the launcher jar, payara-micro.jar and segmatch.war. */
     static Path home() throws Exception {
         Path jar = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        return jar.toFile().isFile() ? jar.getParent() : jar.getParent();
+        return jar.getParent();
     }
 }

@@ -76,6 +76,9 @@ public final class LocalServer implements AutoCloseable {
                 .setServerConfig("work_mem", "64MB")
                 .setServerConfig("maintenance_work_mem", "256MB")
                 .setServerConfig("max_connections", "60")
+                .setServerConfig("wal_buffers", "64MB")
+                .setServerConfig("checkpoint_timeout", "15min")
+                .setServerConfig("synchronous_commit", "off")
                 .start();
         String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/segmatch";
         createDatabase(postgres.getPort());

@@ -83,7 +83,8 @@ public class Datasets {
         Instant started = now();
         return withConnection(c -> {
             Dataset dataset = lock(datasetId);
-            var schema = new UploadProcessor.Schema(dataset.getKeyColumn(), List.copyOf(dataset.getColumns()));
+            var schema = new UploadProcessor.Schema(dataset.getKeyColumn(), List.copyOf(dataset.getColumns()),
+                    dataset.getRowCount());
             var outcome = UploadProcessor.apply(c, datasetId, schema, file, options(params, mode), started);
             for (DatasetColumn column : outcome.newColumns()) {
                 dataset.addColumn(column.getName(), column.getType());

@@ -25,6 +25,9 @@ import java.util.Locale;
  */
 public final class UploadProcessor {
 
+    private static final java.util.logging.Logger LOG =
+            java.util.logging.Logger.getLogger(UploadProcessor.class.getName());
+
     /** At most this many rejections are listed; all are counted. */
     public static final int MAX_LISTED_ERRORS = 1000;
 
@@ -53,7 +56,7 @@ public final class UploadProcessor {
     }
 
     /** What the dataset is before the upload: its key column and columns, or null for a new dataset. */
-    public record Schema(String keyColumn, List<DatasetColumn> columns) {
+    public record Schema(String keyColumn, List<DatasetColumn> columns, long rowCount) {
     }
 
     /** A rejected row. */
@@ -71,9 +74,26 @@ public final class UploadProcessor {
     public static Outcome apply(Connection connection, String datasetId, Schema schema, SpooledUpload upload,
                                 Options options, Instant now) throws IOException, SQLException {
         CsvDialect dialect = CsvDialectSniffer.sniff(upload, options.encoding(), options.delimiter());
+        boolean direct = schema == null || schema.rowCount() == 0;
+        try {
+            return apply(connection, datasetId, schema, upload, dialect, options, now, direct);
+        } catch (UploadStage.DuplicateKeyException e) {
+            // the file repeats a key: read it again through the staging table, which resolves repeats
+            try {
+                return apply(connection, datasetId, schema, upload, dialect, options, now, false);
+            } catch (UploadStage.DuplicateKeyException impossible) {
+                throw new IllegalStateException(impossible);
+            }
+        }
+    }
+
+    private static Outcome apply(Connection connection, String datasetId, Schema schema, SpooledUpload upload,
+                                 CsvDialect dialect, Options options, Instant now, boolean direct)
+            throws IOException, SQLException, UploadStage.DuplicateKeyException {
+        long t0 = System.nanoTime();
         try (InputStream in = upload.open();
              CsvRecordReader reader = CsvRecordReader.open(in, dialect);
-             UploadStage stage = UploadStage.open(connection)) {
+             UploadStage stage = UploadStage.open(connection, datasetId, direct, now)) {
 
             CsvRecordReader.Record headerRecord = reader.next();
             if (headerRecord == null) {
@@ -100,18 +120,37 @@ public final class UploadProcessor {
                     continue;
                 }
                 columns.observe(values);
-                stage.add(record.line(), values[keyIndex], columns.json(values, json));
+                try {
+                    stage.add(record.line(), values[keyIndex], columns.json(values, json));
+                } catch (IOException e) {
+                    UploadStage.DuplicateKeyException duplicate = stage.duplicateKeys(e);
+                    if (duplicate != null) {
+                        throw duplicate;
+                    }
+                    throw e;
+                }
             }
             if (read > 0 && rejected > read * options.maxRejectedShare()) {
                 throw tooManyRejections(read, rejected, options.maxRejectedShare(), errors);
             }
 
-            UploadStage.Merge merge = stage.merge(datasetId, columns.names(), now);
-            long deleted = options.mode() == Mode.REPLACE ? stage.deleteMissing(datasetId, now) : 0;
+            long staged = System.nanoTime();
+            stage.finishCopy();
+            long copied = System.nanoTime();
+            boolean allColumns = schema == null || schema.columns().stream()
+                    .allMatch(c -> columns.names().contains(c.getName()));
+            UploadStage.Merge merge = stage.apply(columns.names(), allColumns, schema == null, now);
+            long merged = System.nanoTime();
+            long deleted = options.mode() == Mode.REPLACE ? stage.deleteMissing(now) : 0;
+            long done = System.nanoTime();
+            LOG.info(String.format(Locale.ROOT, "upload to dataset %s (%s): %d rows read and staged in %.2f s, "
+                            + "copy finished in %.2f s, applied in %.2f s, replace deletions in %.2f s", datasetId,
+                    direct ? "direct" : "staged", read, (staged - t0) / 1e9, (copied - staged) / 1e9,
+                    (merged - copied) / 1e9, (done - merged) / 1e9));
             long accepted = read - rejected;
             Counts counts = new Counts(read, merge.inserted(), merge.updated(),
-                    merge.distinctKeys() - merge.inserted() - merge.updated(), rejected,
-                    accepted - merge.distinctKeys(), deleted);
+                    accepted - merge.duplicates() - merge.inserted() - merge.updated(), rejected,
+                    merge.duplicates(), deleted);
             return new Outcome(dialect, columns.names().get(keyIndex), columns.names(), columns.added(),
                     counts, errors);
         }

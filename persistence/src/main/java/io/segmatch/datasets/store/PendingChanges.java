@@ -16,7 +16,7 @@ public final class PendingChanges {
 
     /** The upsert shared by single-row writes and, as a set-based form, by bulk uploads. */
     static final String ON_CONFLICT = " ON CONFLICT (dataset_id, row_key) DO UPDATE "
-            + "SET seq = nextval('pending_change_seq'), changed_at = excluded.changed_at";
+            + "SET seq = excluded.seq, changed_at = excluded.changed_at";
 
     private PendingChanges() {
     }
@@ -28,6 +28,15 @@ public final class PendingChanges {
             ps.setString(2, key);
             ps.setTimestamp(3, Timestamp.from(now));
             ps.executeUpdate();
+        }
+    }
+
+    /** A new sequence value: one per bulk write, shared by all the entries it records. */
+    static long nextSeq(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT nextval('pending_change_seq')");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 

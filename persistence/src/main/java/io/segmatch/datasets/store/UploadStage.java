@@ -19,48 +19,80 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The bulk path of an upload: accepted rows stream through COPY into a temporary table
- * that lives until the transaction ends, then set-based statements merge them into the
- * dataset and record their pending changes. Rows whose merged values equal the stored
- * ones are not written at all.
+ * The bulk path of an upload. Accepted rows stream through COPY, either straight into
+ * {@code dataset_row} (a dataset without rows: the primary key then proves there are no
+ * duplicate keys, or the load is retried staged) or into a temporary table that lives
+ * until the transaction ends, from which set-based statements apply only the rows that
+ * are new or differ, and record their pending changes. Unchanged rows are not written.
  */
 public class UploadStage implements AutoCloseable {
 
+    /** COPY found a key twice while loading straight into an empty dataset. */
+    public static class DuplicateKeyException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        DuplicateKeyException(Throwable cause) {
+            super("the upload repeats a key", cause);
+        }
+    }
+
     private final Connection connection;
+    private final String datasetId;
+    private final boolean direct;
+    private final String timestamp;
+    private final PGCopyOutputStream copy;
     private final BufferedWriter out;
     private final StringBuilder line = new StringBuilder(512);
     private boolean copying = true;
     private long staged;
 
-    private UploadStage(Connection connection, BufferedWriter out) {
+    private UploadStage(Connection connection, String datasetId, boolean direct, Instant now, PGCopyOutputStream copy) {
         this.connection = connection;
-        this.out = out;
+        this.copy = copy;
+        this.datasetId = datasetId;
+        this.direct = direct;
+        this.timestamp = now.toString();
+        this.out = new BufferedWriter(new OutputStreamWriter(copy, StandardCharsets.UTF_8), 1 << 16);
     }
 
-    /** Creates the temporary table and opens the COPY stream on this connection's transaction. */
-    public static UploadStage open(Connection c) throws SQLException {
+    /**
+     * Opens the COPY stream on this connection's transaction.
+     *
+     * @param direct load straight into the rows of a dataset that has none
+     */
+    public static UploadStage open(Connection c, String datasetId, boolean direct, Instant now) throws SQLException {
         try (Statement st = c.createStatement()) {
-            st.execute("CREATE TEMP TABLE upload_stage (line bigint NOT NULL, row_key text NOT NULL, "
-                    + "data jsonb NOT NULL) ON COMMIT DROP");
+            st.execute("SET LOCAL work_mem = '256MB'");
+            if (direct) {
+                st.execute("SAVEPOINT upload_direct");
+            } else {
+                st.execute("CREATE TEMP TABLE upload_stage (line bigint NOT NULL, row_key text NOT NULL, "
+                        + "data jsonb NOT NULL) ON COMMIT DROP");
+            }
         }
-        PGConnection pg = c.unwrap(PGConnection.class);
-        var copy = new PGCopyOutputStream(pg, "COPY upload_stage (line, row_key, data) FROM STDIN", 1 << 16);
-        return new UploadStage(c, new BufferedWriter(new OutputStreamWriter(copy, StandardCharsets.UTF_8), 1 << 16));
+        String sql = direct
+                ? "COPY dataset_row (dataset_id, row_key, data, created_at, updated_at) FROM STDIN"
+                : "COPY upload_stage (line, row_key, data) FROM STDIN";
+        var copy = new PGCopyOutputStream(c.unwrap(PGConnection.class), sql, 1 << 16);
+        return new UploadStage(c, datasetId, direct, now, copy);
     }
 
     /** Stages one accepted row; {@code json} is the row's values as a JSON object. */
-    public void add(long lineNumber, String key, String json) {
+    public void add(long lineNumber, String key, String json) throws IOException {
         line.setLength(0);
-        line.append(lineNumber).append('\t');
+        if (direct) {
+            line.append(datasetId).append('\t');
+        } else {
+            line.append(lineNumber).append('\t');
+        }
         escape(line, key);
         line.append('\t');
         escape(line, json);
-        line.append('\n');
-        try {
-            out.append(line);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        if (direct) {
+            line.append('\t').append(timestamp).append('\t').append(timestamp);
         }
+        line.append('\n');
+        out.append(line);
         staged++;
     }
 
@@ -68,8 +100,8 @@ public class UploadStage implements AutoCloseable {
         return staged;
     }
 
-    /** Ends the COPY, so the staged rows can be merged. */
-    public void finishCopy() throws SQLException {
+    /** Ends the COPY. A direct load that met a key twice is rolled back and reported. */
+    public void finishCopy() throws SQLException, DuplicateKeyException {
         if (!copying) {
             return;
         }
@@ -77,71 +109,112 @@ public class UploadStage implements AutoCloseable {
         try {
             out.close();
         } catch (IOException e) {
-            throw new SQLException("COPY into the upload stage failed: " + e.getMessage(), e);
+            throw copyFailure(e);
         }
-        try (Statement st = connection.createStatement()) {
-            st.execute("ANALYZE upload_stage");
-        }
-    }
-
-    /** The result of a merge: rows inserted, updated, and distinct keys staged. */
-    public record Merge(long inserted, long updated, long distinctKeys) {
-    }
-
-    /**
-     * Merges the staged rows into the dataset (the last occurrence of a key wins). For an
-     * existing row, the upload's columns replace the stored values of those columns (an
-     * empty cell clears one); other columns keep theirs.
-     */
-    public Merge merge(String datasetId, List<String> uploadColumns, Instant now) throws SQLException {
-        finishCopy();
-        String sql = """
-                WITH src AS MATERIALIZED (
-                    SELECT DISTINCT ON (row_key) row_key, data FROM upload_stage ORDER BY row_key, line DESC
-                ), up AS (
-                    INSERT INTO dataset_row AS r (dataset_id, row_key, data, created_at, updated_at)
-                    SELECT ?, row_key, data, ?, ? FROM src
-                    ON CONFLICT (dataset_id, row_key) DO UPDATE
-                        SET data = (r.data - ?::text[]) || excluded.data, updated_at = excluded.updated_at
-                        WHERE r.data IS DISTINCT FROM ((r.data - ?::text[]) || excluded.data)
-                    RETURNING r.row_key, (r.xmax = 0) AS inserted
-                ), pc AS (
-                    INSERT INTO pending_change (dataset_id, row_key, changed_at)
-                    SELECT ?, row_key, ? FROM up
-                """ + PendingChanges.ON_CONFLICT + """
-                )
-                SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),
-                       (SELECT count(*) FROM src)
-                FROM up
-                """;
-        Timestamp at = Timestamp.from(now);
-        Array columns = connection.createArrayOf("text", uploadColumns.toArray());
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            ps.setString(1, datasetId);
-            ps.setTimestamp(2, at);
-            ps.setTimestamp(3, at);
-            ps.setArray(4, columns);
-            ps.setArray(5, columns);
-            ps.setString(6, datasetId);
-            ps.setTimestamp(7, at);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new Merge(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+        if (!direct) {
+            try (Statement st = connection.createStatement()) {
+                st.execute("ANALYZE upload_stage");
             }
         }
     }
 
-    /** Replace mode: deletes the dataset's rows that the upload does not carry; returns how many. */
-    public long deleteMissing(String datasetId, Instant now) throws SQLException {
+    /** Turns a failed COPY into its SQL error, or a duplicate-key signal for a direct load. */
+    public DuplicateKeyException duplicateKeys(Exception failure) throws SQLException {
+        Throwable t = failure;
+        while (t != null) {
+            if (direct && t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                copying = false;
+                if (copy.isActive()) {
+                    try {
+                        copy.cancelCopy();
+                    } catch (SQLException ignored) {
+                        // the server already ended the COPY
+                    }
+                }
+                try (Statement st = connection.createStatement()) {
+                    st.execute("ROLLBACK TO SAVEPOINT upload_direct");
+                }
+                return new DuplicateKeyException(failure);
+            }
+            t = t.getCause();
+        }
+        return null;
+    }
+
+    private SQLException copyFailure(IOException e) throws DuplicateKeyException, SQLException {
+        DuplicateKeyException duplicate = duplicateKeys(e);
+        if (duplicate != null) {
+            throw duplicate;
+        }
+        return e.getCause() instanceof SQLException sql ? sql : new SQLException("COPY failed: " + e.getMessage(), e);
+    }
+
+    /** The result of applying the rows: inserted, updated, and keys that were repeated. */
+    public record Merge(long inserted, long updated, long duplicates) {
+    }
+
+    /**
+     * Applies the staged rows to the dataset: the last occurrence of a key wins; for an
+     * existing row the upload's columns replace the stored values of those columns (an
+     * empty cell clears one) and the other columns keep theirs.
+     *
+     * @param allColumns whether the upload carries every column of the dataset
+     */
+    public Merge apply(List<String> uploadColumns, boolean allColumns, boolean newDataset, Instant now)
+            throws SQLException, DuplicateKeyException {
         finishCopy();
+        long seq = PendingChanges.nextSeq(connection);
+        Timestamp at = Timestamp.from(now);
+        if (direct) {
+            // a new dataset has no pending changes yet; an emptied one may
+            update("INSERT INTO pending_change (dataset_id, row_key, seq, changed_at) "
+                    + "SELECT dataset_id, row_key, ?, ? FROM dataset_row WHERE dataset_id = ?"
+                    + (newDataset ? "" : PendingChanges.ON_CONFLICT), seq, at, datasetId);
+            return new Merge(staged, 0, 0);
+        }
+        long duplicates = single("SELECT count(*) - count(DISTINCT row_key) FROM upload_stage");
+        if (duplicates > 0) {
+            update("""
+                    DELETE FROM upload_stage s USING (
+                        SELECT row_key, max(line) AS keep FROM upload_stage GROUP BY row_key HAVING count(*) > 1
+                    ) d WHERE s.row_key = d.row_key AND s.line <> d.keep""");
+        }
+        Array columns = connection.createArrayOf("text", uploadColumns.toArray());
+        String merged = allColumns ? "s.data" : "(r.data - ?::text[]) || s.data";
+        String sql = "CREATE TEMP TABLE upload_change ON COMMIT DROP AS "
+                + "SELECT s.row_key, CASE WHEN r.row_key IS NULL THEN s.data ELSE " + merged + " END AS data, "
+                + "r.row_key IS NULL AS is_new "
+                + "FROM upload_stage s LEFT JOIN dataset_row r ON r.dataset_id = ? AND r.row_key = s.row_key "
+                + "WHERE r.row_key IS NULL OR r.data IS DISTINCT FROM " + merged;
+        if (allColumns) {
+            update(sql, datasetId);
+        } else {
+            update(sql, columns, datasetId, columns);
+        }
+        long updated = update("UPDATE dataset_row r SET data = c.data, updated_at = ? FROM upload_change c "
+                + "WHERE NOT c.is_new AND r.dataset_id = ? AND r.row_key = c.row_key", at, datasetId);
+        long inserted = update("INSERT INTO dataset_row (dataset_id, row_key, data, created_at, updated_at) "
+                + "SELECT ?, row_key, data, ?, ? FROM upload_change WHERE is_new", datasetId, at, at);
+        update("INSERT INTO pending_change (dataset_id, row_key, seq, changed_at) "
+                + "SELECT ?, row_key, ?, ? FROM upload_change" + PendingChanges.ON_CONFLICT, datasetId, seq, at);
+        return new Merge(inserted, updated, duplicates);
+    }
+
+    /** Replace mode: deletes the dataset's rows that the upload does not carry; returns how many. */
+    public long deleteMissing(Instant now) throws SQLException, DuplicateKeyException {
+        finishCopy();
+        if (direct) {
+            return 0;
+        }
+        long seq = PendingChanges.nextSeq(connection);
         String sql = """
                 WITH del AS (
                     DELETE FROM dataset_row r
                     WHERE r.dataset_id = ? AND NOT EXISTS (SELECT 1 FROM upload_stage s WHERE s.row_key = r.row_key)
                     RETURNING r.row_key
                 ), pc AS (
-                    INSERT INTO pending_change (dataset_id, row_key, changed_at)
-                    SELECT ?, row_key, ? FROM del
+                    INSERT INTO pending_change (dataset_id, row_key, seq, changed_at)
+                    SELECT ?, row_key, ?, ? FROM del
                 """ + PendingChanges.ON_CONFLICT + """
                 )
                 SELECT count(*) FROM del
@@ -149,11 +222,28 @@ public class UploadStage implements AutoCloseable {
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setString(1, datasetId);
             ps.setString(2, datasetId);
-            ps.setTimestamp(3, Timestamp.from(now));
+            ps.setLong(3, seq);
+            ps.setTimestamp(4, Timestamp.from(now));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
             }
+        }
+    }
+
+    private long update(String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            return ps.executeUpdate();
+        }
+    }
+
+    private long single(String sql) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 

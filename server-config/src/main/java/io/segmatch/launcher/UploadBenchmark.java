@@ -1,0 +1,231 @@
+package io.segmatch.launcher;
+
+import com.sun.tools.attach.VirtualMachine;
+
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The upload benchmark: generates a deterministic customer CSV (13 columns) and a copy
+ * with 10% of its rows changed, uploads both through the HTTP API of a Segmatch it starts
+ * (embedded PostgreSQL, Payara Micro with a capped heap) or of a running one
+ * ({@code --url}), and prints rows/s and the server's peak heap.
+ */
+public final class UploadBenchmark {
+
+    private UploadBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rows = Integer.parseInt(Launcher.setting(args, "--rows", "segmatch.bench.rows", "1000000"));
+        String heap = Launcher.setting(args, "--heap", "segmatch.bench.heap", "512m");
+        String url = Launcher.setting(args, "--url", "segmatch.bench.url", null);
+        Path dir = Path.of(Launcher.setting(args, "--dir", "segmatch.bench.dir", "target/bench"));
+
+        Files.createDirectories(dir);
+        Path first = dir.resolve("customers-" + rows + ".csv");
+        Path changed = dir.resolve("customers-" + rows + "-changed.csv");
+        long t0 = System.nanoTime();
+        generate(first, rows, false);
+        generate(changed, rows, true);
+        System.out.printf(Locale.ROOT, "generated %,d rows: %s (%,d bytes) and %s in %.1f s%n", rows, first,
+                Files.size(first), changed.getFileName(), (System.nanoTime() - t0) / 1e9);
+
+        LocalServer server = null;
+        Path data = dir.resolve("data");
+        try {
+            String base;
+            if (url == null) {
+                deleteRecursively(data);
+                var settings = new LocalServer.Settings(Launcher.home(), data, LocalServer.freePort(),
+                        List.of("-Xmx" + heap, "-Xms" + heap), Launcher.database(args));
+                server = LocalServer.start(settings, Duration.ofMinutes(5));
+                base = server.baseUrl();
+            } else {
+                base = url.endsWith("/") ? url : url + "/";
+            }
+            HeapProbe heapProbe = server == null ? null : HeapProbe.attach(server.process().pid());
+
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            Result created = upload(http, URI.create(base + "api/datasets?name=bench&key=customer_id"), first);
+            String datasetId = field(created.body, "datasetId");
+            report("first upload", rows, created);
+            Result again = upload(http, URI.create(base + "api/datasets/" + datasetId + "/uploads?mode=upsert"), changed);
+            report("10% changed", rows, again);
+            if (heapProbe != null) {
+                System.out.printf(Locale.ROOT, "server heap: cap %s, peak used %.0f MB (sum of the heap pools' peaks,"
+                        + " an upper bound), committed %.0f MB%n", heap, heapProbe.peakUsedMb(), heapProbe.committedMb());
+                heapProbe.close();
+            }
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    record Result(int status, String body, double seconds) {
+    }
+
+    static Result upload(HttpClient http, URI uri, Path file) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        var response = http.send(HttpRequest.newBuilder(uri).header("Content-Type", "text/csv")
+                .timeout(Duration.ofMinutes(10))
+                .POST(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException("upload failed with " + response.statusCode() + ": " + response.body());
+        }
+        return new Result(response.statusCode(), response.body(), seconds);
+    }
+
+    static void report(String label, int rows, Result r) {
+        System.out.printf(Locale.ROOT, "%-13s %,d rows in %.2f s = %,.0f rows/s (inserted %s, updated %s, unchanged %s)%n",
+                label, rows, r.seconds, rows / r.seconds, field(r.body, "inserted"), field(r.body, "updated"),
+                field(r.body, "unchanged"));
+    }
+
+    static String field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\"\\s*:\\s*\"?([^\",}]*)").matcher(json);
+        return m.find() ? m.group(1) : "?";
+    }
+
+    /** Writes the customer file; {@code changed} alters every tenth row (same seed otherwise). */
+    static void generate(Path file, int rows, boolean changed) throws IOException {
+        if (Files.exists(file) && Files.size(file) > 0) {
+            return;
+        }
+        String[] first = {"Anna", "Ben", "Clara", "David", "Emma", "Felix", "Greta", "Hugo", "Ida", "Jonas", "Lena", "Max"};
+        String[] last = {"Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz", "Hoffmann"};
+        String[] countries = {"DE", "FR", "US", "GB", "NL", "AT", "CH", "ES", "IT", "PL"};
+        String[] cities = {"Berlin", "Paris", "New York", "London", "Amsterdam", "Wien", "Zürich", "Madrid", "Roma", "Kraków"};
+        String[] plans = {"free", "basic", "pro", "team", "enterprise"};
+        Random random = new Random(42);
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            out.write("customer_id,email,phone,first_name,last_name,country,city,plan,lifetime_value,orders_count,"
+                    + "signup_date,last_seen_at,newsletter\n");
+            StringBuilder line = new StringBuilder(256);
+            for (int i = 1; i <= rows; i++) {
+                int c = random.nextInt(countries.length);
+                String fn = first[random.nextInt(first.length)];
+                String ln = last[random.nextInt(last.length)];
+                int plan = random.nextInt(plans.length);
+                long cents = random.nextInt(500_000);
+                int orders = random.nextInt(200);
+                int signupDay = random.nextInt(3000);
+                long seen = random.nextInt(86_400 * 365);
+                boolean news = random.nextBoolean();
+                long phone = 1_000_000_000L + random.nextInt(900_000_000);
+                if (changed && i % 10 == 0) {
+                    cents += 1234;
+                    orders += 1;
+                    seen += 3600;
+                }
+                line.setLength(0);
+                line.append("C").append(String.format(Locale.ROOT, "%08d", i)).append(',')
+                        .append(fn.toLowerCase(Locale.ROOT)).append('.').append(i).append("@example.com,")
+                        .append("+49").append(phone).append(',')
+                        .append(fn).append(',').append(ln).append(',')
+                        .append(countries[c]).append(',').append(cities[c]).append(',')
+                        .append(plans[plan]).append(',')
+                        .append(cents / 100).append('.').append(String.format(Locale.ROOT, "%02d", cents % 100)).append(',')
+                        .append(orders).append(',')
+                        .append(java.time.LocalDate.of(2018, 1, 1).plusDays(signupDay)).append(',')
+                        .append(java.time.Instant.parse("2026-01-01T00:00:00Z").plusSeconds(seen)).append(',')
+                        .append(news).append('\n');
+                out.append(line);
+            }
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** Reads the server JVM's heap pools over a local JMX connection (the attach API, no port). */
+    static final class HeapProbe implements AutoCloseable {
+        private final JMXConnector connector;
+        private final MBeanServerConnection mbeans;
+
+        private HeapProbe(JMXConnector connector) throws IOException {
+            this.connector = connector;
+            this.mbeans = connector.getMBeanServerConnection();
+        }
+
+        static HeapProbe attach(long pid) throws Exception {
+            VirtualMachine vm = VirtualMachine.attach(String.valueOf(pid));
+            try {
+                String address = vm.startLocalManagementAgent();
+                HeapProbe probe = new HeapProbe(JMXConnectorFactory.connect(new JMXServiceURL(address)));
+                probe.resetPeaks();
+                return probe;
+            } finally {
+                vm.detach();
+            }
+        }
+
+        private List<ObjectName> heapPools() throws Exception {
+            return mbeans.queryNames(new ObjectName("java.lang:type=MemoryPool,*"), null).stream()
+                    .filter(n -> {
+                        try {
+                            return "HEAP".equals(String.valueOf(mbeans.getAttribute(n, "Type")));
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    }).toList();
+        }
+
+        void resetPeaks() throws Exception {
+            for (ObjectName pool : heapPools()) {
+                mbeans.invoke(pool, "resetPeakUsage", null, null);
+            }
+        }
+
+        double peakUsedMb() throws Exception {
+            long sum = 0;
+            for (ObjectName pool : heapPools()) {
+                sum += (Long) ((CompositeData) mbeans.getAttribute(pool, "PeakUsage")).get("used");
+            }
+            return sum / 1048576.0;
+        }
+
+        double committedMb() throws Exception {
+            CompositeData heap = (CompositeData) mbeans.getAttribute(new ObjectName("java.lang:type=Memory"), "HeapMemoryUsage");
+            return (Long) heap.get("committed") / 1048576.0;
+        }
+
+        @Override
+        public void close() throws IOException {
+            connector.close();
+        }
+    }
+}
