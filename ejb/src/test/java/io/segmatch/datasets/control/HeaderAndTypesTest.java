@@ -46,8 +46,8 @@ class HeaderAndTypesTest {
     @Test
     void keyColumnGivenOrGuessed() {
         List<String> header = List.of("Name", "EMAIL", "Customer_ID");
-        assertEquals(2, HeaderRules.keyColumn(header, null), "customer_id is preferred over email");
-        assertEquals(1, HeaderRules.keyColumn(List.of("name", "Email"), null));
+        assertEquals(1, HeaderRules.keyColumn(header, null), "the first such column in file order");
+        assertEquals(1, HeaderRules.keyColumn(List.of("name", "ID", "email"), null));
         assertEquals(0, HeaderRules.keyColumn(header, "name"));
         var unknown = assertThrows(SegmatchException.class, () -> HeaderRules.keyColumn(header, "nope"));
         assertTrue(unknown.getMessage().contains("Name, EMAIL, Customer_ID"));

@@ -40,6 +40,46 @@ public final class PendingChanges {
         }
     }
 
+    /** One pending change: the row, and the sequence value of its latest change. */
+    public record Entry(String datasetId, String rowKey, long seq) {
+    }
+
+    /** Up to {@code limit} pending changes in key order (dataset, then row key). */
+    public static java.util.List<Entry> inKeyOrder(Connection c, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT dataset_id, row_key, seq FROM pending_change "
+                + "ORDER BY dataset_id, row_key LIMIT ?")) {
+            ps.setInt(1, limit);
+            java.util.List<Entry> entries = new java.util.ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    entries.add(new Entry(rs.getString(1), rs.getString(2), rs.getLong(3)));
+                }
+            }
+            return entries;
+        }
+    }
+
+    /**
+     * Removes the given entries, each only if the row has not changed again since it was
+     * read (same seq); returns how many were removed. A newer change stays pending.
+     */
+    public static int consume(Connection c, java.util.List<Entry> entries) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM pending_change WHERE dataset_id = ? AND row_key = ? AND seq = ?")) {
+            for (Entry e : entries) {
+                ps.setString(1, e.datasetId());
+                ps.setString(2, e.rowKey());
+                ps.setLong(3, e.seq());
+                ps.addBatch();
+            }
+            int removed = 0;
+            for (int n : ps.executeBatch()) {
+                removed += n;
+            }
+            return removed;
+        }
+    }
+
     /** Row changes not yet evaluated, over all datasets. */
     public static long count(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pending_change");
