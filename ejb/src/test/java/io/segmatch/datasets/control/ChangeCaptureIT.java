@@ -67,6 +67,7 @@ class ChangeCaptureIT {
     void aLateCommittingUploadIsCapturedExactlyOnce() throws Exception {
         UploadFixture longUpload = new UploadFixture(db);
         UploadFixture shortUpload = new UploadFixture(db);
+        List<PendingChanges.Entry> first;
         try (Connection late = db.getConnection(); SpooledUpload file = SpooledUpload.of(
                 csv(0, 500, "").getBytes(StandardCharsets.UTF_8))) {
             late.setAutoCommit(false);
@@ -75,7 +76,7 @@ class ChangeCaptureIT {
                     new UploadProcessor.Options(null, UploadProcessor.Mode.UPSERT, null, null, 0.5), Instant.now());
 
             shortUpload.upload(csv(0, 10, "s"));
-            List<PendingChanges.Entry> first = claimAll();
+            first = claimAll();
             assertEquals(10, first.size(), "only committed changes are visible");
             assertTrue(first.stream().allMatch(e -> e.datasetId().equals(shortUpload.datasetId)));
 

@@ -1,0 +1,203 @@
+package io.segmatch.it;
+
+import jakarta.json.JsonObject;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.File;
+import java.net.URL;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The real WAR on Payara Micro with PostgreSQL, driven over HTTP: uploads, rows, dataset
+ * changes, the problem documents for bad input, processing state and health.
+ */
+@ExtendWith({MicroDatabase.class, ArquillianExtension.class})
+@RunAsClient
+class DatasetsApiIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("segmatch.war")));
+    }
+
+    @ArquillianResource
+    URL base;
+
+    Http http;
+
+    @BeforeEach
+    void client() {
+        http = new Http(base);
+    }
+
+    static final String CUSTOMERS = """
+            customer_id;email;plan;ltv;vip;zip
+            c1;ann@example.com;pro;100.00;TRUE;007
+            c2;"ben@example.com";free;7;no;10115
+            c3;cy@example.com;pro;x;yes;10117
+            """;
+
+    String create(String csv, String query) {
+        var r = http.csv("api/datasets" + query, csv);
+        assertEquals(201, r.status(), r.body());
+        return r.json().getString("datasetId");
+    }
+
+    @Test
+    void anUploadedCsvIsStoredAndItsRowsReadBackExactly() {
+        var r = http.csv("api/datasets?name=Customers&key=customer_id", CUSTOMERS);
+        assertEquals(201, r.status(), r.body());
+        JsonObject summary = r.json();
+        String id = summary.getString("datasetId");
+        assertTrue(r.header("Location").endsWith("/api/datasets/" + id));
+        assertEquals(";", summary.getString("delimiter"));
+        assertEquals("UTF-8", summary.getString("encoding"));
+        assertEquals(3, summary.getInt("read"));
+        assertEquals(3, summary.getInt("inserted"));
+        assertEquals("string", summary.getJsonArray("columns").getJsonObject(3).getString("type"), "ltv has an x");
+
+        JsonObject row = http.get("api/datasets/" + id + "/rows/c1").json();
+        assertEquals("c1", row.getString("key"));
+        assertEquals("100.00", row.getJsonObject("values").getString("ltv"));
+        assertEquals("TRUE", row.getJsonObject("values").getString("vip"));
+        assertEquals("007", row.getJsonObject("values").getString("zip"));
+        assertEquals(row.getString("createdAt"), row.getString("updatedAt"));
+
+        JsonObject dataset = http.get("api/datasets/" + id).json();
+        assertEquals("Customers", dataset.getString("name"));
+        assertEquals(3, dataset.getInt("rowCount"));
+        assertEquals("email", dataset.getJsonObject("identifiers").getString("email"));
+        assertEquals("zip", dataset.getJsonObject("identifiers").getString("postalCode"));
+        assertEquals(1, dataset.getJsonArray("uploads").size());
+        assertTrue(http.get("api/datasets").array().stream()
+                .anyMatch(d -> d.asJsonObject().getString("id").equals(id)));
+    }
+
+    @Test
+    void aMultipartUploadWithAReplaceAndTheHistory() {
+        var created = http.multipart("api/datasets", "shop-export.csv", CUSTOMERS, "key", "customer_id");
+        assertEquals(201, created.status(), created.body());
+        String id = created.json().getString("datasetId");
+        assertEquals("shop-export", http.get("api/datasets/" + id).json().getString("name"),
+                "the file name names the dataset when no name is given");
+
+        var replaced = http.multipart("api/datasets/" + id + "/uploads", "again.csv",
+                "customer_id,plan\nc1,team\nc4,pro\n", "mode", "replace");
+        assertEquals(200, replaced.status(), replaced.body());
+        JsonObject s = replaced.json();
+        assertEquals(List.of(2, 1, 1, 0, 2), List.of(s.getInt("read"), s.getInt("inserted"), s.getInt("updated"),
+                s.getInt("unchanged"), s.getInt("deleted")));
+        assertEquals("replace", s.getString("mode"));
+        JsonObject c1 = http.get("api/datasets/" + id + "/rows/c1").json().getJsonObject("values");
+        assertEquals("team", c1.getString("plan"));
+        assertEquals("ann@example.com", c1.getString("email"), "columns the upload lacks keep their values");
+        assertEquals(404, http.get("api/datasets/" + id + "/rows/c2").status());
+        var history = http.get("api/datasets/" + id).json().getJsonArray("uploads");
+        assertEquals(2, history.size());
+        assertEquals("replace", history.getJsonObject(0).getString("mode"), "newest first");
+    }
+
+    @Test
+    void bodiesThatAreNotCsvGetA400AndChangeNothing() {
+        int before = http.get("api/datasets").array().size();
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+        byte[] zip = {'P', 'K', 3, 4, 20, 0, 8, 0, 8, 0};
+        for (byte[] body : List.of(png, zip, new byte[0], "1,2,3\n4,5,6\n".getBytes())) {
+            var r = http.post("api/datasets", "text/csv", body);
+            assertEquals(400, r.status(), r.body());
+            assertTrue(r.contentType().startsWith("application/problem+json"), r.contentType());
+            JsonObject problem = r.json();
+            assertEquals(400, problem.getInt("status"));
+            assertFalse(problem.getString("detail").isBlank());
+            assertFalse(r.body().contains("Exception"), r.body());
+        }
+        assertEquals(before, http.get("api/datasets").array().size());
+    }
+
+    @Test
+    void rowEndpointsValidateAndRecordPendingChanges() {
+        String id = create(CUSTOMERS, "?key=customer_id");
+        String rows = "api/datasets/" + id + "/rows/";
+        long pending = http.get("api/processing").json().getJsonNumber("pendingChanges").longValue();
+
+        var patched = http.json("PATCH", rows + "c2", "{\"plan\": \"team\", \"vip\": true, \"zip\": null}");
+        assertEquals(200, patched.status(), patched.body());
+        JsonObject values = patched.json().getJsonObject("values");
+        assertEquals("team", values.getString("plan"));
+        assertEquals("true", values.getString("vip"));
+        assertFalse(values.containsKey("zip"), "null clears a value");
+
+        var bad = http.json("PATCH", rows + "c2", "{\"nope\": 1, \"vip\": \"maybe\"}");
+        assertEquals(400, bad.status());
+        var fields = bad.json().getJsonArray("errors").stream().map(e -> e.asJsonObject().getString("field")).toList();
+        assertEquals(List.of("nope", "vip"), fields);
+        assertEquals(400, http.json("PATCH", rows + "c2", "{not json").status());
+        assertEquals(404, http.json("PATCH", rows + "zz", "{\"plan\": \"x\"}").status());
+
+        assertEquals(201, http.json("PUT", rows + "c9", "{\"email\": \"new@example.com\", \"vip\": \"no\"}").status());
+        var put = http.json("PUT", rows + "c9", "{\"email\": \"new@example.com\"}");
+        assertEquals(200, put.status());
+        assertFalse(put.json().getJsonObject("values").containsKey("vip"), "PUT replaces the whole row");
+        assertEquals(204, http.delete(rows + "c9").status());
+        assertEquals(404, http.delete(rows + "c9").status());
+        assertEquals(3, http.get("api/datasets/" + id).json().getInt("rowCount"));
+
+        long after = http.get("api/processing").json().getJsonNumber("pendingChanges").longValue();
+        assertEquals(pending + 1, after, "c2 was still pending from the upload and stays one entry;"
+                + " c9 was inserted, changed and deleted: one more pending row");
+    }
+
+    @Test
+    void datasetPatchChangesTypesAndIdentifiersOrNamesTheBadField() {
+        String id = create(CUSTOMERS, "?key=customer_id");
+        var ok = http.json("PATCH", "api/datasets/" + id,
+                "{\"name\": \"VIPs\", \"columns\": {\"zip\": \"number\"}, \"identifiers\": {\"defaultPhoneRegion\": \"de\", \"email\": null}}");
+        assertEquals(200, ok.status(), ok.body());
+        JsonObject d = ok.json();
+        assertEquals("VIPs", d.getString("name"));
+        assertEquals("number", d.getJsonArray("columns").getJsonObject(5).getString("type"));
+        assertEquals("DE", d.getJsonObject("identifiers").getString("defaultPhoneRegion"));
+        assertFalse(d.getJsonObject("identifiers").containsKey("email"));
+
+        var bad = http.json("PATCH", "api/datasets/" + id, "{\"columns\": {\"zip\": \"money\"}, \"identifiers\": {\"phone\": \"nope\"}}");
+        assertEquals(400, bad.status());
+        assertEquals("columns.zip", bad.json().getJsonArray("errors").getJsonObject(0).getString("field"));
+        assertEquals("VIPs", http.get("api/datasets/" + id).json().getString("name"));
+    }
+
+    @Test
+    void missingResourcesAreProblemDocumentsAndDeletionWorks() {
+        var missing = http.get("api/datasets/nope");
+        assertEquals(404, missing.status());
+        assertEquals("application/problem+json", missing.contentType());
+        assertEquals(404, http.get("api/no-such-path").status());
+        String id = create("id,x\n1,a\n", "");
+        assertEquals(204, http.delete("api/datasets/" + id).status());
+        assertEquals(404, http.get("api/datasets/" + id).status());
+        assertEquals(404, http.get("api/datasets/" + id + "/rows/1").status());
+    }
+
+    @Test
+    void healthReportsTheDatabase() {
+        var ready = http.get("/health/ready");
+        assertEquals(200, ready.status(), ready.body());
+        JsonObject check = ready.json().getJsonArray("checks").getJsonObject(0);
+        assertEquals("database", check.getString("name"));
+        assertEquals("PostgreSQL", check.getJsonObject("data").getString("product"));
+        assertEquals(200, http.get("/health/live").status());
+        assertNotNull(http.get("api/processing").json().get("pendingChanges"));
+    }
+}

@@ -1,0 +1,115 @@
+package io.segmatch.it;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonStructure;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A small HTTP client for the black-box tests; it refuses any address that is not loopback. */
+final class Http {
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final URI root;
+
+    Http(URL deployment) {
+        try {
+            assertTrue(InetAddress.getByName(deployment.getHost()).isLoopbackAddress(),
+                    "tests talk to loopback only, not " + deployment.getHost());
+            this.root = deployment.toURI();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    record Response(int status, String contentType, String body, HttpResponse<String> raw) {
+        JsonObject json() {
+            return (JsonObject) parse();
+        }
+
+        JsonArray array() {
+            return (JsonArray) parse();
+        }
+
+        private JsonStructure parse() {
+            try (var reader = Json.createReader(new StringReader(body))) {
+                return reader.read();
+            }
+        }
+
+        String header(String name) {
+            return raw.headers().firstValue(name).orElse(null);
+        }
+    }
+
+    /** A path relative to the application, or absolute on the server when it starts with a slash. */
+    URI uri(String path) {
+        return root.resolve(path);
+    }
+
+    Response get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    Response delete(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).DELETE());
+    }
+
+    Response post(String path, String contentType, byte[] body) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    Response csv(String path, String csv) {
+        return post(path, "text/csv", csv.getBytes(StandardCharsets.UTF_8));
+    }
+
+    Response json(String method, String path, String json) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    /** A multipart/form-data POST with a file part and text parts (name, value pairs). */
+    Response multipart(String path, String fileName, String csv, String... fields) {
+        String boundary = "----segmatch" + UUID.randomUUID();
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < fields.length; i += 2) {
+            body.append("--").append(boundary).append("\r\n")
+                    .append("Content-Disposition: form-data; name=\"").append(fields[i]).append("\"\r\n\r\n")
+                    .append(fields[i + 1]).append("\r\n");
+        }
+        body.append("--").append(boundary).append("\r\n")
+                .append("Content-Disposition: form-data; name=\"file\"; filename=\"").append(fileName).append("\"\r\n")
+                .append("Content-Type: text/csv\r\n\r\n").append(csv).append("\r\n")
+                .append("--").append(boundary).append("--\r\n");
+        return post(path, "multipart/form-data; boundary=" + boundary, body.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Response send(HttpRequest.Builder request) {
+        try {
+            var response = client.send(request.timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                    response.body(), response);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
