@@ -69,9 +69,20 @@ final class DatasetJson {
         return b.build();
     }
 
-    static JsonObject row(StoredRow row) {
+    /** A row, its values in the dataset's column order. */
+    static JsonObject row(StoredRow row, Dataset dataset) {
         JsonObjectBuilder values = Json.createObjectBuilder();
-        row.values().forEach(values::add);
+        for (DatasetColumn column : dataset.getColumns()) {
+            String value = row.values().get(column.getName());
+            if (value != null) {
+                values.add(column.getName(), value);
+            }
+        }
+        row.values().forEach((name, value) -> {
+            if (dataset.column(name).isEmpty()) {
+                values.add(name, value);
+            }
+        });
         return Json.createObjectBuilder()
                 .add("key", row.key())
                 .add("values", values)
@@ -80,9 +91,9 @@ final class DatasetJson {
                 .build();
     }
 
-    static JsonObject rows(List<StoredRow> rows, int limit) {
+    static JsonObject rows(List<StoredRow> rows, Dataset dataset, int limit) {
         JsonArrayBuilder list = Json.createArrayBuilder();
-        rows.forEach(r -> list.add(row(r)));
+        rows.forEach(r -> list.add(row(r, dataset)));
         JsonObjectBuilder b = Json.createObjectBuilder().add("rows", list);
         if (rows.size() == limit) {
             b.add("next", rows.get(rows.size() - 1).key());

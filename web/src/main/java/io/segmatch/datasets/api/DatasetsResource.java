@@ -146,20 +146,21 @@ public class DatasetsResource {
     public String rows(@PathParam("id") String id, @QueryParam("after") String after,
                        @QueryParam("limit") @DefaultValue("100") int limit) {
         int n = clamp(limit, 1, 1000);
-        return DatasetJson.rows(datasets.rows(id, after, n), n).toString();
+        return DatasetJson.rows(datasets.rows(id, after, n), datasets.get(id), n).toString();
     }
 
     @GET
     @Path("{id}/rows/{key}")
     public String row(@PathParam("id") String id, @PathParam("key") String key) {
-        return DatasetJson.row(datasets.row(id, key)).toString();
+        return DatasetJson.row(datasets.row(id, key), datasets.get(id)).toString();
     }
 
     @PATCH
     @Path("{id}/rows/{key}")
     @Consumes(MediaType.WILDCARD)
     public String patchRow(@PathParam("id") String id, @PathParam("key") String key, String body) {
-        return DatasetJson.row(datasets.patchRow(id, key, JsonBodies.rowValues(body))).toString();
+        var row = datasets.patchRow(id, key, JsonBodies.rowValues(body));
+        return DatasetJson.row(row, datasets.get(id)).toString();
     }
 
     @PUT
@@ -168,7 +169,7 @@ public class DatasetsResource {
     public Response putRow(@PathParam("id") String id, @PathParam("key") String key, String body) {
         var result = datasets.putRow(id, key, JsonBodies.rowValues(body));
         var status = result.created() ? Response.Status.CREATED : Response.Status.OK;
-        var response = Response.status(status).entity(DatasetJson.row(result.row()).toString());
+        var response = Response.status(status).entity(DatasetJson.row(result.row(), datasets.get(id)).toString());
         if (result.created()) {
             response.location(uri.getAbsolutePath());
         }

@@ -1,0 +1,5 @@
+/**
+ * The datasets REST API: uploads (raw CSV or multipart), dataset metadata and rows, and
+ * their JSON shapes.
+ */
+package io.segmatch.datasets.api;
