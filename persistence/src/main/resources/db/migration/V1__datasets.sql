@@ -33,8 +33,9 @@ CREATE TABLE dataset_row (
     dataset_id varchar(36) NOT NULL,
     row_key    text        NOT NULL,
     data       jsonb       NOT NULL,
-    created_at timestamptz NOT NULL,
-    updated_at timestamptz NOT NULL,
+    -- the defaults serve bulk loads (COPY), which would otherwise parse two timestamps per row
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (dataset_id, row_key)
 );
 
@@ -48,7 +49,7 @@ CREATE TABLE pending_change (
     dataset_id varchar(36) NOT NULL,
     row_key    text        NOT NULL,
     seq        bigint      NOT NULL DEFAULT nextval('pending_change_seq'),
-    changed_at timestamptz NOT NULL,
+    changed_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (dataset_id, row_key)
 );
 

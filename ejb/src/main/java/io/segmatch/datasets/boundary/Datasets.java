@@ -65,7 +65,7 @@ public class Datasets {
         Instant started = now();
         return withConnection(c -> {
             String id = UUID.randomUUID().toString();
-            var outcome = UploadProcessor.apply(c, id, null, file, options(params, mode), started);
+            var outcome = UploadProcessor.apply(c, id, null, file, options(params, mode));
             Dataset dataset = new Dataset(id, name, outcome.keyColumn(), started);
             for (DatasetColumn column : outcome.newColumns()) {
                 dataset.addColumn(column.getName(), column.getType());
@@ -85,7 +85,7 @@ public class Datasets {
             Dataset dataset = lock(datasetId);
             var schema = new UploadProcessor.Schema(dataset.getKeyColumn(), List.copyOf(dataset.getColumns()),
                     dataset.getRowCount());
-            var outcome = UploadProcessor.apply(c, datasetId, schema, file, options(params, mode), started);
+            var outcome = UploadProcessor.apply(c, datasetId, schema, file, options(params, mode));
             for (DatasetColumn column : outcome.newColumns()) {
                 dataset.addColumn(column.getName(), column.getType());
             }

@@ -71,8 +71,10 @@ public final class UploadProcessor {
     private UploadProcessor() {
     }
 
+    /** Applies the upload; rows are stamped with the transaction's start time. */
     public static Outcome apply(Connection connection, String datasetId, Schema schema, SpooledUpload upload,
-                                Options options, Instant now) throws IOException, SQLException {
+                                Options options) throws IOException, SQLException {
+        Instant now = UploadStage.transactionTime(connection);
         CsvDialect dialect = CsvDialectSniffer.sniff(upload, options.encoding(), options.delimiter());
         boolean direct = schema == null || schema.rowCount() == 0;
         try {
@@ -93,7 +95,7 @@ public final class UploadProcessor {
         long t0 = System.nanoTime();
         try (InputStream in = upload.open();
              CsvRecordReader reader = CsvRecordReader.open(in, dialect);
-             UploadStage stage = UploadStage.open(connection, datasetId, direct, now)) {
+             UploadStage stage = UploadStage.open(connection, datasetId, direct)) {
 
             CsvRecordReader.Record headerRecord = reader.next();
             if (headerRecord == null) {

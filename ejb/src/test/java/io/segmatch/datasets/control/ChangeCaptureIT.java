@@ -73,7 +73,7 @@ class ChangeCaptureIT {
             late.setAutoCommit(false);
             // the long upload writes its rows and changes first, but has not committed yet
             UploadProcessor.apply(late, longUpload.datasetId, null, file,
-                    new UploadProcessor.Options(null, UploadProcessor.Mode.UPSERT, null, null, 0.5), Instant.now());
+                    new UploadProcessor.Options(null, UploadProcessor.Mode.UPSERT, null, null, 0.5));
 
             shortUpload.upload(csv(0, 10, "s"));
             first = claimAll();

@@ -46,7 +46,7 @@ class UploadFixture {
             c.setAutoCommit(false);
             try {
                 var outcome = UploadProcessor.apply(c, datasetId, schema, file,
-                        new UploadProcessor.Options(key, mode, null, null, 0.5), now());
+                        new UploadProcessor.Options(key, mode, null, null, 0.5));
                 c.commit();
                 accept(outcome);
                 return outcome;

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -39,28 +41,49 @@ public class UploadStage implements AutoCloseable {
     private final Connection connection;
     private final String datasetId;
     private final boolean direct;
-    private final String timestamp;
     private final PGCopyOutputStream copy;
     private final BufferedWriter out;
     private final StringBuilder line = new StringBuilder(512);
+    /** Direct loads: the keys, kept on disk for the pending-change COPY that follows. */
+    private final Path keysFile;
+    private final BufferedWriter keys;
+    private final long directSeq;
+    private final String directSeqText;
     private boolean copying = true;
     private long staged;
 
-    private UploadStage(Connection connection, String datasetId, boolean direct, Instant now, PGCopyOutputStream copy) {
+    private UploadStage(Connection connection, String datasetId, boolean direct, long directSeq,
+                        PGCopyOutputStream copy) {
+        this.directSeq = directSeq;
+        this.directSeqText = Long.toString(directSeq);
         this.connection = connection;
         this.copy = copy;
         this.datasetId = datasetId;
         this.direct = direct;
-        this.timestamp = now.toString();
         this.out = new BufferedWriter(new OutputStreamWriter(copy, StandardCharsets.UTF_8), 1 << 16);
+        Path file = null;
+        BufferedWriter writer = null;
+        if (direct) {
+            try {
+                file = Files.createTempFile("segmatch-keys-", ".txt");
+                writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        this.keysFile = file;
+        this.keys = writer;
     }
 
     /**
-     * Opens the COPY stream on this connection's transaction.
+     * Opens the COPY stream on this connection's transaction. Rows loaded directly get the
+     * transaction's start time ({@code now()}, see {@link #transactionTime(Connection)}) as
+     * their creation and update time.
      *
      * @param direct load straight into the rows of a dataset that has none
      */
-    public static UploadStage open(Connection c, String datasetId, boolean direct, Instant now) throws SQLException {
+    public static UploadStage open(Connection c, String datasetId, boolean direct) throws SQLException {
+        long directSeq = direct ? PendingChanges.nextSeq(c) : 0;
         try (Statement st = c.createStatement()) {
             st.execute("SET LOCAL work_mem = '256MB'");
             if (direct) {
@@ -71,10 +94,18 @@ public class UploadStage implements AutoCloseable {
             }
         }
         String sql = direct
-                ? "COPY dataset_row (dataset_id, row_key, data, created_at, updated_at) FROM STDIN"
+                ? "COPY dataset_row (dataset_id, row_key, data) FROM STDIN"
                 : "COPY upload_stage (line, row_key, data) FROM STDIN";
         var copy = new PGCopyOutputStream(c.unwrap(PGConnection.class), sql, 1 << 16);
-        return new UploadStage(c, datasetId, direct, now, copy);
+        return new UploadStage(c, datasetId, direct, directSeq, copy);
+    }
+
+    /** The time at which the current transaction started: the time of every row it writes. */
+    public static Instant transactionTime(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT now()"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getTimestamp(1).toInstant();
+        }
     }
 
     /** Stages one accepted row; {@code json} is the row's values as a JSON object. */
@@ -87,12 +118,13 @@ public class UploadStage implements AutoCloseable {
         }
         escape(line, key);
         line.append('\t');
+        int keyEnd = line.length();
         escape(line, json);
-        if (direct) {
-            line.append('\t').append(timestamp).append('\t').append(timestamp);
-        }
         line.append('\n');
         out.append(line);
+        if (keys != null) {
+            keys.append(line, 0, keyEnd).append(directSeqText).append('\n');
+        }
         staged++;
     }
 
@@ -163,15 +195,12 @@ public class UploadStage implements AutoCloseable {
     public Merge apply(List<String> uploadColumns, boolean allColumns, boolean newDataset, Instant now)
             throws SQLException, DuplicateKeyException {
         finishCopy();
-        long seq = PendingChanges.nextSeq(connection);
         Timestamp at = Timestamp.from(now);
         if (direct) {
-            // a new dataset has no pending changes yet; an emptied one may
-            update("INSERT INTO pending_change (dataset_id, row_key, seq, changed_at) "
-                    + "SELECT dataset_id, row_key, ?, ? FROM dataset_row WHERE dataset_id = ?"
-                    + (newDataset ? "" : PendingChanges.ON_CONFLICT), seq, at, datasetId);
+            recordDirectChanges(newDataset, at);
             return new Merge(staged, 0, 0);
         }
+        long seq = PendingChanges.nextSeq(connection);
         long duplicates = single("SELECT count(*) - count(DISTINCT row_key) FROM upload_stage");
         if (duplicates > 0) {
             update("""
@@ -198,6 +227,28 @@ public class UploadStage implements AutoCloseable {
         update("INSERT INTO pending_change (dataset_id, row_key, seq, changed_at) "
                 + "SELECT ?, row_key, ?, ? FROM upload_change" + PendingChanges.ON_CONFLICT, datasetId, seq, at);
         return new Merge(inserted, updated, duplicates);
+    }
+
+    /**
+     * Records the pending changes of a direct load: a new dataset has none yet, so its keys
+     * are copied straight in; an emptied dataset may still have some, so they are merged.
+     */
+    private void recordDirectChanges(boolean newDataset, Timestamp at) throws SQLException {
+        try {
+            keys.close();
+            if (newDataset) {
+                String sql = "COPY pending_change (dataset_id, row_key, seq) FROM STDIN";
+                try (var in = Files.newBufferedReader(keysFile, StandardCharsets.UTF_8)) {
+                    connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql, in, 1 << 16);
+                }
+            } else {
+                update("INSERT INTO pending_change (dataset_id, row_key, seq, changed_at) "
+                        + "SELECT dataset_id, row_key, ?, ? FROM dataset_row WHERE dataset_id = ?"
+                        + PendingChanges.ON_CONFLICT, directSeq, at, datasetId);
+            }
+        } catch (IOException e) {
+            throw new SQLException("recording the pending changes failed: " + e.getMessage(), e);
+        }
     }
 
     /** Replace mode: deletes the dataset's rows that the upload does not carry; returns how many. */
@@ -250,6 +301,14 @@ public class UploadStage implements AutoCloseable {
     /** Abandons the COPY if it is still open (the transaction is rolled back by its owner). */
     @Override
     public void close() {
+        if (keys != null) {
+            try {
+                keys.close();
+                Files.deleteIfExists(keysFile);
+            } catch (IOException ignored) {
+                // a temporary file left behind is removed with the temp directory
+            }
+        }
         if (copying) {
             copying = false;
             try {
