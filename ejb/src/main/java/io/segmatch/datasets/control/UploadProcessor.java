@@ -110,6 +110,7 @@ public final class UploadProcessor {
             List<RowError> errors = new ArrayList<>();
             StringBuilder json = new StringBuilder(1024);
             String[] values = new String[header.size()];
+            KeyFilter keys = direct ? null : new KeyFilter();
             CsvRecordReader.Record record;
             while ((record = reader.next()) != null) {
                 read++;
@@ -122,6 +123,9 @@ public final class UploadProcessor {
                     continue;
                 }
                 columns.observe(values);
+                if (keys != null) {
+                    keys.add(values[keyIndex]);
+                }
                 try {
                     stage.add(record.line(), values[keyIndex], columns.json(values, json));
                 } catch (IOException e) {
@@ -141,14 +145,15 @@ public final class UploadProcessor {
             long copied = System.nanoTime();
             boolean allColumns = schema == null || schema.columns().stream()
                     .allMatch(c -> columns.names().contains(c.getName()));
-            UploadStage.Merge merge = stage.apply(columns.names(), allColumns, schema == null, now);
+            UploadStage.Merge merge = stage.apply(columns.names(), allColumns, schema == null,
+                    keys != null && keys.maybeRepeated(), now);
             long merged = System.nanoTime();
             long deleted = options.mode() == Mode.REPLACE ? stage.deleteMissing(now) : 0;
             long done = System.nanoTime();
             LOG.info(String.format(Locale.ROOT, "upload to dataset %s (%s): %d rows read and staged in %.2f s, "
-                            + "copy finished in %.2f s, applied in %.2f s, replace deletions in %.2f s", datasetId,
+                            + "copy finished in %.2f s, applied in %.2f s (%s), replace deletions in %.2f s", datasetId,
                     direct ? "direct" : "staged", read, (staged - t0) / 1e9, (copied - staged) / 1e9,
-                    (merged - copied) / 1e9, (done - merged) / 1e9));
+                    (merged - copied) / 1e9, merge.timings(), (done - merged) / 1e9));
             long accepted = read - rejected;
             Counts counts = new Counts(read, merge.inserted(), merge.updated(),
                     accepted - merge.duplicates() - merge.inserted() - merge.updated(), rejected,

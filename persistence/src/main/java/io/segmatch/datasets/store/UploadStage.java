@@ -182,7 +182,7 @@ public class UploadStage implements AutoCloseable {
     }
 
     /** The result of applying the rows: inserted, updated, and keys that were repeated. */
-    public record Merge(long inserted, long updated, long duplicates) {
+    public record Merge(long inserted, long updated, long duplicates, String timings) {
     }
 
     /**
@@ -191,17 +191,23 @@ public class UploadStage implements AutoCloseable {
      * empty cell clears one) and the other columns keep theirs.
      *
      * @param allColumns whether the upload carries every column of the dataset
+     * @param newDataset whether the dataset is being created by this upload
+     * @param maybeRepeatedKeys false when the caller knows that no key was staged twice
      */
-    public Merge apply(List<String> uploadColumns, boolean allColumns, boolean newDataset, Instant now)
+    public Merge apply(List<String> uploadColumns, boolean allColumns, boolean newDataset, boolean maybeRepeatedKeys,
+                       Instant now)
             throws SQLException, DuplicateKeyException {
         finishCopy();
         Timestamp at = Timestamp.from(now);
         if (direct) {
+            long t0 = System.nanoTime();
             recordDirectChanges(newDataset, at);
-            return new Merge(staged, 0, 0);
+            return new Merge(staged, 0, 0, String.format(java.util.Locale.ROOT, "changes %.2f s",
+                    (System.nanoTime() - t0) / 1e9));
         }
         long seq = PendingChanges.nextSeq(connection);
-        long duplicates = single("SELECT count(*) - count(DISTINCT row_key) FROM upload_stage");
+        long t0 = System.nanoTime();
+        long duplicates = maybeRepeatedKeys ? single("SELECT count(*) - count(DISTINCT row_key) FROM upload_stage") : 0;
         if (duplicates > 0) {
             update("""
                     DELETE FROM upload_stage s USING (
@@ -215,18 +221,23 @@ public class UploadStage implements AutoCloseable {
                 + "r.row_key IS NULL AS is_new "
                 + "FROM upload_stage s LEFT JOIN dataset_row r ON r.dataset_id = ? AND r.row_key = s.row_key "
                 + "WHERE r.row_key IS NULL OR r.data IS DISTINCT FROM " + merged;
+        long t1 = System.nanoTime();
         if (allColumns) {
             update(sql, datasetId);
         } else {
             update(sql, columns, datasetId, columns);
         }
+        long t2 = System.nanoTime();
         long updated = update("UPDATE dataset_row r SET data = c.data, updated_at = ? FROM upload_change c "
                 + "WHERE NOT c.is_new AND r.dataset_id = ? AND r.row_key = c.row_key", at, datasetId);
         long inserted = update("INSERT INTO dataset_row (dataset_id, row_key, data, created_at, updated_at) "
                 + "SELECT ?, row_key, data, ?, ? FROM upload_change WHERE is_new", datasetId, at, at);
         update("INSERT INTO pending_change (dataset_id, row_key, seq, changed_at) "
                 + "SELECT ?, row_key, ?, ? FROM upload_change" + PendingChanges.ON_CONFLICT, datasetId, seq, at);
-        return new Merge(inserted, updated, duplicates);
+        long t3 = System.nanoTime();
+        return new Merge(inserted, updated, duplicates, String.format(java.util.Locale.ROOT,
+                "repeats %.2f s, diff %.2f s, writes and changes %.2f s", (t1 - t0) / 1e9, (t2 - t1) / 1e9,
+                (t3 - t2) / 1e9));
     }
 
     /**
