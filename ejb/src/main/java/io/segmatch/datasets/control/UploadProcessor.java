@@ -149,6 +149,7 @@ public final class UploadProcessor {
                     keys != null && keys.maybeRepeated(), now);
             long merged = System.nanoTime();
             long deleted = options.mode() == Mode.REPLACE ? stage.deleteMissing(now) : 0;
+            stage.dropTables();
             long done = System.nanoTime();
             LOG.info(String.format(Locale.ROOT, "upload to dataset %s (%s): %d rows read and staged in %.2f s, "
                             + "copy finished in %.2f s, applied in %.2f s (%s), replace deletions in %.2f s", datasetId,

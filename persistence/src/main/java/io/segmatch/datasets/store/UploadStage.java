@@ -42,6 +42,13 @@ public class UploadStage implements AutoCloseable {
     private final String datasetId;
     private final boolean direct;
     private final PGCopyOutputStream copy;
+    /**
+     * The staging tables: unlogged (no WAL) rather than temporary so that parallel workers
+     * can read them; created in the upload's transaction, so a rollback removes them, and
+     * dropped by {@link #dropTables()} before it commits. Their names are generated here.
+     */
+    private final String stage;
+    private final String change;
     private final BufferedWriter out;
     private final StringBuilder line = new StringBuilder(512);
     /** Direct loads: the keys, kept on disk for the pending-change COPY that follows. */
@@ -52,8 +59,10 @@ public class UploadStage implements AutoCloseable {
     private boolean copying = true;
     private long staged;
 
-    private UploadStage(Connection connection, String datasetId, boolean direct, long directSeq,
+    private UploadStage(Connection connection, String datasetId, boolean direct, long directSeq, String suffix,
                         PGCopyOutputStream copy) {
+        this.stage = "upload_stage_" + suffix;
+        this.change = "upload_change_" + suffix;
         this.directSeq = directSeq;
         this.directSeqText = Long.toString(directSeq);
         this.connection = connection;
@@ -84,20 +93,22 @@ public class UploadStage implements AutoCloseable {
      */
     public static UploadStage open(Connection c, String datasetId, boolean direct) throws SQLException {
         long directSeq = direct ? PendingChanges.nextSeq(c) : 0;
+        String suffix = java.util.UUID.randomUUID().toString().replace("-", "");
+        String stage = "upload_stage_" + suffix;
         try (Statement st = c.createStatement()) {
             st.execute("SET LOCAL work_mem = '256MB'");
             if (direct) {
                 st.execute("SAVEPOINT upload_direct");
             } else {
-                st.execute("CREATE TEMP TABLE upload_stage (line bigint NOT NULL, row_key text NOT NULL, "
-                        + "data jsonb NOT NULL) ON COMMIT DROP");
+                st.execute("CREATE UNLOGGED TABLE " + stage + " (line bigint NOT NULL, row_key text NOT NULL, "
+                        + "data jsonb NOT NULL)");
             }
         }
         String sql = direct
                 ? "COPY dataset_row (dataset_id, row_key, data) FROM STDIN"
-                : "COPY upload_stage (line, row_key, data) FROM STDIN";
+                : "COPY " + stage + " (line, row_key, data) FROM STDIN";
         var copy = new PGCopyOutputStream(c.unwrap(PGConnection.class), sql, 1 << 16);
-        return new UploadStage(c, datasetId, direct, directSeq, copy);
+        return new UploadStage(c, datasetId, direct, directSeq, suffix, copy);
     }
 
     /** The time at which the current transaction started: the time of every row it writes. */
@@ -145,7 +156,7 @@ public class UploadStage implements AutoCloseable {
         }
         if (!direct) {
             try (Statement st = connection.createStatement()) {
-                st.execute("ANALYZE upload_stage");
+                st.execute("ANALYZE " + stage);
             }
         }
     }
@@ -207,33 +218,36 @@ public class UploadStage implements AutoCloseable {
         }
         long seq = PendingChanges.nextSeq(connection);
         long t0 = System.nanoTime();
-        long duplicates = maybeRepeatedKeys ? single("SELECT count(*) - count(DISTINCT row_key) FROM upload_stage") : 0;
+        long duplicates = maybeRepeatedKeys ? single("SELECT count(*) - count(DISTINCT row_key) FROM " + stage) : 0;
         if (duplicates > 0) {
-            update("""
-                    DELETE FROM upload_stage s USING (
-                        SELECT row_key, max(line) AS keep FROM upload_stage GROUP BY row_key HAVING count(*) > 1
-                    ) d WHERE s.row_key = d.row_key AND s.line <> d.keep""");
+            update("DELETE FROM " + stage + " s USING (SELECT row_key, max(line) AS keep FROM " + stage
+                    + " GROUP BY row_key HAVING count(*) > 1) d WHERE s.row_key = d.row_key AND s.line <> d.keep");
         }
         Array columns = connection.createArrayOf("text", uploadColumns.toArray());
         String merged = allColumns ? "s.data" : "(r.data - ?::text[]) || s.data";
-        String sql = "CREATE TEMP TABLE upload_change ON COMMIT DROP AS "
+        String sql = "CREATE UNLOGGED TABLE " + change + " AS "
                 + "SELECT s.row_key, CASE WHEN r.row_key IS NULL THEN s.data ELSE " + merged + " END AS data, "
                 + "r.row_key IS NULL AS is_new "
-                + "FROM upload_stage s LEFT JOIN dataset_row r ON r.dataset_id = ? AND r.row_key = s.row_key "
+                + "FROM " + stage + " s LEFT JOIN dataset_row r ON r.dataset_id = ? AND r.row_key = s.row_key "
                 + "WHERE r.row_key IS NULL OR r.data IS DISTINCT FROM " + merged;
         long t1 = System.nanoTime();
+        // the planner cannot tell how few rows differ; a parallel hash join halves the diff on 2 cores
+        update("SET LOCAL parallel_setup_cost = 0");
+        update("SET LOCAL parallel_tuple_cost = 0");
         if (allColumns) {
             update(sql, datasetId);
         } else {
             update(sql, columns, datasetId, columns);
         }
+        update("RESET parallel_setup_cost");
+        update("RESET parallel_tuple_cost");
         long t2 = System.nanoTime();
-        long updated = update("UPDATE dataset_row r SET data = c.data, updated_at = ? FROM upload_change c "
+        long updated = update("UPDATE dataset_row r SET data = c.data, updated_at = ? FROM " + change + " c "
                 + "WHERE NOT c.is_new AND r.dataset_id = ? AND r.row_key = c.row_key", at, datasetId);
         long inserted = update("INSERT INTO dataset_row (dataset_id, row_key, data, created_at, updated_at) "
-                + "SELECT ?, row_key, data, ?, ? FROM upload_change WHERE is_new", datasetId, at, at);
+                + "SELECT ?, row_key, data, ?, ? FROM " + change + " WHERE is_new", datasetId, at, at);
         update("INSERT INTO pending_change (dataset_id, row_key, seq, changed_at) "
-                + "SELECT ?, row_key, ?, ? FROM upload_change" + PendingChanges.ON_CONFLICT, datasetId, seq, at);
+                + "SELECT ?, row_key, ?, ? FROM " + change + PendingChanges.ON_CONFLICT, datasetId, seq, at);
         long t3 = System.nanoTime();
         return new Merge(inserted, updated, duplicates, String.format(java.util.Locale.ROOT,
                 "repeats %.2f s, diff %.2f s, writes and changes %.2f s", (t1 - t0) / 1e9, (t2 - t1) / 1e9,
@@ -269,18 +283,10 @@ public class UploadStage implements AutoCloseable {
             return 0;
         }
         long seq = PendingChanges.nextSeq(connection);
-        String sql = """
-                WITH del AS (
-                    DELETE FROM dataset_row r
-                    WHERE r.dataset_id = ? AND NOT EXISTS (SELECT 1 FROM upload_stage s WHERE s.row_key = r.row_key)
-                    RETURNING r.row_key
-                ), pc AS (
-                    INSERT INTO pending_change (dataset_id, row_key, seq, changed_at)
-                    SELECT ?, row_key, ?, ? FROM del
-                """ + PendingChanges.ON_CONFLICT + """
-                )
-                SELECT count(*) FROM del
-                """;
+        String sql = "WITH del AS (DELETE FROM dataset_row r WHERE r.dataset_id = ? AND NOT EXISTS "
+                + "(SELECT 1 FROM " + stage + " s WHERE s.row_key = r.row_key) RETURNING r.row_key), "
+                + "pc AS (INSERT INTO pending_change (dataset_id, row_key, seq, changed_at) SELECT ?, row_key, ?, ? FROM del"
+                + PendingChanges.ON_CONFLICT + ") SELECT count(*) FROM del";
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setString(1, datasetId);
             ps.setString(2, datasetId);
@@ -290,6 +296,13 @@ public class UploadStage implements AutoCloseable {
                 rs.next();
                 return rs.getLong(1);
             }
+        }
+    }
+
+    /** Drops the staging tables; called when the upload has been applied, before its commit. */
+    public void dropTables() throws SQLException {
+        if (!direct) {
+            update("DROP TABLE IF EXISTS " + stage + ", " + change);
         }
     }
 
