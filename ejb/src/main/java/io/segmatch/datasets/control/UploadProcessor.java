@@ -146,7 +146,7 @@ public final class UploadProcessor {
             boolean allColumns = schema == null || schema.columns().stream()
                     .allMatch(c -> columns.names().contains(c.getName()));
             UploadStage.Merge merge = stage.apply(columns.names(), allColumns, schema == null,
-                    keys != null && keys.maybeRepeated(), now);
+                    keys != null && keys.maybeRepeated(), schema == null ? 0 : schema.rowCount(), now);
             long merged = System.nanoTime();
             long deleted = options.mode() == Mode.REPLACE ? stage.deleteMissing(now) : 0;
             stage.dropTables();

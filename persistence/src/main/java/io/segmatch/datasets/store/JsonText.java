@@ -33,6 +33,10 @@ public final class JsonText {
 
     /** Appends a JSON string literal. */
     public static void string(StringBuilder out, String value) {
+        if (plain(value)) {
+            out.append('"').append(value).append('"');
+            return;
+        }
         out.append('"');
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
@@ -52,5 +56,16 @@ public final class JsonText {
             }
         }
         out.append('"');
+    }
+
+    /** Whether a value needs no escaping (the common case, appended in one piece). */
+    private static boolean plain(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 }

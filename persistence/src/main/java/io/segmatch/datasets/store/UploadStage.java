@@ -204,9 +204,10 @@ public class UploadStage implements AutoCloseable {
      * @param allColumns whether the upload carries every column of the dataset
      * @param newDataset whether the dataset is being created by this upload
      * @param maybeRepeatedKeys false when the caller knows that no key was staged twice
+     * @param existingRows how many rows the dataset had before the upload
      */
     public Merge apply(List<String> uploadColumns, boolean allColumns, boolean newDataset, boolean maybeRepeatedKeys,
-                       Instant now)
+                       long existingRows, Instant now)
             throws SQLException, DuplicateKeyException {
         finishCopy();
         Timestamp at = Timestamp.from(now);
@@ -234,16 +235,22 @@ public class UploadStage implements AutoCloseable {
         // the planner cannot tell how few rows differ; a parallel hash join halves the diff on 2 cores
         update("SET LOCAL parallel_setup_cost = 0");
         update("SET LOCAL parallel_tuple_cost = 0");
-        if (allColumns) {
-            update(sql, datasetId);
-        } else {
-            update(sql, columns, datasetId, columns);
-        }
+        long changed = allColumns ? update(sql, datasetId) : update(sql, columns, datasetId, columns);
         update("RESET parallel_setup_cost");
         update("RESET parallel_tuple_cost");
         long t2 = System.nanoTime();
+        // few changed rows among many: look each up by key rather than hash the whole dataset
+        boolean lookUp = changed * 5 < existingRows;
+        if (lookUp) {
+            update("SET LOCAL enable_hashjoin = off");
+            update("SET LOCAL enable_mergejoin = off");
+        }
         long updated = update("UPDATE dataset_row r SET data = c.data, updated_at = ? FROM " + change + " c "
                 + "WHERE NOT c.is_new AND r.dataset_id = ? AND r.row_key = c.row_key", at, datasetId);
+        if (lookUp) {
+            update("RESET enable_hashjoin");
+            update("RESET enable_mergejoin");
+        }
         long inserted = update("INSERT INTO dataset_row (dataset_id, row_key, data, created_at, updated_at) "
                 + "SELECT ?, row_key, data, ?, ? FROM " + change + " WHERE is_new", datasetId, at, at);
         update("INSERT INTO pending_change (dataset_id, row_key, seq, changed_at) "
@@ -345,6 +352,10 @@ public class UploadStage implements AutoCloseable {
 
     /** COPY text format: backslash, tab, newline and carriage return are escaped. */
     static void escape(StringBuilder out, String value) {
+        if (value.indexOf('\\') < 0 && value.indexOf('\t') < 0 && value.indexOf('\n') < 0 && value.indexOf('\r') < 0) {
+            out.append(value);
+            return;
+        }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
