@@ -38,6 +38,11 @@ class UploadProcessorIT {
         dataset = new UploadFixture(db);
     }
 
+    @org.junit.jupiter.api.AfterEach
+    void noStagingTableOutlivesItsUpload() throws Exception {
+        assertEquals(0, dataset.count("SELECT count(*) FROM pg_class WHERE relname ~ '^upload_(stage|change)_'"));
+    }
+
     static final String FIRST = """
             customer_id,email,country,lifetime_value,zip
             1,ann@example.com,DE,100.50,01234
@@ -172,6 +177,29 @@ class UploadProcessorIT {
         assertEquals(new Counts(2001, 2000, 0, 0, 0, 1, 0), outcome.counts());
         assertEquals("last", dataset.values("7").get("n"));
         assertEquals(2000, dataset.pending().size());
+    }
+
+    @Test
+    void aRepeatedKeyInALaterUploadCountsAsADuplicateAndTheLastOneWins() throws Exception {
+        dataset.upload(FIRST);
+        dataset.clearPending();
+        var outcome = dataset.upload("""
+                customer_id,email,country,lifetime_value,zip
+                1,ann@example.com,DE,100.50,01234
+                3,first@example.com,US,12,
+                3,cy@example.com,US,12,
+                """);
+        assertEquals(new Counts(3, 0, 0, 2, 0, 1, 0), outcome.counts(), "the last occurrence of 3 equals the stored row");
+        assertEquals(List.of(), dataset.pending());
+    }
+
+    @Test
+    void replaceWithRepeatedKeysKeepsTheLastAndDeletesTheRest() throws Exception {
+        dataset.upload(FIRST);
+        var outcome = dataset.upload("customer_id,email\n9,a@x.io\n9,b@x.io\n", REPLACE, null);
+        assertEquals(new Counts(2, 1, 0, 0, 0, 1, 3), outcome.counts());
+        assertEquals(Map.of("customer_id", "9", "email", "b@x.io"), dataset.values("9"));
+        assertEquals(1, dataset.rows().size());
     }
 
     @Test
