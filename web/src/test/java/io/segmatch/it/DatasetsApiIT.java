@@ -184,6 +184,11 @@ class DatasetsApiIT {
         assertEquals(404, missing.status());
         assertEquals("application/problem+json", missing.contentType());
         assertEquals(404, http.get("api/no-such-path").status());
+        var badLimit = http.get("api/datasets/" + create("id,x\n1,a\n", "") + "/rows?limit=lots");
+        assertEquals(400, badLimit.status());
+        assertEquals("limit", badLimit.json().getJsonArray("errors").getJsonObject(0).getString("field"));
+        assertEquals(400, http.csv("api/datasets?mode=merge", "id,x\n1,a\n").status());
+        assertEquals(405, http.json("PATCH", "api/processing", "{}").status());
         String id = create("id,x\n1,a\n", "");
         assertEquals(204, http.delete("api/datasets/" + id).status());
         assertEquals(404, http.get("api/datasets/" + id).status());

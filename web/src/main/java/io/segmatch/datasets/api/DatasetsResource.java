@@ -129,9 +129,9 @@ public class DatasetsResource {
 
     @GET
     @Path("{id}/uploads")
-    public String uploads(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("20") int limit) {
+    public String uploads(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("20") String limit) {
         JsonArrayBuilder list = Json.createArrayBuilder();
-        datasets.uploads(id, clamp(limit, 1, 100)).forEach(u -> list.add(DatasetJson.summary(u)));
+        datasets.uploads(id, limit(limit, 100)).forEach(u -> list.add(DatasetJson.summary(u)));
         return list.build().toString();
     }
 
@@ -144,8 +144,8 @@ public class DatasetsResource {
     @GET
     @Path("{id}/rows")
     public String rows(@PathParam("id") String id, @QueryParam("after") String after,
-                       @QueryParam("limit") @DefaultValue("100") int limit) {
-        int n = clamp(limit, 1, 1000);
+                       @QueryParam("limit") @DefaultValue("100") String limit) {
+        int n = limit(limit, 1000);
         return DatasetJson.rows(datasets.rows(id, after, n), datasets.get(id), n).toString();
     }
 
@@ -196,11 +196,17 @@ public class DatasetsResource {
         }
     }
 
-    static int clamp(int value, int min, int max) {
-        if (value < min || value > max) {
-            throw SegmatchException.invalid("invalid-parameter", "limit must be between " + min + " and " + max,
-                    List.of(FieldError.field("limit", "between " + min + " and " + max)));
+    /** A {@code limit} parameter: an integer from 1 to {@code max}, else a 400 naming it. */
+    static int limit(String value, int max) {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1 && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException notANumber) {
+            // answered below
         }
-        return value;
+        throw SegmatchException.invalid("invalid-parameter", "limit must be a whole number from 1 to " + max,
+                List.of(FieldError.field("limit", "a whole number from 1 to " + max + ", not '" + value + "'")));
     }
 }
