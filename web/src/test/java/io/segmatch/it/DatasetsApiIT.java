@@ -147,6 +147,9 @@ class DatasetsApiIT {
         assertEquals(400, http.json("PATCH", rows + "c2", "{not json").status());
         assertEquals(404, http.json("PATCH", rows + "zz", "{\"plan\": \"x\"}").status());
 
+        assertEquals(400, http.json("PATCH", rows + "c2", "{\"plan\": 1" + "0".repeat(1200) + "}").status(),
+                "a number the JSON parser refuses is a bad request, not a server error");
+        assertEquals(200, http.get(rows + "%20c2%20").status(), "keys are trimmed like uploaded keys");
         assertEquals(201, http.json("PUT", rows + "c9", "{\"email\": \"new@example.com\", \"vip\": \"no\"}").status());
         var put = http.json("PUT", rows + "c9", "{\"email\": \"new@example.com\"}");
         assertEquals(200, put.status());
@@ -189,6 +192,13 @@ class DatasetsApiIT {
         assertEquals("limit", badLimit.json().getJsonArray("errors").getJsonObject(0).getString("field"));
         assertEquals(400, http.csv("api/datasets?mode=merge", "id,x\n1,a\n").status());
         assertEquals(405, http.json("PATCH", "api/processing", "{}").status());
+        assertEquals(400, http.csv("api/datasets?name=a%00b", "id,x\n1,a\n").status(), "NUL in a name");
+        String other = create("id,x\n1,a\n", "");
+        var nul = http.get("api/datasets/" + other + "/rows?after=%00");
+        assertEquals(400, nul.status(), nul.body());
+        assertEquals("after", nul.json().getJsonArray("errors").getJsonObject(0).getString("field"));
+        assertEquals(400, http.json("PUT", "api/datasets/" + other + "/rows/notanumber", "{\"x\": \"b\"}").status(),
+                "the key column id holds numbers");
         String id = create("id,x\n1,a\n", "");
         assertEquals(204, http.delete("api/datasets/" + id).status());
         assertEquals(404, http.get("api/datasets/" + id).status());

@@ -27,6 +27,8 @@ public record DatasetPatch(String name, Map<String, String> columns, Map<String,
         List<FieldError> errors = new ArrayList<>();
         if (name != null && (name.isBlank() || name.trim().length() > 200)) {
             errors.add(FieldError.field("name", "a name of 1 to 200 characters"));
+        } else if (name != null && name.indexOf('\0') >= 0) {
+            errors.add(FieldError.field("name", "contains a NUL character"));
         }
         columns.forEach((column, type) -> {
             if (dataset.column(column).isEmpty()) {

@@ -149,19 +149,21 @@ public class Datasets {
         em.remove(dataset);
     }
 
-    public StoredRow row(String datasetId, String key) {
-        get(datasetId);
+    public StoredRow row(String datasetId, String rawKey) {
+        String key = RowValues.key(get(datasetId), rawKey, false);
         return withConnection(c -> rows.find(c, datasetId, key)).orElseThrow(() -> rowNotFound(datasetId, key));
     }
 
     public List<StoredRow> rows(String datasetId, String afterKey, int limit) {
         get(datasetId);
+        SegmatchException.storable("after", afterKey);
         return withConnection(c -> rows.page(c, datasetId, afterKey, limit));
     }
 
     /** Sets some values of an existing row; a null value clears one. */
-    public StoredRow patchRow(String datasetId, String key, Map<String, String> changes) {
+    public StoredRow patchRow(String datasetId, String rawKey, Map<String, String> changes) {
         Dataset dataset = lock(datasetId);
+        String key = RowValues.key(dataset, rawKey, false);
         Map<String, String> checked = RowValues.check(dataset, key, changes);
         return withConnection(c -> {
             StoredRow row = rows.find(c, datasetId, key).orElseThrow(() -> rowNotFound(datasetId, key));
@@ -179,8 +181,9 @@ public class Datasets {
     }
 
     /** Replaces a row's values (columns not given become missing), creating the row if needed. */
-    public PutResult putRow(String datasetId, String key, Map<String, String> values) {
+    public PutResult putRow(String datasetId, String rawKey, Map<String, String> values) {
         Dataset dataset = lock(datasetId);
+        String key = RowValues.key(dataset, rawKey, true);
         Map<String, String> checked = RowValues.check(dataset, key, values);
         Map<String, String> full = RowValues.merge(Map.of(), checked);
         full.put(dataset.getKeyColumn(), key);
@@ -199,8 +202,9 @@ public class Datasets {
         });
     }
 
-    public void deleteRow(String datasetId, String key) {
+    public void deleteRow(String datasetId, String rawKey) {
         Dataset dataset = lock(datasetId);
+        String key = RowValues.key(dataset, rawKey, false);
         Instant now = now();
         if (!withConnection(c -> rows.delete(c, datasetId, key, now))) {
             throw rowNotFound(datasetId, key);
@@ -245,7 +249,7 @@ public class Datasets {
         if (name == null || name.isBlank()) {
             name = "Dataset " + now().truncatedTo(ChronoUnit.SECONDS);
         }
-        name = name.trim();
+        name = SegmatchException.storable("name", name.trim());
         if (name.length() > 200) {
             throw SegmatchException.invalid("invalid-parameter", "the dataset name is longer than 200 characters",
                     List.of(FieldError.field("name", "at most 200 characters")));

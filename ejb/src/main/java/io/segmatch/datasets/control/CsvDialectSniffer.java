@@ -67,11 +67,12 @@ public final class CsvDialectSniffer {
         }
         boolean sepLine = false;
         Character declared = null;
-        String firstLine = text.lines().findFirst().orElse("").trim();
-        if (firstLine.regionMatches(true, 0, "sep=", 0, 4) && firstLine.length() == 5) {
+        String firstLine = text.lines().findFirst().orElse("");
+        String sep = firstLine.replace(" ", ""); // "sep=X"; X may be a tab, so no strip()
+        if (sep.regionMatches(true, 0, "sep=", 0, 4) && sep.length() == 5) {
             sepLine = true;
-            declared = firstLine.charAt(4);
-            text = text.substring(text.indexOf(firstLine) + firstLine.length());
+            declared = sep.charAt(4);
+            text = text.substring(firstLine.length());
         }
         char delimiter;
         if (delimiterOverride != null && !delimiterOverride.isEmpty()) {

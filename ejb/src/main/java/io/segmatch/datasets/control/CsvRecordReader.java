@@ -24,14 +24,19 @@ public final class CsvRecordReader implements AutoCloseable {
     public record Record(long line, String[] fields) {
     }
 
+    /** The longest record accepted, in characters: a stray quote must not swallow the file. */
+    public static final int MAX_RECORD_CHARS = 1 << 20;
+
     private final CSVParser parser;
     private final Iterator<CSVRecord> records;
     private final long lineOffset;
+    private final LimitedReader limited;
 
-    private CsvRecordReader(CSVParser parser, long lineOffset) {
+    private CsvRecordReader(CSVParser parser, long lineOffset, LimitedReader limited) {
         this.parser = parser;
         this.records = parser.iterator();
         this.lineOffset = lineOffset;
+        this.limited = limited;
     }
 
     public static CsvRecordReader open(InputStream in, CsvDialect dialect) throws IOException {
@@ -53,13 +58,15 @@ public final class CsvRecordReader implements AutoCloseable {
                 .setTrim(false)
                 .setRecordSeparator("\n")
                 .get();
-        return new CsvRecordReader(CSVParser.builder().setReader(reader).setFormat(format).get(), offset);
+        LimitedReader limited = new LimitedReader(reader);
+        return new CsvRecordReader(CSVParser.builder().setReader(limited).setFormat(format).get(), offset, limited);
     }
 
     /** The next non-blank record, or null at the end of the file. */
     public Record next() {
         while (true) {
             long startLine = parser.getCurrentLineNumber() + 1 + lineOffset;
+            limited.startRecord(startLine);
             CSVRecord record;
             try {
                 if (!records.hasNext()) {
@@ -74,6 +81,53 @@ public final class CsvRecordReader implements AutoCloseable {
             String[] fields = record.values();
             if (!blank(fields)) {
                 return new Record(startLine, fields);
+            }
+        }
+    }
+
+    /**
+     * Counts the characters the parser reads for one record (give or take its read-ahead
+     * buffer) and stops a record that grows past {@link #MAX_RECORD_CHARS}, so an unclosed
+     * quote is reported instead of filling the memory with the rest of the file.
+     */
+    private static final class LimitedReader extends java.io.FilterReader {
+        private long count;
+        private long line;
+
+        LimitedReader(Reader in) {
+            super(in);
+        }
+
+        void startRecord(long startLine) {
+            count = 0;
+            line = startLine;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int c = super.read();
+            if (c >= 0) {
+                counted(1);
+            }
+            return c;
+        }
+
+        @Override
+        public int read(char[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                counted(n);
+            }
+            return n;
+        }
+
+        private void counted(int n) {
+            count += n;
+            if (count > MAX_RECORD_CHARS + (1 << 16)) {
+                String message = "the record is longer than " + MAX_RECORD_CHARS
+                        + " characters: is a double quote left open?";
+                throw SegmatchException.invalid("malformed-csv", "line " + line + ": " + message,
+                        java.util.List.of(SegmatchException.FieldError.line(line, message)));
             }
         }
     }

@@ -35,6 +35,11 @@ public final class HeaderRules {
                 errors.add(FieldError.field("header[" + (i + 1) + "]", "column " + (i + 1) + " has an empty name"));
                 continue;
             }
+            if (name.indexOf('\0') >= 0) {
+                errors.add(FieldError.field("header[" + (i + 1) + "]", "column " + (i + 1)
+                        + " has a NUL character in its name"));
+                continue;
+            }
             Integer earlier = seen.putIfAbsent(name.toLowerCase(Locale.ROOT), i);
             if (earlier != null) {
                 errors.add(FieldError.field("header[" + (i + 1) + "]", "column " + (i + 1) + " '" + name

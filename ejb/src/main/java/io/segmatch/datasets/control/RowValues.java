@@ -21,6 +21,30 @@ public final class RowValues {
     }
 
     /**
+     * The key of a row endpoint, as uploads store keys: trimmed, not empty, storable and
+     * short enough; for a row about to be created, also of the key column's type.
+     */
+    public static String key(Dataset dataset, String key, boolean creating) {
+        String trimmed = SegmatchException.storable("key", key == null ? "" : key.trim());
+        List<FieldError> errors = new ArrayList<>();
+        if (trimmed.isEmpty()) {
+            errors.add(FieldError.field("key", "the key must not be empty"));
+        } else if (UploadProcessor.tooLong(trimmed)) {
+            errors.add(FieldError.field("key", "the key is longer than " + UploadProcessor.MAX_KEY_BYTES + " bytes"));
+        } else if (creating) {
+            DatasetColumn keyColumn = dataset.column(dataset.getKeyColumn()).orElse(null);
+            if (keyColumn != null && !keyColumn.getType().conforms(trimmed)) {
+                errors.add(FieldError.field("key", "the key column '" + keyColumn.getName() + "' holds "
+                        + UploadProcessor.article(keyColumn.getType()) + ", not '" + UploadProcessor.abbreviate(trimmed) + "'"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw SegmatchException.invalid("invalid-key", errors.get(0).message(), errors);
+        }
+        return trimmed;
+    }
+
+    /**
      * Validates values by column name (ignoring case); returns them under the dataset's
      * column names, trimmed, with null for a value to clear.
      */
@@ -55,9 +79,6 @@ public final class RowValues {
                 continue;
             }
             checked.put(column.getName(), value);
-        }
-        if (key.isBlank()) {
-            errors.add(FieldError.field("key", "the key must not be empty"));
         }
         if (!errors.isEmpty()) {
             throw SegmatchException.invalid("invalid-row", errors.size() == 1 ? errors.get(0).message()

@@ -120,6 +120,10 @@ public final class UploadProcessor {
                     if (errors.size() < MAX_LISTED_ERRORS) {
                         errors.add(new RowError(record.line(), problem));
                     }
+                    String key = Columns.keyOf(record.fields(), keyIndex);
+                    if (options.mode() == Mode.REPLACE && key != null) {
+                        stage.keep(record.line(), key);
+                    }
                     continue;
                 }
                 columns.observe(values);
@@ -238,6 +242,9 @@ public final class UploadProcessor {
             if (values[keyIndex] == null) {
                 return "the key column '" + names.get(keyIndex) + "' is empty";
             }
+            if (tooLong(values[keyIndex])) {
+                return "the key is longer than " + MAX_KEY_BYTES + " bytes";
+            }
             for (int i = 0; i < values.length; i++) {
                 ColumnType type = types[i];
                 if (type != null && values[i] != null && type != ColumnType.STRING && !type.conforms(values[i])) {
@@ -246,6 +253,15 @@ public final class UploadProcessor {
                 }
             }
             return null;
+        }
+
+        /** The key of a rejected record when it can be read, for replace mode to keep its row. */
+        static String keyOf(String[] fields, int keyIndex) {
+            if (keyIndex >= fields.length) {
+                return null;
+            }
+            String key = fields[keyIndex].trim();
+            return key.isEmpty() || key.indexOf('\0') >= 0 || tooLong(key) ? null : key;
         }
 
         void observe(String[] values) {
@@ -283,6 +299,14 @@ public final class UploadProcessor {
             }
             return added;
         }
+    }
+
+    /** Keys are indexed; PostgreSQL's B-tree takes entries up to about 2.7 kB. */
+    public static final int MAX_KEY_BYTES = 1000;
+
+    static boolean tooLong(String key) {
+        return key.length() > MAX_KEY_BYTES / 3
+                && key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_KEY_BYTES;
     }
 
     static String article(ColumnType type) {

@@ -67,6 +67,18 @@ public class SegmatchException extends RuntimeException {
         return new SegmatchException(Kind.CONFLICT, type, detail, List.of());
     }
 
+    /**
+     * Refuses text that PostgreSQL cannot store (a NUL character) with a 400 naming the
+     * field; returns the text.
+     */
+    public static String storable(String field, String text) {
+        if (text != null && text.indexOf('\0') >= 0) {
+            throw invalid("invalid-text", field + " contains a NUL character",
+                    List.of(FieldError.field(field, "contains a NUL character")));
+        }
+        return text;
+    }
+
     public Kind kind() {
         return kind;
     }

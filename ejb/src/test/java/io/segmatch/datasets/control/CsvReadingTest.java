@@ -113,6 +113,25 @@ class CsvReadingTest {
     }
 
     @Test
+    void excelSepLineWithATab() throws IOException {
+        Read r = read("sep=\t\nid\tname\n1\ta;b\n");
+        assertEquals('\t', r.dialect().delimiter());
+        assertEquals(List.of("1", "a;b"), r.row(1));
+    }
+
+    @Test
+    void aStrayQuoteDoesNotSwallowTheRestOfTheFile() {
+        StringBuilder text = new StringBuilder("id,note\n1,ok\n2,\"stray\n");
+        for (int i = 3; i < 60_000; i++) {
+            text.append(i).append(",some note that goes on for a while\n");
+        }
+        var e = assertThrows(SegmatchException.class, () -> read(text.toString()));
+        assertEquals("malformed-csv", e.type());
+        assertEquals(3L, e.errors().get(0).line());
+        assertTrue(e.getMessage().contains("double quote"), e.getMessage());
+    }
+
+    @Test
     void utf8WithAndWithoutBom() throws IOException {
         byte[] text = "id,name\n1,Zoë\n".getBytes(StandardCharsets.UTF_8);
         Read plain = read(text, null, null);

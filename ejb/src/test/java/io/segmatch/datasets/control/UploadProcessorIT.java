@@ -203,6 +203,35 @@ class UploadProcessorIT {
     }
 
     @Test
+    void replaceKeepsTheStoredRowOfARejectedRow() throws Exception {
+        dataset.upload(FIRST);
+        Map<String, StoredRow> before = dataset.rows();
+        var outcome = dataset.upload("""
+                customer_id,email,country,lifetime_value,zip
+                1,ann@example.com,DE,lots,01234
+                2,ben2@example.com,FR,8,75001
+                3,cy@example.com,US
+                6,fay@example.com,DE,1,10115
+                7,gus@example.com,DE,2,10117
+                """, REPLACE, null);
+        assertEquals(new Counts(5, 2, 0, 1, 2, 0, 0), outcome.counts(),
+                "rows 1 and 3 are rejected, not deleted: an upload loses nothing it could not read");
+        Map<String, StoredRow> after = dataset.rows();
+        assertEquals(List.of("1", "2", "3", "6", "7"), List.copyOf(after.keySet()));
+        for (String key : List.of("1", "2", "3")) {
+            assertEquals(before.get(key), after.get(key));
+        }
+    }
+
+    @Test
+    void keysLongerThanTheIndexTakesAreRejectedRows() throws Exception {
+        String longKey = "k".repeat(1001);
+        var outcome = dataset.upload("id,x\n" + longKey + ",1\nshort,2\n");
+        assertEquals(new Counts(2, 1, 0, 0, 1, 0, 0), outcome.counts());
+        assertEquals("the key is longer than 1000 bytes", outcome.errors().get(0).message());
+    }
+
+    @Test
     void valuesSurviveEscapingRoundTrip() throws Exception {
         dataset.upload("id,text\n1,\"tab\tback\\\\slash \"\"quoted\"\" line\nbreak é 😀\"\n");
         assertEquals("tab\tback\\\\slash \"quoted\" line\nbreak é 😀", dataset.values("1").get("text"));

@@ -60,7 +60,7 @@ public class UploadStage implements AutoCloseable {
     private long staged;
 
     private UploadStage(Connection connection, String datasetId, boolean direct, long directSeq, String suffix,
-                        PGCopyOutputStream copy) {
+                        Path keysFile, BufferedWriter keys, PGCopyOutputStream copy) {
         this.stage = "upload_stage_" + suffix;
         this.change = "upload_change_" + suffix;
         this.directSeq = directSeq;
@@ -70,18 +70,8 @@ public class UploadStage implements AutoCloseable {
         this.datasetId = datasetId;
         this.direct = direct;
         this.out = new BufferedWriter(new OutputStreamWriter(copy, StandardCharsets.UTF_8), 1 << 16);
-        Path file = null;
-        BufferedWriter writer = null;
-        if (direct) {
-            try {
-                file = Files.createTempFile("segmatch-keys-", ".txt");
-                writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        this.keysFile = file;
-        this.keys = writer;
+        this.keysFile = keysFile;
+        this.keys = keys;
     }
 
     /**
@@ -100,15 +90,43 @@ public class UploadStage implements AutoCloseable {
             if (direct) {
                 st.execute("SAVEPOINT upload_direct");
             } else {
+                // data is null for a rejected row whose key is kept (replace mode)
                 st.execute("CREATE UNLOGGED TABLE " + stage + " (line bigint NOT NULL, row_key text NOT NULL, "
-                        + "data jsonb NOT NULL)");
+                        + "data jsonb)");
             }
         }
-        String sql = direct
-                ? "COPY dataset_row (dataset_id, row_key, data) FROM STDIN"
-                : "COPY " + stage + " (line, row_key, data) FROM STDIN";
-        var copy = new PGCopyOutputStream(c.unwrap(PGConnection.class), sql, 1 << 16);
-        return new UploadStage(c, datasetId, direct, directSeq, suffix, copy);
+        Path keysFile = null;
+        BufferedWriter keys = null;
+        try {
+            if (direct) {
+                keysFile = Files.createTempFile("segmatch-keys-", ".txt");
+                keys = Files.newBufferedWriter(keysFile, StandardCharsets.UTF_8);
+            }
+            String sql = direct
+                    ? "COPY dataset_row (dataset_id, row_key, data) FROM STDIN"
+                    : "COPY " + stage + " (line, row_key, data) FROM STDIN";
+            var copy = new PGCopyOutputStream(c.unwrap(PGConnection.class), sql, 1 << 16);
+            return new UploadStage(c, datasetId, direct, directSeq, suffix, keysFile, keys, copy);
+        } catch (IOException e) {
+            discard(keysFile, keys);
+            throw new SQLException("cannot stage the upload: " + e.getMessage(), e);
+        } catch (SQLException | RuntimeException e) {
+            discard(keysFile, keys);
+            throw e;
+        }
+    }
+
+    private static void discard(Path file, BufferedWriter writer) {
+        try {
+            if (writer != null) {
+                writer.close();
+            }
+            if (file != null) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException ignored) {
+            // reporting the original failure matters more
+        }
     }
 
     /** The time at which the current transaction started: the time of every row it writes. */
@@ -137,6 +155,21 @@ public class UploadStage implements AutoCloseable {
             keys.append(line, 0, keyEnd).append(directSeqText).append('\n');
         }
         staged++;
+    }
+
+    /**
+     * Replace mode: records the key of a rejected row, so that its stored row is kept as it
+     * is rather than deleted as missing from the upload.
+     */
+    public void keep(long lineNumber, String key) throws IOException {
+        if (direct) {
+            return; // a dataset without rows has nothing to keep
+        }
+        line.setLength(0);
+        line.append(lineNumber).append('\t');
+        escape(line, key);
+        line.append("\t\\N\n");
+        out.append(line);
     }
 
     public long staged() {
@@ -219,10 +252,12 @@ public class UploadStage implements AutoCloseable {
         }
         long seq = PendingChanges.nextSeq(connection);
         long t0 = System.nanoTime();
-        long duplicates = maybeRepeatedKeys ? single("SELECT count(*) - count(DISTINCT row_key) FROM " + stage) : 0;
+        long duplicates = maybeRepeatedKeys ? single("SELECT count(*) - count(DISTINCT row_key) FROM " + stage
+                + " WHERE data IS NOT NULL") : 0;
         if (duplicates > 0) {
             update("DELETE FROM " + stage + " s USING (SELECT row_key, max(line) AS keep FROM " + stage
-                    + " GROUP BY row_key HAVING count(*) > 1) d WHERE s.row_key = d.row_key AND s.line <> d.keep");
+                    + " WHERE data IS NOT NULL GROUP BY row_key HAVING count(*) > 1) d "
+                    + "WHERE s.data IS NOT NULL AND s.row_key = d.row_key AND s.line <> d.keep");
         }
         Array columns = connection.createArrayOf("text", uploadColumns.toArray());
         String merged = allColumns ? "s.data" : "(r.data - ?::text[]) || s.data";
@@ -230,7 +265,7 @@ public class UploadStage implements AutoCloseable {
                 + "SELECT s.row_key, CASE WHEN r.row_key IS NULL THEN s.data ELSE " + merged + " END AS data, "
                 + "r.row_key IS NULL AS is_new "
                 + "FROM " + stage + " s LEFT JOIN dataset_row r ON r.dataset_id = ? AND r.row_key = s.row_key "
-                + "WHERE r.row_key IS NULL OR r.data IS DISTINCT FROM " + merged;
+                + "WHERE s.data IS NOT NULL AND (r.row_key IS NULL OR r.data IS DISTINCT FROM " + merged + ")";
         long t1 = System.nanoTime();
         // the planner cannot tell how few rows differ; a parallel hash join halves the diff on 2 cores
         update("SET LOCAL parallel_setup_cost = 0");
@@ -283,7 +318,10 @@ public class UploadStage implements AutoCloseable {
         }
     }
 
-    /** Replace mode: deletes the dataset's rows that the upload does not carry; returns how many. */
+    /**
+     * Replace mode: deletes the dataset's rows whose key the upload does not carry (neither
+     * on an accepted row nor on a rejected one); returns how many.
+     */
     public long deleteMissing(Instant now) throws SQLException, DuplicateKeyException {
         finishCopy();
         if (direct) {

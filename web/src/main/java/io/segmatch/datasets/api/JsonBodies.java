@@ -35,6 +35,11 @@ final class JsonBodies {
             return value.asJsonObject();
         } catch (JsonException e) {
             throw SegmatchException.invalid("invalid-json", "the body is not valid JSON: " + e.getMessage());
+        } catch (SegmatchException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // the parser refuses some inputs (such as numbers of over 1100 digits) this way
+            throw SegmatchException.invalid("invalid-json", "the body cannot be read as JSON: " + e.getMessage());
         }
     }
 
@@ -45,7 +50,7 @@ final class JsonBodies {
         object(body).forEach((column, value) -> {
             switch (value.getValueType()) {
                 case STRING -> values.put(column, ((JsonString) value).getString());
-                case NUMBER -> values.put(column, ((JsonNumber) value).bigDecimalValue().toString());
+                case NUMBER -> values.put(column, ((JsonNumber) value).toString());
                 case TRUE -> values.put(column, "true");
                 case FALSE -> values.put(column, "false");
                 case NULL -> values.put(column, null);
