@@ -6,11 +6,9 @@ import org.postgresql.copy.PGCopyOutputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -48,7 +46,7 @@ public class UploadStage implements AutoCloseable {
      * dropped by {@link #dropTables()} before it commits. Their names are generated here.
      */
     private final String stage;
-    private final String change;
+    private final StagedDiff diff;
     private final BufferedWriter out;
     private final StringBuilder line = new StringBuilder(512);
     /** Direct loads: the keys, kept on disk for the pending-change COPY that follows. */
@@ -62,7 +60,7 @@ public class UploadStage implements AutoCloseable {
     private UploadStage(Connection connection, String datasetId, boolean direct, long directSeq, String suffix,
                         Path keysFile, BufferedWriter keys, PGCopyOutputStream copy) {
         this.stage = "upload_stage_" + suffix;
-        this.change = "upload_change_" + suffix;
+        this.diff = new StagedDiff(connection, datasetId, stage, "upload_change_" + suffix);
         this.directSeq = directSeq;
         this.directSeqText = Long.toString(directSeq);
         this.connection = connection;
@@ -250,50 +248,7 @@ public class UploadStage implements AutoCloseable {
             return new Merge(staged, 0, 0, String.format(java.util.Locale.ROOT, "changes %.2f s",
                     (System.nanoTime() - t0) / 1e9));
         }
-        long seq = PendingChanges.nextSeq(connection);
-        long t0 = System.nanoTime();
-        long duplicates = maybeRepeatedKeys ? single("SELECT count(*) - count(DISTINCT row_key) FROM " + stage
-                + " WHERE data IS NOT NULL") : 0;
-        if (duplicates > 0) {
-            update("DELETE FROM " + stage + " s USING (SELECT row_key, max(line) AS keep FROM " + stage
-                    + " WHERE data IS NOT NULL GROUP BY row_key HAVING count(*) > 1) d "
-                    + "WHERE s.data IS NOT NULL AND s.row_key = d.row_key AND s.line <> d.keep");
-        }
-        Array columns = connection.createArrayOf("text", uploadColumns.toArray());
-        String merged = allColumns ? "s.data" : "(r.data - ?::text[]) || s.data";
-        String sql = "CREATE UNLOGGED TABLE " + change + " AS "
-                + "SELECT s.row_key, CASE WHEN r.row_key IS NULL THEN s.data ELSE " + merged + " END AS data, "
-                + "r.row_key IS NULL AS is_new "
-                + "FROM " + stage + " s LEFT JOIN dataset_row r ON r.dataset_id = ? AND r.row_key = s.row_key "
-                + "WHERE s.data IS NOT NULL AND (r.row_key IS NULL OR r.data IS DISTINCT FROM " + merged + ")";
-        long t1 = System.nanoTime();
-        // the planner cannot tell how few rows differ; a parallel hash join halves the diff on 2 cores
-        update("SET LOCAL parallel_setup_cost = 0");
-        update("SET LOCAL parallel_tuple_cost = 0");
-        long changed = allColumns ? update(sql, datasetId) : update(sql, columns, datasetId, columns);
-        update("RESET parallel_setup_cost");
-        update("RESET parallel_tuple_cost");
-        long t2 = System.nanoTime();
-        // few changed rows among many: look each up by key rather than hash the whole dataset
-        boolean lookUp = changed * 5 < existingRows;
-        if (lookUp) {
-            update("SET LOCAL enable_hashjoin = off");
-            update("SET LOCAL enable_mergejoin = off");
-        }
-        long updated = update("UPDATE dataset_row r SET data = c.data, updated_at = ? FROM " + change + " c "
-                + "WHERE NOT c.is_new AND r.dataset_id = ? AND r.row_key = c.row_key", at, datasetId);
-        if (lookUp) {
-            update("RESET enable_hashjoin");
-            update("RESET enable_mergejoin");
-        }
-        long inserted = update("INSERT INTO dataset_row (dataset_id, row_key, data, created_at, updated_at) "
-                + "SELECT ?, row_key, data, ?, ? FROM " + change + " WHERE is_new", datasetId, at, at);
-        update("INSERT INTO pending_change (dataset_id, row_key, seq, changed_at) "
-                + "SELECT ?, row_key, ?, ? FROM " + change + PendingChanges.ON_CONFLICT, datasetId, seq, at);
-        long t3 = System.nanoTime();
-        return new Merge(inserted, updated, duplicates, String.format(java.util.Locale.ROOT,
-                "repeats %.2f s, diff %.2f s, writes and changes %.2f s", (t1 - t0) / 1e9, (t2 - t1) / 1e9,
-                (t3 - t2) / 1e9));
+        return diff.merge(uploadColumns, allColumns, maybeRepeatedKeys, existingRows, at);
     }
 
     /**
@@ -327,44 +282,18 @@ public class UploadStage implements AutoCloseable {
         if (direct) {
             return 0;
         }
-        long seq = PendingChanges.nextSeq(connection);
-        String sql = "WITH del AS (DELETE FROM dataset_row r WHERE r.dataset_id = ? AND NOT EXISTS "
-                + "(SELECT 1 FROM " + stage + " s WHERE s.row_key = r.row_key) RETURNING r.row_key), "
-                + "pc AS (INSERT INTO pending_change (dataset_id, row_key, seq, changed_at) SELECT ?, row_key, ?, ? FROM del"
-                + PendingChanges.ON_CONFLICT + ") SELECT count(*) FROM del";
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            ps.setString(1, datasetId);
-            ps.setString(2, datasetId);
-            ps.setLong(3, seq);
-            ps.setTimestamp(4, Timestamp.from(now));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return diff.deleteMissing(Timestamp.from(now));
     }
 
     /** Drops the staging tables; called when the upload has been applied, before its commit. */
     public void dropTables() throws SQLException {
         if (!direct) {
-            update("DROP TABLE IF EXISTS " + stage + ", " + change);
+            diff.drop();
         }
     }
 
     private long update(String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            return ps.executeUpdate();
-        }
-    }
-
-    private long single(String sql) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return Sql.update(connection, sql, params);
     }
 
     /** Abandons the COPY if it is still open (the transaction is rolled back by its owner). */

@@ -1,0 +1,99 @@
+package io.segmatch.datasets.store;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.List;
+
+/**
+ * The set-based half of a staged upload: resolves repeated keys, finds the staged rows that
+ * are new or differ from the stored ones, writes only those with their pending changes,
+ * and in replace mode deletes the rows the upload does not carry.
+ */
+final class StagedDiff {
+
+    private final Connection connection;
+    private final String datasetId;
+    private final String stage;
+    private final String change;
+
+    StagedDiff(Connection connection, String datasetId, String stage, String change) {
+        this.connection = connection;
+        this.datasetId = datasetId;
+        this.stage = stage;
+        this.change = change;
+    }
+
+    UploadStage.Merge merge(List<String> uploadColumns, boolean allColumns, boolean maybeRepeatedKeys,
+                            long existingRows, Timestamp at) throws SQLException {
+        long seq = PendingChanges.nextSeq(connection);
+        long t0 = System.nanoTime();
+        long duplicates = maybeRepeatedKeys ? Sql.single(connection, "SELECT count(*) - count(DISTINCT row_key) FROM " + stage
+                + " WHERE data IS NOT NULL") : 0;
+        if (duplicates > 0) {
+            Sql.update(connection, "DELETE FROM " + stage + " s USING (SELECT row_key, max(line) AS keep FROM " + stage
+                    + " WHERE data IS NOT NULL GROUP BY row_key HAVING count(*) > 1) d "
+                    + "WHERE s.data IS NOT NULL AND s.row_key = d.row_key AND s.line <> d.keep");
+        }
+        Array columns = connection.createArrayOf("text", uploadColumns.toArray());
+        String merged = allColumns ? "s.data" : "(r.data - ?::text[]) || s.data";
+        String sql = "CREATE UNLOGGED TABLE " + change + " AS "
+                + "SELECT s.row_key, CASE WHEN r.row_key IS NULL THEN s.data ELSE " + merged + " END AS data, "
+                + "r.row_key IS NULL AS is_new "
+                + "FROM " + stage + " s LEFT JOIN dataset_row r ON r.dataset_id = ? AND r.row_key = s.row_key "
+                + "WHERE s.data IS NOT NULL AND (r.row_key IS NULL OR r.data IS DISTINCT FROM " + merged + ")";
+        long t1 = System.nanoTime();
+        // the planner cannot tell how few rows differ; a parallel hash join halves the diff on 2 cores
+        Sql.update(connection, "SET LOCAL parallel_setup_cost = 0");
+        Sql.update(connection, "SET LOCAL parallel_tuple_cost = 0");
+        long changed = allColumns ? Sql.update(connection, sql, datasetId) : Sql.update(connection, sql, columns, datasetId, columns);
+        Sql.update(connection, "RESET parallel_setup_cost");
+        Sql.update(connection, "RESET parallel_tuple_cost");
+        long t2 = System.nanoTime();
+        // few changed rows among many: look each up by key rather than hash the whole dataset
+        boolean lookUp = changed * 5 < existingRows;
+        if (lookUp) {
+            Sql.update(connection, "SET LOCAL enable_hashjoin = off");
+            Sql.update(connection, "SET LOCAL enable_mergejoin = off");
+        }
+        long updated = Sql.update(connection, "UPDATE dataset_row r SET data = c.data, updated_at = ? FROM " + change + " c "
+                + "WHERE NOT c.is_new AND r.dataset_id = ? AND r.row_key = c.row_key", at, datasetId);
+        if (lookUp) {
+            Sql.update(connection, "RESET enable_hashjoin");
+            Sql.update(connection, "RESET enable_mergejoin");
+        }
+        long inserted = Sql.update(connection, "INSERT INTO dataset_row (dataset_id, row_key, data, created_at, updated_at) "
+                + "SELECT ?, row_key, data, ?, ? FROM " + change + " WHERE is_new", datasetId, at, at);
+        Sql.update(connection, "INSERT INTO pending_change (dataset_id, row_key, seq, changed_at) "
+                + "SELECT ?, row_key, ?, ? FROM " + change + PendingChanges.ON_CONFLICT, datasetId, seq, at);
+        long t3 = System.nanoTime();
+        return new UploadStage.Merge(inserted, updated, duplicates, String.format(java.util.Locale.ROOT,
+                "repeats %.2f s, diff %.2f s, writes and changes %.2f s", (t1 - t0) / 1e9, (t2 - t1) / 1e9,
+                (t3 - t2) / 1e9));
+    }
+
+    long deleteMissing(Timestamp at) throws SQLException {
+        long seq = PendingChanges.nextSeq(connection);
+        String sql = "WITH del AS (DELETE FROM dataset_row r WHERE r.dataset_id = ? AND NOT EXISTS "
+                + "(SELECT 1 FROM " + stage + " s WHERE s.row_key = r.row_key) RETURNING r.row_key), "
+                + "pc AS (INSERT INTO pending_change (dataset_id, row_key, seq, changed_at) SELECT ?, row_key, ?, ? FROM del"
+                + PendingChanges.ON_CONFLICT + ") SELECT count(*) FROM del";
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setString(1, datasetId);
+            ps.setString(2, datasetId);
+            ps.setLong(3, seq);
+            ps.setTimestamp(4, at);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    void drop() throws SQLException {
+        Sql.update(connection, "DROP TABLE IF EXISTS " + stage + ", " + change);
+    }
+}
