@@ -41,6 +41,52 @@ public enum ColumnType {
         };
     }
 
+    /**
+     * The comparable form of a stored value, or null when it is missing or does not conform:
+     * strings lower-cased with the root locale, numbers as {@link java.math.BigDecimal},
+     * booleans, {@link java.time.LocalDate}s and {@link java.time.Instant}s (rounded to the
+     * microsecond as PostgreSQL does; no zone means UTC).
+     */
+    public Object parse(String value) {
+        if (value == null || value.isEmpty() || !conforms(value)) {
+            return null;
+        }
+        return switch (this) {
+            case STRING -> value.toLowerCase(Locale.ROOT);
+            case NUMBER -> new java.math.BigDecimal(value);
+            case BOOLEAN -> value.equalsIgnoreCase("true") || value.equalsIgnoreCase("yes");
+            case DATE -> java.time.LocalDate.parse(value);
+            case TIMESTAMP -> instant(value);
+        };
+    }
+
+    private static java.time.Instant instant(String v) {
+        int hour = digits(v, 11, 2);
+        int minute = digits(v, 14, 2);
+        int second = 0;
+        long micros = 0;
+        int i = 16;
+        if (i < v.length() && v.charAt(i) == ':') {
+            second = digits(v, i + 1, 2);
+            i += 3;
+            if (i < v.length() && v.charAt(i) == '.') {
+                int start = ++i;
+                while (i < v.length() && digit(v.charAt(i))) {
+                    i++;
+                }
+                // PostgreSQL reads the fraction as a double and rounds it to microseconds (rint)
+                micros = (long) Math.rint(Double.parseDouble("0." + v.substring(start, i)) * 1_000_000);
+            }
+        }
+        java.time.ZoneOffset offset = java.time.ZoneOffset.UTC;
+        if (i < v.length() && (v.charAt(i) == '+' || v.charAt(i) == '-')) {
+            int sign = v.charAt(i) == '-' ? -1 : 1;
+            offset = java.time.ZoneOffset.ofHoursMinutes(sign * digits(v, i + 1, 2), sign * digits(v, i + 4, 2));
+        }
+        return java.time.LocalDate.parse(v.substring(0, 10)).atTime(hour, minute, second).toInstant(offset)
+                .plus(micros, java.time.temporal.ChronoUnit.MICROS);
+    }
+
     static boolean isBoolean(String v) {
         return switch (v.length()) {
             case 2 -> v.equalsIgnoreCase("no");
@@ -51,7 +97,10 @@ public enum ColumnType {
         };
     }
 
-    /** {@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?} */
+    /**
+     * {@code -?(0|[1-9][0-9]{0,299})(\.[0-9]{1,300})?([eE][+-]?[0-9]{1,3})?}: the limits keep every
+     * number within what PostgreSQL's numeric type takes, so SQL and Java read the same values.
+     */
     static boolean isNumber(String v) {
         int n = v.length();
         int i = 0;
@@ -61,6 +110,7 @@ public enum ColumnType {
         if (i >= n || !digit(v.charAt(i))) {
             return false;
         }
+        int start = i;
         if (v.charAt(i) == '0') {
             i++;
         } else {
@@ -68,13 +118,16 @@ public enum ColumnType {
                 i++;
             }
         }
+        if (i - start > 300) {
+            return false;
+        }
         if (i < n && v.charAt(i) == '.') {
             i++;
-            int start = i;
+            start = i;
             while (i < n && digit(v.charAt(i))) {
                 i++;
             }
-            if (i == start) {
+            if (i == start || i - start > 300) {
                 return false;
             }
         }
@@ -83,18 +136,18 @@ public enum ColumnType {
             if (i < n && (v.charAt(i) == '+' || v.charAt(i) == '-')) {
                 i++;
             }
-            int start = i;
+            start = i;
             while (i < n && digit(v.charAt(i))) {
                 i++;
             }
-            if (i == start) {
+            if (i == start || i - start > 3) {
                 return false;
             }
         }
         return i == n;
     }
 
-    /** {@code yyyy-MM-dd} at {@code at}, a real calendar day. */
+    /** {@code yyyy-MM-dd} at {@code at}, a real calendar day from year 1 (PostgreSQL has no year 0). */
     static boolean isDate(String v, int at) {
         if (v.length() < at + 10 || v.charAt(at + 4) != '-' || v.charAt(at + 7) != '-') {
             return false;
@@ -102,7 +155,7 @@ public enum ColumnType {
         int year = digits(v, at, 4);
         int month = digits(v, at + 5, 2);
         int day = digits(v, at + 8, 2);
-        if (year < 0 || month < 1 || month > 12 || day < 1) {
+        if (year < 1 || month < 1 || month > 12 || day < 1) {
             return false;
         }
         return day <= java.time.YearMonth.of(year, month).lengthOfMonth();
@@ -141,7 +194,7 @@ public enum ColumnType {
         if (zone == 'Z' || zone == 'z') {
             return i + 1 == n;
         }
-        return (zone == '+' || zone == '-') && i + 6 == n && time(v, i + 1, 18) && v.charAt(i + 3) == ':'
+        return (zone == '+' || zone == '-') && i + 6 == n && time(v, i + 1, 15) && v.charAt(i + 3) == ':'
                 && time(v, i + 4, 59);
     }
 

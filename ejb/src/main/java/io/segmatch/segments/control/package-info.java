@@ -1,0 +1,4 @@
+/**
+ * Segment logic as plain Java: validating rules against a dataset's columns.
+ */
+package io.segmatch.segments.control;

@@ -1,0 +1,74 @@
+package io.segmatch.segments;
+
+import io.segmatch.datasets.store.JsonText;
+import io.segmatch.segments.entity.Rule;
+import io.segmatch.segments.evaluation.RuleSql;
+import io.segmatch.testing.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/** The shared evaluator suite, run by the rule compiled to SQL against a real PostgreSQL. */
+class SqlEvaluatorIT extends EvaluatorContract {
+
+    static DataSource db;
+    static Connection connection;
+
+    @BeforeAll
+    static void database() throws Exception {
+        db = TestDatabase.newDatabase("rules");
+        connection = db.getConnection();
+        connection.setAutoCommit(false);
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        connection.rollback();
+        connection.close();
+    }
+
+    @Override
+    protected Set<String> matching(Rule rule, Map<String, Map<String, String>> rows, Instant now) throws Exception {
+        return SqlEvaluator.matching(connection, rule, rows, now);
+    }
+
+    /** Inserts the rows under a fresh dataset id and selects the keys the compiled predicate matches. */
+    static final class SqlEvaluator {
+        static Set<String> matching(Connection c, Rule rule, Map<String, Map<String, String>> rows, Instant now)
+                throws Exception {
+            String datasetId = UUID.randomUUID().toString();
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO dataset_row (dataset_id, row_key, data) "
+                    + "VALUES (?, ?, ?::jsonb)")) {
+                for (var row : rows.entrySet()) {
+                    insert.setString(1, datasetId);
+                    insert.setString(2, row.getKey());
+                    insert.setString(3, JsonText.object(row.getValue()));
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            RuleSql.Predicate where = RuleSql.where(rule, now);
+            Set<String> keys = new HashSet<>();
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT r.row_key FROM dataset_row r WHERE r.dataset_id = ? AND " + where.sql())) {
+                select.setString(1, datasetId);
+                where.bind(c, select, 2);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        keys.add(rs.getString(1));
+                    }
+                }
+            }
+            return keys;
+        }
+    }
+}

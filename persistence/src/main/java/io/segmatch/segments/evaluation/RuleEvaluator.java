@@ -1,0 +1,78 @@
+package io.segmatch.segments.evaluation;
+
+import io.segmatch.segments.entity.Condition;
+import io.segmatch.segments.entity.Logic;
+import io.segmatch.segments.entity.Rule;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Map;
+
+/**
+ * Evaluates a rule on one row in Java (segments.md): used where rows are read once anyway,
+ * such as the incremental membership job. {@link RuleSql} must give the same answers.
+ */
+public final class RuleEvaluator {
+
+    private final Rule rule;
+    private final Instant now;
+
+    /** {@code now} anchors {@code in_last_days}. */
+    public RuleEvaluator(Rule rule, Instant now) {
+        this.rule = rule;
+        this.now = now;
+    }
+
+    /** Whether a row with these stored values (missing values absent) matches the rule. */
+    public boolean matches(Map<String, String> values) {
+        boolean and = rule.logic() == Logic.AND;
+        for (Condition c : rule.conditions()) {
+            boolean holds = holds(c, c.type().parse(values.get(c.field())));
+            if (and && !holds) {
+                return false;
+            }
+            if (!and && holds) {
+                return true;
+            }
+        }
+        return and;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    boolean holds(Condition c, Object x) {
+        if (x == null) {
+            return c.operator().matchesMissing();
+        }
+        return switch (c.operator()) {
+            case EQ -> compare(x, c.value()) == 0;
+            case NEQ -> compare(x, c.value()) != 0;
+            case CONTAINS -> ((String) x).contains((String) c.value());
+            case NOT_CONTAINS -> !((String) x).contains((String) c.value());
+            case STARTS_WITH -> ((String) x).startsWith((String) c.value());
+            case ENDS_WITH -> ((String) x).endsWith((String) c.value());
+            case IN -> c.values().stream().anyMatch(v -> compare(x, v) == 0);
+            case NOT_IN -> c.values().stream().noneMatch(v -> compare(x, v) == 0);
+            case GT -> compare(x, c.value()) > 0;
+            case GTE -> compare(x, c.value()) >= 0;
+            case LT -> compare(x, c.value()) < 0;
+            case LTE -> compare(x, c.value()) <= 0;
+            case BETWEEN -> compare(x, c.values().get(0)) >= 0 && compare(x, c.values().get(1)) <= 0;
+            case IN_LAST_DAYS -> x instanceof LocalDate date
+                    ? !date.isBefore(today().minusDays(c.days())) && !date.isAfter(today())
+                    : !((Instant) x).isBefore(now.minus(Duration.ofDays(c.days()))) && !((Instant) x).isAfter(now);
+            case IS_SET -> true;
+            case IS_NOT_SET -> false;
+        };
+    }
+
+    private LocalDate today() {
+        return LocalDate.ofInstant(now, ZoneOffset.UTC);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static int compare(Object x, Object value) {
+        return ((Comparable) x).compareTo(value);
+    }
+}
