@@ -142,6 +142,14 @@ public class Datasets {
 
     public void delete(String id) {
         Dataset dataset = lock(id);
+        List<String> segments = em.createNamedQuery(io.segmatch.segments.entity.Segment.BY_DATASET,
+                        io.segmatch.segments.entity.Segment.class).setParameter("datasetId", id).getResultList()
+                .stream().map(io.segmatch.segments.entity.Segment::getName).toList();
+        if (!segments.isEmpty()) {
+            throw SegmatchException.conflict("dataset-in-use", "the dataset is used by "
+                    + (segments.size() == 1 ? "the segment " : segments.size() + " segments: ")
+                    + String.join(", ", segments) + "; delete those first");
+        }
         withConnection(c -> {
             rows.deleteDataset(c, id);
             return null;

@@ -1,17 +1,14 @@
 package io.segmatch.datasets.api;
 
 import io.segmatch.datasets.boundary.DatasetPatch;
+import io.segmatch.shared.api.JsonBody;
 import io.segmatch.shared.control.SegmatchException;
 import io.segmatch.shared.control.SegmatchException.FieldError;
-import jakarta.json.Json;
-import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,31 +20,11 @@ final class JsonBodies {
     private JsonBodies() {
     }
 
-    static JsonObject object(String body) {
-        if (body == null || body.isBlank()) {
-            throw SegmatchException.invalid("invalid-json", "the request needs a JSON object body");
-        }
-        try (JsonReader reader = Json.createReader(new StringReader(body))) {
-            JsonValue value = reader.readValue();
-            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-                throw SegmatchException.invalid("invalid-json", "the body must be a JSON object");
-            }
-            return value.asJsonObject();
-        } catch (JsonException e) {
-            throw SegmatchException.invalid("invalid-json", "the body is not valid JSON: " + e.getMessage());
-        } catch (SegmatchException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            // the parser refuses some inputs (such as numbers of over 1100 digits) this way
-            throw SegmatchException.invalid("invalid-json", "the body cannot be read as JSON: " + e.getMessage());
-        }
-    }
-
     /** Row values: strings, or numbers and booleans taken as their text; null clears. */
     static Map<String, String> rowValues(String body) {
         Map<String, String> values = new LinkedHashMap<>();
         List<FieldError> errors = new ArrayList<>();
-        object(body).forEach((column, value) -> {
+        JsonBody.object(body).forEach((column, value) -> {
             switch (value.getValueType()) {
                 case STRING -> values.put(column, ((JsonString) value).getString());
                 case NUMBER -> values.put(column, ((JsonNumber) value).toString());
@@ -64,7 +41,7 @@ final class JsonBodies {
     }
 
     static DatasetPatch datasetPatch(String body) {
-        JsonObject o = object(body);
+        JsonObject o = JsonBody.object(body);
         List<FieldError> errors = new ArrayList<>();
         String name = null;
         if (o.containsKey("name")) {

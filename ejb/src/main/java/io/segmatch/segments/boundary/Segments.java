@@ -1,0 +1,120 @@
+package io.segmatch.segments.boundary;
+
+import io.segmatch.datasets.entity.Dataset;
+import io.segmatch.segments.control.RuleValidator;
+import io.segmatch.segments.control.SegmentDefinition;
+import io.segmatch.segments.entity.Segment;
+import io.segmatch.segments.store.Preview;
+import io.segmatch.shared.control.DataSourceConfig;
+import io.segmatch.shared.control.SegmatchException;
+import io.segmatch.shared.control.SegmatchException.FieldError;
+import jakarta.annotation.Resource;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+
+/** The segments boundary: definitions (create, read, update, delete) and the builder's live preview. */
+@Stateless
+public class Segments {
+
+    public static final int DEFAULT_PREVIEW_ROWS = 10_000;
+
+    @PersistenceContext(unitName = "segmatch")
+    EntityManager em;
+
+    @Resource(lookup = DataSourceConfig.JNDI_NAME)
+    DataSource dataSource;
+
+    public Segment create(JsonObject body) {
+        SegmentDefinition definition = SegmentDefinition.read(body, dataset(body));
+        Instant now = now();
+        Segment segment = new Segment(UUID.randomUUID().toString(), now);
+        segment.define(definition.name(), datasetId(body), definition.rule().logic(), definition.conditionsJson(),
+                definition.activationJson(), now);
+        em.persist(segment);
+        return segment;
+    }
+
+    public List<Segment> list() {
+        return em.createNamedQuery(Segment.ALL, Segment.class).getResultList();
+    }
+
+    public Segment get(String id) {
+        Segment segment = em.find(Segment.class, id);
+        if (segment == null) {
+            throw SegmatchException.notFound("segment-not-found", "no segment with id " + id);
+        }
+        return segment;
+    }
+
+    /** Replaces a segment's definition; a changed rule makes it pending until a run re-evaluates it. */
+    public Segment update(String id, JsonObject body) {
+        Segment segment = get(id);
+        SegmentDefinition definition = SegmentDefinition.read(body, dataset(body));
+        segment.define(definition.name(), datasetId(body), definition.rule().logic(), definition.conditionsJson(),
+                definition.activationJson(), now());
+        return segment;
+    }
+
+    public void delete(String id) {
+        em.remove(get(id));
+    }
+
+    /** The preview result with the dataset it ran on (for the sample's column order). */
+    public record PreviewResult(Preview.Result result, Dataset dataset) {
+    }
+
+    /** Counts matches among the first {@code limit} rows (0: all) without saving anything. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public PreviewResult preview(JsonObject body) {
+        Dataset dataset = dataset(body);
+        if (dataset == null) {
+            throw SegmatchException.invalid("invalid-rule", "datasetId: no such dataset",
+                    List.of(FieldError.field("datasetId", "the id of an existing dataset")));
+        }
+        int limit = limit(body);
+        var rule = RuleValidator.validate(body, dataset);
+        try (Connection c = dataSource.getConnection()) {
+            return new PreviewResult(Preview.run(c, dataset.getId(), rule, limit, Instant.now()), dataset);
+        } catch (SQLException e) {
+            throw new IllegalStateException("database error: " + e.getMessage(), e);
+        }
+    }
+
+    private static int limit(JsonObject body) {
+        if (!body.containsKey("limit") || body.isNull("limit")) {
+            return DEFAULT_PREVIEW_ROWS;
+        }
+        if (body.get("limit") instanceof jakarta.json.JsonNumber n && n.isIntegral() && n.longValue() >= 0
+                && n.longValue() <= Integer.MAX_VALUE) {
+            return n.intValue();
+        }
+        throw SegmatchException.invalid("invalid-rule", "limit: a whole number of rows, 0 for all",
+                List.of(FieldError.field("limit", "a whole number of rows to scan, 0 for all")));
+    }
+
+    private Dataset dataset(JsonObject body) {
+        String id = datasetId(body);
+        return id == null ? null : em.find(Dataset.class, id);
+    }
+
+    private static String datasetId(JsonObject body) {
+        return body.get("datasetId") instanceof JsonString s ? s.getString() : null;
+    }
+
+    static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,131 @@
+package io.segmatch.segments.control;
+
+import io.segmatch.datasets.entity.Dataset;
+import io.segmatch.segments.entity.Rule;
+import io.segmatch.shared.control.SegmatchException;
+import io.segmatch.shared.control.SegmatchException.FieldError;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A segment as the API defines it ({@code name}, {@code datasetId}, {@code logic},
+ * {@code conditions}, {@code activation}), checked field by field: the rule against the
+ * dataset's columns, the activation settings against their shape. Every problem is listed.
+ *
+ * @param conditionsJson the conditions as stored and returned, each field spelled as the dataset does
+ * @param activationJson the activation settings as stored and returned, or null
+ */
+public record SegmentDefinition(String name, Rule rule, String conditionsJson, String activationJson) {
+
+    static final Set<String> CONSENT = Set.of("GRANTED", "DENIED");
+
+    /** Reads and checks a definition; {@code dataset} is the one {@code datasetId} names, or null if none. */
+    public static SegmentDefinition read(JsonObject body, Dataset dataset) {
+        List<FieldError> errors = new ArrayList<>();
+        String name = body.get("name") instanceof JsonString s ? s.getString().trim() : null;
+        if (name == null || name.isEmpty() || name.length() > 200) {
+            errors.add(FieldError.field("name", "a name of 1 to 200 characters"));
+        } else if (name.indexOf('\0') >= 0) {
+            errors.add(FieldError.field("name", "contains a NUL character"));
+        }
+        if (dataset == null) {
+            errors.add(FieldError.field("datasetId", body.get("datasetId") instanceof JsonString id
+                    ? "no dataset with id '" + id.getString() + "'" : "the id of the segment's dataset"));
+        }
+        String activation = activation(body.get("activation"), errors);
+        Rule rule = null;
+        if (dataset != null) {
+            try {
+                rule = RuleValidator.validate(body, dataset);
+            } catch (SegmatchException e) {
+                errors.addAll(e.errors());
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw SegmatchException.invalid("invalid-segment", errors.get(0).field() + ": " + errors.get(0).message(),
+                    errors);
+        }
+        return new SegmentDefinition(name, rule, conditions(body, dataset), activation);
+    }
+
+    /** The conditions as given, with each field spelled as the dataset spells it. */
+    private static String conditions(JsonObject body, Dataset dataset) {
+        JsonArrayBuilder list = Json.createArrayBuilder();
+        for (JsonValue c : body.getJsonArray("conditions")) {
+            JsonObject o = c.asJsonObject();
+            JsonObjectBuilder b = Json.createObjectBuilder()
+                    .add("field", dataset.column(o.getString("field")).orElseThrow().getName())
+                    .add("operator", o.getString("operator"));
+            if (o.containsKey("value") && o.get("value") != JsonValue.NULL) {
+                b.add("value", o.get("value"));
+            }
+            list.add(b);
+        }
+        return list.build().toString();
+    }
+
+    private static String activation(JsonValue value, List<FieldError> errors) {
+        if (value == null || value == JsonValue.NULL) {
+            return null;
+        }
+        if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+            errors.add(FieldError.field("activation", "an object such as {\"googleAds\": {\"enabled\": true, …}}"));
+            return null;
+        }
+        JsonObject activation = value.asJsonObject();
+        JsonObjectBuilder result = Json.createObjectBuilder();
+        for (String key : activation.keySet()) {
+            if (!key.equals("googleAds")) {
+                errors.add(FieldError.field("activation." + key, "unknown destination (googleAds)"));
+            }
+        }
+        if (activation.get("googleAds") instanceof JsonObject ads) {
+            String path = "activation.googleAds";
+            JsonObjectBuilder out = Json.createObjectBuilder();
+            JsonValue enabled = ads.get("enabled");
+            boolean on = enabled == JsonValue.TRUE;
+            if (enabled != null && enabled != JsonValue.TRUE && enabled != JsonValue.FALSE) {
+                errors.add(FieldError.field(path + ".enabled", "true or false"));
+            }
+            out.add("enabled", on);
+            JsonValue list = ads.get("userList");
+            if (list == null || list == JsonValue.NULL) {
+                out.addNull("userList");
+            } else if (list instanceof JsonString s && s.getString().matches("customers/\\d+/userLists/\\d+")) {
+                out.add("userList", s.getString());
+            } else {
+                errors.add(FieldError.field(path + ".userList", "null, or a user list resource name such as "
+                        + "customers/1234567890/userLists/987"));
+            }
+            JsonValue consent = ads.get("consent");
+            if (consent instanceof JsonObject c) {
+                JsonObjectBuilder co = Json.createObjectBuilder();
+                for (String k : List.of("adUserData", "adPersonalization")) {
+                    if (c.get(k) instanceof JsonString s && CONSENT.contains(s.getString())) {
+                        co.add(k, s.getString());
+                    } else {
+                        errors.add(FieldError.field(path + ".consent." + k, "GRANTED or DENIED"));
+                    }
+                }
+                out.add("consent", co);
+            } else if (on) {
+                errors.add(FieldError.field(path + ".consent", "required when enabled: "
+                        + "{\"adUserData\": \"GRANTED\", \"adPersonalization\": \"GRANTED\"} (or DENIED)"));
+            } else if (consent != null && consent != JsonValue.NULL) {
+                errors.add(FieldError.field(path + ".consent", "an object with adUserData and adPersonalization"));
+            }
+            result.add("googleAds", out);
+        } else if (activation.containsKey("googleAds") && activation.get("googleAds") != JsonValue.NULL) {
+            errors.add(FieldError.field("activation.googleAds", "an object with enabled, userList and consent"));
+        }
+        return result.build().toString();
+    }
+}

@@ -1,0 +1,147 @@
+package io.segmatch.segments.entity;
+
+import io.segmatch.shared.entity.InstantConverter;
+import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * A segment: a named rule over one dataset. Its members, counts and sync state are kept
+ * by the membership and activation jobs; until a run has evaluated it, it is pending.
+ */
+@Entity
+@Table(name = "segment")
+@NamedQuery(name = Segment.ALL, query = "SELECT s FROM Segment s ORDER BY s.createdAt, s.id")
+@NamedQuery(name = Segment.BY_DATASET, query = "SELECT s FROM Segment s WHERE s.datasetId = :datasetId ORDER BY s.createdAt")
+public class Segment {
+
+    public static final String ALL = "Segment.all";
+    public static final String BY_DATASET = "Segment.byDataset";
+
+    /** The evaluation state the API reports. */
+    public enum Status {
+        PENDING, EVALUATING, LIVE, FAILED;
+
+        public String apiName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    @Id
+    private String id;
+    @Column(nullable = false)
+    private String name;
+    @Column(name = "dataset_id", nullable = false)
+    private String datasetId;
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    private Logic logic;
+    @Column(name = "conditions_json", nullable = false)
+    private String conditionsJson;
+    @Column(name = "activation_json")
+    private String activationJson;
+    @Column(name = "member_count", nullable = false)
+    private long memberCount;
+    @Column(nullable = false)
+    @jakarta.persistence.Convert(converter = StatusConverter.class)
+    private Status status = Status.PENDING;
+    private String error;
+    @Column(name = "last_evaluated_at")
+    @Convert(converter = InstantConverter.class)
+    private Instant lastEvaluatedAt;
+    @Column(name = "last_synced_at")
+    @Convert(converter = InstantConverter.class)
+    private Instant lastSyncedAt;
+    @Column(name = "created_at", nullable = false)
+    @Convert(converter = InstantConverter.class)
+    private Instant createdAt;
+    @Column(name = "updated_at", nullable = false)
+    @Convert(converter = InstantConverter.class)
+    private Instant updatedAt;
+
+    protected Segment() {
+    }
+
+    public Segment(String id, Instant now) {
+        this.id = id;
+        this.createdAt = now;
+        this.updatedAt = now;
+    }
+
+    /** Sets what the user defines; a changed rule or dataset makes the segment pending again. */
+    public void define(String name, String datasetId, Logic logic, String conditionsJson, String activationJson,
+                       Instant now) {
+        boolean ruleChanged = !datasetId.equals(this.datasetId) || logic != this.logic
+                || !conditionsJson.equals(this.conditionsJson);
+        this.name = name;
+        this.datasetId = datasetId;
+        this.logic = logic;
+        this.conditionsJson = conditionsJson;
+        this.activationJson = activationJson;
+        this.updatedAt = now;
+        if (ruleChanged) {
+            this.status = Status.PENDING;
+            this.error = null;
+        }
+    }
+
+    public String getId() {
+        return id;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public String getDatasetId() {
+        return datasetId;
+    }
+
+    public Logic getLogic() {
+        return logic;
+    }
+
+    public String getConditionsJson() {
+        return conditionsJson;
+    }
+
+    public String getActivationJson() {
+        return activationJson;
+    }
+
+    public long getMemberCount() {
+        return memberCount;
+    }
+
+    public Status getStatus() {
+        return status;
+    }
+
+    public String getError() {
+        return error;
+    }
+
+    public Instant getLastEvaluatedAt() {
+        return lastEvaluatedAt;
+    }
+
+    public Instant getLastSyncedAt() {
+        return lastSyncedAt;
+    }
+
+    public Instant getCreatedAt() {
+        return createdAt;
+    }
+
+    public Instant getUpdatedAt() {
+        return updatedAt;
+    }
+}

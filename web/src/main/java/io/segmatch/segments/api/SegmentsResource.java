@@ -1,0 +1,71 @@
+package io.segmatch.segments.api;
+
+import io.segmatch.segments.boundary.Segments;
+import io.segmatch.shared.api.JsonBody;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+/** The segments API: definitions and the live preview (api.md, "Segments"). */
+@Path("segments")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.WILDCARD)
+public class SegmentsResource {
+
+    @Inject
+    Segments segments;
+
+    @Context
+    UriInfo uri;
+
+    @GET
+    public String list() {
+        JsonArrayBuilder list = Json.createArrayBuilder();
+        segments.list().forEach(s -> list.add(SegmentJson.segment(s)));
+        return list.build().toString();
+    }
+
+    @POST
+    public Response create(String body) {
+        var segment = segments.create(JsonBody.object(body));
+        return Response.created(uri.getAbsolutePathBuilder().path(segment.getId()).build())
+                .entity(SegmentJson.segment(segment).toString()).build();
+    }
+
+    @GET
+    @Path("{id}")
+    public String get(@PathParam("id") String id) {
+        return SegmentJson.segment(segments.get(id)).toString();
+    }
+
+    @PUT
+    @Path("{id}")
+    public String update(@PathParam("id") String id, String body) {
+        return SegmentJson.segment(segments.update(id, JsonBody.object(body))).toString();
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Response delete(@PathParam("id") String id) {
+        segments.delete(id);
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("preview")
+    public String preview(String body) {
+        return SegmentJson.preview(segments.preview(JsonBody.object(body))).toString();
+    }
+}
