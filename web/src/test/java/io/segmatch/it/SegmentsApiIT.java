@@ -1,0 +1,153 @@
+package io.segmatch.it;
+
+import jakarta.json.JsonObject;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.File;
+import java.net.URL;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The segments API on the real WAR: definitions, validation problems and the live preview. */
+@ExtendWith({MicroDatabase.class, ArquillianExtension.class})
+@RunAsClient
+class SegmentsApiIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("segmatch.war")));
+    }
+
+    @ArquillianResource
+    URL base;
+
+    Http http;
+    String dataset;
+
+    /** 30 customers c01..c30: country DE for odd numbers, FR for even; ltv = number; vip every third. */
+    @BeforeEach
+    void customers() {
+        http = new Http(base);
+        StringBuilder csv = new StringBuilder("customer_id,country,ltv,vip,signup\n");
+        for (int i = 1; i <= 30; i++) {
+            csv.append(String.format("c%02d,%s,%d,%s,2026-01-%02d%n", i, i % 2 == 1 ? "DE" : "fr", i * 10,
+                    i % 3 == 0 ? "yes" : "no", i));
+        }
+        var r = http.csv("api/datasets?name=Customers", csv.toString());
+        assertEquals(201, r.status(), r.body());
+        dataset = r.json().getString("datasetId");
+    }
+
+    String rule(String logic, String conditions, String extra) {
+        return "{\"name\": \"German big spenders\", \"datasetId\": \"" + dataset + "\", \"logic\": \"" + logic
+                + "\", \"conditions\": [" + conditions + "]" + extra + "}";
+    }
+
+    static final String THREE = "{\"field\": \"country\", \"operator\": \"eq\", \"value\": \"de\"},"
+            + "{\"field\": \"ltv\", \"operator\": \"gte\", \"value\": 100},"
+            + "{\"field\": \"vip\", \"operator\": \"eq\", \"value\": true}";
+
+    @Test
+    void aSegmentIsCreatedReadListedUpdatedAndDeleted() {
+        var created = http.json("POST", "api/segments", rule("AND", THREE, ", \"activation\": {\"googleAds\": "
+                + "{\"enabled\": true, \"userList\": null, \"consent\": {\"adUserData\": \"GRANTED\", "
+                + "\"adPersonalization\": \"DENIED\"}}}"));
+        assertEquals(201, created.status(), created.body());
+        JsonObject s = created.json();
+        String id = s.getString("id");
+        assertTrue(created.header("Location").endsWith("/api/segments/" + id));
+        assertEquals("pending", s.getString("status"));
+        assertEquals(0, s.getInt("memberCount"));
+        assertTrue(s.isNull("lastEvaluatedAt") && s.isNull("lastSyncedAt"));
+        assertEquals(3, s.getJsonArray("conditions").size());
+        assertEquals("DENIED", s.getJsonObject("activation").getJsonObject("googleAds").getJsonObject("consent")
+                .getString("adPersonalization"));
+        assertEquals(s, http.get("api/segments/" + id).json());
+        assertTrue(http.get("api/segments").array().stream().anyMatch(x -> x.asJsonObject().getString("id").equals(id)));
+
+        var updated = http.json("PUT", "api/segments/" + id, rule("OR", THREE, ""));
+        assertEquals(200, updated.status(), updated.body());
+        assertEquals("OR", updated.json().getString("logic"));
+        assertTrue(updated.json().isNull("activation"));
+
+        assertEquals(409, http.delete("api/datasets/" + dataset).status(), "the dataset is in use");
+        assertEquals(204, http.delete("api/segments/" + id).status());
+        assertEquals(404, http.get("api/segments/" + id).status());
+        assertEquals(204, http.delete("api/datasets/" + dataset).status());
+    }
+
+    @Test
+    void thePreviewCountsTheFirstRowsAndShowsASample() {
+        // odd numbers are DE; ltv >= 100 from c10; vip every third: c15, c21, c27 match all three
+        var all = http.json("POST", "api/segments/preview", rule("AND", THREE, ", \"limit\": 0"));
+        assertEquals(200, all.status(), all.body());
+        JsonObject p = all.json();
+        assertEquals(3, p.getInt("count"));
+        assertEquals(30, p.getInt("scanned"));
+        assertEquals(30, p.getInt("totalRows"));
+        assertEquals(List.of("c15", "c21", "c27"), p.getJsonArray("sample").stream()
+                .map(x -> x.asJsonObject().getString("key")).toList());
+        assertEquals("DE", p.getJsonArray("sample").getJsonObject(0).getJsonObject("values").getString("country"));
+
+        JsonObject first20 = http.json("POST", "api/segments/preview", rule("AND", THREE, ", \"limit\": 20")).json();
+        assertEquals(1, first20.getInt("count"), "among c01..c20 only c15 matches");
+        assertEquals(20, first20.getInt("scanned"));
+
+        JsonObject byDefault = http.json("POST", "api/segments/preview", rule("OR",
+                "{\"field\": \"country\", \"operator\": \"neq\", \"value\": \"DE\"}", "")).json();
+        assertEquals(15, byDefault.getInt("count"));
+        assertEquals(10, byDefault.getJsonArray("sample").size(), "at most ten sample rows");
+    }
+
+    @Test
+    void invalidRulesAre400sNamingTheField() {
+        record Bad(String conditions, String field) {
+        }
+        for (Bad bad : List.of(
+                new Bad("{\"field\": \"nope\", \"operator\": \"eq\", \"value\": 1}", "conditions[0].field"),
+                new Bad("{\"field\": \"country\", \"operator\": \"gt\", \"value\": \"a\"}", "conditions[0].operator"),
+                new Bad("{\"field\": \"ltv\", \"operator\": \"between\", \"value\": [9, 1]}", "conditions[0].value"),
+                new Bad("{\"field\": \"signup\", \"operator\": \"eq\", \"value\": \"yesterday\"}", "conditions[0].value"),
+                new Bad("", "conditions"),
+                new Bad("{\"field\": \"country'; drop table segment; --\", \"operator\": \"eq\", \"value\": 1}",
+                        "conditions[0].field"))) {
+            for (String path : List.of("api/segments", "api/segments/preview")) {
+                var r = http.json("POST", path, rule("AND", bad.conditions(), ""));
+                assertEquals(400, r.status(), r.body());
+                assertEquals("application/problem+json", r.contentType());
+                assertEquals(bad.field(), r.json().getJsonArray("errors").getJsonObject(0).getString("field"), r.body());
+            }
+        }
+        var noName = http.json("POST", "api/segments", "{\"datasetId\": \"nope\", \"conditions\": []}");
+        assertEquals(List.of("name", "datasetId"), noName.json().getJsonArray("errors").stream()
+                .map(e -> e.asJsonObject().getString("field")).toList());
+        var consent = http.json("POST", "api/segments", rule("AND", THREE, ", \"activation\": {\"googleAds\": {\"enabled\": true}}"));
+        assertEquals("activation.googleAds.consent", consent.json().getJsonArray("errors").getJsonObject(0).getString("field"));
+        assertEquals(400, http.json("POST", "api/segments/preview", "[1, 2]").status());
+    }
+
+    @Test
+    void aValueShapedLikeSqlIsJustData() {
+        String sqlish = "country'; drop table dataset_row; --";
+        assertEquals(204, http.delete("api/datasets/" + dataset + "/rows/c01").status());
+        assertEquals(201, http.json("PUT", "api/datasets/" + dataset + "/rows/c01",
+                "{\"country\": \"" + sqlish + "\", \"ltv\": 5}").status());
+        var p = http.json("POST", "api/segments/preview", rule("AND",
+                "{\"field\": \"country\", \"operator\": \"eq\", \"value\": \"" + sqlish.toUpperCase() + "\"}", ", \"limit\": 0"));
+        assertEquals(200, p.status(), p.body());
+        assertEquals(1, p.json().getInt("count"));
+        assertEquals(30, http.get("api/datasets/" + dataset).json().getInt("rowCount"), "nothing was dropped");
+        assertNotNull(http.get("api/datasets/" + dataset + "/rows/c02").json().getString("key"));
+    }
+}
