@@ -4,16 +4,21 @@
 -- Plain SQL functions, so the planner inlines them. Strings are lower-cased with ICU's root
 -- locale, as Java's toLowerCase(Locale.ROOT) does: the server must have ICU collations.
 
+-- ASCII text (as many bytes as characters) takes the fast C lower(), which is the same there
 CREATE FUNCTION segmatch_string(v text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$ SELECT lower(v COLLATE "und-x-icu") $$;
+AS $$
+SELECT CASE WHEN octet_length(v) = length(v) THEN lower(v COLLATE "C") COLLATE "default"
+            ELSE lower(v COLLATE "und-x-icu") COLLATE "default" END
+$$;
 
 CREATE FUNCTION segmatch_number(v text) RETURNS numeric
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
 SELECT CASE WHEN v ~ '^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]{1,3})?$' THEN
-           CASE WHEN length(substring(v FROM '^-?([0-9]+)')) <= 300
-                 AND coalesce(length(substring(v FROM '\.([0-9]+)')), 0) <= 300
+           CASE WHEN length(v) <= 300
+                  OR (length(substring(v FROM '^-?([0-9]+)')) <= 300
+                      AND coalesce(length(substring(v FROM '\.([0-9]+)')), 0) <= 300)
                 THEN v::numeric END
        END
 $$;

@@ -72,6 +72,10 @@ public final class UploadBenchmark {
             report("first upload", rows, created);
             Result again = upload(http, URI.create(base + "api/datasets/" + datasetId + "/uploads?mode=upsert"), changed);
             report("10% changed", rows, again);
+            // let autovacuum process the million new and changed rows first, as it would between
+            // an upload and a marketer's first edit; otherwise it shares the two cores with the previews
+            Thread.sleep(Long.parseLong(Launcher.setting(args, "--settle", "segmatch.bench.settle", "20")) * 1000);
+            previews(http, base, datasetId);
             if (heapProbe != null) {
                 System.out.printf(Locale.ROOT, "server heap: cap %s, peak used %.0f MB (sum of the heap pools' peaks,"
                         + " an upper bound), committed %.0f MB%n", heap, heapProbe.peakUsedMb(), heapProbe.committedMb());
@@ -81,6 +85,36 @@ public final class UploadBenchmark {
             if (server != null) {
                 server.close();
             }
+        }
+    }
+
+    /** Preview latency through HTTP: 50 requests each over the first 10,000 rows and over all rows. */
+    static void previews(HttpClient http, String base, String datasetId) throws IOException, InterruptedException {
+        String conditions = "\"logic\": \"AND\", \"conditions\": ["
+                + "{\"field\": \"country\", \"operator\": \"eq\", \"value\": \"de\"},"
+                + "{\"field\": \"lifetime_value\", \"operator\": \"gt\", \"value\": 1000},"
+                + "{\"field\": \"plan\", \"operator\": \"in\", \"value\": [\"pro\", \"team\"]}]";
+        for (int limit : new int[]{10_000, 0}) {
+            String body = "{\"datasetId\": \"" + datasetId + "\", " + conditions + ", \"limit\": " + limit + "}";
+            HttpRequest request = HttpRequest.newBuilder(URI.create(base + "api/segments/preview"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            for (int i = 0; i < 5; i++) {
+                http.send(request, HttpResponse.BodyHandlers.ofString()); // warm-up
+            }
+            double[] ms = new double[50];
+            String last = "";
+            for (int i = 0; i < ms.length; i++) {
+                long t0 = System.nanoTime();
+                var response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                ms[i] = (System.nanoTime() - t0) / 1e6;
+                if (response.statusCode() != 200) {
+                    throw new IOException("preview failed with " + response.statusCode() + ": " + response.body());
+                }
+                last = response.body();
+            }
+            java.util.Arrays.sort(ms);
+            System.out.printf(Locale.ROOT, "preview %-12s 50 requests: p50 %.1f ms, p95 %.1f ms (count %s of %s scanned)%n",
+                    limit == 0 ? "all rows" : limit + " rows", ms[24], ms[47], field(last, "count"), field(last, "scanned"));
         }
     }
 

@@ -87,7 +87,7 @@ public class Segments {
         int limit = limit(body);
         var rule = RuleValidator.validate(body, dataset);
         try (Connection c = dataSource.getConnection()) {
-            return new PreviewResult(Preview.run(c, dataset.getId(), rule, limit, Instant.now()), dataset);
+            return new PreviewResult(Preview.run(c, dataset.getId(), rule, limit, dataset.getRowCount(), Instant.now()), dataset);
         } catch (SQLException e) {
             throw new IllegalStateException("database error: " + e.getMessage(), e);
         }

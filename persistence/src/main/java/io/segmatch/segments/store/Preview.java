@@ -28,45 +28,60 @@ public final class Preview {
     private Preview() {
     }
 
-    public static Result run(Connection c, String datasetId, Rule rule, int limit, Instant now) throws SQLException {
+    /**
+     * Runs the preview. {@code totalRows} is the dataset's row count: the number scanned is
+     * {@code min(limit, totalRows)} without counting again.
+     */
+    public static Result run(Connection c, String datasetId, Rule rule, int limit, long totalRows, Instant now)
+            throws SQLException {
         RuleSql.Predicate where = RuleSql.where(rule, now);
-        String rows = limit > 0
-                ? "(SELECT * FROM dataset_row r WHERE r.dataset_id = ? ORDER BY r.row_key LIMIT ?) r"
-                : "dataset_row r";
-        String scope = limit > 0 ? "" : "r.dataset_id = ? AND ";
-        long count;
-        long scanned;
-        try (PreparedStatement ps = c.prepareStatement(limit > 0
-                ? "SELECT count(*) FILTER (WHERE " + where.sql() + "), count(*) FROM " + rows
-                : "SELECT count(*) FILTER (WHERE " + where.sql() + "), count(*) FROM " + rows + " WHERE r.dataset_id = ?")) {
-            int next = where.bind(c, ps, 1);
-            ps.setString(next, datasetId);
-            if (limit > 0) {
-                ps.setInt(next + 1, limit);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                count = rs.getLong(1);
-                scanned = rs.getLong(2);
-            }
-        }
         List<StoredRow> sample = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT r.row_key, r.data::text, r.created_at, r.updated_at FROM "
-                + rows + " WHERE " + scope + where.sql() + " ORDER BY r.row_key LIMIT " + SAMPLE_SIZE)) {
-            ps.setString(1, datasetId);
-            int next = 2;
-            if (limit > 0) {
-                ps.setInt(2, limit);
-                next = 3;
-            }
+        long count = 0;
+        String rows = limit > 0
+                ? "(SELECT * FROM dataset_row r WHERE r.dataset_id = ? ORDER BY r.row_key LIMIT ?) r WHERE "
+                : "dataset_row r WHERE r.dataset_id = ? AND ";
+        // the first rows: one pass counts every match (window) and returns the first ten;
+        // all rows: a parallel count, then the first matches in key order
+        String sql = limit > 0
+                ? "SELECT r.row_key, r.data::text, r.created_at, r.updated_at, count(*) OVER () FROM " + rows
+                  + where.sql() + " ORDER BY r.row_key LIMIT " + SAMPLE_SIZE
+                : "SELECT r.row_key, r.data::text, r.created_at, r.updated_at FROM " + rows + where.sql()
+                  + " ORDER BY r.row_key LIMIT " + SAMPLE_SIZE;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int next = bindRows(ps, datasetId, limit);
             where.bind(c, ps, next);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     sample.add(new StoredRow(rs.getString(1), RowStore.parse(rs.getString(2)),
                             rs.getTimestamp(3).toInstant(), rs.getTimestamp(4).toInstant()));
+                    if (limit > 0) {
+                        count = rs.getLong(5);
+                    }
                 }
             }
         }
+        if (limit == 0 && sample.size() == SAMPLE_SIZE) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + rows + where.sql())) {
+                int next = bindRows(ps, datasetId, limit);
+                where.bind(c, ps, next);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    count = rs.getLong(1);
+                }
+            }
+        } else if (limit == 0) {
+            count = sample.size();
+        }
+        long scanned = limit > 0 ? Math.min(limit, totalRows) : totalRows;
         return new Result(count, scanned, sample);
+    }
+
+    private static int bindRows(PreparedStatement ps, String datasetId, int limit) throws SQLException {
+        ps.setString(1, datasetId);
+        if (limit > 0) {
+            ps.setInt(2, limit);
+            return 3;
+        }
+        return 2;
     }
 }
