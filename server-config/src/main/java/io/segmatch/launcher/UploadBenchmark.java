@@ -74,7 +74,7 @@ public final class UploadBenchmark {
             report("10% changed", rows, again);
             // let autovacuum process the million new and changed rows first, as it would between
             // an upload and a marketer's first edit; otherwise it shares the two cores with the previews
-            Thread.sleep(Long.parseLong(Launcher.setting(args, "--settle", "segmatch.bench.settle", "20")) * 1000);
+            Thread.sleep(Long.parseLong(Launcher.setting(args, "--settle", "segmatch.bench.settle", "30")) * 1000);
             previews(http, base, datasetId);
             if (heapProbe != null) {
                 System.out.printf(Locale.ROOT, "server heap: cap %s, peak used %.0f MB (sum of the heap pools' peaks,"
@@ -113,8 +113,9 @@ public final class UploadBenchmark {
                 last = response.body();
             }
             java.util.Arrays.sort(ms);
-            System.out.printf(Locale.ROOT, "preview %-12s 50 requests: p50 %.1f ms, p95 %.1f ms (count %s of %s scanned)%n",
-                    limit == 0 ? "all rows" : limit + " rows", ms[24], ms[47], field(last, "count"), field(last, "scanned"));
+            System.out.printf(Locale.ROOT, "preview %-12s 50 requests: p50 %.1f ms, p95 %.1f ms, max %.1f ms "
+                            + "(count %s of %s scanned)%n", limit == 0 ? "all rows" : limit + " rows", ms[24], ms[47],
+                    ms[49], field(last, "count"), field(last, "scanned"));
         }
     }
 

@@ -40,13 +40,9 @@ public final class Preview {
         String rows = limit > 0
                 ? "(SELECT * FROM dataset_row r WHERE r.dataset_id = ? ORDER BY r.row_key LIMIT ?) r WHERE "
                 : "dataset_row r WHERE r.dataset_id = ? AND ";
-        // the first rows: one pass counts every match (window) and returns the first ten;
-        // all rows: a parallel count, then the first matches in key order
-        String sql = limit > 0
-                ? "SELECT r.row_key, r.data::text, r.created_at, r.updated_at, count(*) OVER () FROM " + rows
-                  + where.sql() + " ORDER BY r.row_key LIMIT " + SAMPLE_SIZE
-                : "SELECT r.row_key, r.data::text, r.created_at, r.updated_at FROM " + rows + where.sql()
-                  + " ORDER BY r.row_key LIMIT " + SAMPLE_SIZE;
+        // one pass: the window counts every match, the first ten in key order come back
+        String sql = "SELECT r.row_key, r.data::text, r.created_at, r.updated_at, count(*) OVER () FROM " + rows
+                + where.sql() + " ORDER BY r.row_key LIMIT " + SAMPLE_SIZE;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int next = bindRows(ps, datasetId, limit);
             where.bind(c, ps, next);
@@ -54,23 +50,9 @@ public final class Preview {
                 while (rs.next()) {
                     sample.add(new StoredRow(rs.getString(1), RowStore.parse(rs.getString(2)),
                             rs.getTimestamp(3).toInstant(), rs.getTimestamp(4).toInstant()));
-                    if (limit > 0) {
-                        count = rs.getLong(5);
-                    }
+                    count = rs.getLong(5);
                 }
             }
-        }
-        if (limit == 0 && sample.size() == SAMPLE_SIZE) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + rows + where.sql())) {
-                int next = bindRows(ps, datasetId, limit);
-                where.bind(c, ps, next);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    count = rs.getLong(1);
-                }
-            }
-        } else if (limit == 0) {
-            count = sample.size();
         }
         long scanned = limit > 0 ? Math.min(limit, totalRows) : totalRows;
         return new Result(count, scanned, sample);
