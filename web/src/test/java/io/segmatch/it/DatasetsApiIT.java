@@ -40,7 +40,7 @@ class DatasetsApiIT {
 
     @BeforeEach
     void client() {
-        http = new Http(base);
+        http = new Http(base).deployed();
     }
 
     static final String CUSTOMERS = """

@@ -36,6 +36,16 @@ final class Http {
         }
     }
 
+    /** Fails with a clear message when the application did not deploy (Micro then answers 404 everywhere). */
+    Http deployed() {
+        var ready = get("/health/ready");
+        if (ready.status() != 200 || !ready.body().contains("\"database\"")) {
+            throw new AssertionError("Segmatch is not deployed and ready: /health/ready answered " + ready.status()
+                    + " " + ready.body());
+        }
+        return this;
+    }
+
     record Response(int status, String contentType, String body, HttpResponse<String> raw) {
         JsonObject json() {
             return (JsonObject) parse();

@@ -38,7 +38,7 @@ class SegmentsApiIT {
     /** 30 customers c01..c30: country DE for odd numbers, FR for even; ltv = number; vip every third. */
     @BeforeEach
     void customers() {
-        http = new Http(base);
+        http = new Http(base).deployed();
         StringBuilder csv = new StringBuilder("customer_id,country,ltv,vip,signup\n");
         for (int i = 1; i <= 30; i++) {
             csv.append(String.format("c%02d,%s,%d,%s,2026-01-%02d%n", i, i % 2 == 1 ? "DE" : "fr", i * 10,
