@@ -81,6 +81,13 @@ class SegmentsApiIT {
         assertEquals("OR", updated.json().getString("logic"));
         assertTrue(updated.json().isNull("activation"));
 
+        var breaking = http.json("PATCH", "api/datasets/" + dataset, "{\"columns\": {\"ltv\": \"string\"}}");
+        assertEquals(409, breaking.status(), "gte cannot compare strings: " + breaking.body());
+        assertEquals("number", http.get("api/datasets/" + dataset).json().getJsonArray("columns").getJsonObject(2)
+                .getString("type"), "the refused type change changed nothing");
+        assertEquals(200, http.json("PATCH", "api/datasets/" + dataset, "{\"columns\": {\"country\": \"string\"}}")
+                .status());
+
         assertEquals(409, http.delete("api/datasets/" + dataset).status(), "the dataset is in use");
         assertEquals(204, http.delete("api/segments/" + id).status());
         assertEquals(404, http.get("api/segments/" + id).status());

@@ -135,9 +135,32 @@ public class Datasets {
         }
         patch.columns().forEach((column, type) ->
                 dataset.column(column).orElseThrow().setType(ColumnType.fromApiName(type).orElseThrow()));
+        if (!patch.columns().isEmpty()) {
+            segmentsAfterTypeChange(dataset, now);
+        }
         patch.applyIdentifiers(dataset);
         dataset.touch(now);
         return dataset;
+    }
+
+    /**
+     * A type change is a definition change for the segments of the dataset: each must still be
+     * a valid rule (else 409 naming it, and nothing changes) and is evaluated again.
+     */
+    private void segmentsAfterTypeChange(Dataset dataset, Instant now) {
+        for (var segment : em.createNamedQuery(io.segmatch.segments.entity.Segment.BY_DATASET,
+                io.segmatch.segments.entity.Segment.class).setParameter("datasetId", dataset.getId()).getResultList()) {
+            try (var reader = Json.createReader(new java.io.StringReader(segment.getConditionsJson()))) {
+                var rule = Json.createObjectBuilder().add("logic", segment.getLogic().name())
+                        .add("conditions", reader.readArray()).build();
+                io.segmatch.segments.control.RuleValidator.validate(rule, dataset);
+            } catch (SegmatchException e) {
+                throw SegmatchException.conflict("type-change-breaks-segment", "the segment '" + segment.getName()
+                        + "' could no longer use this column with that type (" + e.getMessage()
+                        + "); change the segment first");
+            }
+            segment.definitionChanged(now);
+        }
     }
 
     public void delete(String id) {

@@ -93,6 +93,13 @@ public class Segment {
         }
     }
 
+    /** The definition changed from outside (a column type of its dataset): evaluate it again. */
+    public void definitionChanged(Instant now) {
+        this.status = Status.PENDING;
+        this.error = null;
+        this.updatedAt = now;
+    }
+
     public String getId() {
         return id;
     }
