@@ -145,6 +145,33 @@ class SegmentsApiIT {
     }
 
     @Test
+    void theConsoleListsDatasetsAndSegments() {
+        assertEquals(201, http.json("POST", "api/segments", rule("AND", THREE, "")).status());
+        var datasets = http.get("datasets/");
+        assertEquals(200, datasets.status());
+        assertTrue(datasets.body().contains(">Customers<"), "the dataset is listed by name");
+        assertTrue(datasets.body().contains("view.xhtml?id=" + dataset));
+
+        var page = http.get("datasets/view.xhtml?id=" + dataset);
+        assertEquals(200, page.status(), page.body());
+        for (String text : List.of("<code>customer_id</code>", "<code>ltv</code>", ">number<", ">c01<", ">fr<")) {
+            assertTrue(page.body().contains(text), "the dataset page shows " + text);
+        }
+        assertEquals(404, http.get("datasets/view.xhtml?id=nope").status());
+
+        var segments = http.get("segments/");
+        assertEquals(200, segments.status());
+        assertTrue(segments.body().contains("German big spenders"));
+        assertTrue(segments.body().contains("badge pending"));
+
+        var overview = http.get("");
+        assertEquals(200, overview.status());
+        assertTrue(overview.body().contains("customer rows"));
+        assertTrue(overview.body().contains("/jakarta.faces.resource/segmatch.css"), "the stylesheet is served by the app");
+        assertEquals(200, http.get("jakarta.faces.resource/segmatch.css.xhtml?ln=css").status());
+    }
+
+    @Test
     void aValueShapedLikeSqlIsJustData() {
         String sqlish = "country'; drop table dataset_row; --";
         assertEquals(204, http.delete("api/datasets/" + dataset + "/rows/c01").status());
