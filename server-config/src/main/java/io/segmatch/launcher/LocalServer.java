@@ -79,9 +79,6 @@ public final class LocalServer implements AutoCloseable {
                 .setServerConfig("wal_buffers", "64MB")
                 .setServerConfig("checkpoint_timeout", "15min")
                 .setServerConfig("synchronous_commit", "off")
-                // look for tables to vacuum and analyze every 10 s, not every minute: statistics
-                // and visibility maps then follow a big upload closely
-                .setServerConfig("autovacuum_naptime", "10s")
                 .start();
         String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/segmatch";
         createDatabase(postgres.getPort());
