@@ -206,6 +206,32 @@ class DatasetsApiIT {
     }
 
     @Test
+    void theConsoleUploadsAFileInTwoSteps() {
+        var page = http.get("datasets/upload.xhtml");
+        assertEquals(200, page.status());
+        var read = http.multipartNamed("datasets/upload.xhtml", "upload:file", "shop.csv", CUSTOMERS,
+                "upload", "upload", "upload:target", "new", "upload:name", "Console upload", "upload:read", "Read file",
+                "jakarta.faces.ViewState", Http.viewState(page.body()));
+        assertEquals(200, read.status());
+        assertTrue(read.body().contains("delimiter <code>;</code>"), "the dialect is shown");
+        assertTrue(read.body().contains("selected=\"selected\">customer_id</option>"), "the key chooser holds the guess");
+
+        var applied = http.form("datasets/upload.xhtml", "confirm", "confirm", "confirm:key", "customer_id",
+                "confirm:apply", "Upload", "jakarta.faces.ViewState", Http.viewState(read.body()));
+        assertEquals(200, applied.status());
+        assertTrue(applied.body().contains("3</div><div class=\"label\">inserted"), applied.body());
+        var created = http.get("api/datasets").array().stream().map(v -> v.asJsonObject())
+                .filter(d -> d.getString("name").equals("Console upload")).findFirst().orElseThrow();
+        assertEquals(3, created.getInt("rowCount"));
+        assertEquals("customer_id", created.getString("keyColumn"));
+
+        var notCsv = http.multipartNamed("datasets/upload.xhtml", "upload:file", "blank.csv", "\n\n  \n",
+                "upload", "upload", "upload:target", "new", "upload:read", "Read file",
+                "jakarta.faces.ViewState", Http.viewState(http.get("datasets/upload.xhtml").body()));
+        assertTrue(notCsv.body().contains("The file is empty"), "the refusal is shown on the page");
+    }
+
+    @Test
     void healthReportsTheDatabase() {
         var ready = http.get("/health/ready");
         assertEquals(200, ready.status(), ready.body());

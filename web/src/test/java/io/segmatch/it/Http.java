@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A small HTTP client for the black-box tests; it refuses any address that is not loopback. */
 final class Http {
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+            .cookieHandler(new java.net.CookieManager()).build();
     private final URI root;
 
     Http(URL deployment) {
@@ -95,6 +96,11 @@ final class Http {
 
     /** A multipart/form-data POST with a file part and text parts (name, value pairs). */
     Response multipart(String path, String fileName, String csv, String... fields) {
+        return multipartNamed(path, "file", fileName, csv, fields);
+    }
+
+    /** A multipart/form-data POST whose file part has the given name. */
+    Response multipartNamed(String path, String filePart, String fileName, String csv, String... fields) {
         String boundary = "----segmatch" + UUID.randomUUID();
         StringBuilder body = new StringBuilder();
         for (int i = 0; i < fields.length; i += 2) {
@@ -103,10 +109,33 @@ final class Http {
                     .append(fields[i + 1]).append("\r\n");
         }
         body.append("--").append(boundary).append("\r\n")
-                .append("Content-Disposition: form-data; name=\"file\"; filename=\"").append(fileName).append("\"\r\n")
+                .append("Content-Disposition: form-data; name=\"").append(filePart).append("\"; filename=\"").append(fileName)
+                .append("\"\r\n")
                 .append("Content-Type: text/csv\r\n\r\n").append(csv).append("\r\n")
                 .append("--").append(boundary).append("--\r\n");
         return post(path, "multipart/form-data; boundary=" + boundary, body.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A form POST (application/x-www-form-urlencoded) of name, value pairs. */
+    Response form(String path, String... fields) {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < fields.length; i += 2) {
+            if (body.length() > 0) {
+                body.append('&');
+            }
+            body.append(java.net.URLEncoder.encode(fields[i], java.nio.charset.StandardCharsets.UTF_8)).append('=')
+                    .append(java.net.URLEncoder.encode(fields[i + 1], java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return post(path, "application/x-www-form-urlencoded", body.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The Faces view state of a page. */
+    static String viewState(String html) {
+        var m = java.util.regex.Pattern.compile("name=\"jakarta.faces.ViewState\"[^>]*value=\"([^\"]+)\"").matcher(html);
+        if (!m.find()) {
+            throw new AssertionError("no view state in the page");
+        }
+        return m.group(1);
     }
 
     private Response send(HttpRequest.Builder request) {

@@ -63,6 +63,15 @@ public final class SpooledUpload implements AutoCloseable {
         }
     }
 
+    /** A spooled file again, from what {@link #path()}, {@link #size()}, {@link #head()} and {@link #validUtf8()} gave. */
+    public static SpooledUpload reopen(String path, long size, byte[] head, boolean validUtf8) {
+        return new SpooledUpload(Path.of(path), size, head, validUtf8);
+    }
+
+    public String path() {
+        return file.toString();
+    }
+
     /** Wraps bytes already in memory (tests, small bodies). */
     public static SpooledUpload of(byte[] bytes) throws IOException {
         return spool(new java.io.ByteArrayInputStream(bytes), Long.MAX_VALUE);

@@ -168,6 +168,29 @@ public final class UploadProcessor {
         }
     }
 
+    /** The header of a file, how it reads, and the key column a first upload would take. */
+    public record Header(CsvDialect dialect, List<String> columns, String guessedKey) {
+    }
+
+    /** Reads only the header (for the console's upload form); refuses what an upload would refuse there. */
+    public static Header header(SpooledUpload upload, String encoding, String delimiter) throws IOException {
+        CsvDialect dialect = CsvDialectSniffer.sniff(upload, encoding, delimiter);
+        try (InputStream in = upload.open(); CsvRecordReader reader = CsvRecordReader.open(in, dialect)) {
+            CsvRecordReader.Record first = reader.next();
+            if (first == null) {
+                throw CsvDialectSniffer.notCsv("The file has no header line: it holds only blank lines.");
+            }
+            List<String> columns = HeaderRules.header(first.fields(), first.line());
+            String guessed = null;
+            try {
+                guessed = columns.get(HeaderRules.keyColumn(columns, null));
+            } catch (SegmatchException noGuess) {
+                // the user picks the key column
+            }
+            return new Header(dialect, columns, guessed);
+        }
+    }
+
     private static int keyIndex(Schema schema, List<String> header, String key) {
         if (schema == null) {
             return HeaderRules.keyColumn(header, key);
