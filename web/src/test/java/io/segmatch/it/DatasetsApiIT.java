@@ -232,6 +232,30 @@ class DatasetsApiIT {
     }
 
     @Test
+    void theDatasetPageChangesColumnTypesAndRoles() {
+        String id = create(CUSTOMERS, "?key=customer_id");
+        var page = http.get("datasets/view.xhtml?id=" + id);
+        assertEquals(200, page.status());
+        assertTrue(page.body().contains("<option value=\"postalCode\" selected=\"selected\">"), "the guessed role is shown");
+        var saved = http.form("datasets/view.xhtml", "columns", "columns", "id", id,
+                "columns:cols:5:type", "number", "columns:cols:2:role", "firstName", "columns:region", "de",
+                "columns:save", "Save types and roles", "jakarta.faces.ViewState", Http.viewState(page.body()));
+        assertTrue(saved.status() == 200 || saved.status() == 302, saved.body());
+        JsonObject d = http.get("api/datasets/" + id).json();
+        assertEquals("number", d.getJsonArray("columns").getJsonObject(5).getString("type"));
+        assertEquals("plan", d.getJsonObject("identifiers").getString("firstName"));
+        assertEquals("zip", d.getJsonObject("identifiers").getString("postalCode"), "untouched roles stay");
+        assertEquals("DE", d.getJsonObject("identifiers").getString("defaultPhoneRegion"));
+
+        var bad = http.form("datasets/view.xhtml", "columns", "columns", "id", id, "columns:region", "Germany",
+                "columns:save", "Save types and roles",
+                "jakarta.faces.ViewState", Http.viewState(http.get("datasets/view.xhtml?id=" + id).body()));
+        assertEquals(200, bad.status());
+        assertTrue(bad.body().contains("two-letter region code"), "the problem is shown on the page");
+        assertEquals("DE", http.get("api/datasets/" + id).json().getJsonObject("identifiers").getString("defaultPhoneRegion"));
+    }
+
+    @Test
     void healthReportsTheDatabase() {
         var ready = http.get("/health/ready");
         assertEquals(200, ready.status(), ready.body());
