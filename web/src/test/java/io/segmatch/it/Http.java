@@ -37,15 +37,35 @@ final class Http {
         }
     }
 
-    /** Fails with a clear message when the application did not deploy (Micro then answers 404 everywhere). */
+    /**
+     * Waits until the application is deployed and ready. The Micro adapter may hand over the
+     * instance while the deployment is still running (seen on a loaded machine: "No
+     * Application deployed"); a deployment that failed is reported clearly after two minutes.
+     */
     Http deployed() {
-        var ready = get("/health/ready");
+        if (READY.contains(root.toString())) {
+            return this;
+        }
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        Response ready = get("/health/ready");
+        while (!(ready.status() == 200 && ready.body().contains("\"database\"")) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            ready = get("/health/ready");
+        }
         if (ready.status() != 200 || !ready.body().contains("\"database\"")) {
             throw new AssertionError("Segmatch is not deployed and ready: /health/ready answered " + ready.status()
                     + " " + ready.body());
         }
+        READY.add(root.toString());
         return this;
     }
+
+    private static final java.util.Set<String> READY = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     record Response(int status, String contentType, String body, HttpResponse<String> raw) {
         JsonObject json() {
