@@ -38,15 +38,18 @@ final class Http {
     }
 
     /**
-     * Waits until the application is deployed and ready. The Micro adapter may hand over the
-     * instance while the deployment is still running (seen on a loaded machine: "No
-     * Application deployed"); a deployment that failed is reported clearly after two minutes.
+     * Waits (up to a minute) until the application is deployed and ready; Payara Micro stays up
+     * after a failed deployment and answers 404 everywhere, so a failure is reported clearly,
+     * once per deployment.
      */
     Http deployed() {
         if (READY.contains(root.toString())) {
             return this;
         }
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        if (FAILED.contains(root.toString())) {
+            throw new AssertionError("Segmatch did not deploy (see the Payara Micro log above)");
+        }
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         Response ready = get("/health/ready");
         while (!(ready.status() == 200 && ready.body().contains("\"database\"")) && System.nanoTime() < deadline) {
             try {
@@ -58,6 +61,7 @@ final class Http {
             ready = get("/health/ready");
         }
         if (ready.status() != 200 || !ready.body().contains("\"database\"")) {
+            FAILED.add(root.toString());
             throw new AssertionError("Segmatch is not deployed and ready: /health/ready answered " + ready.status()
                     + " " + ready.body());
         }
@@ -66,6 +70,7 @@ final class Http {
     }
 
     private static final java.util.Set<String> READY = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.Set<String> FAILED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     record Response(int status, String contentType, String body, HttpResponse<String> raw) {
         JsonObject json() {

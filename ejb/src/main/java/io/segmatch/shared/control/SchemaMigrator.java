@@ -25,8 +25,12 @@ public class SchemaMigrator {
     @Resource(lookup = DataSourceConfig.JNDI_NAME)
     DataSource dataSource;
 
+    /**
+     * Not named {@code migrate}: the container finds lifecycle callbacks by name, and an
+     * overload of the same name was sometimes picked instead (deployments failed at random).
+     */
     @PostConstruct
-    void migrate() {
+    void atStartup() {
         var result = migrate(dataSource);
         LOG.info(() -> "database schema at version " + result + "");
     }
