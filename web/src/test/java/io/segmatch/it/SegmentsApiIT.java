@@ -133,6 +133,7 @@ class SegmentsApiIT extends DeployedWar {
         assertEquals(200, datasets.status());
         assertTrue(datasets.body().contains(">Customers<"), "the dataset is listed by name");
         assertTrue(datasets.body().contains("view.xhtml?id=" + dataset));
+        assertTrue(datasets.body().contains("just now"), "the last upload is shown");
 
         var page = http.get("datasets/view.xhtml?id=" + dataset);
         assertEquals(200, page.status(), page.body());

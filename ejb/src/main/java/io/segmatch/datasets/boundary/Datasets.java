@@ -99,6 +99,16 @@ public class Datasets {
         return em.createNamedQuery(Dataset.ALL, Dataset.class).getResultList();
     }
 
+    /** When each dataset last received an upload (datasets without one are absent). */
+    public Map<String, Instant> lastUploads() {
+        Map<String, Instant> last = new java.util.HashMap<>();
+        for (Object[] row : em.createQuery("SELECT u.datasetId, MAX(u.finishedAt) FROM Upload u GROUP BY u.datasetId",
+                Object[].class).getResultList()) {
+            last.put((String) row[0], (Instant) row[1]);
+        }
+        return last;
+    }
+
     public Dataset get(String id) {
         Dataset dataset = em.find(Dataset.class, id);
         if (dataset == null) {

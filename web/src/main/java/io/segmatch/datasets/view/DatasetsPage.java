@@ -20,10 +20,17 @@ public class DatasetsPage {
     Datasets datasets;
 
     private List<Dataset> all;
+    private java.util.Map<String, Instant> lastUploads;
 
     @PostConstruct
     void load() {
         all = datasets.list();
+        lastUploads = datasets.lastUploads();
+    }
+
+    /** When the dataset last received an upload, or null. */
+    public Instant lastUpload(String datasetId) {
+        return lastUploads.get(datasetId);
     }
 
     public List<Dataset> getDatasets() {
