@@ -10,6 +10,8 @@ import io.segmatch.datasets.entity.DatasetColumn;
 import io.segmatch.datasets.entity.Upload;
 import io.segmatch.datasets.store.RowStore;
 import io.segmatch.datasets.store.StoredRow;
+import io.segmatch.segments.control.RuleValidator;
+import io.segmatch.segments.entity.Segment;
 import io.segmatch.shared.control.DataSourceConfig;
 import io.segmatch.shared.control.SegmatchException;
 import io.segmatch.shared.control.SegmatchException.FieldError;
@@ -25,11 +27,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import javax.sql.DataSource;
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -101,7 +105,7 @@ public class Datasets {
 
     /** When each dataset last received an upload (datasets without one are absent). */
     public Map<String, Instant> lastUploads() {
-        Map<String, Instant> last = new java.util.HashMap<>();
+        Map<String, Instant> last = new HashMap<>();
         for (Object[] row : em.createQuery("SELECT u.datasetId, MAX(u.finishedAt) FROM Upload u GROUP BY u.datasetId",
                 Object[].class).getResultList()) {
             last.put((String) row[0], (Instant) row[1]);
@@ -158,12 +162,11 @@ public class Datasets {
      * a valid rule (else 409 naming it, and nothing changes) and is evaluated again.
      */
     private void segmentsAfterTypeChange(Dataset dataset, Instant now) {
-        for (var segment : em.createNamedQuery(io.segmatch.segments.entity.Segment.BY_DATASET,
-                io.segmatch.segments.entity.Segment.class).setParameter("datasetId", dataset.getId()).getResultList()) {
-            try (var reader = Json.createReader(new java.io.StringReader(segment.getConditionsJson()))) {
+        for (Segment segment : segmentsOf(dataset.getId())) {
+            try (var reader = Json.createReader(new StringReader(segment.getConditionsJson()))) {
                 var rule = Json.createObjectBuilder().add("logic", segment.getLogic().name())
                         .add("conditions", reader.readArray()).build();
-                io.segmatch.segments.control.RuleValidator.validate(rule, dataset);
+                RuleValidator.validate(rule, dataset);
             } catch (SegmatchException e) {
                 throw SegmatchException.conflict("type-change-breaks-segment", "the segment '" + segment.getName()
                         + "' could no longer use this column with that type (" + e.getMessage()
@@ -175,9 +178,7 @@ public class Datasets {
 
     public void delete(String id) {
         Dataset dataset = lock(id);
-        List<String> segments = em.createNamedQuery(io.segmatch.segments.entity.Segment.BY_DATASET,
-                        io.segmatch.segments.entity.Segment.class).setParameter("datasetId", id).getResultList()
-                .stream().map(io.segmatch.segments.entity.Segment::getName).toList();
+        List<String> segments = segmentsOf(id).stream().map(Segment::getName).toList();
         if (!segments.isEmpty()) {
             throw SegmatchException.conflict("dataset-in-use", "the dataset is used by "
                     + (segments.size() == 1 ? "the segment " : segments.size() + " segments: ")
@@ -251,6 +252,11 @@ public class Datasets {
             throw rowNotFound(datasetId, key);
         }
         dataset.addRows(-1, now);
+    }
+
+    private List<Segment> segmentsOf(String datasetId) {
+        return em.createNamedQuery(Segment.BY_DATASET, Segment.class).setParameter("datasetId", datasetId)
+                .getResultList();
     }
 
     private Dataset lock(String id) {
