@@ -3,19 +3,30 @@ package io.segmatch.it;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The console in a real headless Chromium: upload a CSV through the page and find the dataset. */
+/**
+ * The console in a real headless Chromium: upload a CSV through the page and find the
+ * dataset; build a segment in the builder, watch its live count agree with the API, save it
+ * and open it again.
+ */
 class ConsoleBrowserIT extends DeployedWar {
-
 
     ChromeDriver browser;
 
@@ -59,5 +70,190 @@ class ConsoleBrowserIT extends DeployedWar {
 
         browser.findElement(By.linkText("Datasets")).click();
         assertTrue(browser.findElement(By.linkText("Browser customers")).isDisplayed());
+    }
+
+    /**
+     * 60 customers b01..b60: every third is in DE (some spelled "de"), ltv = 20 × n, plan
+     * cycles free/pro/team/pro; signup in 2025 or 2026.
+     */
+    static String builderCsv() {
+        StringBuilder csv = new StringBuilder("customer_id,country,ltv,plan,signup\n");
+        String[] plans = {"free", "pro", "team", "pro"};
+        for (int n = 1; n <= 60; n++) {
+            String country = n % 3 == 0 ? (n % 2 == 0 ? "DE" : "de") : n % 3 == 1 ? "FR" : "";
+            csv.append(String.format("b%02d,%s,%d,%s,%d-03-%02d%n", n, country, 20 * n, plans[n % 4],
+                    n % 2 == 0 ? 2026 : 2025, n % 28 + 1));
+        }
+        return csv.toString();
+    }
+
+    /** The rows of {@link #builderCsv()} with country DE, ltv ≥ 100 and plan pro or team, counted in Java. */
+    static long expectedGermanPaying(boolean anyCondition) {
+        String[] plans = {"free", "pro", "team", "pro"};
+        long count = 0;
+        for (int n = 1; n <= 60; n++) {
+            boolean de = n % 3 == 0;
+            boolean rich = 20 * n >= 100;
+            boolean paying = !plans[n % 4].equals("free");
+            count += (anyCondition ? de || rich || paying : de && rich && paying) ? 1 : 0;
+        }
+        return count;
+    }
+
+    @Test
+    void aMarketerBuildsASegmentWithALiveCountAndSavesIt() throws Exception {
+        Path csv = Files.createTempFile("builder-customers", ".csv");
+        Files.writeString(csv, builderCsv());
+        browser.get(base + "datasets/upload.xhtml");
+        browser.findElement(By.id("upload:file")).sendKeys(csv.toString());
+        browser.findElement(By.id("upload:name")).sendKeys("Builder customers");
+        browser.findElement(By.id("upload:read")).click();
+        browser.findElement(By.id("confirm:apply")).click();
+        assertTrue(browser.findElement(By.id("summary")).getText().matches("(?s).*\\b60\\s+inserted.*"));
+        Http http = new Http(base);
+        String datasetId = http.get("api/datasets").array().stream().map(JsonObject.class::cast)
+                .filter(d -> d.getString("name").equals("Builder customers")).findFirst().orElseThrow().getString("id");
+
+        browser.findElement(By.linkText("Segments")).click();
+        browser.findElement(By.linkText("New segment")).click();
+        choose("builder:dataset", "Builder customers");
+        assertEquals("Complete condition 1 (choose a field) to see the count.", text("builder:preview").lines()
+                .filter(l -> l.startsWith("Complete")).findFirst().orElse(""), "the preview says what it waits for");
+
+        // condition 1: country is "de" (strings compare case-insensitively)
+        choose("builder:rows:0:field", "country (string)");
+        assertEquals(java.util.List.of("is", "is not", "contains", "does not contain", "starts with", "ends with",
+                "is one of", "is none of", "is set", "is not set"), options("builder:rows:0:operator"),
+                "a string field offers exactly the string operators");
+        type("builder:rows:0:value", "de");
+        assertEquals("20", count(), "the count follows the typing, without a page load");
+
+        // condition 2: ltv at least "abc" is refused next to the row, then 100
+        browser.findElement(By.id("builder:add")).click();
+        settle();
+        assertEquals("builder:rows:1:field", browser.switchTo().activeElement().getAttribute("id"),
+                "the new row's field has the focus");
+        choose("builder:rows:1:field", "ltv (number)");
+        assertEquals(java.util.List.of("is", "is not", "is one of", "is none of", "is greater than", "is at least",
+                "is less than", "is at most", "is between", "is set", "is not set"), options("builder:rows:1:operator"));
+        choose("builder:rows:1:operator", "is at least");
+        type("builder:rows:1:value", "abc");
+        assertTrue(text("builder:rows:1:error").startsWith("Value: a number"), text("builder:rows:1:error"));
+        assertEquals("", text("builder:rows:0:error"), "only the row at fault is marked");
+        assertTrue(text("builder:preview").contains("Correct the conditions marked below"), text("builder:preview"));
+        browser.findElement(By.id("builder:rows:1:value")).clear();
+        type("builder:rows:1:value", "100");
+        assertEquals("", text("builder:rows:1:error"), "the message goes once the value is right");
+
+        // condition 3: plan is one of pro, team
+        browser.findElement(By.id("builder:add")).click();
+        settle();
+        choose("builder:rows:2:field", "plan (string)");
+        choose("builder:rows:2:operator", "is one of");
+        type("builder:rows:2:list", "pro\nteam");
+
+        // Enter in a text box must not press a button (the first one would remove a row)
+        type("builder:rows:0:value", Keys.ENTER.toString());
+        assertEquals(3, browser.findElements(By.cssSelector("li.condition")).size());
+
+        String conditions = "[{\"field\": \"country\", \"operator\": \"eq\", \"value\": \"de\"},"
+                + "{\"field\": \"ltv\", \"operator\": \"gte\", \"value\": 100},"
+                + "{\"field\": \"plan\", \"operator\": \"in\", \"value\": [\"pro\", \"team\"]}]";
+        var api = http.json("POST", "api/segments/preview", "{\"datasetId\": \"" + datasetId
+                + "\", \"logic\": \"AND\", \"conditions\": " + conditions + "}");
+        assertEquals(200, api.status(), api.body());
+        long apiCount = api.json().getJsonNumber("count").longValue();
+        assertEquals(expectedGermanPaying(false), apiCount);
+        assertEquals(String.valueOf(apiCount), count(), "the console's count is the API's");
+        assertEquals(api.json().getJsonArray("sample").stream().map(r -> r.asJsonObject().getString("key")).toList(),
+                browser.findElements(By.cssSelector("#sampleRows tbody tr td:first-child")).stream()
+                        .map(WebElement::getText).toList(), "the API's sample rows are shown beneath the count");
+        assertTrue(text("previewScope").contains("among all 60 rows"), text("previewScope"));
+
+        browser.findElement(By.id("builder:name")).sendKeys("German paying customers");
+        Browser.screenshot(browser, "segment-builder");
+        browser.findElement(By.id("builder:save")).click();
+
+        assertTrue(browser.findElement(By.className("notice")).getText().contains("German paying customers"));
+        WebElement link = browser.findElement(By.linkText("German paying customers"));
+        JsonObject saved = http.get("api/segments").array().stream().map(JsonObject.class::cast)
+                .filter(x -> x.getString("name").equals("German paying customers")).findFirst().orElseThrow();
+        assertEquals(datasetId, saved.getString("datasetId"));
+        assertEquals("AND", saved.getString("logic"));
+        assertEquals(http.json("POST", "api/segments/preview", "{\"datasetId\": \"" + datasetId
+                + "\", \"logic\": \"AND\", \"conditions\": " + conditions + "}").json(),
+                http.json("POST", "api/segments/preview", "{\"datasetId\": \"" + datasetId
+                + "\", \"logic\": \"AND\", \"conditions\": " + saved.getJsonArray("conditions") + "}").json(),
+                "the saved conditions select the same rows as the ones built");
+        JsonArray savedConditions = saved.getJsonArray("conditions");
+        assertEquals(100, savedConditions.getJsonObject(1).getJsonNumber("value").intValue(), "a number is stored as a number");
+        Browser.screenshot(browser, "segments-list");
+
+        // open it again: the builder shows it as saved; switching to OR recounts
+        link.click();
+        assertEquals("pro\nteam", browser.findElement(By.id("builder:rows:2:list")).getAttribute("value"));
+        assertEquals("is at least", new Select(browser.findElement(By.id("builder:rows:1:operator")))
+                .getFirstSelectedOption().getText());
+        assertEquals(String.valueOf(apiCount), count());
+        browser.findElement(By.cssSelector("input[value=OR]")).click();
+        settle();
+        assertEquals(String.valueOf(expectedGermanPaying(true)), count());
+        browser.findElement(By.id("builder:save")).click();
+        assertTrue(browser.findElement(By.className("notice")).isDisplayed());
+        assertEquals("OR", http.get("api/segments/" + saved.getString("id")).json().getString("logic"));
+    }
+
+    /** Picks an option by its text and waits for the update it causes. */
+    void choose(String id, String option) {
+        retry(() -> {
+            new Select(browser.findElement(By.id(id))).selectByVisibleText(option);
+            return null;
+        });
+        settle();
+    }
+
+    void type(String id, String keys) {
+        retry(() -> {
+            browser.findElement(By.id(id)).sendKeys(keys);
+            return null;
+        });
+        settle();
+    }
+
+    java.util.List<String> options(String id) {
+        return retry(() -> new Select(browser.findElement(By.id(id))).getOptions().stream().map(WebElement::getText).toList());
+    }
+
+    String text(String id) {
+        return retry(() -> browser.findElement(By.id(id)).getText());
+    }
+
+    String count() {
+        return text("previewCount");
+    }
+
+    /** Waits out the typing delay, then until the console has no request in flight. */
+    void settle() {
+        try {
+            Thread.sleep(400);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d ->
+                Long.valueOf(0).equals(browser.executeScript("return window.segmatch ? segmatch.pending() : 0")));
+    }
+
+    /** An element may be replaced by an Ajax update between finding and using it: try again. */
+    <T> T retry(Supplier<T> action) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return action.get();
+            } catch (StaleElementReferenceException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                settle();
+            }
+        }
     }
 }

@@ -203,7 +203,7 @@ public final class RuleValidator {
         private static String expected(ColumnType type) {
             return switch (type) {
                 case STRING -> "a non-empty string";
-                case NUMBER -> "a number (a JSON number or a numeric string such as \"42\" or \"-3.5\")";
+                case NUMBER -> "a number such as 42 or -3.5 (a JSON number or a numeric string)";
                 case BOOLEAN -> "true or false";
                 case DATE -> "a date, yyyy-MM-dd";
                 case TIMESTAMP -> "an ISO-8601 date-time such as 2026-03-01T10:15:00Z";

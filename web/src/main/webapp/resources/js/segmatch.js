@@ -1,0 +1,78 @@
+/* Segmatch console: small helpers for the Faces Ajax updates. Served by the application. */
+var segmatch = (function () {
+  "use strict";
+  var focusedId = null;
+  var selection = null;
+
+  /* An Ajax update that re-renders the element holding the focus would drop it: put it back. */
+  function keepFocus(data) {
+    if (data.status === "begin") {
+      var el = document.activeElement;
+      focusedId = el && el.id ? el.id : null;
+      selection = el && typeof el.selectionStart === "number" ? [el.selectionStart, el.selectionEnd] : null;
+    } else if (data.status === "success" && focusedId) {
+      var target = document.getElementById(focusedId);
+      if (!target) {
+        /* the focused row went away: go to the "add a condition" button */
+        target = document.querySelector("form.builder .add") || document.querySelector("form.builder select");
+      }
+      if (target && document.activeElement !== target) {
+        target.focus();
+        if (selection && typeof target.setSelectionRange === "function") {
+          try { target.setSelectionRange(selection[0], selection[1]); } catch (e) { /* not a text input */ }
+        }
+      }
+    }
+  }
+
+  /* After "add a condition": focus the new row's field chooser. */
+  function focusLastField(data) {
+    if (data.status === "success") {
+      var fields = document.querySelectorAll("form.builder li.condition select");
+      var rows = document.querySelectorAll("form.builder li.condition");
+      if (rows.length) {
+        var first = rows[rows.length - 1].querySelector("select, input, textarea");
+        if (first) { first.focus(); }
+      } else if (fields.length) {
+        fields[fields.length - 1].focus();
+      }
+    }
+  }
+
+  /* Enter in a builder's text box must not press the first button of the form (removing a row). */
+  document.addEventListener("keydown", function (e) {
+    var t = e.target;
+    if (e.key === "Enter" && t.tagName === "INPUT" && t.form && t.form.classList.contains("builder")
+        && t.type !== "submit" && t.type !== "checkbox" && t.type !== "radio") {
+      e.preventDefault();
+    }
+  });
+
+  /* Requests in flight: the preview is marked busy (and dimmed) until its answer arrives. */
+  var pending = 0;
+  function track(data) {
+    if (data.status === "begin") {
+      pending++;
+    } else if (data.status === "success") {
+      pending = Math.max(0, pending - 1);
+    }
+    var preview = document.querySelector(".preview");
+    if (preview) {
+      preview.setAttribute("aria-busy", pending > 0 ? "true" : "false");
+    }
+  }
+  window.addEventListener("DOMContentLoaded", function () {
+    var f = window.faces || window.jsf;
+    if (f && f.ajax) {
+      f.ajax.addOnEvent(track);
+      f.ajax.addOnError(function (data) { track({ status: "success", source: data.source }); });
+    }
+  });
+
+  return {
+    keepFocus: keepFocus,
+    focusLastField: focusLastField,
+    /* how many console requests are still waiting for their answer */
+    pending: function () { return pending; }
+  };
+})();
