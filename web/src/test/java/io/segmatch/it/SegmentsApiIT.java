@@ -99,6 +99,52 @@ class SegmentsApiIT extends DeployedWar {
         assertEquals(10, byDefault.getJsonArray("sample").size(), "at most ten sample rows");
     }
 
+    /**
+     * Scans of up to 10,000 rows are evaluated in Java over rows held in memory, larger ones
+     * in PostgreSQL: on this 30-row dataset both must give the same answer, and the rows in
+     * memory must follow every kind of change at once.
+     */
+    @Test
+    void thePreviewInMemoryAgreesWithTheDatabaseAndFollowsChanges() {
+        List<String> rules = List.of(rule("AND", THREE, ""), rule("OR", THREE, ""),
+                rule("AND", "{\"field\": \"signup\", \"operator\": \"between\", \"value\": [\"2026-01-05\", \"2026-01-12\"]}", ""),
+                rule("AND", "{\"field\": \"country\", \"operator\": \"not_in\", \"value\": [\"de\"]}", ""));
+        for (String r : rules) {
+            assertSamePreview(r);
+        }
+        assertEquals(3, preview(rule("AND", THREE, "")).getInt("count"));
+
+        // a row patched: c01 (DE, ltv 10, not vip) now matches all three conditions
+        var patched = http.json("PATCH", "api/datasets/" + dataset + "/rows/c01", "{\"ltv\": \"500\", \"vip\": \"yes\"}");
+        assertEquals(200, patched.status(), patched.body());
+        assertEquals(4, preview(rule("AND", THREE, "")).getInt("count"));
+        assertEquals("c01", preview(rule("AND", THREE, "")).getJsonArray("sample").getJsonObject(0).getString("key"));
+        // a row deleted, a row added, an upload
+        assertEquals(204, http.delete("api/datasets/" + dataset + "/rows/c15").status());
+        assertEquals(3, preview(rule("AND", THREE, "")).getInt("count"));
+        var put = http.json("PUT", "api/datasets/" + dataset + "/rows/c00", "{\"country\": \"de\", \"ltv\": \"1000\", \"vip\": \"true\"}");
+        assertEquals(201, put.status(), put.body());
+        assertEquals(4, preview(rule("AND", THREE, "")).getInt("count"));
+        var upload = http.csv("api/datasets/" + dataset + "/uploads?mode=upsert", "customer_id,vip\nc21,no\nc27,no\n");
+        assertEquals(200, upload.status(), upload.body());
+        assertEquals(2, preview(rule("AND", THREE, "")).getInt("count"));
+        for (String r : rules) {
+            assertSamePreview(r);
+        }
+    }
+
+    JsonObject preview(String rule) {
+        var r = http.json("POST", "api/segments/preview", rule);
+        assertEquals(200, r.status(), r.body());
+        return r.json();
+    }
+
+    void assertSamePreview(String rule) {
+        JsonObject inMemory = preview(rule.replaceFirst("}$", ", \"limit\": 10000}"));
+        JsonObject inDatabase = preview(rule.replaceFirst("}$", ", \"limit\": 0}"));
+        assertEquals(inDatabase, inMemory, rule);
+    }
+
     @Test
     void invalidRulesAre400sNamingTheField() {
         record Bad(String conditions, String field) {

@@ -18,7 +18,6 @@ import io.segmatch.shared.control.SegmatchException.FieldError;
 import jakarta.annotation.Resource;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -38,6 +37,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+
+import static io.segmatch.shared.json.Jsons.JSON;
 
 /**
  * The datasets boundary: uploads, dataset metadata and single rows. Each method is one
@@ -163,8 +164,8 @@ public class Datasets {
      */
     private void segmentsAfterTypeChange(Dataset dataset, Instant now) {
         for (Segment segment : segmentsOf(dataset.getId())) {
-            try (var reader = Json.createReader(new StringReader(segment.getConditionsJson()))) {
-                var rule = Json.createObjectBuilder().add("logic", segment.getLogic().name())
+            try (var reader = JSON.createReader(new StringReader(segment.getConditionsJson()))) {
+                var rule = JSON.createObjectBuilder().add("logic", segment.getLogic().name())
                         .add("conditions", reader.readArray()).build();
                 RuleValidator.validate(rule, dataset);
             } catch (SegmatchException e) {
@@ -269,14 +270,14 @@ public class Datasets {
 
     private Upload record(Dataset dataset, UploadProcessor.Outcome outcome, UploadProcessor.Mode mode,
                           String fileName, long size, Instant started) {
-        JsonArrayBuilder columns = Json.createArrayBuilder();
+        JsonArrayBuilder columns = JSON.createArrayBuilder();
         for (DatasetColumn column : dataset.getColumns()) {
             if (outcome.uploadColumns().contains(column.getName())) {
-                columns.add(Json.createObjectBuilder().add("name", column.getName()).add("type", column.getType().apiName()));
+                columns.add(JSON.createObjectBuilder().add("name", column.getName()).add("type", column.getType().apiName()));
             }
         }
-        JsonArrayBuilder errors = Json.createArrayBuilder();
-        outcome.errors().forEach(e -> errors.add(Json.createObjectBuilder().add("line", e.line()).add("message", e.message())));
+        JsonArrayBuilder errors = JSON.createArrayBuilder();
+        outcome.errors().forEach(e -> errors.add(JSON.createObjectBuilder().add("line", e.line()).add("message", e.message())));
         Upload upload = new Upload(UUID.randomUUID().toString(), dataset.getId(), mode.apiName(), fileName, size,
                 outcome.dialect().encodingName(), outcome.dialect().delimiterText(), outcome.keyColumn(),
                 outcome.counts(), columns.build().toString(), errors.build().toString(), started, now());

@@ -1,6 +1,7 @@
 package io.segmatch.segments.boundary;
 
 import io.segmatch.datasets.entity.Dataset;
+import io.segmatch.segments.control.PreviewWindows;
 import io.segmatch.segments.control.RuleValidator;
 import io.segmatch.segments.control.SegmentDefinition;
 import io.segmatch.segments.entity.Segment;
@@ -12,6 +13,7 @@ import jakarta.annotation.Resource;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.persistence.EntityManager;
@@ -36,6 +38,9 @@ public class Segments {
 
     @Resource(lookup = DataSourceConfig.JNDI_NAME)
     DataSource dataSource;
+
+    @Inject
+    PreviewWindows windows;
 
     public Segment create(JsonObject body) {
         SegmentDefinition definition = SegmentDefinition.read(body, dataset(body));
@@ -76,7 +81,12 @@ public class Segments {
     public record PreviewResult(Preview.Result result, Dataset dataset) {
     }
 
-    /** Counts matches among the first {@code limit} rows (0: all) without saving anything. */
+    /**
+     * Counts matches among the first {@code limit} rows (0: all) without saving anything.
+     * Up to {@value PreviewWindows#SIZE} rows are evaluated in Java over the rows held in
+     * memory (read again whenever the dataset's rows changed); larger scans run in
+     * PostgreSQL. Both evaluators give the same answers (the shared evaluator suite).
+     */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public PreviewResult preview(JsonObject body) {
         Dataset dataset = dataset(body);
@@ -86,8 +96,14 @@ public class Segments {
         }
         int limit = limit(body);
         var rule = RuleValidator.validate(body, dataset);
+        Instant now = Instant.now();
         try (Connection c = dataSource.getConnection()) {
-            return new PreviewResult(Preview.run(c, dataset.getId(), rule, limit, dataset.getRowCount(), Instant.now()), dataset);
+            if (limit > 0 && limit <= PreviewWindows.SIZE) {
+                // the version was read with the dataset, before the rows: see PreviewWindows
+                var rows = windows.firstRows(c, dataset.getId(), dataset.getRowVersion());
+                return new PreviewResult(Preview.inMemory(rows, rule, limit, now), dataset);
+            }
+            return new PreviewResult(Preview.run(c, dataset.getId(), rule, limit, dataset.getRowCount(), now), dataset);
         } catch (SQLException e) {
             throw new IllegalStateException("database error: " + e.getMessage(), e);
         }

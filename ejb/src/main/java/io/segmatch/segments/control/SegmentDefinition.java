@@ -4,7 +4,6 @@ import io.segmatch.datasets.entity.Dataset;
 import io.segmatch.segments.entity.Rule;
 import io.segmatch.shared.control.SegmatchException;
 import io.segmatch.shared.control.SegmatchException.FieldError;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -14,6 +13,8 @@ import jakarta.json.JsonValue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+
+import static io.segmatch.shared.json.Jsons.JSON;
 
 /**
  * A segment as the API defines it ({@code name}, {@code datasetId}, {@code logic},
@@ -58,10 +59,10 @@ public record SegmentDefinition(String name, Rule rule, String conditionsJson, S
 
     /** The conditions as given, with each field spelled as the dataset spells it. */
     private static String conditions(JsonObject body, Dataset dataset) {
-        JsonArrayBuilder list = Json.createArrayBuilder();
+        JsonArrayBuilder list = JSON.createArrayBuilder();
         for (JsonValue c : body.getJsonArray("conditions")) {
             JsonObject o = c.asJsonObject();
-            JsonObjectBuilder b = Json.createObjectBuilder()
+            JsonObjectBuilder b = JSON.createObjectBuilder()
                     .add("field", dataset.column(o.getString("field")).orElseThrow().getName())
                     .add("operator", o.getString("operator"));
             if (o.containsKey("value") && o.get("value") != JsonValue.NULL) {
@@ -81,7 +82,7 @@ public record SegmentDefinition(String name, Rule rule, String conditionsJson, S
             return null;
         }
         JsonObject activation = value.asJsonObject();
-        JsonObjectBuilder result = Json.createObjectBuilder();
+        JsonObjectBuilder result = JSON.createObjectBuilder();
         for (String key : activation.keySet()) {
             if (!key.equals("googleAds")) {
                 errors.add(FieldError.field("activation." + key, "unknown destination (googleAds)"));
@@ -89,7 +90,7 @@ public record SegmentDefinition(String name, Rule rule, String conditionsJson, S
         }
         if (activation.get("googleAds") instanceof JsonObject ads) {
             String path = "activation.googleAds";
-            JsonObjectBuilder out = Json.createObjectBuilder();
+            JsonObjectBuilder out = JSON.createObjectBuilder();
             JsonValue enabled = ads.get("enabled");
             boolean on = enabled == JsonValue.TRUE;
             if (enabled != null && enabled != JsonValue.TRUE && enabled != JsonValue.FALSE) {
@@ -107,7 +108,7 @@ public record SegmentDefinition(String name, Rule rule, String conditionsJson, S
             }
             JsonValue consent = ads.get("consent");
             if (consent instanceof JsonObject c) {
-                JsonObjectBuilder co = Json.createObjectBuilder();
+                JsonObjectBuilder co = JSON.createObjectBuilder();
                 for (String k : List.of("adUserData", "adPersonalization")) {
                     if (c.get(k) instanceof JsonString s && CONSENT.contains(s.getString())) {
                         co.add(k, s.getString());

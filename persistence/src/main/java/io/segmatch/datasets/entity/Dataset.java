@@ -41,6 +41,10 @@ public class Dataset {
     @Column(name = "row_count", nullable = false)
     private long rowCount;
 
+    /** Incremented with every change of the dataset's rows (see {@link #touch}). */
+    @Column(name = "row_version", nullable = false)
+    private long rowVersion;
+
     @ElementCollection(fetch = FetchType.EAGER)
     @CollectionTable(name = "dataset_column", joinColumns = @JoinColumn(name = "dataset_id"))
     @OrderColumn(name = "position")
@@ -126,7 +130,17 @@ public class Dataset {
         return updatedAt;
     }
 
+    /** Records a change of the dataset: its rows, its columns or its settings. */
     public void touch(Instant now) {
         this.updatedAt = now;
+        this.rowVersion++;
+    }
+
+    /**
+     * A number that changes whenever the dataset's rows may have changed; every row write
+     * holds the dataset's lock and {@linkplain #touch touches} it in the same transaction.
+     */
+    public long getRowVersion() {
+        return rowVersion;
     }
 }

@@ -1,6 +1,5 @@
 package io.segmatch.datasets.store;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -17,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+
+import static io.segmatch.shared.json.Jsons.JSON;
 
 /**
  * Single-row reads and writes of dataset rows. Every write that changes a row also
@@ -120,7 +121,7 @@ public class RowStore {
     /** Parses a stored data object; every value is a JSON string. */
     public static Map<String, String> parse(String json) {
         Map<String, String> values = new LinkedHashMap<>();
-        try (var reader = Json.createReader(new StringReader(json))) {
+        try (var reader = JSON.createReader(new StringReader(json))) {
             JsonObject object = reader.readObject();
             for (Map.Entry<String, JsonValue> e : object.entrySet()) {
                 if (e.getValue() instanceof JsonString s) {

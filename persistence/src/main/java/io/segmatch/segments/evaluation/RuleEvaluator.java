@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,9 +28,22 @@ public final class RuleEvaluator {
 
     /** Whether a row with these stored values (missing values absent) matches the rule. */
     public boolean matches(Map<String, String> values) {
+        return matchesParsed(i -> {
+            Condition c = rule.conditions().get(i);
+            return c.type().parse(values.get(c.field()));
+        });
+    }
+
+    /**
+     * Whether a row matches, given for the i-th condition the row's value of its field as
+     * {@code c.type().parse(…)} gives it (null when missing or not conforming): for callers
+     * that parse each column once and evaluate many rules over it.
+     */
+    public boolean matchesParsed(java.util.function.IntFunction<Object> parsedValue) {
         boolean and = rule.logic() == Logic.AND;
-        for (Condition c : rule.conditions()) {
-            boolean holds = holds(c, c.type().parse(values.get(c.field())));
+        List<Condition> conditions = rule.conditions();
+        for (int i = 0; i < conditions.size(); i++) {
+            boolean holds = holds(conditions.get(i), parsedValue.apply(i));
             if (and && !holds) {
                 return false;
             }

@@ -3,6 +3,7 @@ package io.segmatch.segments.store;
 import io.segmatch.datasets.store.RowStore;
 import io.segmatch.datasets.store.StoredRow;
 import io.segmatch.segments.entity.Rule;
+import io.segmatch.segments.evaluation.RuleEvaluator;
 import io.segmatch.segments.evaluation.RuleSql;
 
 import java.sql.Connection;
@@ -55,6 +56,30 @@ public final class Preview {
             }
         }
         long scanned = limit > 0 ? Math.min(limit, totalRows) : totalRows;
+        return new Result(count, scanned, sample);
+    }
+
+    /**
+     * The same answer as {@link #run}, computed in Java over rows already at hand: the
+     * dataset's first rows in key order, at least {@code min(limit, totalRows)} of them.
+     */
+    public static Result inMemory(RowWindow window, Rule rule, int limit, Instant now) {
+        RuleEvaluator evaluator = new RuleEvaluator(rule, now);
+        List<StoredRow> rows = window.rows();
+        int scanned = Math.min(limit, rows.size());
+        Object[][] columns = rule.conditions().stream().map(c -> window.column(c.field(), c.type()))
+                .toArray(Object[][]::new);
+        List<StoredRow> sample = new ArrayList<>();
+        long count = 0;
+        for (int i = 0; i < scanned; i++) {
+            int row = i;
+            if (evaluator.matchesParsed(k -> columns[k][row])) {
+                count++;
+                if (sample.size() < SAMPLE_SIZE) {
+                    sample.add(rows.get(i));
+                }
+            }
+        }
         return new Result(count, scanned, sample);
     }
 

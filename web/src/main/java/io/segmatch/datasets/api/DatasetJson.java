@@ -4,7 +4,6 @@ import io.segmatch.datasets.entity.Dataset;
 import io.segmatch.datasets.entity.DatasetColumn;
 import io.segmatch.datasets.entity.Upload;
 import io.segmatch.datasets.store.StoredRow;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -13,6 +12,8 @@ import jakarta.json.JsonReader;
 import java.io.StringReader;
 import java.util.List;
 
+import static io.segmatch.shared.json.Jsons.JSON;
+
 /** The JSON shapes of the datasets API (api.md, "Datasets and rows"). */
 final class DatasetJson {
 
@@ -20,11 +21,11 @@ final class DatasetJson {
     }
 
     static JsonObjectBuilder dataset(Dataset d) {
-        JsonArrayBuilder columns = Json.createArrayBuilder();
+        JsonArrayBuilder columns = JSON.createArrayBuilder();
         for (DatasetColumn c : d.getColumns()) {
-            columns.add(Json.createObjectBuilder().add("name", c.getName()).add("type", c.getType().apiName()));
+            columns.add(JSON.createObjectBuilder().add("name", c.getName()).add("type", c.getType().apiName()));
         }
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("id", d.getId())
                 .add("name", d.getName())
                 .add("keyColumn", d.getKeyColumn())
@@ -35,16 +36,16 @@ final class DatasetJson {
     }
 
     static JsonObject details(Dataset d, List<Upload> uploads) {
-        JsonObjectBuilder identifiers = Json.createObjectBuilder();
+        JsonObjectBuilder identifiers = JSON.createObjectBuilder();
         d.getIdentifiers().asMap().forEach(identifiers::add);
-        JsonArrayBuilder history = Json.createArrayBuilder();
+        JsonArrayBuilder history = JSON.createArrayBuilder();
         uploads.forEach(u -> history.add(summary(u)));
         return dataset(d).add("identifiers", identifiers).add("uploads", history).build();
     }
 
     static JsonObject summary(Upload u) {
         Upload.Counts n = u.getCounts();
-        JsonObjectBuilder b = Json.createObjectBuilder()
+        JsonObjectBuilder b = JSON.createObjectBuilder()
                 .add("datasetId", u.getDatasetId())
                 .add("uploadId", u.getId())
                 .add("mode", u.getMode())
@@ -71,7 +72,7 @@ final class DatasetJson {
 
     /** A row, its values in the dataset's column order. */
     static JsonObject row(StoredRow row, Dataset dataset) {
-        JsonObjectBuilder values = Json.createObjectBuilder();
+        JsonObjectBuilder values = JSON.createObjectBuilder();
         for (DatasetColumn column : dataset.getColumns()) {
             String value = row.values().get(column.getName());
             if (value != null) {
@@ -83,7 +84,7 @@ final class DatasetJson {
                 values.add(name, value);
             }
         });
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("key", row.key())
                 .add("values", values)
                 .add("createdAt", row.createdAt().toString())
@@ -92,9 +93,9 @@ final class DatasetJson {
     }
 
     static JsonObject rows(List<StoredRow> rows, Dataset dataset, int limit) {
-        JsonArrayBuilder list = Json.createArrayBuilder();
+        JsonArrayBuilder list = JSON.createArrayBuilder();
         rows.forEach(r -> list.add(row(r, dataset)));
-        JsonObjectBuilder b = Json.createObjectBuilder().add("rows", list);
+        JsonObjectBuilder b = JSON.createObjectBuilder().add("rows", list);
         if (rows.size() == limit) {
             b.add("next", rows.get(rows.size() - 1).key());
         } else {
@@ -104,7 +105,7 @@ final class DatasetJson {
     }
 
     private static jakarta.json.JsonArray parse(String json) {
-        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(json))) {
             return reader.readArray();
         }
     }

@@ -13,7 +13,6 @@ import jakarta.faces.context.FacesContext;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-import jakarta.json.Json;
 import jakarta.json.JsonValue;
 import jakarta.servlet.http.Part;
 
@@ -23,6 +22,8 @@ import java.io.Serializable;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
+
+import static io.segmatch.shared.json.Jsons.JSON;
 
 /**
  * The upload page ({@code /datasets/upload.xhtml}) in two steps: the file is read and its
@@ -126,7 +127,7 @@ public class UploadPage implements Serializable {
 
     private static Summary summary(Upload u) {
         List<Rejection> errors = new ArrayList<>();
-        try (var reader = Json.createReader(new StringReader(u.getErrorsJson()))) {
+        try (var reader = JSON.createReader(new StringReader(u.getErrorsJson()))) {
             for (JsonValue v : reader.readArray()) {
                 errors.add(new Rejection(v.asJsonObject().getJsonNumber("line").longValue(),
                         v.asJsonObject().getString("message")));

@@ -5,7 +5,6 @@ import io.segmatch.datasets.entity.DatasetColumn;
 import io.segmatch.datasets.store.StoredRow;
 import io.segmatch.segments.boundary.Segments;
 import io.segmatch.segments.entity.Segment;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -15,6 +14,8 @@ import jakarta.json.JsonValue;
 import java.io.StringReader;
 import java.time.Instant;
 
+import static io.segmatch.shared.json.Jsons.JSON;
+
 /** The JSON shapes of the segments API (api.md, "Segments"). */
 final class SegmentJson {
 
@@ -22,7 +23,7 @@ final class SegmentJson {
     }
 
     static JsonObject segment(Segment s) {
-        JsonObjectBuilder b = Json.createObjectBuilder()
+        JsonObjectBuilder b = JSON.createObjectBuilder()
                 .add("id", s.getId())
                 .add("name", s.getName())
                 .add("datasetId", s.getDatasetId())
@@ -44,11 +45,11 @@ final class SegmentJson {
     }
 
     static JsonObject preview(Segments.PreviewResult preview) {
-        JsonArrayBuilder sample = Json.createArrayBuilder();
+        JsonArrayBuilder sample = JSON.createArrayBuilder();
         for (StoredRow row : preview.result().sample()) {
-            sample.add(Json.createObjectBuilder().add("key", row.key()).add("values", values(row, preview.dataset())));
+            sample.add(JSON.createObjectBuilder().add("key", row.key()).add("values", values(row, preview.dataset())));
         }
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("count", preview.result().count())
                 .add("scanned", preview.result().scanned())
                 .add("totalRows", preview.dataset().getRowCount())
@@ -57,7 +58,7 @@ final class SegmentJson {
     }
 
     private static JsonObjectBuilder values(StoredRow row, Dataset dataset) {
-        JsonObjectBuilder values = Json.createObjectBuilder();
+        JsonObjectBuilder values = JSON.createObjectBuilder();
         for (DatasetColumn column : dataset.getColumns()) {
             String value = row.values().get(column.getName());
             if (value != null) {
@@ -76,7 +77,7 @@ final class SegmentJson {
     }
 
     private static JsonValue parse(String json) {
-        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(json))) {
             return reader.readValue();
         }
     }

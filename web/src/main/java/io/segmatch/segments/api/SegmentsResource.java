@@ -2,8 +2,8 @@ package io.segmatch.segments.api;
 
 import io.segmatch.segments.boundary.Segments;
 import io.segmatch.shared.api.JsonBody;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -18,7 +18,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import static io.segmatch.shared.json.Jsons.JSON;
+
 /** The segments API: definitions and the live preview (api.md, "Segments"). */
+@ApplicationScoped
 @Path("segments")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.WILDCARD)
@@ -27,18 +30,15 @@ public class SegmentsResource {
     @Inject
     Segments segments;
 
-    @Context
-    UriInfo uri;
-
     @GET
     public String list() {
-        JsonArrayBuilder list = Json.createArrayBuilder();
+        JsonArrayBuilder list = JSON.createArrayBuilder();
         segments.list().forEach(s -> list.add(SegmentJson.segment(s)));
         return list.build().toString();
     }
 
     @POST
-    public Response create(String body) {
+    public Response create(String body, @Context UriInfo uri) {
         var segment = segments.create(JsonBody.object(body));
         return Response.created(uri.getAbsolutePathBuilder().path(segment.getId()).build())
                 .entity(SegmentJson.segment(segment).toString()).build();

@@ -17,7 +17,6 @@ import jakarta.faces.model.SelectItem;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -35,6 +34,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import static io.segmatch.shared.json.Jsons.JSON;
 
 /**
  * The segment builder ({@code /segments/edit.xhtml}, {@code ?id=…} to edit): name, dataset,
@@ -71,6 +72,11 @@ public class EditSegmentPage implements Serializable {
     private String formError;
     private PreviewView preview;
     private String previewNote;
+    private List<DatasetChoice> datasetChoices = List.of();
+
+    /** A dataset the builder offers. */
+    public record DatasetChoice(String id, String name) implements Serializable {
+    }
 
     /** One condition row as the user edits it: everything is text until the boundary reads it. */
     public static final class Row implements Serializable {
@@ -162,9 +168,10 @@ public class EditSegmentPage implements Serializable {
             return;
         }
         loaded = true;
+        List<Dataset> all = datasets.list();
+        datasetChoices = all.stream().map(d -> new DatasetChoice(d.getId(), d.getName())).toList();
         if (id == null || id.isBlank()) {
             id = null;
-            List<Dataset> all = datasets.list();
             if (all.size() == 1) {
                 datasetId = all.get(0).getId();
             }
@@ -189,7 +196,7 @@ public class EditSegmentPage implements Serializable {
         logic = segment.getLogic().name();
         activationJson = segment.getActivationJson();
         loadColumns();
-        try (var reader = Json.createReader(new StringReader(segment.getConditionsJson()))) {
+        try (var reader = JSON.createReader(new StringReader(segment.getConditionsJson()))) {
             for (JsonValue c : reader.readArray()) {
                 rows.add(row(c.asJsonObject()));
             }
@@ -332,7 +339,7 @@ public class EditSegmentPage implements Serializable {
         clearErrors();
         JsonObjectBuilder body = ruleBody().add("name", name == null ? "" : name);
         if (activationJson != null) {
-            try (var reader = Json.createReader(new StringReader(activationJson))) {
+            try (var reader = JSON.createReader(new StringReader(activationJson))) {
                 body.add("activation", reader.readObject());
             }
         }
@@ -366,9 +373,9 @@ public class EditSegmentPage implements Serializable {
 
     /** The rule in the API's JSON form: datasetId, logic and the conditions. */
     private JsonObjectBuilder ruleBody() {
-        JsonArrayBuilder conditions = Json.createArrayBuilder();
+        JsonArrayBuilder conditions = JSON.createArrayBuilder();
         for (Row row : rows) {
-            JsonObjectBuilder c = Json.createObjectBuilder()
+            JsonObjectBuilder c = JSON.createObjectBuilder()
                     .add("field", row.field == null ? "" : row.field)
                     .add("operator", row.operator == null ? "" : row.operator);
             ColumnType type = type(row);
@@ -376,18 +383,18 @@ public class EditSegmentPage implements Serializable {
                 case ONE -> c.add("value", typed(type, row.value));
                 case TEXT -> c.add("value", row.value == null ? "" : row.value);
                 case LIST -> {
-                    JsonArrayBuilder items = Json.createArrayBuilder();
+                    JsonArrayBuilder items = JSON.createArrayBuilder();
                     listItems(row.list).forEach(item -> items.add(typed(type, item)));
                     c.add("value", items);
                 }
-                case RANGE -> c.add("value", Json.createArrayBuilder().add(typed(type, row.low)).add(typed(type, row.high)));
+                case RANGE -> c.add("value", JSON.createArrayBuilder().add(typed(type, row.low)).add(typed(type, row.high)));
                 case DAYS -> c.add("value", typed(ColumnType.NUMBER, row.value));
                 case NONE -> {
                 }
             }
             conditions.add(c);
         }
-        JsonObjectBuilder body = Json.createObjectBuilder().add("logic", logic).add("conditions", conditions);
+        JsonObjectBuilder body = JSON.createObjectBuilder().add("logic", logic).add("conditions", conditions);
         if (datasetId != null) {
             body.add("datasetId", datasetId);
         }
@@ -398,12 +405,12 @@ public class EditSegmentPage implements Serializable {
     private static JsonValue typed(ColumnType type, String text) {
         String v = text == null ? "" : text.trim();
         if (type == ColumnType.NUMBER && NUMBER.matcher(v).matches()) {
-            return Json.createValue(new BigDecimal(v));
+            return JSON.createValue(new BigDecimal(v));
         }
         if (type == ColumnType.BOOLEAN && (v.equals("true") || v.equals("false"))) {
             return v.equals("true") ? JsonValue.TRUE : JsonValue.FALSE;
         }
-        return Json.createValue(v);
+        return JSON.createValue(v);
     }
 
     private static List<String> listItems(String list) {
@@ -490,8 +497,8 @@ public class EditSegmentPage implements Serializable {
 
     // ---- what the page reads ----
 
-    public List<Dataset> getDatasets() {
-        return datasets.list();
+    public List<DatasetChoice> getDatasets() {
+        return datasetChoices;
     }
 
     public List<SelectItem> getFieldItems() {

@@ -1,13 +1,14 @@
 package io.segmatch.shared.api;
 
 import io.segmatch.shared.control.SegmatchException;
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 
 import java.io.StringReader;
+
+import static io.segmatch.shared.json.Jsons.JSON;
 
 /** Reads a JSON object request body, answering 400 for anything else. */
 public final class JsonBody {
@@ -19,7 +20,7 @@ public final class JsonBody {
         if (body == null || body.isBlank()) {
             throw SegmatchException.invalid("invalid-json", "the request needs a JSON object body");
         }
-        try (JsonReader reader = Json.createReader(new StringReader(body))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(body))) {
             JsonValue value = reader.readValue();
             if (value.getValueType() != JsonValue.ValueType.OBJECT) {
                 throw SegmatchException.invalid("invalid-json", "the body must be a JSON object");

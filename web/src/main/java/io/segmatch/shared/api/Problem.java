@@ -1,12 +1,13 @@
 package io.segmatch.shared.api;
 
 import io.segmatch.shared.control.SegmatchException.FieldError;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.core.Response;
 
 import java.util.List;
+
+import static io.segmatch.shared.json.Jsons.JSON;
 
 /** Builds RFC 9457 problem documents ({@code application/problem+json}). */
 public final class Problem {
@@ -18,7 +19,7 @@ public final class Problem {
     }
 
     public static Response response(int status, String type, String title, String detail, List<FieldError> errors) {
-        JsonObjectBuilder body = Json.createObjectBuilder()
+        JsonObjectBuilder body = JSON.createObjectBuilder()
                 .add("type", TYPE_BASE + type)
                 .add("title", title)
                 .add("status", status);
@@ -26,9 +27,9 @@ public final class Problem {
             body.add("detail", detail);
         }
         if (!errors.isEmpty()) {
-            JsonArrayBuilder list = Json.createArrayBuilder();
+            JsonArrayBuilder list = JSON.createArrayBuilder();
             for (FieldError e : errors) {
-                JsonObjectBuilder item = Json.createObjectBuilder();
+                JsonObjectBuilder item = JSON.createObjectBuilder();
                 if (e.field() != null) {
                     item.add("field", e.field());
                 }

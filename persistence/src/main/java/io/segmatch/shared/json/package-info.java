@@ -1,0 +1,4 @@
+/**
+ * JSON Processing support shared by every module.
+ */
+package io.segmatch.shared.json;
