@@ -19,8 +19,9 @@ import java.util.Locale;
  */
 @Entity
 @Table(name = "segment")
-@NamedQuery(name = Segment.ALL, query = "SELECT s FROM Segment s ORDER BY s.createdAt, s.id")
-@NamedQuery(name = Segment.BY_DATASET, query = "SELECT s FROM Segment s WHERE s.datasetId = :datasetId ORDER BY s.createdAt")
+@NamedQuery(name = Segment.ALL, query = "SELECT s FROM Segment s WHERE s.deletedAt IS NULL ORDER BY s.createdAt, s.id")
+@NamedQuery(name = Segment.BY_DATASET, query = "SELECT s FROM Segment s WHERE s.datasetId = :datasetId"
+        + " AND s.deletedAt IS NULL ORDER BY s.createdAt")
 public class Segment {
 
     public static final String ALL = "Segment.all";
@@ -66,6 +67,14 @@ public class Segment {
     @Column(name = "updated_at", nullable = false)
     @Convert(converter = InstantConverter.class)
     private Instant updatedAt;
+    /** Incremented by every change of what the segment selects; a run rebuilds the segment when it is ahead. */
+    @Column(name = "definition_version", nullable = false)
+    private long definitionVersion = 1;
+    @Column(name = "evaluated_version", nullable = false, insertable = false, updatable = false)
+    private long evaluatedVersion;
+    @Column(name = "deleted_at")
+    @Convert(converter = InstantConverter.class)
+    private Instant deletedAt;
 
     protected Segment() {
     }
@@ -79,6 +88,7 @@ public class Segment {
     /** Sets what the user defines; a changed rule or dataset makes the segment pending again. */
     public void define(String name, String datasetId, Logic logic, String conditionsJson, String activationJson,
                        Instant now) {
+        boolean redefined = this.conditionsJson != null;
         boolean ruleChanged = !datasetId.equals(this.datasetId) || logic != this.logic
                 || !conditionsJson.equals(this.conditionsJson);
         this.name = name;
@@ -87,17 +97,39 @@ public class Segment {
         this.conditionsJson = conditionsJson;
         this.activationJson = activationJson;
         this.updatedAt = now;
-        if (ruleChanged) {
-            this.status = Status.PENDING;
-            this.error = null;
+        if (redefined && ruleChanged) {
+            definitionChanged(now);
         }
     }
 
-    /** The definition changed from outside (a column type of its dataset): evaluate it again. */
+    /** The definition changed (its rule, or a column type of its dataset): evaluate it again. */
     public void definitionChanged(Instant now) {
         this.status = Status.PENDING;
         this.error = null;
         this.updatedAt = now;
+        this.definitionVersion++;
+    }
+
+    /**
+     * Deletes the segment: it disappears from the API at once and stays as a tombstone until
+     * a run has recorded its members' exits (and queued their removal downstream).
+     */
+    public void delete(Instant now) {
+        this.deletedAt = now;
+        this.updatedAt = now;
+        this.definitionVersion++;
+    }
+
+    public boolean isDeleted() {
+        return deletedAt != null;
+    }
+
+    public long getDefinitionVersion() {
+        return definitionVersion;
+    }
+
+    public long getEvaluatedVersion() {
+        return evaluatedVersion;
     }
 
     public String getId() {

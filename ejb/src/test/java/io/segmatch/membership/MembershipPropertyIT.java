@@ -1,0 +1,477 @@
+package io.segmatch.membership;
+
+import io.segmatch.datasets.control.SpooledUpload;
+import io.segmatch.datasets.control.UploadProcessor;
+import io.segmatch.datasets.entity.ColumnType;
+import io.segmatch.datasets.entity.DatasetColumn;
+import io.segmatch.datasets.store.RowStore;
+import io.segmatch.datasets.store.StoredRow;
+import io.segmatch.membership.evaluation.ChangeEvaluator;
+import io.segmatch.membership.evaluation.ChangedRow;
+import io.segmatch.membership.evaluation.EvaluatedRow;
+import io.segmatch.membership.evaluation.SegmentRule;
+import io.segmatch.membership.store.LiveSegments;
+import io.segmatch.membership.store.Memberships;
+import io.segmatch.membership.store.ProcessingRuns;
+import io.segmatch.membership.store.RunSteps;
+import io.segmatch.membership.store.Transactions;
+import io.segmatch.segments.evaluation.RuleEvaluator;
+import io.segmatch.testing.TestDatabase;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+import javax.sql.DataSource;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The property that must always hold: whatever happens — uploads (upsert and replace), row
+ * patches and deletes, segments created, edited and deleted, processing runs that complete,
+ * that die midway and are restarted from their checkpoint or simply run again — once the
+ * pending changes are processed, every segment's members are exactly a full evaluation of its
+ * rule over the current rows, the enter/exit log replayed from empty gives the members (no
+ * enter or exit lost or recorded twice), the activation queue replayed gives the members of
+ * activated segments, and member counts are right.
+ */
+class MembershipPropertyIT {
+
+    static final List<String> KEYS = List.of("k0", "k1", "k2", "k3", "k4", "k5", "k6");
+    static final String TODAY_MINUS_3 = LocalDate.now(ZoneOffset.UTC).minusDays(3).toString();
+    static final Map<String, List<String>> VALUES = new LinkedHashMap<>();
+
+    static {
+        VALUES.put("country", List.of("DE", "de", "FR", "", "AT"));
+        VALUES.put("ltv", List.of("5", "50", "150", "", "1000"));
+        VALUES.put("plan", List.of("free", "pro", "team", ""));
+        VALUES.put("signup", List.of("2024-01-01", TODAY_MINUS_3, ""));
+        VALUES.put("vip", List.of("true", "no", ""));
+    }
+
+    static final List<String> CONDITIONS = List.of(
+            "{\"field\": \"country\", \"operator\": \"eq\", \"value\": \"de\"}",
+            "{\"field\": \"country\", \"operator\": \"neq\", \"value\": \"DE\"}",
+            "{\"field\": \"ltv\", \"operator\": \"gt\", \"value\": 100}",
+            "{\"field\": \"ltv\", \"operator\": \"between\", \"value\": [10, 200]}",
+            "{\"field\": \"plan\", \"operator\": \"in\", \"value\": [\"pro\", \"team\"]}",
+            "{\"field\": \"plan\", \"operator\": \"not_in\", \"value\": [\"free\"]}",
+            "{\"field\": \"signup\", \"operator\": \"in_last_days\", \"value\": 30}",
+            "{\"field\": \"vip\", \"operator\": \"is_set\"}",
+            "{\"field\": \"vip\", \"operator\": \"eq\", \"value\": true}");
+
+    static DataSource db;
+
+    @BeforeContainer
+    static void database() {
+        db = TestDatabase.newDatabase("membership");
+    }
+
+    // ---- the operations ----
+
+    sealed interface Op permits Upload, Patch, Delete, CreateSegment, EditSegment, DeleteSegment, Run {
+    }
+
+    record Upload(boolean replace, Map<String, Map<String, String>> rows) implements Op {
+    }
+
+    record Patch(String key, String column, String value) implements Op {
+    }
+
+    record Delete(String key) implements Op {
+    }
+
+    record CreateSegment(String logic, List<String> conditions, boolean activated) implements Op {
+    }
+
+    record EditSegment(int which, String logic, List<String> conditions) implements Op {
+    }
+
+    record DeleteSegment(int which) implements Op {
+    }
+
+    /**
+     * A processing run with chunks of {@code chunkSize}; if {@code dieAfter} ≥ 0 it dies
+     * (its open transaction rolled back) after that many committed units of work, and is then
+     * restarted from its checkpoint when {@code restart}, or left for a later run.
+     */
+    record Run(int chunkSize, int dieAfter, boolean restart) implements Op {
+    }
+
+    @Provide
+    Arbitrary<List<Op>> histories() {
+        Arbitrary<Map<String, String>> row = Combinators.combine(
+                Arbitraries.of(VALUES.get("country")), Arbitraries.of(VALUES.get("ltv")),
+                Arbitraries.of(VALUES.get("plan")), Arbitraries.of(VALUES.get("signup")),
+                Arbitraries.of(VALUES.get("vip"))).as((c, l, p, s, v) -> {
+                    Map<String, String> m = new LinkedHashMap<>();
+                    m.put("country", c);
+                    m.put("ltv", l);
+                    m.put("plan", p);
+                    m.put("signup", s);
+                    m.put("vip", v);
+                    return m;
+                });
+        Arbitrary<Op> upload = Combinators.combine(Arbitraries.of(true, false),
+                Arbitraries.maps(Arbitraries.of(KEYS), row).ofMinSize(1).ofMaxSize(KEYS.size()))
+                .as(Upload::new);
+        Arbitrary<Op> patch = Combinators.combine(Arbitraries.of(KEYS), Arbitraries.of(VALUES.keySet()),
+                Arbitraries.of("DE", "FR", "", "150", "5", "pro", "free", "true", "no", TODAY_MINUS_3))
+                .as((k, c, v) -> new Patch(k, c, VALUES.get(c).contains(v) ? v : VALUES.get(c).get(0)));
+        Arbitrary<Op> delete = Arbitraries.of(KEYS).map(Delete::new);
+        Arbitrary<List<String>> conditions = Arbitraries.of(CONDITIONS).list().ofMinSize(1).ofMaxSize(3);
+        Arbitrary<String> logic = Arbitraries.of("AND", "OR");
+        Arbitrary<Op> create = Combinators.combine(logic, conditions, Arbitraries.of(true, false)).as(CreateSegment::new);
+        Arbitrary<Op> edit = Combinators.combine(Arbitraries.integers().between(0, 3), logic, conditions).as(EditSegment::new);
+        Arbitrary<Op> deleteSegment = Arbitraries.integers().between(0, 3).map(DeleteSegment::new);
+        Arbitrary<Op> run = Combinators.combine(Arbitraries.integers().between(1, 4), Arbitraries.integers().between(-1, 6),
+                Arbitraries.of(true, false)).as(Run::new);
+        return Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(4, upload), net.jqwik.api.Tuple.of(3, patch), net.jqwik.api.Tuple.of(2, delete),
+                net.jqwik.api.Tuple.of(3, create), net.jqwik.api.Tuple.of(2, edit), net.jqwik.api.Tuple.of(1, deleteSegment),
+                net.jqwik.api.Tuple.of(4, run)).list().ofMinSize(2).ofMaxSize(14);
+    }
+
+    // ---- the property ----
+
+    @Property(tries = 200)
+    void membersAlwaysEqualAFullEvaluation(@ForAll("histories") List<Op> history) throws Exception {
+        World world = new World();
+        for (Op op : history) {
+            world.apply(op);
+        }
+        // catch up: runs until nothing is pending (a run that died is noticed as lost)
+        for (int i = 0; i < 5 && world.workLeft(); i++) {
+            world.run(new Run(3, -1, false));
+        }
+        assertTrue(!world.workLeft(), "caught up");
+        world.check();
+    }
+
+    /** One dataset and its segments, driven through the real upload, row, rebuild and chunk code. */
+    static final class World {
+        final String datasetId = UUID.randomUUID().toString();
+        final List<String> segments = new ArrayList<>();
+        final Map<String, Boolean> activated = new HashMap<>();
+        UploadProcessor.Schema schema;
+
+        World() throws SQLException {
+            try (Connection c = db.getConnection()) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO dataset (id, name, key_column, row_count, "
+                        + "created_at, updated_at) VALUES (?, ?, 'id', 0, now(), now())")) {
+                    ps.setString(1, datasetId);
+                    ps.setString(2, "property " + datasetId);
+                    ps.executeUpdate();
+                }
+                List<DatasetColumn> columns = new ArrayList<>();
+                columns.add(new DatasetColumn("id", ColumnType.STRING));
+                columns.add(new DatasetColumn("country", ColumnType.STRING));
+                columns.add(new DatasetColumn("ltv", ColumnType.NUMBER));
+                columns.add(new DatasetColumn("plan", ColumnType.STRING));
+                columns.add(new DatasetColumn("signup", ColumnType.DATE));
+                columns.add(new DatasetColumn("vip", ColumnType.BOOLEAN));
+                for (int i = 0; i < columns.size(); i++) {
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "INSERT INTO dataset_column (dataset_id, position, name, type) VALUES (?, ?, ?, ?)")) {
+                        ps.setString(1, datasetId);
+                        ps.setInt(2, i);
+                        ps.setString(3, columns.get(i).getName());
+                        ps.setString(4, columns.get(i).getType().apiName());
+                        ps.executeUpdate();
+                    }
+                }
+                schema = new UploadProcessor.Schema("id", columns, 0);
+            }
+        }
+
+        void apply(Op op) throws Exception {
+            if (op instanceof Upload u) {
+                upload(u);
+            } else if (op instanceof Patch p) {
+                patch(p);
+            } else if (op instanceof Delete d) {
+                inTransaction(c -> new RowStore().delete(c, datasetId, d.key(), Instant.now()));
+            } else if (op instanceof CreateSegment s) {
+                create(s);
+            } else if (op instanceof EditSegment e) {
+                if (!segments.isEmpty()) {
+                    update("UPDATE segment SET logic = ?, conditions_json = ?, definition_version = definition_version + 1, "
+                            + "status = 'pending' WHERE id = ? AND deleted_at IS NULL", e.logic(),
+                            "[" + String.join(", ", e.conditions()) + "]", segments.get(e.which() % segments.size()));
+                }
+            } else if (op instanceof DeleteSegment d) {
+                if (!segments.isEmpty()) {
+                    update("UPDATE segment SET deleted_at = now(), definition_version = definition_version + 1 "
+                            + "WHERE id = ? AND deleted_at IS NULL", segments.get(d.which() % segments.size()));
+                }
+            } else if (op instanceof Run r) {
+                run(r);
+            }
+        }
+
+        void patch(Patch p) throws Exception {
+            inTransaction(c -> {
+                var row = new RowStore().find(c, datasetId, p.key());
+                if (row.isPresent()) {
+                    Map<String, String> values = new HashMap<>(row.get().values());
+                    if (p.value().isEmpty()) {
+                        values.remove(p.column());
+                    } else {
+                        values.put(p.column(), p.value());
+                    }
+                    new RowStore().update(c, datasetId, p.key(), values, Instant.now());
+                }
+                return null;
+            });
+        }
+
+        void create(CreateSegment s) throws Exception {
+            String id = UUID.randomUUID().toString();
+            update("INSERT INTO segment (id, name, dataset_id, logic, conditions_json, activation_json, created_at, "
+                            + "updated_at) VALUES (?, ?, ?, ?, ?, ?, now(), now())", id, "segment " + id, datasetId, s.logic(),
+                    "[" + String.join(", ", s.conditions()) + "]",
+                    s.activated() ? "{\"googleAds\": {\"enabled\": true, \"userList\": null, \"consent\": "
+                            + "{\"adUserData\": \"GRANTED\", \"adPersonalization\": \"GRANTED\"}}}" : null);
+            segments.add(id);
+            activated.put(id, s.activated());
+        }
+
+        void update(String sql, String... params) throws Exception {
+            inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    for (int i = 0; i < params.length; i++) {
+                        ps.setString(i + 1, params[i]);
+                    }
+                    return ps.executeUpdate();
+                }
+            });
+        }
+
+        void upload(Upload u) throws Exception {
+            StringBuilder csv = new StringBuilder("id,country,ltv,plan,signup,vip\n");
+            new TreeMap<>(u.rows()).forEach((k, v) -> csv.append(k).append(',').append(String.join(",", v.values())).append('\n'));
+            try (Connection c = db.getConnection();
+                 SpooledUpload file = SpooledUpload.of(csv.toString().getBytes(StandardCharsets.UTF_8))) {
+                c.setAutoCommit(false);
+                long rowCount;
+                try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM dataset_row WHERE dataset_id = ?")) {
+                    ps.setString(1, datasetId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        rowCount = rs.getLong(1);
+                    }
+                }
+                schema = new UploadProcessor.Schema("id", schema.columns(), rowCount);
+                UploadProcessor.apply(c, datasetId, schema, file, new UploadProcessor.Options("id",
+                        u.replace() ? UploadProcessor.Mode.REPLACE : UploadProcessor.Mode.UPSERT, null, null, 0.5));
+                c.commit();
+            }
+        }
+
+        /**
+         * The job, as the batch job runs it: retire, rebuild, then chunks (claim, evaluate,
+         * apply with the run's progress, commit, checkpoint), then finish. Dying rolls back
+         * the open transaction and leaves the run "running" with its last checkpoint.
+         */
+        void run(Run r) throws Exception {
+            var claim = inTransaction(c -> ProcessingRuns.claim(c, "test", Duration.ZERO));
+            long runId = claim.run().id();
+            int[] budget = {r.dieAfter() < 0 ? Integer.MAX_VALUE : r.dieAfter()};
+            Transactions tx = new Transactions() {
+                @Override
+                public <T> T run(Work<T> work) throws Exception {
+                    if (budget[0]-- <= 0) {
+                        throw new Died();
+                    }
+                    return inTransaction(work);
+                }
+            };
+            Set<String> evaluated = new HashSet<>();
+            Set<String> rebuilt = new HashSet<>();
+            try {
+                RunSteps.retire(tx, runId);
+                rebuilt.addAll(RunSteps.rebuild(tx, runId));
+                chunks(tx, runId, r.chunkSize(), null, evaluated);
+                RunSteps.finish(this::inTransaction, runId, evaluated, rebuilt, null);
+            } catch (Died died) {
+                if (r.restart()) {
+                    // a restart runs the steps again, the chunk step from its last committed checkpoint, same run
+                    RunSteps.retire(this::inTransaction, runId);
+                    rebuilt.addAll(RunSteps.rebuild(this::inTransaction, runId));
+                    chunks(this::inTransaction, runId, r.chunkSize(), lastCheckpoint, evaluated);
+                    RunSteps.finish(this::inTransaction, runId, evaluated, rebuilt, null);
+                }
+                // otherwise the run stays "running" until a later claim finds it lost
+            }
+        }
+
+        Memberships.Position lastCheckpoint;
+
+        Memberships.Position chunks(Transactions tx, long runId, int size, Memberships.Position from, Set<String> evaluated)
+                throws Exception {
+            Memberships.Position position = from;
+            lastCheckpoint = from;
+            while (true) {
+                Memberships.Position start = position;
+                Memberships.Position next = tx.run(c -> {
+                    List<ChangedRow> claimed = Memberships.claim(c, start, size);
+                    if (claimed.isEmpty()) {
+                        return null;
+                    }
+                    ChangeEvaluator evaluator = new ChangeEvaluator(ds -> {
+                        try {
+                            return LiveSegments.ofDataset(c, ds);
+                        } catch (SQLException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }, Instant.now());
+                    List<EvaluatedRow> rows = claimed.stream().map(evaluator::evaluate).toList();
+                    var applied = Memberships.apply(c, runId, rows, evaluator.activated(), Instant.now());
+                    ProcessingRuns.progress(c, runId, applied.rows(), 0, applied.entered(), applied.exited());
+                    claimed.forEach(x -> evaluated.add(x.datasetId()));
+                    ChangedRow last = claimed.get(claimed.size() - 1);
+                    return new Memberships.Position(last.datasetId(), last.key());
+                });
+                if (next == null) {
+                    return position;
+                }
+                position = next;
+                lastCheckpoint = next;
+            }
+        }
+
+        boolean workLeft() throws Exception {
+            return inTransaction(c -> {
+                var due = ProcessingRuns.due(c);
+                return due.pending() || due.staleSegments();
+            });
+        }
+
+        void check() throws Exception {
+            Map<String, Map<String, String>> rows = new TreeMap<>();
+            inTransaction(c -> {
+                new RowStore().page(c, datasetId, null, 1000).forEach((StoredRow r) -> rows.put(r.key(), r.values()));
+                return null;
+            });
+            for (String segment : segments) {
+                SegmentRule rule = inTransaction(c -> LiveSegments.one(c, segment));
+                boolean deleted = inTransaction(c -> bool(c, "SELECT deleted_at IS NOT NULL FROM segment WHERE id = ?", segment));
+                Set<String> expected = new TreeSet<>();
+                if (!deleted) {
+                    RuleEvaluator evaluator = new RuleEvaluator(rule.rule(), Instant.now());
+                    rows.forEach((k, v) -> {
+                        if (evaluator.matches(v)) {
+                            expected.add(k);
+                        }
+                    });
+                }
+                Set<String> members = inTransaction(c -> keys(c, "SELECT row_key FROM segment_member WHERE segment_id = ?", segment));
+                assertEquals(expected, members, "members of " + segment + (deleted ? " (deleted)" : ""));
+                assertEquals(replay(segment, "membership_change", "enter", "exit"), members, "the log replayed");
+                if (activated.get(segment)) {
+                    assertEquals(replay(segment, "activation_queue", "add", "remove"), members, "the activation queue replayed");
+                }
+                long count = inTransaction(c -> {
+                    try (PreparedStatement ps = c.prepareStatement("SELECT member_count FROM segment WHERE id = ?")) {
+                        ps.setString(1, segment);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            rs.next();
+                            return rs.getLong(1);
+                        }
+                    }
+                });
+                assertEquals(members.size(), count, "member count of " + segment);
+            }
+        }
+
+        /** Replays a log from empty: an entry that adds a member twice or removes a non-member fails. */
+        Set<String> replay(String segment, String table, String in, String out) throws Exception {
+            Set<String> set = new TreeSet<>();
+            inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT row_key, change FROM " + table
+                        + " WHERE segment_id = ? ORDER BY id")) {
+                    ps.setString(1, segment);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            String key = rs.getString(1);
+                            if (rs.getString(2).equals(in)) {
+                                assertTrue(set.add(key), table + ": " + key + " entered " + segment + " twice");
+                            } else {
+                                assertEquals(out, rs.getString(2));
+                                assertTrue(set.remove(key), table + ": " + key + " left " + segment + " without being in");
+                            }
+                        }
+                    }
+                }
+                return null;
+            });
+            return set;
+        }
+
+        <T> T inTransaction(Transactions.Work<T> work) throws Exception {
+            try (Connection c = db.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    T result = work.apply(c);
+                    c.commit();
+                    return result;
+                } catch (Exception | Error e) {
+                    c.rollback();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    static final class Died extends RuntimeException {
+        Died() {
+            super("the run died", null, false, false);
+        }
+    }
+
+    static boolean bool(Connection c, String sql, String param) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    static Set<String> keys(Connection c, String sql, String param) throws SQLException {
+        Set<String> keys = new TreeSet<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    keys.add(rs.getString(1));
+                }
+            }
+        }
+        return keys;
+    }
+}

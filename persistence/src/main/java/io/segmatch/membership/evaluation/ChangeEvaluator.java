@@ -1,0 +1,55 @@
+package io.segmatch.membership.evaluation;
+
+import io.segmatch.segments.evaluation.RuleEvaluator;
+
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Evaluates a changed row against every live segment of its dataset in one pass (the rules
+ * are segments.md's, through {@link RuleEvaluator}); a deleted row matches nothing.
+ */
+public final class ChangeEvaluator {
+
+    private final Function<String, List<SegmentRule>> segmentsOf;
+    private final Map<String, List<Compiled>> compiled = new java.util.HashMap<>();
+    private final Instant now;
+    private final Set<String> activated = new HashSet<>();
+
+    private record Compiled(String segmentId, RuleEvaluator evaluator) {
+    }
+
+    /** {@code segmentsOf} gives a dataset's live segments; it is asked once per dataset. */
+    public ChangeEvaluator(Function<String, List<SegmentRule>> segmentsOf, Instant now) {
+        this.segmentsOf = segmentsOf;
+        this.now = now;
+    }
+
+    public EvaluatedRow evaluate(ChangedRow row) {
+        List<Compiled> segments = compiled.computeIfAbsent(row.datasetId(), this::compile);
+        Set<String> evaluated = new HashSet<>();
+        Set<String> matching = new HashSet<>();
+        for (Compiled c : segments) {
+            evaluated.add(c.segmentId());
+            if (!row.deleted() && c.evaluator().matches(row.values())) {
+                matching.add(c.segmentId());
+            }
+        }
+        return new EvaluatedRow(row, evaluated, matching);
+    }
+
+    /** The segments met so far that are activated. */
+    public Set<String> activated() {
+        return java.util.Collections.unmodifiableSet(activated);
+    }
+
+    private List<Compiled> compile(String datasetId) {
+        List<SegmentRule> segments = segmentsOf.apply(datasetId);
+        segments.stream().filter(SegmentRule::activated).forEach(s -> activated.add(s.segmentId()));
+        return segments.stream().map(s -> new Compiled(s.segmentId(), new RuleEvaluator(s.rule(), now))).toList();
+    }
+}

@@ -1,0 +1,82 @@
+package io.segmatch.membership.store;
+
+import io.segmatch.datasets.entity.ColumnType;
+import io.segmatch.datasets.entity.Dataset;
+import io.segmatch.membership.evaluation.SegmentRule;
+import io.segmatch.segments.control.RuleValidator;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.segmatch.shared.json.Jsons.JSON;
+
+/**
+ * Reads segments with their rules, checked against their dataset's current columns (a stored
+ * rule stays valid: a type change that would break it is refused).
+ */
+public final class LiveSegments {
+
+    private LiveSegments() {
+    }
+
+    /** The live (not deleted) segments of a dataset. */
+    public static List<SegmentRule> ofDataset(Connection c, String datasetId) throws SQLException {
+        return read(c, "WHERE s.dataset_id = ? AND s.deleted_at IS NULL ORDER BY s.id", datasetId);
+    }
+
+    /** One segment, deleted or not; null if there is none. */
+    public static SegmentRule one(Connection c, String segmentId) throws SQLException {
+        List<SegmentRule> found = read(c, "WHERE s.id = ?", segmentId);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    private static List<SegmentRule> read(Connection c, String where, String param) throws SQLException {
+        String sql = "SELECT s.id, s.dataset_id, s.logic, s.conditions_json, s.activation_json, s.definition_version, "
+                + "d.key_column FROM segment s JOIN dataset d ON d.id = s.dataset_id " + where;
+        List<SegmentRule> rules = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Dataset dataset = dataset(c, rs.getString(2), rs.getString(7));
+                    JsonObject body = JSON.createObjectBuilder().add("logic", rs.getString(3))
+                            .add("conditions", JSON.createReader(new StringReader(rs.getString(4))).readArray()).build();
+                    rules.add(new SegmentRule(rs.getString(1), rs.getString(2), RuleValidator.validate(body, dataset),
+                            activated(rs.getString(5)), rs.getLong(6)));
+                }
+            }
+        }
+        return rules;
+    }
+
+    /** Whether activation settings enable a destination. */
+    public static boolean activated(String activationJson) {
+        if (activationJson == null) {
+            return false;
+        }
+        JsonObject activation = JSON.createReader(new StringReader(activationJson)).readObject();
+        return activation.get("googleAds") instanceof JsonObject ads && ads.get("enabled") == JsonValue.TRUE;
+    }
+
+    private static Dataset dataset(Connection c, String id, String keyColumn) throws SQLException {
+        Dataset dataset = new Dataset(id, id, keyColumn, Instant.EPOCH);
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT name, type FROM dataset_column WHERE dataset_id = ? ORDER BY position")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    dataset.addColumn(rs.getString(1), ColumnType.fromApiName(rs.getString(2)).orElseThrow());
+                }
+            }
+        }
+        return dataset;
+    }
+}

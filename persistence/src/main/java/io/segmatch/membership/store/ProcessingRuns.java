@@ -1,0 +1,196 @@
+package io.segmatch.membership.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The processing runs: at most one is running at a time, whatever the number of application
+ * instances (a unique index on the running one); a run that stopped renewing its heartbeat
+ * (its server died) is recorded as failed once {@code lostAfter} has passed.
+ */
+public final class ProcessingRuns {
+
+    private ProcessingRuns() {
+    }
+
+    /** One run as the API shows it. */
+    public record Run(long id, String status, Instant startedAt, Instant endedAt, String reason, long rowsEvaluated,
+                      long segmentsEvaluated, long entered, long exited, Long executionId, String error) {
+    }
+
+    /** The outcome of a start: the run, and whether this call started it (false: one was running). */
+    public record Claim(Run run, boolean started) {
+    }
+
+    private static final String COLUMNS = "id, status, started_at, ended_at, reason, rows_evaluated, segments_evaluated, "
+            + "entered, exited, execution_id, error";
+
+    /**
+     * Starts a run unless one is running: the one running is returned instead. Covers the
+     * prompt-run requests made so far. Commit before starting the job.
+     */
+    public static Claim claim(Connection c, String reason, Duration lostAfter) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE processing_run SET status = 'failed', ended_at = now(), "
+                + "error = 'lost: no sign of life since ' || heartbeat_at || ' (its server stopped?)' "
+                + "WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => ?)")) {
+            ps.setDouble(1, lostAfter.toMillis() / 1000.0);
+            ps.executeUpdate();
+        }
+        Long id = null;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO processing_run (status, started_at, heartbeat_at, reason) "
+                + "VALUES ('running', now(), now(), ?) ON CONFLICT DO NOTHING RETURNING id")) {
+            ps.setString(1, reason);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    id = rs.getLong(1);
+                }
+            }
+        }
+        if (id == null) {
+            return new Claim(running(c).orElseThrow(() -> new SQLException("a run is running and none is found")), false);
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM run_request WHERE requested_at <= now()")) {
+            ps.executeUpdate();
+        }
+        return new Claim(find(c, id).orElseThrow(), true);
+    }
+
+    public static void executionStarted(Connection c, long runId, long executionId) throws SQLException {
+        update(c, "UPDATE processing_run SET execution_id = ? WHERE id = ?", executionId, runId);
+    }
+
+    /** Adds a chunk's or a rebuild's counts and renews the heartbeat, in the work's transaction. */
+    public static void progress(Connection c, long runId, long rows, long segments, long entered, long exited)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE processing_run SET rows_evaluated = rows_evaluated + ?, "
+                + "segments_evaluated = segments_evaluated + ?, entered = entered + ?, exited = exited + ?, "
+                + "heartbeat_at = now() WHERE id = ?")) {
+            ps.setLong(1, rows);
+            ps.setLong(2, segments);
+            ps.setLong(3, entered);
+            ps.setLong(4, exited);
+            ps.setLong(5, runId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Ends a run: completed, or failed with the error. */
+    public static void finish(Connection c, long runId, String error) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE processing_run SET status = ?, error = ?, ended_at = now(), "
+                + "heartbeat_at = now() WHERE id = ? AND status = 'running'")) {
+            ps.setString(1, error == null ? "completed" : "failed");
+            ps.setString(2, error);
+            ps.setLong(3, runId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Asks for a prompt run (an upload, a row change, a segment change), in the caller's transaction. */
+    public static void request(Connection c, String reason) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO run_request (reason) VALUES (?)")) {
+            ps.setString(1, reason);
+            ps.executeUpdate();
+        }
+    }
+
+    /** What decides whether a run is due. */
+    public record Due(boolean requested, boolean pending, boolean staleSegments, Instant lastEnded, boolean running) {
+
+        /** Due when asked, when segments wait, or when changes wait and the last run is older than the interval. */
+        public boolean due(Instant now, Duration interval) {
+            return !running && (requested || staleSegments
+                    || pending && (lastEnded == null || lastEnded.isBefore(now.minus(interval))));
+        }
+    }
+
+    public static Due due(Connection c) throws SQLException {
+        String sql = "SELECT EXISTS (SELECT 1 FROM run_request), EXISTS (SELECT 1 FROM pending_change), "
+                + "EXISTS (SELECT 1 FROM segment WHERE deleted_at IS NULL AND (" + Memberships.STALE + ")) "
+                + "OR EXISTS (SELECT 1 FROM segment WHERE deleted_at IS NOT NULL AND evaluated_version < definition_version), "
+                + "(SELECT max(ended_at) FROM processing_run), "
+                + "EXISTS (SELECT 1 FROM processing_run WHERE status = 'running')";
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            Timestamp ended = rs.getTimestamp(4);
+            return new Due(rs.getBoolean(1), rs.getBoolean(2), rs.getBoolean(3),
+                    ended == null ? null : ended.toInstant(), rs.getBoolean(5));
+        }
+    }
+
+    public static Optional<Run> running(Connection c) throws SQLException {
+        return one(c, "SELECT " + COLUMNS + " FROM processing_run WHERE status = 'running'");
+    }
+
+    public static Optional<Run> find(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM processing_run WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    public static Optional<Run> last(Connection c) throws SQLException {
+        return one(c, "SELECT " + COLUMNS + " FROM processing_run ORDER BY id DESC LIMIT 1");
+    }
+
+    public static List<Run> recent(Connection c, int limit) throws SQLException {
+        List<Run> runs = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM processing_run ORDER BY id DESC LIMIT ?")) {
+            ps.setInt(1, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    runs.add(read(rs));
+                }
+            }
+        }
+        return runs;
+    }
+
+    /** The runs that changed a segment's members, newest first. */
+    public static List<Run> ofSegment(Connection c, String segmentId, int limit) throws SQLException {
+        List<Run> runs = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM processing_run r WHERE EXISTS "
+                + "(SELECT 1 FROM membership_change m WHERE m.run_id = r.id AND m.segment_id = ?) ORDER BY id DESC LIMIT ?")) {
+            ps.setString(1, segmentId);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    runs.add(read(rs));
+                }
+            }
+        }
+        return runs;
+    }
+
+    private static Optional<Run> one(Connection c, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+        }
+    }
+
+    private static Run read(ResultSet rs) throws SQLException {
+        Timestamp ended = rs.getTimestamp(4);
+        long execution = rs.getLong(10);
+        Long executionId = rs.wasNull() ? null : execution;
+        return new Run(rs.getLong(1), rs.getString(2), rs.getTimestamp(3).toInstant(),
+                ended == null ? null : ended.toInstant(), rs.getString(5), rs.getLong(6), rs.getLong(7), rs.getLong(8),
+                rs.getLong(9), executionId, rs.getString(11));
+    }
+
+    private static void update(Connection c, String sql, long a, long b) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, a);
+            ps.setLong(2, b);
+            ps.executeUpdate();
+        }
+    }
+}
