@@ -312,14 +312,14 @@ class MembershipPropertyIT {
             Set<String> evaluated = new HashSet<>();
             Set<String> rebuilt = new HashSet<>();
             try {
-                RunSteps.retire(tx, runId);
+                rebuilt.addAll(RunSteps.retire(tx, runId));
                 rebuilt.addAll(RunSteps.rebuild(tx, runId));
                 chunks(tx, runId, r.chunkSize(), null, evaluated);
                 RunSteps.finish(this::inTransaction, runId, evaluated, rebuilt, null);
             } catch (Died died) {
                 if (r.restart()) {
                     // a restart runs the steps again, the chunk step from its last committed checkpoint, same run
-                    RunSteps.retire(this::inTransaction, runId);
+                    rebuilt.addAll(RunSteps.retire(this::inTransaction, runId));
                     rebuilt.addAll(RunSteps.rebuild(this::inTransaction, runId));
                     chunks(this::inTransaction, runId, r.chunkSize(), lastCheckpoint, evaluated);
                     RunSteps.finish(this::inTransaction, runId, evaluated, rebuilt, null);

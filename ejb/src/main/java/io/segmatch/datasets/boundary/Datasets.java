@@ -9,6 +9,7 @@ import io.segmatch.datasets.entity.Dataset;
 import io.segmatch.datasets.entity.DatasetColumn;
 import io.segmatch.datasets.entity.Upload;
 import io.segmatch.datasets.store.RowStore;
+import io.segmatch.membership.store.ProcessingRuns;
 import io.segmatch.datasets.store.StoredRow;
 import io.segmatch.segments.control.RuleValidator;
 import io.segmatch.segments.entity.Segment;
@@ -78,6 +79,7 @@ public class Datasets {
             IdentifierGuesser.guess(dataset.getIdentifiers(), outcome.uploadColumns());
             dataset.addRows(outcome.counts().inserted() - outcome.counts().deleted(), started);
             em.persist(dataset);
+            requestRun(c, outcome, "an upload created dataset " + id);
             return record(dataset, outcome, mode, params.fileName(), file.size(), started);
         });
     }
@@ -96,6 +98,7 @@ public class Datasets {
             }
             IdentifierGuesser.guess(dataset.getIdentifiers(), outcome.newColumns().stream().map(DatasetColumn::getName).toList());
             dataset.addRows(outcome.counts().inserted() - outcome.counts().deleted(), started);
+            requestRun(c, outcome, "an upload to dataset " + datasetId);
             return record(dataset, outcome, mode, params.fileName(), file.size(), started);
         });
     }
@@ -175,6 +178,9 @@ public class Datasets {
             }
             segment.definitionChanged(now);
         }
+        if (!segmentsOf(dataset.getId()).isEmpty()) {
+            withConnection(c -> ProcessingRuns.request(c, "column types of dataset " + dataset.getId() + " changed"));
+        }
     }
 
     public void delete(String id) {
@@ -186,6 +192,22 @@ public class Datasets {
                     + String.join(", ", segments) + "; delete those first");
         }
         withConnection(c -> {
+            // deleted segments stay until a run has recorded their members' exits
+            try (var ps = c.prepareStatement("SELECT name FROM segment WHERE dataset_id = ? AND deleted_at IS NOT NULL "
+                    + "AND evaluated_version < definition_version")) {
+                ps.setString(1, id);
+                try (var rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        throw SegmatchException.conflict("dataset-in-use", "the segment " + rs.getString(1)
+                                + " of this dataset is being deleted: its members leave with the next processing run; "
+                                + "try again in a minute");
+                    }
+                }
+            }
+            try (var ps = c.prepareStatement("DELETE FROM segment WHERE dataset_id = ? AND deleted_at IS NOT NULL")) {
+                ps.setString(1, id);
+                ps.executeUpdate();
+            }
             rows.deleteDataset(c, id);
             return null;
         });
@@ -214,6 +236,7 @@ public class Datasets {
             Instant now = now();
             if (rows.update(c, datasetId, key, merged, now)) {
                 dataset.touch(now);
+                ProcessingRuns.request(c, "a row of dataset " + datasetId + " changed");
             }
             return rows.find(c, datasetId, key).orElseThrow();
         });
@@ -236,10 +259,12 @@ public class Datasets {
             if (existing.isPresent()) {
                 if (rows.update(c, datasetId, key, full, now)) {
                     dataset.touch(now);
+                    ProcessingRuns.request(c, "a row of dataset " + datasetId + " changed");
                 }
             } else {
                 rows.insert(c, datasetId, key, full, now);
                 dataset.addRows(1, now);
+                ProcessingRuns.request(c, "a row was added to dataset " + datasetId);
             }
             return new PutResult(rows.find(c, datasetId, key).orElseThrow(), existing.isEmpty());
         });
@@ -249,7 +274,8 @@ public class Datasets {
         Dataset dataset = lock(datasetId);
         String key = RowValues.key(dataset, rawKey, false);
         Instant now = now();
-        if (!withConnection(c -> rows.delete(c, datasetId, key, now))) {
+        if (!withConnection(c -> rows.delete(c, datasetId, key, now)
+                && ProcessingRuns.request(c, "a row of dataset " + datasetId + " was deleted"))) {
             throw rowNotFound(datasetId, key);
         }
         dataset.addRows(-1, now);
@@ -320,6 +346,14 @@ public class Datasets {
     @FunctionalInterface
     interface JdbcWork<T> {
         T run(Connection c) throws SQLException, IOException;
+    }
+
+    /** Asks for a prompt processing run when an upload changed rows (in the upload's transaction). */
+    private static void requestRun(Connection c, UploadProcessor.Outcome outcome, String reason) throws SQLException {
+        var n = outcome.counts();
+        if (n.inserted() + n.updated() + n.deleted() > 0) {
+            ProcessingRuns.request(c, reason);
+        }
     }
 
     private <T> T withConnection(JdbcWork<T> work) {

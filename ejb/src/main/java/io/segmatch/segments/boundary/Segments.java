@@ -1,6 +1,8 @@
 package io.segmatch.segments.boundary;
 
 import io.segmatch.datasets.entity.Dataset;
+import io.segmatch.membership.store.Memberships;
+import io.segmatch.membership.store.ProcessingRuns;
 import io.segmatch.segments.control.PreviewWindows;
 import io.segmatch.segments.control.RuleValidator;
 import io.segmatch.segments.control.SegmentDefinition;
@@ -49,6 +51,7 @@ public class Segments {
         segment.define(definition.name(), datasetId(body), definition.rule().logic(), definition.conditionsJson(),
                 definition.activationJson(), now);
         em.persist(segment);
+        requestRun("segment " + segment.getId() + " was created");
         return segment;
     }
 
@@ -58,7 +61,7 @@ public class Segments {
 
     public Segment get(String id) {
         Segment segment = em.find(Segment.class, id);
-        if (segment == null) {
+        if (segment == null || segment.isDeleted()) {
             throw SegmatchException.notFound("segment-not-found", "no segment with id " + id);
         }
         return segment;
@@ -68,13 +71,62 @@ public class Segments {
     public Segment update(String id, JsonObject body) {
         Segment segment = get(id);
         SegmentDefinition definition = SegmentDefinition.read(body, dataset(body));
+        long version = segment.getDefinitionVersion();
         segment.define(definition.name(), datasetId(body), definition.rule().logic(), definition.conditionsJson(),
                 definition.activationJson(), now());
+        if (segment.getDefinitionVersion() != version) {
+            requestRun("segment " + id + " changed");
+        }
         return segment;
     }
 
+    /** Deletes a segment: gone from the API at once; the next run records its members' exits. */
     public void delete(String id) {
-        em.remove(get(id));
+        get(id).delete(now());
+        requestRun("segment " + id + " was deleted");
+    }
+
+    /** A page of a segment's members (keyset paging by key; {@code prefix} filters keys). */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<Memberships.Member> members(String id, String afterKey, String prefix, int limit) {
+        get(id);
+        SegmatchException.storable("after", afterKey);
+        SegmatchException.storable("prefix", prefix);
+        return query(c -> Memberships.members(c, id, afterKey, prefix == null || prefix.isEmpty() ? null : prefix, limit));
+    }
+
+    /** A page of a segment's enter/exit log (oldest first after an id, or newest first). */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<Memberships.Change> changes(String id, long afterId, int limit, boolean newestFirst) {
+        get(id);
+        return query(c -> Memberships.changes(c, id, afterId, limit, newestFirst));
+    }
+
+    /** The runs that changed a segment's members, newest first. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<ProcessingRuns.Run> runs(String id, int limit) {
+        get(id);
+        return query(c -> ProcessingRuns.ofSegment(c, id, limit));
+    }
+
+    private interface Query<T> {
+        T apply(Connection c) throws SQLException;
+    }
+
+    private <T> T query(Query<T> query) {
+        try (Connection c = dataSource.getConnection()) {
+            return query.apply(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException("database error: " + e.getMessage(), e);
+        }
+    }
+
+    private void requestRun(String reason) {
+        try (Connection c = dataSource.getConnection()) {
+            ProcessingRuns.request(c, reason);
+        } catch (SQLException e) {
+            throw new IllegalStateException("database error: " + e.getMessage(), e);
+        }
     }
 
     /** The preview result with the dataset it ran on (for the sample's column order). */

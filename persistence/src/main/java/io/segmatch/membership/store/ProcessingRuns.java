@@ -38,12 +38,7 @@ public final class ProcessingRuns {
      * prompt-run requests made so far. Commit before starting the job.
      */
     public static Claim claim(Connection c, String reason, Duration lostAfter) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE processing_run SET status = 'failed', ended_at = now(), "
-                + "error = 'lost: no sign of life since ' || heartbeat_at || ' (its server stopped?)' "
-                + "WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => ?)")) {
-            ps.setDouble(1, lostAfter.toMillis() / 1000.0);
-            ps.executeUpdate();
-        }
+        claimIfLost(c, lostAfter);
         Long id = null;
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO processing_run (status, started_at, heartbeat_at, reason) "
                 + "VALUES ('running', now(), now(), ?) ON CONFLICT DO NOTHING RETURNING id")) {
@@ -61,6 +56,19 @@ public final class ProcessingRuns {
             ps.executeUpdate();
         }
         return new Claim(find(c, id).orElseThrow(), true);
+    }
+
+    /**
+     * Records a running run as failed when its heartbeat is older than {@code lostAfter} (its
+     * server stopped); returns whether one was.
+     */
+    public static boolean claimIfLost(Connection c, Duration lostAfter) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE processing_run SET status = 'failed', ended_at = now(), "
+                + "error = 'lost: no sign of life since ' || heartbeat_at || ' (its server stopped?)' "
+                + "WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => ?)")) {
+            ps.setDouble(1, lostAfter.toMillis() / 1000.0);
+            return ps.executeUpdate() > 0;
+        }
     }
 
     public static void executionStarted(Connection c, long runId, long executionId) throws SQLException {
@@ -93,12 +101,16 @@ public final class ProcessingRuns {
         }
     }
 
-    /** Asks for a prompt run (an upload, a row change, a segment change), in the caller's transaction. */
-    public static void request(Connection c, String reason) throws SQLException {
+    /**
+     * Asks for a prompt run (an upload, a row change, a segment change), in the caller's
+     * transaction; returns true.
+     */
+    public static boolean request(Connection c, String reason) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO run_request (reason) VALUES (?)")) {
             ps.setString(1, reason);
             ps.executeUpdate();
         }
+        return true;
     }
 
     /** What decides whether a run is due. */

@@ -20,11 +20,11 @@ public final class RunSteps {
     private RunSteps() {
     }
 
-    /** Records the exits of every deleted segment's members; returns how many segments retired. */
-    public static int retire(Transactions tx, long runId) throws Exception {
-        int retired = 0;
+    /** Records the exits of every deleted segment's members; returns the segments retired. */
+    public static Set<String> retire(Transactions tx, long runId) throws Exception {
+        Set<String> retired = new HashSet<>();
         for (String id : tx.run(Memberships::needingRetirement)) {
-            retired += tx.run(c -> {
+            int done = tx.run(c -> {
                 String activation;
                 long version;
                 try (PreparedStatement ps = c.prepareStatement("SELECT activation_json, definition_version FROM segment "
@@ -42,6 +42,9 @@ public final class RunSteps {
                 ProcessingRuns.progress(c, runId, 0, 0, 0, exited);
                 return 1;
             });
+            if (done == 1) {
+                retired.add(id);
+            }
         }
         return retired;
     }
@@ -83,7 +86,10 @@ public final class RunSteps {
         return rebuilt;
     }
 
-    /** Ends a run: segments caught up become live, the run completes (or fails with the error). */
+    /**
+     * Ends a run: segments caught up become live, the run completes (or fails with the
+     * error). {@code rebuilt} holds the segments rebuilt or retired.
+     */
     public static void finish(Transactions tx, long runId, Set<String> datasetsEvaluated, Set<String> rebuilt,
                               String error) throws Exception {
         tx.run(c -> {

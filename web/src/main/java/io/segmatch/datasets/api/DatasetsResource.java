@@ -197,16 +197,8 @@ public class DatasetsResource {
     }
 
     /** A {@code limit} parameter: an integer from 1 to {@code max}, else a 400 naming it. */
+
     static int limit(String value, int max) {
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n >= 1 && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException notANumber) {
-            // answered below
-        }
-        throw SegmatchException.invalid("invalid-parameter", "limit must be a whole number from 1 to " + max,
-                List.of(FieldError.field("limit", "a whole number from 1 to " + max + ", not '" + value + "'")));
+        return io.segmatch.shared.api.QueryParams.limit(value, max);
     }
 }

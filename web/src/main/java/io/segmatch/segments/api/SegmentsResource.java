@@ -2,6 +2,7 @@ package io.segmatch.segments.api;
 
 import io.segmatch.segments.boundary.Segments;
 import io.segmatch.shared.api.JsonBody;
+import io.segmatch.shared.api.QueryParams;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
@@ -12,6 +13,8 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
@@ -61,6 +64,44 @@ public class SegmentsResource {
     public Response delete(@PathParam("id") String id) {
         segments.delete(id);
         return Response.noContent().build();
+    }
+
+    /** {@code {members: [{key, since}], next}}: keyset paging by key; {@code prefix} narrows to keys starting with it. */
+    @GET
+    @Path("{id}/members")
+    public String members(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("100") String limit,
+                          @QueryParam("after") String after, @QueryParam("prefix") String prefix) {
+        int n = QueryParams.limit(limit, 1000);
+        var page = segments.members(id, after, prefix, n);
+        JsonArrayBuilder members = JSON.createArrayBuilder();
+        page.stream().limit(n).forEach(m -> members.add(JSON.createObjectBuilder().add("key", m.key())
+                .add("since", m.since().toString())));
+        var body = JSON.createObjectBuilder().add("members", members);
+        if (page.size() > n) {
+            body.add("next", page.get(n - 1).key());
+        } else {
+            body.addNull("next");
+        }
+        return body.build().toString();
+    }
+
+    /** {@code {changes: [{id, key, change, at, runId}], next}}: the enter/exit log, oldest first, paged by id. */
+    @GET
+    @Path("{id}/changes")
+    public String changes(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("100") String limit,
+                          @QueryParam("after") String after) {
+        int n = QueryParams.limit(limit, 1000);
+        var page = segments.changes(id, QueryParams.after(after), n, false);
+        JsonArrayBuilder changes = JSON.createArrayBuilder();
+        page.stream().limit(n).forEach(ch -> changes.add(JSON.createObjectBuilder().add("id", ch.id()).add("key", ch.key())
+                .add("change", ch.change()).add("at", ch.at().toString()).add("runId", ch.runId())));
+        var body = JSON.createObjectBuilder().add("changes", changes);
+        if (page.size() > n) {
+            body.add("next", page.get(n - 1).id());
+        } else {
+            body.addNull("next");
+        }
+        return body.build().toString();
     }
 
     @POST

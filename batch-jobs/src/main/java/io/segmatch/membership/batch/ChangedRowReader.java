@@ -1,0 +1,70 @@
+package io.segmatch.membership.batch;
+
+import io.segmatch.membership.evaluation.ChangedRow;
+import io.segmatch.membership.store.Memberships;
+import jakarta.annotation.Resource;
+import jakarta.batch.api.BatchProperty;
+import jakarta.batch.api.chunk.AbstractItemReader;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import javax.sql.DataSource;
+import java.io.Serializable;
+import java.sql.Connection;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Reads pending changes in (dataset, key) order, a chunk's worth at a time, inside the
+ * chunk's transaction (the changes stay locked until it commits). The checkpoint is the last
+ * (dataset, key) read: a restarted execution goes on after it, and the changes before it
+ * were consumed by the chunks that committed.
+ */
+@Named("changedRowReader")
+@Dependent
+public class ChangedRowReader extends AbstractItemReader {
+
+    @Inject
+    @BatchProperty
+    String chunkSize;
+
+    @Resource(lookup = "java:global/jdbc/segmatch")
+    DataSource dataSource;
+
+    private Memberships.Position position;
+    private final Deque<ChangedRow> page = new ArrayDeque<>();
+    private boolean exhausted;
+
+    @Override
+    public void open(Serializable checkpoint) {
+        position = (Memberships.Position) checkpoint;
+    }
+
+    @Override
+    public Object readItem() throws Exception {
+        if (page.isEmpty()) {
+            if (exhausted) {
+                return null;
+            }
+            int size = chunkSize == null || chunkSize.isBlank() ? 1000 : Integer.parseInt(chunkSize.trim());
+            try (Connection c = dataSource.getConnection()) {
+                List<ChangedRow> rows = Memberships.claim(c, position, size);
+                page.addAll(rows);
+                exhausted = rows.size() < size;
+            }
+            if (page.isEmpty()) {
+                return null;
+            }
+        }
+        ChangedRow row = page.poll();
+        position = new Memberships.Position(row.datasetId(), row.key());
+        return row;
+    }
+
+    @Override
+    public Serializable checkpointInfo() {
+        return position;
+    }
+}

@@ -1,0 +1,57 @@
+package io.segmatch.membership.batch;
+
+import io.segmatch.membership.evaluation.ChangeEvaluator;
+import io.segmatch.membership.evaluation.ChangedRow;
+import io.segmatch.membership.evaluation.EvaluatedRow;
+import io.segmatch.membership.evaluation.SegmentRule;
+import io.segmatch.membership.store.LiveSegments;
+import jakarta.annotation.Resource;
+import jakarta.batch.api.chunk.ItemProcessor;
+import jakarta.batch.runtime.context.JobContext;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Evaluates each changed row against every live segment of its dataset in one pass (the
+ * rules are read once per dataset per step; {@code in_last_days} counts from the step's start).
+ */
+@Named("rowEvaluator")
+@Dependent
+public class RowEvaluationProcessor implements ItemProcessor {
+
+    @Inject
+    JobContext job;
+
+    @Resource(lookup = "java:global/jdbc/segmatch")
+    DataSource dataSource;
+
+    private ChangeEvaluator evaluator;
+
+    @Override
+    public Object processItem(Object item) {
+        if (evaluator == null) {
+            evaluator = new ChangeEvaluator(this::segmentsOf, Instant.now());
+        }
+        ChangedRow row = (ChangedRow) item;
+        EvaluatedRow evaluated = evaluator.evaluate(row);
+        RunTally tally = RunTally.of(job);
+        tally.datasets.add(row.datasetId());
+        tally.activated.addAll(evaluator.activated());
+        return evaluated;
+    }
+
+    private List<SegmentRule> segmentsOf(String datasetId) {
+        try (Connection c = dataSource.getConnection()) {
+            return LiveSegments.ofDataset(c, datasetId);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the segments of dataset " + datasetId + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.segmatch.membership.batch;
+
+import io.segmatch.membership.store.RunSteps;
+import jakarta.batch.api.listener.AbstractJobListener;
+import jakarta.batch.runtime.context.JobContext;
+import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Ends the run when the job ends: the segments it caught up become live, the run is
+ * completed or failed with the first error; then observers learn that a run committed.
+ */
+@Named("runListener")
+@Dependent
+public class RunListener extends AbstractJobListener {
+
+    private static final Logger LOG = Logger.getLogger(RunListener.class.getName());
+
+    @Inject
+    JobContext job;
+
+    @Inject
+    JtaTransactions transactions;
+
+    @Inject
+    Event<RunEnded> ended;
+
+    /** Fired after a run's end has been committed. */
+    public record RunEnded(long runId, boolean failed) {
+    }
+
+    @Override
+    public void beforeJob() {
+        RunTally.of(job);
+    }
+
+    @Override
+    public void afterJob() throws Exception {
+        RunTally tally = RunTally.of(job);
+        String error = tally.error;
+        if (error == null && job.getBatchStatus() == jakarta.batch.runtime.BatchStatus.FAILED) {
+            error = "the job failed (exit status " + job.getExitStatus() + ")";
+        }
+        RunSteps.finish(transactions, tally.runId, tally.datasets, tally.rebuilt, error);
+        LOG.log(error == null ? Level.INFO : Level.WARNING, "processing run {0} {1}: {2} datasets evaluated, "
+                + "{3} segments rebuilt{4}", new Object[]{tally.runId, error == null ? "completed" : "failed",
+                tally.datasets.size(), tally.rebuilt.size(), error == null ? "" : " (" + error + ")"});
+        ended.fire(new RunEnded(tally.runId, error != null));
+    }
+}

@@ -1,0 +1,49 @@
+package io.segmatch.processing.control;
+
+import jakarta.ejb.EJB;
+import jakarta.ejb.Schedule;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Every five seconds: starts the membership run when it is due (pending changes and the last
+ * run older than {@code segmatch.processing.interval}; a change that asked for a run; a
+ * segment to rebuild). Timers start jobs and do nothing else.
+ */
+@Singleton
+@Startup
+public class ProcessingTimer {
+
+    private static final Logger LOG = Logger.getLogger(ProcessingTimer.class.getName());
+
+    @EJB
+    RunStarter starter;
+
+    @Inject
+    @ConfigProperty(name = "segmatch.processing.timer", defaultValue = "true")
+    boolean enabled;
+
+    private String lastProblem;
+
+    @Schedule(second = "*/5", minute = "*", hour = "*", persistent = false, info = "segmatch processing")
+    void tick() {
+        if (!enabled) {
+            return;
+        }
+        try {
+            starter.startIfDue();
+            lastProblem = null;
+        } catch (RuntimeException e) {
+            String problem = e.getMessage();
+            if (!java.util.Objects.equals(problem, lastProblem)) {
+                LOG.log(Level.WARNING, "could not start a processing run: " + problem, e);
+            }
+            lastProblem = problem;
+        }
+    }
+}
