@@ -363,6 +363,11 @@ class MembershipPropertyIT {
             }
         }
 
+        /** Whether this world's dataset has pending changes (other tests' data aside). */
+        boolean workLeftIgnoringOthers() throws Exception {
+            return inTransaction(c -> bool(c, "SELECT EXISTS (SELECT 1 FROM pending_change WHERE dataset_id = ?)", datasetId));
+        }
+
         boolean workLeft() throws Exception {
             return inTransaction(c -> {
                 var due = ProcessingRuns.due(c);

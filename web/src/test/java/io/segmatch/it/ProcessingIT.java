@@ -1,0 +1,121 @@
+package io.segmatch.it;
+
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Incremental membership in the real WAR: the EJB timer (not the test) starts the
+ * evaluate-changes batch job after an upload over HTTP, the members appear, row changes and a
+ * deleted segment move them, and the batch step metrics are those of the work done.
+ */
+class ProcessingIT extends DeployedWar {
+
+    @Test
+    void theTimerKeepsMembersCurrentThroughTheBatchJob() throws Exception {
+        Http http = new Http(base).deployed();
+        StringBuilder csv = new StringBuilder("customer_id,country,ltv\n");
+        for (int i = 1; i <= 30; i++) {
+            csv.append(String.format("c%02d,%s,%d%n", i, i % 3 == 0 ? "DE" : "FR", i * 10));
+        }
+        var upload = http.csv("api/datasets?name=Processing", csv.toString());
+        assertEquals(201, upload.status(), upload.body());
+        String dataset = upload.json().getString("datasetId");
+        var created = http.json("POST", "api/segments", "{\"name\": \"German\", \"datasetId\": \"" + dataset
+                + "\", \"logic\": \"AND\", \"conditions\": [{\"field\": \"country\", \"operator\": \"eq\", \"value\": \"de\"}]}");
+        assertEquals(201, created.status(), created.body());
+        String segment = created.json().getString("id");
+        assertEquals("pending", created.json().getString("status"));
+
+        // nobody starts a run here: the timer does, within seconds of the upload and the new segment
+        JsonObject live = await(() -> http.get("api/segments/" + segment).json(),
+                s -> s.getString("status").equals("live"), "the segment to become live");
+        assertEquals(10, live.getInt("memberCount"));
+        assertNotNull(live.getString("lastEvaluatedAt"));
+        assertEquals(members(http, segment), Set.of("c03", "c06", "c09", "c12", "c15", "c18", "c21", "c24", "c27", "c30"));
+        JsonObject state = await(() -> http.get("api/processing").json(), s -> s.getInt("pendingChanges") == 0
+                && !s.getBoolean("running"), "the pending changes to be evaluated");
+        assertEquals("completed", state.getJsonObject("lastRun").getString("status"));
+
+        // the run's batch steps: the 30 new rows read, evaluated and written in one chunk (chunks of 1000)
+        var runs = http.get("api/processing/runs").array();
+        JsonObject evaluatedRun = runs.stream().map(JsonObject.class::cast)
+                .filter(r -> r.getInt("rowsEvaluated") == 30).findFirst().orElseThrow(() -> new AssertionError(runs.toString()));
+        JsonObject run = http.get("api/processing/runs/" + evaluatedRun.getInt("id")).json();
+        JsonObject evaluate = run.getJsonArray("steps").stream().map(JsonObject.class::cast)
+                .filter(s -> s.getString("name").equals("evaluate")).findFirst().orElseThrow();
+        assertEquals("completed", evaluate.getString("status"));
+        JsonObject metrics = evaluate.getJsonObject("metrics");
+        assertEquals(30, metrics.getInt("read_count"), metrics.toString());
+        assertEquals(30, metrics.getInt("write_count"), metrics.toString());
+        assertEquals(1, metrics.getInt("commit_count"), metrics.toString());
+        assertEquals(0, metrics.getInt("rollback_count"), metrics.toString());
+        assertEquals(List.of("retire", "rebuild", "evaluate"), run.getJsonArray("steps").stream()
+                .map(s -> s.asJsonObject().getString("name")).toList());
+
+        // a row leaves, a row enters, a row is deleted: the log records each with its run
+        assertEquals(200, http.json("PATCH", "api/datasets/" + dataset + "/rows/c03", "{\"country\": \"FR\"}").status());
+        assertEquals(200, http.json("PATCH", "api/datasets/" + dataset + "/rows/c01", "{\"country\": \"de\"}").status());
+        assertEquals(204, http.delete("api/datasets/" + dataset + "/rows/c06").status());
+        await(() -> members(http, segment), m -> m.contains("c01") && !m.contains("c03") && !m.contains("c06"),
+                "the members to follow the row changes");
+        JsonObject changes = http.get("api/segments/" + segment + "/changes?limit=100").json();
+        var log = changes.getJsonArray("changes").stream().map(JsonObject.class::cast).toList();
+        assertEquals(13, log.size(), log.toString());
+        assertEquals(Set.of("c03:exit", "c06:exit", "c01:enter"), log.subList(10, 13).stream()
+                .map(c -> c.getString("key") + ":" + c.getString("change")).collect(Collectors.toSet()));
+        assertEquals(9, http.get("api/segments/" + segment).json().getInt("memberCount"));
+        // keyset paging of members
+        JsonObject page = http.get("api/segments/" + segment + "/members?limit=4").json();
+        assertEquals("c15", page.getString("next"));
+        assertEquals(List.of("c18", "c21", "c24", "c27"), http.get("api/segments/" + segment + "/members?limit=4&after=c15")
+                .json().getJsonArray("members").stream().map(m -> m.asJsonObject().getString("key")).toList());
+        assertEquals(400, http.get("api/segments/" + segment + "/members?limit=0").status());
+
+        // two starts at the same moment: one run
+        var first = CompletableFuture.supplyAsync(() -> http.json("POST", "api/processing/runs", ""));
+        var second = CompletableFuture.supplyAsync(() -> http.json("POST", "api/processing/runs", ""));
+        var a = first.get();
+        var b = second.get();
+        assertEquals(202, a.status(), a.body());
+        assertEquals(202, b.status(), b.body());
+        assertEquals(a.json().getInt("id"), b.json().getInt("id"), a.body() + " / " + b.body());
+        assertTrue(a.json().getBoolean("started") ^ b.json().getBoolean("started") || !a.json().getBoolean("started"),
+                "at most one of the two started a run: " + a.body() + " / " + b.body());
+
+        // a deleted segment's members leave
+        assertEquals(204, http.delete("api/segments/" + segment).status());
+        assertEquals(404, http.get("api/segments/" + segment).status());
+        await(() -> http.get("api/processing").json(), s -> !s.getBoolean("running")
+                && s.getJsonObject("lastRun").getInt("exited") == 9, "the deleted segment's members to leave");
+    }
+
+    static Set<String> members(Http http, String segment) {
+        return http.get("api/segments/" + segment + "/members?limit=1000").json().getJsonArray("members").stream()
+                .map(m -> m.asJsonObject().getString("key")).collect(Collectors.toSet());
+    }
+
+    static <T> T await(Supplier<T> probe, Predicate<T> done, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        T last = probe.get();
+        while (!done.test(last)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("waited 40 s for " + what + "; last seen: " + last);
+            }
+            Thread.sleep(250);
+            last = probe.get();
+        }
+        return last;
+    }
+}
