@@ -48,7 +48,14 @@ class ProcessingIT extends DeployedWar {
                 && !s.getBoolean("running"), "the pending changes to be evaluated");
         assertEquals("completed", state.getJsonObject("lastRun").getString("status"));
 
-        // the run's batch steps: the 30 new rows read, evaluated and written in one chunk (chunks of 1000)
+        // 30 more rows: evaluated incrementally, read, evaluated and written in one chunk (chunks of 1000)
+        StringBuilder more = new StringBuilder("customer_id,country,ltv\n");
+        for (int i = 31; i <= 60; i++) {
+            more.append(String.format("c%02d,%s,%d%n", i, i % 3 == 0 ? "DE" : "FR", i * 10));
+        }
+        assertEquals(200, http.csv("api/datasets/" + dataset + "/uploads", more.toString()).status());
+        await(() -> http.get("api/segments/" + segment).json(), s -> s.getInt("memberCount") == 20,
+                "the new rows to be evaluated");
         var runs = http.get("api/processing/runs").array();
         JsonObject evaluatedRun = runs.stream().map(JsonObject.class::cast)
                 .filter(r -> r.getInt("rowsEvaluated") == 30).findFirst().orElseThrow(() -> new AssertionError(runs.toString()));
@@ -72,10 +79,10 @@ class ProcessingIT extends DeployedWar {
                 "the members to follow the row changes");
         JsonObject changes = http.get("api/segments/" + segment + "/changes?limit=100").json();
         var log = changes.getJsonArray("changes").stream().map(JsonObject.class::cast).toList();
-        assertEquals(13, log.size(), log.toString());
-        assertEquals(Set.of("c03:exit", "c06:exit", "c01:enter"), log.subList(10, 13).stream()
+        assertEquals(23, log.size(), log.toString());
+        assertEquals(Set.of("c03:exit", "c06:exit", "c01:enter"), log.subList(20, 23).stream()
                 .map(c -> c.getString("key") + ":" + c.getString("change")).collect(Collectors.toSet()));
-        assertEquals(9, http.get("api/segments/" + segment).json().getInt("memberCount"));
+        assertEquals(19, http.get("api/segments/" + segment).json().getInt("memberCount"));
         // keyset paging of members
         JsonObject page = http.get("api/segments/" + segment + "/members?limit=4").json();
         assertEquals("c15", page.getString("next"));
@@ -98,7 +105,7 @@ class ProcessingIT extends DeployedWar {
         assertEquals(204, http.delete("api/segments/" + segment).status());
         assertEquals(404, http.get("api/segments/" + segment).status());
         await(() -> http.get("api/processing").json(), s -> !s.getBoolean("running")
-                && s.getJsonObject("lastRun").getInt("exited") == 9, "the deleted segment's members to leave");
+                && s.getJsonObject("lastRun").getInt("exited") == 19, "the deleted segment's members to leave");
     }
 
     static Set<String> members(Http http, String segment) {

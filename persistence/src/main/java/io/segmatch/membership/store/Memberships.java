@@ -327,6 +327,19 @@ public final class Memberships {
         return ids(c, "SELECT id FROM segment WHERE deleted_at IS NULL AND (" + STALE + ") ORDER BY created_at, id");
     }
 
+    /**
+     * Consumes the pending changes of datasets that have no up-to-date live segment (none at
+     * all, or only segments waiting for a rebuild): there is nothing to evaluate them against
+     * incrementally, and a rebuild that starts after this statement covers them. Returns how
+     * many were consumed.
+     */
+    public static long settleUnevaluated(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM pending_change p WHERE NOT EXISTS (SELECT 1 FROM segment s "
+                + "WHERE s.dataset_id = p.dataset_id AND s.deleted_at IS NULL AND s.definition_version = s.evaluated_version)")) {
+            return ps.executeUpdate();
+        }
+    }
+
     /** Deleted segments whose members have not left yet. */
     public static List<String> needingRetirement(Connection c) throws SQLException {
         return ids(c, "SELECT id FROM segment WHERE deleted_at IS NOT NULL AND evaluated_version < definition_version "

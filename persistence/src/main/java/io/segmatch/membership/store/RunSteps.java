@@ -56,6 +56,13 @@ public final class RunSteps {
      */
     public static Set<String> rebuild(Transactions tx, long runId) throws Exception {
         Set<String> rebuilt = new HashSet<>();
+        // changes to datasets none of whose segments is up to date need no incremental
+        // evaluation: every segment of theirs is rebuilt below, over rows at least as new
+        tx.run(c -> {
+            long settled = Memberships.settleUnevaluated(c);
+            ProcessingRuns.progress(c, runId, settled, 0, 0, 0);
+            return null;
+        });
         List<String> ids = tx.run(Memberships::needingRebuild);
         for (String id : ids) {
             tx.run(c -> {
