@@ -77,8 +77,11 @@ public final class UploadBenchmark {
             Result created = upload(http, URI.create(base + "api/datasets?name=bench&key=customer_id"), first);
             String datasetId = field(created.body, "datasetId");
             report("first upload", rows, created);
+            MembershipBenchmark.createSegments(http, base, datasetId);
             Result again = upload(http, URI.create(base + "api/datasets/" + datasetId + "/uploads?mode=upsert"), changed);
+            long responded = System.nanoTime();
             report("10% changed", rows, again);
+            MembershipBenchmark.afterUpload(http, base, responded, Long.parseLong(field(again.body, "updated")));
             // let autovacuum process the million new and changed rows first, as it would between
             // an upload and a marketer's first edit; otherwise it shares the two cores with the previews
             Thread.sleep(Long.parseLong(Launcher.setting(args, "--settle", "segmatch.bench.settle", "30")) * 1000);

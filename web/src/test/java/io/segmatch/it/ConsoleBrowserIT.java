@@ -189,8 +189,25 @@ class ConsoleBrowserIT extends DeployedWar {
         assertEquals(100, savedConditions.getJsonObject(1).getJsonNumber("value").intValue(), "a number is stored as a number");
         Browser.screenshot(browser, "segments-list");
 
-        // open it again: the builder shows it as saved; switching to OR recounts
+        // its page: the timer's run makes it live with the members the preview counted
         link.click();
+        long deadline = System.nanoTime() + 40_000_000_000L;
+        while (!browser.findElement(By.id("memberCount")).getText().equals(String.valueOf(apiCount))) {
+            assertTrue(System.nanoTime() < deadline, "the members appear on the segment's page");
+            Thread.sleep(500);
+            browser.navigate().refresh();
+        }
+        assertEquals("live", browser.findElement(By.cssSelector("h1 .badge")).getText());
+        assertEquals(apiCount, browser.findElements(By.cssSelector("#members tbody tr")).size());
+        assertTrue(browser.findElement(By.id("changes")).getText().contains("entered"));
+        Browser.screenshot(browser, "segment-page");
+        browser.findElement(By.id("prefix")).sendKeys("b4");
+        browser.findElement(By.id("prefix")).submit();
+        assertTrue(browser.findElements(By.cssSelector("#members tbody tr")).stream()
+                .allMatch(r -> r.getText().startsWith("b4")), "the search narrows the members to keys starting with b4");
+
+        // open the builder again: it shows the segment as saved; switching to OR recounts
+        browser.findElement(By.linkText("Edit segment")).click();
         assertEquals("pro\nteam", browser.findElement(By.id("builder:rows:2:list")).getAttribute("value"));
         assertEquals("is at least", new Select(browser.findElement(By.id("builder:rows:1:operator")))
                 .getFirstSelectedOption().getText());

@@ -170,8 +170,8 @@ public final class ProcessingRuns {
     /** The runs that changed a segment's members, newest first. */
     public static List<Run> ofSegment(Connection c, String segmentId, int limit) throws SQLException {
         List<Run> runs = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM processing_run r WHERE EXISTS "
-                + "(SELECT 1 FROM membership_change m WHERE m.run_id = r.id AND m.segment_id = ?) ORDER BY id DESC LIMIT ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM processing_run r WHERE id IN "
+                + "(SELECT run_id FROM segment_run WHERE segment_id = ? ORDER BY run_id DESC LIMIT ?) ORDER BY id DESC")) {
             ps.setString(1, segmentId);
             ps.setInt(2, limit);
             try (ResultSet rs = ps.executeQuery()) {

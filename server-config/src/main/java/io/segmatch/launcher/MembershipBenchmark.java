@@ -1,0 +1,128 @@
+package io.segmatch.launcher;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The membership part of the benchmark: ten segments of mixed operators on the big dataset
+ * (built by the processing run the timer starts), then, after the 10%-changed re-upload, the
+ * time until every change is evaluated and the run's own time.
+ */
+final class MembershipBenchmark {
+
+    static final List<String> SEGMENTS = List.of(
+            "\"logic\": \"AND\", \"conditions\": [{\"field\": \"country\", \"operator\": \"eq\", \"value\": \"de\"}]",
+            "\"logic\": \"AND\", \"conditions\": [{\"field\": \"lifetime_value\", \"operator\": \"gt\", \"value\": 2500}]",
+            "\"logic\": \"AND\", \"conditions\": [{\"field\": \"plan\", \"operator\": \"in\", \"value\": [\"pro\", \"team\", \"enterprise\"]}]",
+            "\"logic\": \"AND\", \"conditions\": [{\"field\": \"country\", \"operator\": \"neq\", \"value\": \"DE\"}, "
+                    + "{\"field\": \"newsletter\", \"operator\": \"eq\", \"value\": true}]",
+            "\"logic\": \"AND\", \"conditions\": [{\"field\": \"signup_date\", \"operator\": \"between\", "
+                    + "\"value\": [\"2020-01-01\", \"2021-12-31\"]}]",
+            "\"logic\": \"AND\", \"conditions\": [{\"field\": \"last_seen_at\", \"operator\": \"in_last_days\", \"value\": 30}]",
+            "\"logic\": \"AND\", \"conditions\": [{\"field\": \"email\", \"operator\": \"ends_with\", \"value\": \"@example.com\"}, "
+                    + "{\"field\": \"orders_count\", \"operator\": \"gte\", \"value\": 100}]",
+            "\"logic\": \"OR\", \"conditions\": [{\"field\": \"city\", \"operator\": \"contains\", \"value\": \"er\"}, "
+                    + "{\"field\": \"first_name\", \"operator\": \"starts_with\", \"value\": \"an\"}]",
+            "\"logic\": \"AND\", \"conditions\": [{\"field\": \"plan\", \"operator\": \"not_in\", \"value\": [\"free\", \"basic\"]}, "
+                    + "{\"field\": \"lifetime_value\", \"operator\": \"between\", \"value\": [100, 1000]}]",
+            "\"logic\": \"AND\", \"conditions\": [{\"field\": \"phone\", \"operator\": \"is_set\"}, "
+                    + "{\"field\": \"country\", \"operator\": \"in\", \"value\": [\"AT\", \"CH\"]}]");
+
+    private MembershipBenchmark() {
+    }
+
+    /** Creates the ten segments and waits until the processing run has built them all. */
+    static List<String> createSegments(HttpClient http, String base, String datasetId) throws Exception {
+        List<String> ids = new ArrayList<>();
+        long t0 = System.nanoTime();
+        Instant created = Instant.now();
+        for (int i = 0; i < SEGMENTS.size(); i++) {
+            String body = "{\"name\": \"bench " + (i + 1) + "\", \"datasetId\": \"" + datasetId + "\", " + SEGMENTS.get(i) + "}";
+            var response = send(http, HttpRequest.newBuilder(URI.create(base + "api/segments"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+            if (response.statusCode() != 201) {
+                throw new IOException("segment creation failed with " + response.statusCode() + ": " + response.body());
+            }
+            ids.add(UploadBenchmark.field(response.body(), "id"));
+        }
+        StringBuilder counts = new StringBuilder();
+        for (String id : ids) {
+            String segment = waitFor(http, base + "api/segments/" + id, b -> "live".equals(UploadBenchmark.field(b, "status"))
+                    || "failed".equals(UploadBenchmark.field(b, "status")), Duration.ofMinutes(10));
+            if (!"live".equals(UploadBenchmark.field(segment, "status"))) {
+                throw new IOException("segment " + id + " failed: " + segment);
+            }
+            counts.append(counts.length() == 0 ? "" : ", ").append(UploadBenchmark.field(segment, "memberCount"));
+        }
+        double toLive = (System.nanoTime() - t0) / 1e9;
+        double rebuild = 0;
+        int runs = 0;
+        for (String run : runs(http, base)) {
+            Instant started = Instant.parse(UploadBenchmark.field(run, "startedAt"));
+            String ended = UploadBenchmark.field(run, "endedAt");
+            if (!started.isBefore(created) && !"null".equals(ended) && !"0".equals(UploadBenchmark.field(run, "segmentsEvaluated"))) {
+                rebuild += Duration.between(started, Instant.parse(ended)).toMillis() / 1000.0;
+                runs++;
+            }
+        }
+        System.out.printf(Locale.ROOT, "10 segments built over the dataset: live %.2f s after creation; the %d run(s) "
+                + "that built them took %.2f s in all; members %s%n", toLive, runs, rebuild, counts);
+        return ids;
+    }
+
+    /** After a re-upload's response: the time until no change is pending, and the run's own time. */
+    static void afterUpload(HttpClient http, String base, long responseNanos, long changedRows) throws Exception {
+        String state = waitFor(http, base + "api/processing", b -> "0".equals(UploadBenchmark.field(b, "pendingChanges"))
+                && "false".equals(UploadBenchmark.field(b, "running")), Duration.ofMinutes(10));
+        double caughtUp = (System.nanoTime() - responseNanos) / 1e9;
+        String run = runs(http, base).stream().filter(r -> Long.parseLong(UploadBenchmark.field(r, "rowsEvaluated")) >= changedRows)
+                .findFirst().orElse(state);
+        String started = UploadBenchmark.field(run, "startedAt");
+        String ended = UploadBenchmark.field(run, "endedAt");
+        double own = Duration.between(Instant.parse(started), Instant.parse(ended)).toMillis() / 1000.0;
+        System.out.printf(Locale.ROOT, "membership after the re-upload: no change pending %.2f s after the upload's response; "
+                        + "the run's own time %.2f s for %s changed rows × %d segments (%s entered, %s exited)%n",
+                caughtUp, own, UploadBenchmark.field(run, "rowsEvaluated"), SEGMENTS.size(),
+                UploadBenchmark.field(run, "entered"), UploadBenchmark.field(run, "exited"));
+    }
+
+    /** The recent runs, each as its own JSON object text. */
+    static List<String> runs(HttpClient http, String base) throws Exception {
+        String body = send(http, HttpRequest.newBuilder(URI.create(base + "api/processing/runs?limit=50")).GET()).body();
+        List<String> runs = new ArrayList<>();
+        Matcher m = Pattern.compile("\\{\"id\":[^{}]*}").matcher(body);
+        while (m.find()) {
+            runs.add(m.group());
+        }
+        return runs;
+    }
+
+    static String waitFor(HttpClient http, String url, java.util.function.Predicate<String> done, Duration timeout)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String body = send(http, HttpRequest.newBuilder(URI.create(url)).GET()).body();
+            if (done.test(body)) {
+                return body;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("gave up waiting after " + timeout + ": " + body);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    static HttpResponse<String> send(HttpClient http, HttpRequest.Builder request) throws Exception {
+        return http.send(request.timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,112 @@
+package io.segmatch.segments.view;
+
+import io.segmatch.datasets.boundary.Datasets;
+import io.segmatch.membership.store.Memberships;
+import io.segmatch.membership.store.ProcessingRuns;
+import io.segmatch.segments.boundary.Segments;
+import io.segmatch.segments.entity.Segment;
+import io.segmatch.shared.control.SegmatchException;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.faces.context.FacesContext;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * One segment ({@code /segments/view.xhtml?id=…}): its state, its members (paged by key,
+ * searchable by the start of a key), its recent enters and exits, and the runs that changed it.
+ */
+@Named
+@RequestScoped
+public class SegmentPage {
+
+    static final int PAGE = 50;
+
+    @Inject
+    Segments segments;
+    @Inject
+    Datasets datasets;
+
+    private String id;
+    private String after;
+    private String prefix;
+    private Segment segment;
+    private String datasetName;
+    private List<Memberships.Member> members = List.of();
+    private String next;
+    private List<Memberships.Change> changes = List.of();
+    private List<ProcessingRuns.Run> runs = List.of();
+
+    /** Loads everything once ({@code f:viewAction}); an unknown id answers 404. */
+    public void load() throws IOException {
+        try {
+            segment = id == null ? null : segments.get(id);
+        } catch (SegmatchException e) {
+            segment = null;
+        }
+        if (segment == null) {
+            FacesContext.getCurrentInstance().getExternalContext().responseSendError(404, "no such segment");
+            FacesContext.getCurrentInstance().responseComplete();
+            return;
+        }
+        datasetName = datasets.get(segment.getDatasetId()).getName();
+        String from = after == null || after.isEmpty() ? null : after;
+        String starting = prefix == null || prefix.isBlank() ? null : prefix.trim();
+        List<Memberships.Member> page = segments.members(id, from, starting, PAGE);
+        members = page.stream().limit(PAGE).toList();
+        next = page.size() > PAGE ? members.get(PAGE - 1).key() : null;
+        List<Memberships.Change> recent = segments.changes(id, 0, 20, true);
+        changes = recent.stream().limit(20).toList();
+        runs = segments.runs(id, 10);
+    }
+
+    public Segment getSegment() {
+        return segment;
+    }
+
+    public String getDatasetName() {
+        return datasetName;
+    }
+
+    public List<Memberships.Member> getMembers() {
+        return members;
+    }
+
+    public String getNext() {
+        return next;
+    }
+
+    public List<Memberships.Change> getChanges() {
+        return changes;
+    }
+
+    public List<ProcessingRuns.Run> getRuns() {
+        return runs;
+    }
+
+    public String getId() {
+        return id;
+    }
+
+    public void setId(String id) {
+        this.id = id;
+    }
+
+    public String getAfter() {
+        return after;
+    }
+
+    public void setAfter(String after) {
+        this.after = after;
+    }
+
+    public String getPrefix() {
+        return prefix;
+    }
+
+    public void setPrefix(String prefix) {
+        this.prefix = prefix;
+    }
+}
