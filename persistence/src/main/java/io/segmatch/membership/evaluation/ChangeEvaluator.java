@@ -17,6 +17,7 @@ public final class ChangeEvaluator {
 
     private final Function<String, List<SegmentRule>> segmentsOf;
     private final Map<String, List<Compiled>> compiled = new java.util.HashMap<>();
+    private final Map<String, Set<String>> evaluatedIds = new java.util.HashMap<>();
     private final Instant now;
     private final Set<String> activated = new HashSet<>();
 
@@ -31,12 +32,15 @@ public final class ChangeEvaluator {
 
     public EvaluatedRow evaluate(ChangedRow row) {
         List<Compiled> segments = compiled.computeIfAbsent(row.datasetId(), this::compile);
-        Set<String> evaluated = new HashSet<>();
+        // one shared set of the dataset's segment ids for all its rows
+        Set<String> evaluated = evaluatedIds.computeIfAbsent(row.datasetId(),
+                d -> Set.copyOf(segments.stream().map(Compiled::segmentId).toList()));
         Set<String> matching = new HashSet<>();
-        for (Compiled c : segments) {
-            evaluated.add(c.segmentId());
-            if (!row.deleted() && c.evaluator().matches(row.values())) {
-                matching.add(c.segmentId());
+        if (!row.deleted()) {
+            for (Compiled c : segments) {
+                if (c.evaluator().matches(row.values())) {
+                    matching.add(c.segmentId());
+                }
             }
         }
         return new EvaluatedRow(row, evaluated, matching);
