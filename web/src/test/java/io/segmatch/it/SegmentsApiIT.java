@@ -73,7 +73,20 @@ class SegmentsApiIT extends DeployedWar {
         assertEquals(409, http.delete("api/datasets/" + dataset).status(), "the dataset is in use");
         assertEquals(204, http.delete("api/segments/" + id).status());
         assertEquals(404, http.get("api/segments/" + id).status());
-        assertEquals(204, http.delete("api/datasets/" + dataset).status());
+        // its members leave with the next processing run (the timer starts it within seconds); until
+        // then the dataset cannot go
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        int status;
+        while ((status = http.delete("api/datasets/" + dataset).status()) == 409 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        assertEquals(204, status, "the dataset is deleted once its deleted segment has been retired");
+        assertEquals(404, http.get("api/datasets/" + dataset).status());
     }
 
     @Test
@@ -191,7 +204,8 @@ class SegmentsApiIT extends DeployedWar {
         var segments = http.get("segments/");
         assertEquals(200, segments.status());
         assertTrue(segments.body().contains("German big spenders"));
-        assertTrue(segments.body().contains("badge pending"));
+        assertTrue(segments.body().matches("(?s).*badge (pending|evaluating|live).*"),
+                "the status is shown (the timer may already have evaluated the segment)");
 
         var overview = http.get("");
         assertEquals(200, overview.status());
