@@ -165,21 +165,20 @@ public final class Memberships {
         }
         List<String> keys = rows.stream().map(r -> r.change().key()).distinct().toList();
         boolean range = keys.size() >= rangeScanFrom;
+        // the range's ends come from PostgreSQL (min and max in the column's collation), never
+        // from Java's string order, which differs from most database collations
         String sql = range
-                ? "SELECT m.segment_id, m.row_key FROM unnest(?::text[]) AS s(id) JOIN LATERAL (SELECT m.segment_id, "
-                + "m.row_key FROM segment_member m WHERE m.segment_id = s.id AND m.row_key >= ? AND m.row_key <= ?) m ON true "
-                + "WHERE m.row_key = ANY(?::text[])"
+                ? "SELECT m.segment_id, m.row_key FROM unnest(?::text[]) AS s(id) "
+                + "CROSS JOIN (SELECT min(k) AS lo, max(k) AS hi FROM unnest(?::text[]) AS k) b "
+                + "JOIN LATERAL (SELECT m.segment_id, m.row_key FROM segment_member m WHERE m.segment_id = s.id "
+                + "AND m.row_key >= b.lo AND m.row_key <= b.hi) m ON true WHERE m.row_key = ANY(?::text[])"
                 : "SELECT segment_id, row_key FROM segment_member WHERE segment_id = ANY(?::text[]) AND row_key = ANY(?::text[])";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
+            Array keyArray = c.createArrayOf("text", keys.toArray());
             ps.setArray(1, c.createArrayOf("text", segments.toArray()));
+            ps.setArray(2, keyArray);
             if (range) {
-                String low = keys.stream().min(String::compareTo).orElseThrow();
-                String high = keys.stream().max(String::compareTo).orElseThrow();
-                ps.setString(2, low);
-                ps.setString(3, high);
-                ps.setArray(4, c.createArrayOf("text", keys.toArray()));
-            } else {
-                ps.setArray(2, c.createArrayOf("text", keys.toArray()));
+                ps.setArray(3, keyArray);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -266,14 +265,15 @@ public final class Memberships {
         Map<String, List<EvaluatedRow>> byDataset = new HashMap<>();
         rows.forEach(r -> byDataset.computeIfAbsent(r.change().datasetId(), d -> new ArrayList<>()).add(r));
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM pending_change p WHERE p.dataset_id = ? "
-                + "AND p.row_key >= ? AND p.row_key <= ? AND (p.row_key, p.seq) IN "
+                + "AND p.row_key >= (SELECT min(k) FROM unnest(?::text[]) AS k) "
+                + "AND p.row_key <= (SELECT max(k) FROM unnest(?::text[]) AS k) AND (p.row_key, p.seq) IN "
                 + "(SELECT k, s FROM unnest(?::text[], ?::bigint[]) AS d(k, s))")) {
             for (var group : byDataset.entrySet()) {
-                List<String> keys = group.getValue().stream().map(r -> r.change().key()).toList();
+                Array keys = c.createArrayOf("text", group.getValue().stream().map(r -> r.change().key()).toArray());
                 ps.setString(1, group.getKey());
-                ps.setString(2, keys.stream().min(String::compareTo).orElseThrow());
-                ps.setString(3, keys.stream().max(String::compareTo).orElseThrow());
-                ps.setArray(4, c.createArrayOf("text", keys.toArray()));
+                ps.setArray(2, keys);
+                ps.setArray(3, keys);
+                ps.setArray(4, keys);
                 ps.setArray(5, c.createArrayOf("bigint", group.getValue().stream().map(r -> r.change().seq()).toArray()));
                 ps.addBatch();
             }
