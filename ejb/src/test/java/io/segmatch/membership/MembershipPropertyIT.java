@@ -378,7 +378,7 @@ class MembershipPropertyIT {
         boolean workLeft() throws Exception {
             return inTransaction(c -> {
                 var due = ProcessingRuns.due(c);
-                return due.pending() || due.staleSegments();
+                return due.pending() || due.staleSegments() || due.failedSegments();
             });
         }
 

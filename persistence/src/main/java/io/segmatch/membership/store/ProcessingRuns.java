@@ -113,27 +113,32 @@ public final class ProcessingRuns {
         return true;
     }
 
-    /** What decides whether a run is due. */
-    public record Due(boolean requested, boolean pending, boolean staleSegments, Instant lastEnded, boolean running) {
+    /**
+     * What decides whether a run is due. {@code failedSegments}: segments whose rebuild failed
+     * are retried at the pace of the interval, not at every tick.
+     */
+    public record Due(boolean requested, boolean pending, boolean staleSegments, Instant lastEnded, boolean running,
+                      boolean failedSegments) {
 
         /** Due when asked, when segments wait, or when changes wait and the last run is older than the interval. */
         public boolean due(Instant now, Duration interval) {
             return !running && (requested || staleSegments
-                    || pending && (lastEnded == null || lastEnded.isBefore(now.minus(interval))));
+                    || (pending || failedSegments) && (lastEnded == null || lastEnded.isBefore(now.minus(interval))));
         }
     }
 
     public static Due due(Connection c) throws SQLException {
         String sql = "SELECT EXISTS (SELECT 1 FROM run_request), EXISTS (SELECT 1 FROM pending_change), "
-                + "EXISTS (SELECT 1 FROM segment WHERE deleted_at IS NULL AND (" + Memberships.STALE + ")) "
+                + "EXISTS (SELECT 1 FROM segment WHERE deleted_at IS NULL AND status <> 'failed' AND (" + Memberships.STALE + ")) "
                 + "OR EXISTS (SELECT 1 FROM segment WHERE deleted_at IS NOT NULL AND evaluated_version < definition_version), "
                 + "(SELECT max(ended_at) FROM processing_run), "
-                + "EXISTS (SELECT 1 FROM processing_run WHERE status = 'running')";
+                + "EXISTS (SELECT 1 FROM processing_run WHERE status = 'running'), "
+                + "EXISTS (SELECT 1 FROM segment WHERE deleted_at IS NULL AND status = 'failed' AND (" + Memberships.STALE + "))";
         try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             rs.next();
             Timestamp ended = rs.getTimestamp(4);
             return new Due(rs.getBoolean(1), rs.getBoolean(2), rs.getBoolean(3),
-                    ended == null ? null : ended.toInstant(), rs.getBoolean(5));
+                    ended == null ? null : ended.toInstant(), rs.getBoolean(5), rs.getBoolean(6));
         }
     }
 
