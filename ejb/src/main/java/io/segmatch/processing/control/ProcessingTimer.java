@@ -1,5 +1,6 @@
 package io.segmatch.processing.control;
 
+import jakarta.ejb.DependsOn;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
@@ -13,10 +14,12 @@ import java.util.logging.Logger;
 /**
  * Every five seconds: starts the membership run when it is due (pending changes and the last
  * run older than {@code segmatch.processing.interval}; a change that asked for a run; a
- * segment to rebuild). Timers start jobs and do nothing else.
+ * segment to rebuild). Timers start jobs and do nothing else. Starts after the schema
+ * migration.
  */
 @Singleton
 @Startup
+@DependsOn("SchemaMigrator")
 public class ProcessingTimer {
 
     private static final Logger LOG = Logger.getLogger(ProcessingTimer.class.getName());
