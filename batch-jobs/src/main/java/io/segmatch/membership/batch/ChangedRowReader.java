@@ -30,6 +30,9 @@ public class ChangedRowReader extends AbstractItemReader {
     @BatchProperty
     String chunkSize;
 
+    @Inject
+    jakarta.batch.runtime.context.JobContext job;
+
     @Resource(lookup = "java:global/jdbc/segmatch")
     DataSource dataSource;
 
@@ -49,11 +52,13 @@ public class ChangedRowReader extends AbstractItemReader {
                 return null;
             }
             int size = chunkSize == null || chunkSize.isBlank() ? 1000 : Integer.parseInt(chunkSize.trim());
+            long t0 = System.nanoTime();
             try (Connection c = dataSource.getConnection()) {
                 List<ChangedRow> rows = Memberships.claim(c, position, size);
                 page.addAll(rows);
                 exhausted = rows.size() < size;
             }
+            RunTally.of(job).readNanos.addAndGet(System.nanoTime() - t0);
             if (page.isEmpty()) {
                 return null;
             }

@@ -33,9 +33,11 @@ public class MembershipWriter extends AbstractItemWriter {
     public void writeItems(List<Object> items) throws Exception {
         RunTally tally = RunTally.of(job);
         List<EvaluatedRow> rows = items.stream().map(EvaluatedRow.class::cast).toList();
+        long t0 = System.nanoTime();
         try (Connection c = dataSource.getConnection()) {
             var applied = Memberships.apply(c, tally.runId, rows, tally.activated, Instant.now());
             ProcessingRuns.progress(c, tally.runId, applied.rows(), 0, applied.entered(), applied.exited());
         }
+        tally.writeNanos.addAndGet(System.nanoTime() - t0);
     }
 }

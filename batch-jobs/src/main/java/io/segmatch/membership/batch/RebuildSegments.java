@@ -25,6 +25,15 @@ public class RebuildSegments extends AbstractBatchlet {
     @Override
     public String process() throws Exception {
         RunTally tally = RunTally.of(job);
+        long t0 = System.nanoTime();
+        try {
+            return work(tally);
+        } finally {
+            tally.stepsNanos.addAndGet(System.nanoTime() - t0);
+        }
+    }
+
+    private String work(RunTally tally) throws Exception {
         tally.rebuilt.addAll(RunSteps.rebuild(transactions, tally.runId));
         return "rebuilt " + tally.rebuilt.size();
     }

@@ -21,6 +21,15 @@ public class RetireDeletedSegments extends AbstractBatchlet {
     @Override
     public String process() throws Exception {
         RunTally tally = RunTally.of(job);
+        long t0 = System.nanoTime();
+        try {
+            return work(tally);
+        } finally {
+            tally.stepsNanos.addAndGet(System.nanoTime() - t0);
+        }
+    }
+
+    private String work(RunTally tally) throws Exception {
         var retired = RunSteps.retire(transactions, tally.runId);
         tally.rebuilt.addAll(retired);
         return "retired " + retired.size();

@@ -40,8 +40,10 @@ public class RowEvaluationProcessor implements ItemProcessor {
             evaluator = new ChangeEvaluator(this::segmentsOf, Instant.now());
         }
         ChangedRow row = (ChangedRow) item;
+        long t0 = System.nanoTime();
         EvaluatedRow evaluated = evaluator.evaluate(row);
         RunTally tally = RunTally.of(job);
+        tally.evaluateNanos.addAndGet(System.nanoTime() - t0);
         tally.datasets.add(row.datasetId());
         tally.activated.addAll(evaluator.activated());
         return evaluated;

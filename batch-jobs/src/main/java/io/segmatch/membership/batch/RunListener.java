@@ -47,9 +47,12 @@ public class RunListener extends AbstractJobListener {
             error = "the job failed (exit status " + job.getExitStatus() + ")";
         }
         RunSteps.finish(transactions, tally.runId, tally.datasets, tally.rebuilt, error);
-        LOG.log(error == null ? Level.INFO : Level.WARNING, "processing run {0} {1}: {2} datasets evaluated, "
-                + "{3} segments rebuilt{4}", new Object[]{tally.runId, error == null ? "completed" : "failed",
-                tally.datasets.size(), tally.rebuilt.size(), error == null ? "" : " (" + error + ")"});
+        LOG.log(error == null ? Level.INFO : Level.WARNING, String.format(java.util.Locale.ROOT,
+                "processing run %d %s: %d datasets evaluated, %d segments rebuilt or retired in %.2f s; changed rows "
+                        + "read in %.2f s, evaluated in %.2f s, written in %.2f s%s", tally.runId,
+                error == null ? "completed" : "failed", tally.datasets.size(), tally.rebuilt.size(),
+                tally.stepsNanos.get() / 1e9, tally.readNanos.get() / 1e9, tally.evaluateNanos.get() / 1e9,
+                tally.writeNanos.get() / 1e9, error == null ? "" : " (" + error + ")"));
         ended.fire(new RunEnded(tally.runId, error != null));
     }
 }

@@ -18,6 +18,11 @@ public final class RunTally {
     final Set<String> rebuilt = ConcurrentHashMap.newKeySet();
     final Set<String> activated = ConcurrentHashMap.newKeySet();
     volatile String error;
+    /** Time spent per phase of the chunk step, for the run's log line. */
+    final java.util.concurrent.atomic.AtomicLong readNanos = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong evaluateNanos = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong writeNanos = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong stepsNanos = new java.util.concurrent.atomic.AtomicLong();
 
     RunTally(long runId) {
         this.runId = runId;
