@@ -55,7 +55,15 @@ class SegmentsApiIT extends DeployedWar {
         assertEquals(3, s.getJsonArray("conditions").size());
         assertEquals("DENIED", s.getJsonObject("activation").getJsonObject("googleAds").getJsonObject("consent")
                 .getString("adPersonalization"));
-        assertEquals(s, http.get("api/segments/" + id).json());
+        // the same segment (the timer may have evaluated it meanwhile: its evaluation fields aside)
+        List<String> evaluation = List.of("status", "memberCount", "lastEvaluatedAt");
+        JsonObject read = http.get("api/segments/" + id).json();
+        assertEquals(s.keySet(), read.keySet());
+        for (String field : s.keySet()) {
+            if (!evaluation.contains(field)) {
+                assertEquals(s.get(field), read.get(field), field);
+            }
+        }
         assertTrue(http.get("api/segments").array().stream().anyMatch(x -> x.asJsonObject().getString("id").equals(id)));
 
         var updated = http.json("PUT", "api/segments/" + id, rule("OR", THREE, ""));
