@@ -11,7 +11,7 @@ import io.segmatch.membership.evaluation.ChangedRow;
 import io.segmatch.membership.evaluation.EvaluatedRow;
 import io.segmatch.membership.evaluation.SegmentRule;
 import io.segmatch.membership.store.LiveSegments;
-import io.segmatch.membership.store.Memberships;
+import io.segmatch.membership.store.ChangeChunks;
 import io.segmatch.membership.store.ProcessingRuns;
 import io.segmatch.membership.store.RunSteps;
 import io.segmatch.membership.store.Transactions;
@@ -165,7 +165,7 @@ class MembershipPropertyIT {
     void membersAlwaysEqualAFullEvaluation(@ForAll("histories") List<Op> history, @ForAll boolean byKeyRange)
             throws Exception {
         // both ways of reading a chunk's current memberships: key by key, and by key range
-        Memberships.rangeScanFrom(byKeyRange ? 1 : Integer.MAX_VALUE);
+        ChangeChunks.rangeScanFrom(byKeyRange ? 1 : Integer.MAX_VALUE);
         World world = new World();
         for (Op op : history) {
             world.apply(op);
@@ -335,16 +335,16 @@ class MembershipPropertyIT {
             }
         }
 
-        Memberships.Position lastCheckpoint;
+        ChangeChunks.Position lastCheckpoint;
 
-        Memberships.Position chunks(Transactions tx, long runId, int size, Memberships.Position from, Set<String> evaluated)
+        ChangeChunks.Position chunks(Transactions tx, long runId, int size, ChangeChunks.Position from, Set<String> evaluated)
                 throws Exception {
-            Memberships.Position position = from;
+            ChangeChunks.Position position = from;
             lastCheckpoint = from;
             while (true) {
-                Memberships.Position start = position;
-                Memberships.Position next = tx.run(c -> {
-                    List<ChangedRow> claimed = Memberships.claim(c, start, size);
+                ChangeChunks.Position start = position;
+                ChangeChunks.Position next = tx.run(c -> {
+                    List<ChangedRow> claimed = ChangeChunks.claim(c, start, size);
                     if (claimed.isEmpty()) {
                         return null;
                     }
@@ -356,11 +356,11 @@ class MembershipPropertyIT {
                         }
                     }, Instant.now());
                     List<EvaluatedRow> rows = claimed.stream().map(evaluator::evaluate).toList();
-                    var applied = Memberships.apply(c, runId, rows, evaluator.activated(), Instant.now());
+                    var applied = ChangeChunks.apply(c, runId, rows, evaluator.activated(), Instant.now());
                     ProcessingRuns.progress(c, runId, applied.rows(), 0, applied.entered(), applied.exited());
                     claimed.forEach(x -> evaluated.add(x.datasetId()));
                     ChangedRow last = claimed.get(claimed.size() - 1);
-                    return new Memberships.Position(last.datasetId(), last.key());
+                    return new ChangeChunks.Position(last.datasetId(), last.key());
                 });
                 if (next == null) {
                     return position;

@@ -1,7 +1,7 @@
 package io.segmatch.membership.batch;
 
 import io.segmatch.membership.evaluation.ChangedRow;
-import io.segmatch.membership.store.Memberships;
+import io.segmatch.membership.store.ChangeChunks;
 import jakarta.annotation.Resource;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.chunk.AbstractItemReader;
@@ -36,13 +36,13 @@ public class ChangedRowReader extends AbstractItemReader {
     @Resource(lookup = "java:global/jdbc/segmatch")
     DataSource dataSource;
 
-    private Memberships.Position position;
+    private ChangeChunks.Position position;
     private final Deque<ChangedRow> page = new ArrayDeque<>();
     private boolean exhausted;
 
     @Override
     public void open(Serializable checkpoint) {
-        position = (Memberships.Position) checkpoint;
+        position = (ChangeChunks.Position) checkpoint;
     }
 
     @Override
@@ -54,7 +54,7 @@ public class ChangedRowReader extends AbstractItemReader {
             int size = chunkSize == null || chunkSize.isBlank() ? 1000 : Integer.parseInt(chunkSize.trim());
             long t0 = System.nanoTime();
             try (Connection c = dataSource.getConnection()) {
-                List<ChangedRow> rows = Memberships.claim(c, position, size);
+                List<ChangedRow> rows = ChangeChunks.claim(c, position, size);
                 page.addAll(rows);
                 exhausted = rows.size() < size;
             }
@@ -64,7 +64,7 @@ public class ChangedRowReader extends AbstractItemReader {
             }
         }
         ChangedRow row = page.poll();
-        position = new Memberships.Position(row.datasetId(), row.key());
+        position = new ChangeChunks.Position(row.datasetId(), row.key());
         return row;
     }
 

@@ -1,7 +1,7 @@
 package io.segmatch.membership.batch;
 
 import io.segmatch.membership.evaluation.EvaluatedRow;
-import io.segmatch.membership.store.Memberships;
+import io.segmatch.membership.store.ChangeChunks;
 import io.segmatch.membership.store.ProcessingRuns;
 import jakarta.annotation.Resource;
 import jakarta.batch.api.chunk.AbstractItemWriter;
@@ -35,7 +35,7 @@ public class MembershipWriter extends AbstractItemWriter {
         List<EvaluatedRow> rows = items.stream().map(EvaluatedRow.class::cast).toList();
         long t0 = System.nanoTime();
         try (Connection c = dataSource.getConnection()) {
-            var applied = Memberships.apply(c, tally.runId, rows, tally.activated, Instant.now());
+            var applied = ChangeChunks.apply(c, tally.runId, rows, tally.activated, Instant.now());
             ProcessingRuns.progress(c, tally.runId, applied.rows(), 0, applied.entered(), applied.exited());
         }
         tally.writeNanos.addAndGet(System.nanoTime() - t0);

@@ -3,8 +3,10 @@ package io.segmatch.processing.boundary;
 import io.segmatch.datasets.store.PendingChanges;
 import io.segmatch.membership.store.ProcessingRuns;
 import io.segmatch.membership.store.ProcessingRuns.Run;
+import io.segmatch.membership.store.Transactions;
 import io.segmatch.processing.control.RunStarter;
 import io.segmatch.shared.control.DataSourceConfig;
+import io.segmatch.shared.control.Jdbc;
 import io.segmatch.shared.control.SegmatchException;
 import jakarta.annotation.Resource;
 import jakarta.batch.runtime.BatchRuntime;
@@ -16,8 +18,6 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,15 +91,7 @@ public class Processing {
         return starter.start("requested through the API");
     }
 
-    private interface Query<T> {
-        T apply(Connection c) throws SQLException;
-    }
-
-    private <T> T query(Query<T> query) {
-        try (Connection c = dataSource.getConnection()) {
-            return query.apply(c);
-        } catch (SQLException e) {
-            throw new IllegalStateException("database error: " + e.getMessage(), e);
-        }
+    private <T> T query(Transactions.Work<T> work) {
+        return Jdbc.run(dataSource, work);
     }
 }

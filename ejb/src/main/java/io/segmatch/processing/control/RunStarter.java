@@ -2,7 +2,9 @@ package io.segmatch.processing.control;
 
 import io.segmatch.membership.store.ProcessingRuns;
 import io.segmatch.membership.store.ProcessingRuns.Claim;
+import io.segmatch.membership.store.Transactions;
 import io.segmatch.shared.control.DataSourceConfig;
+import io.segmatch.shared.control.Jdbc;
 import jakarta.annotation.Resource;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.ejb.Stateless;
@@ -12,8 +14,6 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -93,23 +93,7 @@ public class RunStarter {
         }
     }
 
-    private interface Work<T> {
-        T apply(Connection c) throws SQLException;
-    }
-
-    private <T> T local(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.apply(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("database error: " + e.getMessage(), e);
-        }
+    private <T> T local(Transactions.Work<T> work) {
+        return Jdbc.inLocalTransaction(dataSource, work);
     }
 }

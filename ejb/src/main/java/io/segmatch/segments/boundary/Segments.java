@@ -1,14 +1,16 @@
 package io.segmatch.segments.boundary;
 
 import io.segmatch.datasets.entity.Dataset;
-import io.segmatch.membership.store.Memberships;
+import io.segmatch.membership.store.MemberPages;
 import io.segmatch.membership.store.ProcessingRuns;
+import io.segmatch.membership.store.Transactions;
 import io.segmatch.segments.control.PreviewWindows;
 import io.segmatch.segments.control.RuleValidator;
 import io.segmatch.segments.control.SegmentDefinition;
 import io.segmatch.segments.entity.Segment;
 import io.segmatch.segments.store.Preview;
 import io.segmatch.shared.control.DataSourceConfig;
+import io.segmatch.shared.control.Jdbc;
 import io.segmatch.shared.control.SegmatchException;
 import io.segmatch.shared.control.SegmatchException.FieldError;
 import jakarta.annotation.Resource;
@@ -22,8 +24,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -88,18 +88,18 @@ public class Segments {
 
     /** A page of a segment's members (keyset paging by key; {@code prefix} filters keys). */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-    public List<Memberships.Member> members(String id, String afterKey, String prefix, int limit) {
+    public List<MemberPages.Member> members(String id, String afterKey, String prefix, int limit) {
         get(id);
         SegmatchException.storable("after", afterKey);
         SegmatchException.storable("prefix", prefix);
-        return query(c -> Memberships.members(c, id, afterKey, prefix == null || prefix.isEmpty() ? null : prefix, limit));
+        return query(c -> MemberPages.members(c, id, afterKey, prefix == null || prefix.isEmpty() ? null : prefix, limit));
     }
 
     /** A page of a segment's enter/exit log (oldest first after an id, or newest first). */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-    public List<Memberships.Change> changes(String id, long afterId, int limit, boolean newestFirst) {
+    public List<MemberPages.Change> changes(String id, long afterId, int limit, boolean newestFirst) {
         get(id);
-        return query(c -> Memberships.changes(c, id, afterId, limit, newestFirst));
+        return query(c -> MemberPages.changes(c, id, afterId, limit, newestFirst));
     }
 
     /** The runs that changed a segment's members, newest first. */
@@ -109,24 +109,12 @@ public class Segments {
         return query(c -> ProcessingRuns.ofSegment(c, id, limit));
     }
 
-    private interface Query<T> {
-        T apply(Connection c) throws SQLException;
-    }
-
-    private <T> T query(Query<T> query) {
-        try (Connection c = dataSource.getConnection()) {
-            return query.apply(c);
-        } catch (SQLException e) {
-            throw new IllegalStateException("database error: " + e.getMessage(), e);
-        }
+    private <T> T query(Transactions.Work<T> work) {
+        return Jdbc.run(dataSource, work);
     }
 
     private void requestRun(String reason) {
-        try (Connection c = dataSource.getConnection()) {
-            ProcessingRuns.request(c, reason);
-        } catch (SQLException e) {
-            throw new IllegalStateException("database error: " + e.getMessage(), e);
-        }
+        query(c -> ProcessingRuns.request(c, reason));
     }
 
     /** The preview result with the dataset it ran on (for the sample's column order). */
@@ -149,16 +137,14 @@ public class Segments {
         int limit = limit(body);
         var rule = RuleValidator.validate(body, dataset);
         Instant now = Instant.now();
-        try (Connection c = dataSource.getConnection()) {
+        return query(c -> {
             if (limit > 0 && limit <= PreviewWindows.SIZE) {
                 // the version was read with the dataset, before the rows: see PreviewWindows
                 var rows = windows.firstRows(c, dataset.getId(), dataset.getRowVersion());
                 return new PreviewResult(Preview.inMemory(rows, rule, limit, now), dataset);
             }
             return new PreviewResult(Preview.run(c, dataset.getId(), rule, limit, dataset.getRowCount(), now), dataset);
-        } catch (SQLException e) {
-            throw new IllegalStateException("database error: " + e.getMessage(), e);
-        }
+        });
     }
 
     private static int limit(JsonObject body) {

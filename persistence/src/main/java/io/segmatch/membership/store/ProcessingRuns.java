@@ -129,11 +129,11 @@ public final class ProcessingRuns {
 
     public static Due due(Connection c) throws SQLException {
         String sql = "SELECT EXISTS (SELECT 1 FROM run_request), EXISTS (SELECT 1 FROM pending_change), "
-                + "EXISTS (SELECT 1 FROM segment WHERE deleted_at IS NULL AND status <> 'failed' AND (" + Memberships.STALE + ")) "
+                + "EXISTS (SELECT 1 FROM segment WHERE deleted_at IS NULL AND status <> 'failed' AND (" + SegmentRebuilds.STALE + ")) "
                 + "OR EXISTS (SELECT 1 FROM segment WHERE deleted_at IS NOT NULL AND evaluated_version < definition_version), "
                 + "(SELECT max(ended_at) FROM processing_run), "
                 + "EXISTS (SELECT 1 FROM processing_run WHERE status = 'running'), "
-                + "EXISTS (SELECT 1 FROM segment WHERE deleted_at IS NULL AND status = 'failed' AND (" + Memberships.STALE + "))";
+                + "EXISTS (SELECT 1 FROM segment WHERE deleted_at IS NULL AND status = 'failed' AND (" + SegmentRebuilds.STALE + "))";
         try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             rs.next();
             Timestamp ended = rs.getTimestamp(4);
@@ -207,6 +207,22 @@ public final class ProcessingRuns {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, a);
             ps.setLong(2, b);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Records that a run moved a segment's members (the console's "runs that changed it"). */
+    static void segmentMoved(Connection c, String segmentId, long runId, long entered, long exited) throws SQLException {
+        if (entered + exited == 0) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO segment_run (segment_id, run_id, entered, exited) "
+                + "VALUES (?, ?, ?, ?) ON CONFLICT (segment_id, run_id) DO UPDATE SET entered = segment_run.entered + "
+                + "excluded.entered, exited = segment_run.exited + excluded.exited")) {
+            ps.setString(1, segmentId);
+            ps.setLong(2, runId);
+            ps.setLong(3, entered);
+            ps.setLong(4, exited);
             ps.executeUpdate();
         }
     }

@@ -4,7 +4,6 @@ import io.segmatch.membership.evaluation.SegmentRule;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -23,7 +22,7 @@ public final class RunSteps {
     /** Records the exits of every deleted segment's members; returns the segments retired. */
     public static Set<String> retire(Transactions tx, long runId) throws Exception {
         Set<String> retired = new HashSet<>();
-        for (String id : tx.run(Memberships::needingRetirement)) {
+        for (String id : tx.run(SegmentRebuilds::needingRetirement)) {
             int done = tx.run(c -> {
                 String activation;
                 long version;
@@ -38,7 +37,7 @@ public final class RunSteps {
                         version = rs.getLong(2);
                     }
                 }
-                long exited = Memberships.retire(c, runId, id, LiveSegments.activated(activation), version, Instant.now());
+                long exited = SegmentRebuilds.retire(c, runId, id, LiveSegments.activated(activation), version, Instant.now());
                 ProcessingRuns.progress(c, runId, 0, 0, 0, exited);
                 return 1;
             });
@@ -59,14 +58,14 @@ public final class RunSteps {
         // changes to datasets none of whose segments is up to date need no incremental
         // evaluation: every segment of theirs is rebuilt below, over rows at least as new
         tx.run(c -> {
-            long settled = Memberships.settleUnevaluated(c);
+            long settled = SegmentRebuilds.settleUnevaluated(c);
             ProcessingRuns.progress(c, runId, settled, 0, 0, 0);
             return null;
         });
-        List<String> ids = tx.run(Memberships::needingRebuild);
+        List<String> ids = tx.run(SegmentRebuilds::needingRebuild);
         for (String id : ids) {
             tx.run(c -> {
-                Memberships.evaluating(c, id);
+                SegmentRebuilds.evaluating(c, id);
                 return null;
             });
             try {
@@ -75,7 +74,7 @@ public final class RunSteps {
                     if (segment == null) {
                         return false;
                     }
-                    var r = Memberships.rebuild(c, runId, segment, Instant.now());
+                    var r = SegmentRebuilds.rebuild(c, runId, segment, Instant.now());
                     ProcessingRuns.progress(c, runId, 0, 1, r.entered(), r.exited());
                     return true;
                 });
@@ -85,7 +84,7 @@ public final class RunSteps {
             } catch (Exception e) {
                 String error = "the rebuild failed: " + message(e);
                 tx.run(c -> {
-                    Memberships.failed(c, id, error);
+                    SegmentRebuilds.failed(c, id, error);
                     return null;
                 });
             }
@@ -112,7 +111,7 @@ public final class RunSteps {
                 }
             }
             if (error == null) {
-                Memberships.caughtUp(c, datasets, Instant.now());
+                SegmentRebuilds.caughtUp(c, datasets, Instant.now());
             }
             // segments evaluated: those rebuilt, and the live segments of the datasets whose changes were evaluated
             try (PreparedStatement ps = c.prepareStatement("UPDATE processing_run SET segments_evaluated = "

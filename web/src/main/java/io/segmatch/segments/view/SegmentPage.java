@@ -1,7 +1,7 @@
 package io.segmatch.segments.view;
 
 import io.segmatch.datasets.boundary.Datasets;
-import io.segmatch.membership.store.Memberships;
+import io.segmatch.membership.store.MemberPages;
 import io.segmatch.membership.store.ProcessingRuns;
 import io.segmatch.segments.boundary.Segments;
 import io.segmatch.segments.entity.Segment;
@@ -34,9 +34,9 @@ public class SegmentPage {
     private String prefix;
     private Segment segment;
     private String datasetName;
-    private List<Memberships.Member> members = List.of();
+    private List<MemberPages.Member> members = List.of();
     private String next;
-    private List<Memberships.Change> changes = List.of();
+    private List<MemberPages.Change> changes = List.of();
     private List<ProcessingRuns.Run> runs = List.of();
 
     /** Loads everything once ({@code f:viewAction}); an unknown id answers 404. */
@@ -54,10 +54,10 @@ public class SegmentPage {
         datasetName = datasets.get(segment.getDatasetId()).getName();
         String from = after == null || after.isEmpty() ? null : after;
         String starting = prefix == null || prefix.isBlank() ? null : prefix.trim();
-        List<Memberships.Member> page = segments.members(id, from, starting, PAGE);
+        List<MemberPages.Member> page = segments.members(id, from, starting, PAGE);
         members = page.stream().limit(PAGE).toList();
         next = page.size() > PAGE ? members.get(PAGE - 1).key() : null;
-        List<Memberships.Change> recent = segments.changes(id, 0, 20, true);
+        List<MemberPages.Change> recent = segments.changes(id, 0, 20, true);
         changes = recent.stream().limit(20).toList();
         runs = segments.runs(id, 10);
     }
@@ -70,7 +70,7 @@ public class SegmentPage {
         return datasetName;
     }
 
-    public List<Memberships.Member> getMembers() {
+    public List<MemberPages.Member> getMembers() {
         return members;
     }
 
@@ -78,7 +78,7 @@ public class SegmentPage {
         return next;
     }
 
-    public List<Memberships.Change> getChanges() {
+    public List<MemberPages.Change> getChanges() {
         return changes;
     }
 

@@ -1,0 +1,38 @@
+package io.segmatch.shared.control;
+
+import io.segmatch.membership.store.Transactions.Work;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/** JDBC work on the application's datasource, with database errors as unchecked exceptions. */
+public final class Jdbc {
+
+    private Jdbc() {
+    }
+
+    /** Runs work on a connection, in the caller's transaction if there is one. */
+    public static <T> T run(DataSource dataSource, Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.apply(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException("database error: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs work in a local transaction of its own (the caller must not be in a JTA transaction). */
+    public static <T> T inLocalTransaction(DataSource dataSource, Work<T> work) {
+        return run(dataSource, c -> {
+            c.setAutoCommit(false);
+            try {
+                T result = work.apply(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        });
+    }
+}
