@@ -1,12 +1,12 @@
 package io.segmatch.datasets.api;
 
+import io.segmatch.shared.api.QueryParams;
 import io.segmatch.datasets.boundary.Datasets;
 import io.segmatch.datasets.boundary.Datasets.UploadParams;
 import io.segmatch.datasets.control.SpooledUpload;
 import io.segmatch.datasets.entity.Dataset;
 import io.segmatch.datasets.entity.Upload;
 import io.segmatch.shared.control.SegmatchException;
-import io.segmatch.shared.control.SegmatchException.FieldError;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -131,7 +131,7 @@ public class DatasetsResource {
     @Path("{id}/uploads")
     public String uploads(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("20") String limit) {
         JsonArrayBuilder list = Json.createArrayBuilder();
-        datasets.uploads(id, limit(limit, 100)).forEach(u -> list.add(DatasetJson.summary(u)));
+        datasets.uploads(id, QueryParams.limit(limit, 100)).forEach(u -> list.add(DatasetJson.summary(u)));
         return list.build().toString();
     }
 
@@ -145,7 +145,7 @@ public class DatasetsResource {
     @Path("{id}/rows")
     public String rows(@PathParam("id") String id, @QueryParam("after") String after,
                        @QueryParam("limit") @DefaultValue("100") String limit) {
-        int n = limit(limit, 1000);
+        int n = QueryParams.limit(limit, 1000);
         return DatasetJson.rows(datasets.rows(id, after, n), datasets.get(id), n).toString();
     }
 
@@ -197,8 +197,4 @@ public class DatasetsResource {
     }
 
     /** A {@code limit} parameter: an integer from 1 to {@code max}, else a 400 naming it. */
-
-    static int limit(String value, int max) {
-        return io.segmatch.shared.api.QueryParams.limit(value, max);
-    }
 }
