@@ -8,7 +8,6 @@ import io.segmatch.datasets.entity.Dataset;
 import io.segmatch.datasets.entity.Upload;
 import io.segmatch.shared.control.SegmatchException;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -32,6 +31,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 
+import static io.segmatch.shared.json.Jsons.JSON;
+
 /** The datasets API: uploads, dataset metadata and rows (api.md, "Datasets and rows"). */
 @Path("datasets")
 @Produces(MediaType.APPLICATION_JSON)
@@ -49,7 +50,7 @@ public class DatasetsResource {
 
     @GET
     public String list() {
-        JsonArrayBuilder list = Json.createArrayBuilder();
+        JsonArrayBuilder list = JSON.createArrayBuilder();
         datasets.list().forEach(d -> list.add(DatasetJson.dataset(d)));
         return list.build().toString();
     }
@@ -130,7 +131,7 @@ public class DatasetsResource {
     @GET
     @Path("{id}/uploads")
     public String uploads(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("20") String limit) {
-        JsonArrayBuilder list = Json.createArrayBuilder();
+        JsonArrayBuilder list = JSON.createArrayBuilder();
         datasets.uploads(id, QueryParams.limit(limit, 100)).forEach(u -> list.add(DatasetJson.summary(u)));
         return list.build().toString();
     }
