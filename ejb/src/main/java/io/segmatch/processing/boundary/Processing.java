@@ -73,7 +73,11 @@ public class Processing {
             return steps;
         }
         try {
-            for (StepExecution s : BatchRuntime.getJobOperator().getStepExecutions(run.executionId())) {
+            // in the order they ran: the batch runtime returns them in no particular order
+            List<StepExecution> executions = new ArrayList<>(BatchRuntime.getJobOperator().getStepExecutions(run.executionId()));
+            executions.sort(java.util.Comparator.comparing(StepExecution::getStartTime,
+                    java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder())));
+            for (StepExecution s : executions) {
                 Map<String, Long> metrics = new LinkedHashMap<>();
                 for (Metric m : s.getMetrics()) {
                     metrics.put(m.getType().name().toLowerCase(java.util.Locale.ROOT), m.getValue());
