@@ -73,10 +73,10 @@ public class Processing {
             return steps;
         }
         try {
-            // in the order they ran: the batch runtime returns them in no particular order
+            // in the order they ran (step execution ids are given as steps start): the batch
+            // runtime returns them in no particular order
             List<StepExecution> executions = new ArrayList<>(BatchRuntime.getJobOperator().getStepExecutions(run.executionId()));
-            executions.sort(java.util.Comparator.comparing(StepExecution::getStartTime,
-                    java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder())));
+            executions.sort(java.util.Comparator.comparingLong(StepExecution::getStepExecutionId));
             for (StepExecution s : executions) {
                 Map<String, Long> metrics = new LinkedHashMap<>();
                 for (Metric m : s.getMetrics()) {
