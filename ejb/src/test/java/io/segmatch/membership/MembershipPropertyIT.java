@@ -12,6 +12,8 @@ import io.segmatch.membership.evaluation.EvaluatedRow;
 import io.segmatch.membership.evaluation.SegmentRule;
 import io.segmatch.membership.store.LiveSegments;
 import io.segmatch.membership.store.ChangeChunks;
+import io.segmatch.membership.store.RowMemberships;
+import io.segmatch.membership.store.MemberPages;
 import io.segmatch.membership.store.ProcessingRuns;
 import io.segmatch.membership.store.RunSteps;
 import io.segmatch.membership.store.Transactions;
@@ -162,10 +164,15 @@ class MembershipPropertyIT {
     // ---- the property ----
 
     @Property(tries = 200)
-    void membersAlwaysEqualAFullEvaluation(@ForAll("histories") List<Op> history, @ForAll boolean byKeyRange)
+    void membersAlwaysEqualAFullEvaluation(@ForAll("histories") List<Op> history, @ForAll boolean smallBatches)
             throws Exception {
-        // both ways of reading a chunk's current memberships: key by key, and by key range
-        ChangeChunks.rangeScanFrom(byKeyRange ? 1 : Integer.MAX_VALUE);
+        // membership rows written 2 per statement and log batches of 3 keys: batch boundaries
+        // everywhere; or the production sizes
+        if (smallBatches) {
+            RowMemberships.batchSizes(2, 3);
+        } else {
+            RowMemberships.batchSizes(5000, 10_000);
+        }
         World world = new World();
         for (Op op : history) {
             world.apply(op);
@@ -400,12 +407,14 @@ class MembershipPropertyIT {
                         }
                     });
                 }
-                Set<String> members = inTransaction(c -> keys(c, "SELECT row_key FROM segment_member WHERE segment_id = ?", segment));
+                Set<String> members = inTransaction(c -> keys(c, MEMBERS, segment));
                 assertEquals(expected, members, "members of " + segment + (deleted ? " (deleted)" : ""));
                 assertEquals(replay(segment, "membership_change", "enter", "exit"), members, "the log replayed");
                 if (activated.get(segment)) {
                     assertEquals(replay(segment, "activation_queue", "add", "remove"), members, "the activation queue replayed");
                 }
+                assertEquals(members, pagedMembers(segment), "the members API's pages of " + segment);
+                assertEquals(members, pagedReplay(segment), "the changes API's pages of " + segment + " replayed");
                 long count = inTransaction(c -> {
                     try (PreparedStatement ps = c.prepareStatement("SELECT member_count FROM segment WHERE id = ?")) {
                         ps.setString(1, segment);
@@ -419,12 +428,54 @@ class MembershipPropertyIT {
             }
         }
 
+        /** The members read as the API does, two per page. */
+        Set<String> pagedMembers(String segment) throws Exception {
+            List<String> keys = new ArrayList<>();
+            String after = null;
+            while (true) {
+                String from = after;
+                List<MemberPages.Member> page = inTransaction(c -> MemberPages.members(c, segment, from, null, 2));
+                page.stream().limit(2).forEach(m -> keys.add(m.key()));
+                if (page.size() <= 2) {
+                    break;
+                }
+                after = page.get(1).key();
+            }
+            Set<String> set = new TreeSet<>(keys);
+            assertEquals(keys.size(), set.size(), "a member listed twice");
+            return set;
+        }
+
+        /** The log read as the API does (three per page, oldest first), replayed from empty. */
+        Set<String> pagedReplay(String segment) throws Exception {
+            Set<String> set = new TreeSet<>();
+            long after = 0;
+            while (true) {
+                long from = after;
+                List<MemberPages.Change> page = inTransaction(c -> MemberPages.changes(c, segment, from, 3, false));
+                for (MemberPages.Change change : page.subList(0, Math.min(3, page.size()))) {
+                    assertTrue(change.id() > from, "ids increase");
+                    if (change.change().equals("enter")) {
+                        assertTrue(set.add(change.key()), change.key() + " entered twice");
+                    } else {
+                        assertTrue(set.remove(change.key()), change.key() + " left without being in");
+                    }
+                }
+                if (page.size() <= 3) {
+                    break;
+                }
+                after = page.get(2).id();
+            }
+            return set;
+        }
+
         /** Replays a log from empty: an entry that adds a member twice or removes a non-member fails. */
         Set<String> replay(String segment, String table, String in, String out) throws Exception {
             Set<String> set = new TreeSet<>();
             inTransaction(c -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT row_key, change FROM " + table
-                        + " WHERE segment_id = ? ORDER BY id")) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT k.key, b.change FROM " + table + " b "
+                        + "CROSS JOIN LATERAL unnest(b.row_keys) WITH ORDINALITY AS k(key, n) WHERE b.segment_id = ? "
+                        + "ORDER BY b.id, k.n")) {
                     ps.setString(1, segment);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
@@ -473,6 +524,10 @@ class MembershipPropertyIT {
             }
         }
     }
+
+    /** The members of a segment (parameter: its id). */
+    static final String MEMBERS = "SELECT m.row_key FROM segment s JOIN row_membership m ON m.dataset_id = s.dataset_id "
+            + "AND m.segments @> ARRAY[s.number] WHERE s.id = ?";
 
     static Set<String> keys(Connection c, String sql, String param) throws SQLException {
         Set<String> keys = new TreeSet<>();

@@ -52,7 +52,7 @@ class RunConcurrencyIT {
         assertFalse(world.workLeft());
         world.check();
         assertEquals(java.util.Set.of("k1", "late"), world.inTransaction(c -> MembershipPropertyIT.keys(c,
-                "SELECT row_key FROM segment_member WHERE segment_id = ?", world.segments.get(0))));
+                MembershipPropertyIT.MEMBERS, world.segments.get(0))));
     }
 
     @Test

@@ -12,7 +12,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Every five seconds: starts the membership run when it is due (pending changes and the last
+ * Every two seconds: starts the membership run when it is due (pending changes and the last
  * run older than {@code segmatch.processing.interval}; a change that asked for a run; a
  * segment to rebuild). Timers start jobs and do nothing else. Starts after the schema
  * migration.
@@ -33,7 +33,7 @@ public class ProcessingTimer {
 
     private String lastProblem;
 
-    @Schedule(second = "*/5", minute = "*", hour = "*", persistent = false, info = "segmatch processing")
+    @Schedule(second = "*/2", minute = "*", hour = "*", persistent = false, info = "segmatch processing")
     void tick() {
         if (!enabled) {
             return;

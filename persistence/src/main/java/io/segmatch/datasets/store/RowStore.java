@@ -103,9 +103,12 @@ public class RowStore {
         return true;
     }
 
-    /** Removes every row of a dataset and its pending changes (the dataset itself is going away). */
+    /**
+     * Removes every row of a dataset, its pending changes and its rows' memberships (none are
+     * left once its segments are deleted and retired; the dataset itself is going away).
+     */
     public void deleteDataset(Connection c, String datasetId) throws SQLException {
-        for (String table : List.of("dataset_row", "pending_change")) {
+        for (String table : List.of("dataset_row", "pending_change", "row_membership")) {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE dataset_id = ?")) {
                 ps.setString(1, datasetId);
                 ps.executeUpdate();

@@ -318,7 +318,7 @@ public class UploadStage implements AutoCloseable {
     }
 
     /** COPY text format: backslash, tab, newline and carriage return are escaped. */
-    static void escape(StringBuilder out, String value) {
+    public static void escape(StringBuilder out, String value) {
         if (value.indexOf('\\') < 0 && value.indexOf('\t') < 0 && value.indexOf('\n') < 0 && value.indexOf('\r') < 0) {
             out.append(value);
             return;

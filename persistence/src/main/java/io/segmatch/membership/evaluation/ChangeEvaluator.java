@@ -16,13 +16,10 @@ import java.util.function.Function;
 public final class ChangeEvaluator {
 
     private final Function<String, List<SegmentRule>> segmentsOf;
-    private final Map<String, List<Compiled>> compiled = new java.util.HashMap<>();
+    private final Map<String, SegmentSet> compiled = new java.util.HashMap<>();
     private final Map<String, Set<String>> evaluatedIds = new java.util.HashMap<>();
     private final Instant now;
     private final Set<String> activated = new HashSet<>();
-
-    private record Compiled(String segmentId, RuleEvaluator evaluator) {
-    }
 
     /** {@code segmentsOf} gives a dataset's live segments; it is asked once per dataset. */
     public ChangeEvaluator(Function<String, List<SegmentRule>> segmentsOf, Instant now) {
@@ -31,15 +28,16 @@ public final class ChangeEvaluator {
     }
 
     public EvaluatedRow evaluate(ChangedRow row) {
-        List<Compiled> segments = compiled.computeIfAbsent(row.datasetId(), this::compile);
+        SegmentSet segments = compiled.computeIfAbsent(row.datasetId(), this::compile);
         // one shared set of the dataset's segment ids for all its rows
         Set<String> evaluated = evaluatedIds.computeIfAbsent(row.datasetId(),
-                d -> Set.copyOf(segments.stream().map(Compiled::segmentId).toList()));
+                d -> Set.copyOf(segments.segments().stream().map(SegmentRule::segmentId).toList()));
         Set<String> matching = new HashSet<>();
         if (!row.deleted()) {
-            for (Compiled c : segments) {
-                if (c.evaluator().matches(row.values())) {
-                    matching.add(c.segmentId());
+            Object[] parsed = segments.parse(row.values());
+            for (int s = 0; s < segments.size(); s++) {
+                if (segments.matches(s, parsed)) {
+                    matching.add(segments.segments().get(s).segmentId());
                 }
             }
         }
@@ -51,9 +49,9 @@ public final class ChangeEvaluator {
         return java.util.Collections.unmodifiableSet(activated);
     }
 
-    private List<Compiled> compile(String datasetId) {
+    private SegmentSet compile(String datasetId) {
         List<SegmentRule> segments = segmentsOf.apply(datasetId);
         segments.stream().filter(SegmentRule::activated).forEach(s -> activated.add(s.segmentId()));
-        return segments.stream().map(s -> new Compiled(s.segmentId(), new RuleEvaluator(s.rule(), now))).toList();
+        return new SegmentSet(segments, now);
     }
 }

@@ -40,7 +40,7 @@ public final class LiveSegments {
 
     private static List<SegmentRule> read(Connection c, String where, String param) throws SQLException {
         String sql = "SELECT s.id, s.dataset_id, s.logic, s.conditions_json, s.activation_json, s.definition_version, "
-                + "d.key_column FROM segment s JOIN dataset d ON d.id = s.dataset_id " + where;
+                + "d.key_column, s.number FROM segment s JOIN dataset d ON d.id = s.dataset_id " + where;
         List<SegmentRule> rules = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, param);
@@ -49,7 +49,7 @@ public final class LiveSegments {
                     Dataset dataset = dataset(c, rs.getString(2), rs.getString(7));
                     JsonObject body = JSON.createObjectBuilder().add("logic", rs.getString(3))
                             .add("conditions", JSON.createReader(new StringReader(rs.getString(4))).readArray()).build();
-                    rules.add(new SegmentRule(rs.getString(1), rs.getString(2), RuleValidator.validate(body, dataset),
+                    rules.add(new SegmentRule(rs.getString(1), rs.getString(2), rs.getInt(8), RuleValidator.validate(body, dataset),
                             activated(rs.getString(5)), rs.getLong(6)));
                 }
             }

@@ -7,11 +7,13 @@ import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.Set;
 
 /**
- * The steps of a processing run that work segment by segment, each segment in a transaction
- * of its own: deleted segments retire, changed segments are rebuilt. The incremental step
+ * The steps of a processing run that work on whole segments, a dataset's segments in one
+ * pass and one transaction: deleted segments retire, changed segments are rebuilt. The incremental step
  * (pending changes, in chunks) is the batch job's chunk step.
  */
 public final class RunSteps {
@@ -19,39 +21,34 @@ public final class RunSteps {
     private RunSteps() {
     }
 
-    /** Records the exits of every deleted segment's members; returns the segments retired. */
+    /**
+     * Records the exits of every deleted segment's members, dataset by dataset, each in a
+     * transaction of its own; returns the segments retired.
+     */
     public static Set<String> retire(Transactions tx, long runId) throws Exception {
         Set<String> retired = new HashSet<>();
-        for (String id : tx.run(SegmentRebuilds::needingRetirement)) {
-            int done = tx.run(c -> {
-                String activation;
-                long version;
-                try (PreparedStatement ps = c.prepareStatement("SELECT activation_json, definition_version FROM segment "
-                        + "WHERE id = ? AND deleted_at IS NOT NULL AND evaluated_version < definition_version FOR UPDATE")) {
-                    ps.setString(1, id);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (!rs.next()) {
-                            return 0;
-                        }
-                        activation = rs.getString(1);
-                        version = rs.getLong(2);
-                    }
+        Set<String> datasets = new TreeSet<>();
+        tx.run(c -> SegmentRebuilds.retiring(c, null)).forEach(r -> datasets.add(r.datasetId()));
+        for (String datasetId : datasets) {
+            retired.addAll(tx.run(c -> {
+                // locked until this transaction ends; another run's retirement of them waits, then finds none
+                List<SegmentRebuilds.Retiring> retiring = SegmentRebuilds.retiring(c, datasetId);
+                if (retiring.isEmpty()) {
+                    return Set.<String>of();
                 }
-                long exited = SegmentRebuilds.retire(c, runId, id, LiveSegments.activated(activation), version, Instant.now());
-                ProcessingRuns.progress(c, runId, 0, 0, 0, exited);
-                return 1;
-            });
-            if (done == 1) {
-                retired.add(id);
-            }
+                var done = SegmentRebuilds.rebuild(c, runId, datasetId, List.of(), retiring, Instant.now());
+                ProcessingRuns.progress(c, runId, 0, 0, 0, done.values().stream().mapToLong(SegmentRebuilds.Rebuilt::exited).sum());
+                return done.keySet();
+            }));
         }
         return retired;
     }
 
     /**
-     * Rebuilds every segment whose definition changed (or whose relative dates went stale);
-     * a segment that fails is marked failed with the error and the others go on. Returns the
-     * ids of the segments rebuilt.
+     * Rebuilds every segment whose definition changed (or whose relative dates went stale),
+     * all those of one dataset in one pass over its rows and one transaction; if that fails,
+     * they are marked failed with the error and the other datasets go on. Returns the ids of
+     * the segments rebuilt.
      */
     public static Set<String> rebuild(Transactions tx, long runId) throws Exception {
         Set<String> rebuilt = new HashSet<>();
@@ -62,29 +59,36 @@ public final class RunSteps {
             ProcessingRuns.progress(c, runId, settled, 0, 0, 0);
             return null;
         });
-        List<String> ids = tx.run(SegmentRebuilds::needingRebuild);
-        for (String id : ids) {
+        Map<String, List<String>> byDataset = tx.run(SegmentRebuilds::needingRebuild);
+        for (var entry : byDataset.entrySet()) {
+            String datasetId = entry.getKey();
+            Set<String> ids = new HashSet<>(entry.getValue());
             tx.run(c -> {
-                SegmentRebuilds.evaluating(c, id);
+                for (String id : ids) {
+                    SegmentRebuilds.evaluating(c, id);
+                }
                 return null;
             });
             try {
-                Boolean done = tx.run(c -> {
-                    SegmentRule segment = LiveSegments.one(c, id);
-                    if (segment == null) {
-                        return false;
+                rebuilt.addAll(tx.run(c -> {
+                    // read in this transaction: a segment deleted meanwhile is left to the retirement
+                    List<SegmentRule> segments = LiveSegments.ofDataset(c, datasetId).stream()
+                            .filter(s -> ids.contains(s.segmentId())).toList();
+                    if (segments.isEmpty()) {
+                        return Set.<String>of();
                     }
-                    var r = SegmentRebuilds.rebuild(c, runId, segment, Instant.now());
-                    ProcessingRuns.progress(c, runId, 0, 1, r.entered(), r.exited());
-                    return true;
-                });
-                if (done) {
-                    rebuilt.add(id);
-                }
+                    var done = SegmentRebuilds.rebuild(c, runId, datasetId, segments, List.of(), Instant.now());
+                    ProcessingRuns.progress(c, runId, 0, segments.size(),
+                            done.values().stream().mapToLong(SegmentRebuilds.Rebuilt::entered).sum(),
+                            done.values().stream().mapToLong(SegmentRebuilds.Rebuilt::exited).sum());
+                    return done.keySet();
+                }));
             } catch (Exception e) {
                 String error = "the rebuild failed: " + message(e);
                 tx.run(c -> {
-                    SegmentRebuilds.failed(c, id, error);
+                    for (String id : ids) {
+                        SegmentRebuilds.failed(c, id, error);
+                    }
                     return null;
                 });
             }

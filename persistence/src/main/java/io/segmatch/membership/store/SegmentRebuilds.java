@@ -1,7 +1,8 @@
 package io.segmatch.membership.store;
 
+import io.segmatch.membership.evaluation.Memberships;
 import io.segmatch.membership.evaluation.SegmentRule;
-import io.segmatch.segments.evaluation.RuleSql;
+import io.segmatch.membership.evaluation.SegmentSet;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,129 +11,228 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Whole-segment work of a processing run, each meant for a transaction of its own: rebuilding
- * a segment by set difference, retiring a deleted one, and the segment states around them.
+ * a dataset's changed segments by set difference in one pass over its rows, retiring deleted
+ * ones, and the segment states around them.
  * Every enter and exit goes to the log with the run, and to the activation queue when the
  * segment is activated, in the same transaction.
  */
 public final class SegmentRebuilds {
 
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(SegmentRebuilds.class.getName());
+
     private SegmentRebuilds() {
     }
 
-    /** What a rebuild changed. */
+    /** What a rebuild did to one segment. */
     public record Rebuilt(long members, long entered, long exited) {
     }
 
+    /** A deleted segment whose members have yet to leave. */
+    public record Retiring(String segmentId, String datasetId, int number, boolean activated, long version) {
+    }
+
     /**
-     * Re-evaluates a segment over its whole dataset and moves its members by set difference:
-     * rows that match and are not members enter, members that no longer match (or whose row
-     * is gone) exit; members that stay keep their {@code since}. Then the segment is live at
-     * the version evaluated. Run it in its own transaction.
+     * Re-evaluates segments of one dataset over all its rows in one pass and moves their
+     * members by set difference: rows that match and are not members enter, members that no
+     * longer match (or whose row is gone) exit, members that stay keep their {@code since};
+     * the {@code retiring} segments' members all exit. Only the columns the rules use are
+     * read; only rows whose memberships moved are written. Then each rebuilt segment is live
+     * at the version evaluated (pending if edited meanwhile), each retired one is retired.
+     * Run it in its own transaction.
      */
-    public static Rebuilt rebuild(Connection c, long runId, SegmentRule segment, Instant now) throws SQLException {
-        RuleSql.Predicate where = RuleSql.where(segment.rule(), now);
-        String sql = "WITH matching AS MATERIALIZED (SELECT r.row_key FROM dataset_row r WHERE r.dataset_id = ? AND "
-                + where.sql() + "), "
-                + "present AS MATERIALIZED (SELECT row_key FROM segment_member WHERE segment_id = ?), "
-                + "entered AS (INSERT INTO segment_member (segment_id, row_key, since) SELECT ?, m.row_key, ? FROM matching m "
-                + "WHERE NOT EXISTS (SELECT 1 FROM present x WHERE x.row_key = m.row_key) RETURNING row_key), "
-                + "exited AS (DELETE FROM segment_member sm USING present x WHERE sm.segment_id = ? AND sm.row_key = x.row_key "
-                + "AND NOT EXISTS (SELECT 1 FROM matching m WHERE m.row_key = x.row_key) RETURNING sm.row_key), "
-                + "changes AS (SELECT row_key, 'enter' AS change FROM entered UNION ALL SELECT row_key, 'exit' FROM exited), "
-                + "logged AS (INSERT INTO membership_change (segment_id, row_key, change, at, run_id) "
-                + "SELECT ?, row_key, change, ?, ? FROM changes), "
-                + "queued AS (INSERT INTO activation_queue (segment_id, row_key, change, queued_at, run_id) "
-                + "SELECT ?, row_key, CASE change WHEN 'enter' THEN 'add' ELSE 'remove' END, ?, ? FROM changes WHERE ?) "
-                + "SELECT (SELECT count(*) FROM matching), (SELECT count(*) FROM entered), (SELECT count(*) FROM exited)";
+    public static Map<String, Rebuilt> rebuild(Connection c, long runId, String datasetId, List<SegmentRule> segments,
+                                               List<Retiring> retiring, Instant now) throws SQLException {
+        Set<String> activated = new HashSet<>();
+        segments.stream().filter(SegmentRule::activated).forEach(s -> activated.add(s.segmentId()));
+        retiring.stream().filter(Retiring::activated).forEach(s -> activated.add(s.segmentId()));
+        SegmentSet compiled = new SegmentSet(segments, now);
+        List<String> fields = compiled.fields();
+        int[] numbers = segments.stream().mapToInt(SegmentRule::number).toArray();
+        int[] retired = retiring.stream().mapToInt(Retiring::number).toArray();
+        Integer[] all = java.util.stream.IntStream.concat(Arrays.stream(numbers), Arrays.stream(retired)).boxed()
+                .toArray(Integer[]::new);
+        long[] members = new long[numbers.length];
+        long rows = 0;
+        long readNanos = 0;
+        long evaluateNanos = 0;
+        long writeNanos = 0;
+
         Timestamp at = Timestamp.from(now);
-        long members;
-        long entered;
-        long exited;
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, segment.datasetId());
-            int i = where.bind(c, ps, 2);
-            ps.setString(i++, segment.segmentId());
-            ps.setString(i++, segment.segmentId());
-            ps.setTimestamp(i++, at);
-            ps.setString(i++, segment.segmentId());
-            ps.setString(i++, segment.segmentId());
-            ps.setTimestamp(i++, at);
-            ps.setLong(i++, runId);
-            ps.setString(i++, segment.segmentId());
-            ps.setTimestamp(i++, at);
-            ps.setLong(i++, runId);
-            ps.setBoolean(i, segment.activated());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                members = rs.getLong(1);
-                entered = rs.getLong(2);
-                exited = rs.getLong(3);
-            }
+        long nowMillis = now.toEpochMilli();
+        ChangeLog log = new ChangeLog(c, runId, at, activated);
+        RowMemberships.Writer writer = new RowMemberships.Writer(c, datasetId);
+        StringBuilder sql = new StringBuilder();
+        if (segments.isEmpty()) {
+            // only retiring: the rows in those segments, no row values needed
+            sql.append("SELECT row_key, true, array_to_string(segments, ','), array_to_string(since, ',') "
+                    + "FROM row_membership WHERE dataset_id = ? AND segments && ?::integer[]");
+        } else {
+            sql.append("SELECT coalesce(r.row_key, m.row_key), r.row_key IS NOT NULL, "
+                    + "array_to_string(m.segments, ','), array_to_string(m.since, ',')");
+            fields.forEach(f -> sql.append(", r.data->>?"));
+            sql.append(" FROM (SELECT row_key, data FROM dataset_row WHERE dataset_id = ?) r FULL JOIN "
+                    + "(SELECT row_key, segments, since FROM row_membership WHERE dataset_id = ?) m ON m.row_key = r.row_key");
         }
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int p = 1;
+            for (String f : fields) {
+                ps.setString(p++, f);
+            }
+            ps.setString(p++, datasetId);
+            if (segments.isEmpty()) {
+                ps.setArray(p, c.createArrayOf("integer", all));
+            } else {
+                ps.setString(p, datasetId);
+            }
+            ps.setFetchSize(5000);
+            String[] raw = new String[fields.size()];
+            long t = System.nanoTime();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (true) {
+                    long t0 = System.nanoTime();
+                    if (!rs.next()) {
+                        readNanos += System.nanoTime() - t0;
+                        break;
+                    }
+                    rows++;
+                    String key = rs.getString(1);
+                    boolean exists = rs.getBoolean(2);
+                    Memberships old = Memberships.parse(rs.getString(3), rs.getString(4));
+                    for (int i = 0; i < raw.length; i++) {
+                        raw[i] = rs.getString(5 + i);
+                    }
+                    long t1 = System.nanoTime();
+                    readNanos += t1 - t0;
+                    Object[] parsed = exists ? compiled.parse(raw) : null;
+                    RowMemberships.Builder next = new RowMemberships.Builder(old, numbers.length + retired.length);
+                    boolean moved = false;
+                    for (int i = 0; i < numbers.length; i++) {
+                        boolean member = old.has(numbers[i]);
+                        if (exists && compiled.matches(i, parsed)) {
+                            members[i]++;
+                            next.in(numbers[i], nowMillis);
+                            if (!member) {
+                                log.enter(segments.get(i).segmentId(), key);
+                                moved = true;
+                            }
+                        } else if (member) {
+                            next.out(numbers[i]);
+                            log.exit(segments.get(i).segmentId(), key);
+                            moved = true;
+                        }
+                    }
+                    for (int i = 0; i < retired.length; i++) {
+                        if (old.has(retired[i])) {
+                            next.out(retired[i]);
+                            log.exit(retiring.get(i).segmentId(), key);
+                            moved = true;
+                        }
+                    }
+                    long t2 = System.nanoTime();
+                    evaluateNanos += t2 - t1;
+                    if (moved) {
+                        writer.put(key, next.build(), old.isEmpty());
+                    }
+                    writeNanos += System.nanoTime() - t2;
+                }
+            }
+            long t3 = System.nanoTime();
+            writer.flush();
+            log.flush();
+            log.count(false);
+            if (writer.written() > 10_000) {
+                // fresh statistics, or the planner takes the new rows for none and a run's
+                // chunks read the memberships with a sequential scan each (measured 100×)
+                try (var st = c.createStatement()) {
+                    st.execute("ANALYZE row_membership");
+                }
+            }
+            writeNanos += System.nanoTime() - t3;
+            long logNanos = log.nanos();
+            long rowNanos = writer.nanos();
+            LOG.info(String.format(java.util.Locale.ROOT, "dataset %s: %d segments rebuilt, %d retired over %d rows "
+                    + "in %.2f s (rows read in %.2f s, evaluated in %.2f s, memberships written in %.2f s, log in %.2f s)",
+                    datasetId, segments.size(), retiring.size(), rows, (System.nanoTime() - t) / 1e9, readNanos / 1e9,
+                    (evaluateNanos + writeNanos - logNanos - rowNanos) / 1e9, rowNanos / 1e9, logNanos / 1e9));
+        }
+
+        Map<String, Rebuilt> rebuilt = new HashMap<>();
         // edited meanwhile: the members follow the version evaluated, and the next run rebuilds
         try (PreparedStatement ps = c.prepareStatement("UPDATE segment SET member_count = ?, evaluated_version = ?, "
                 + "status = CASE WHEN definition_version = ? THEN 'live' ELSE 'pending' END, error = NULL, "
                 + "last_evaluated_at = ? WHERE id = ?")) {
-            ps.setLong(1, members);
-            ps.setLong(2, segment.definitionVersion());
-            ps.setLong(3, segment.definitionVersion());
-            ps.setTimestamp(4, at);
-            ps.setString(5, segment.segmentId());
-            ps.executeUpdate();
-        }
-        ProcessingRuns.segmentMoved(c, segment.segmentId(), runId, entered, exited);
-        return new Rebuilt(members, entered, exited);
-    }
-
-    /**
-     * A deleted segment's members exit (logged, and queued for removal when it was activated);
-     * the tombstone then records that it has been retired. Run it in its own transaction.
-     */
-    public static long retire(Connection c, long runId, String segmentId, boolean activated, long version, Instant now)
-            throws SQLException {
-        String sql = "WITH exited AS (DELETE FROM segment_member WHERE segment_id = ? RETURNING row_key), "
-                + "logged AS (INSERT INTO membership_change (segment_id, row_key, change, at, run_id) "
-                + "SELECT ?, row_key, 'exit', ?, ? FROM exited), "
-                + "queued AS (INSERT INTO activation_queue (segment_id, row_key, change, queued_at, run_id) "
-                + "SELECT ?, row_key, 'remove', ?, ? FROM exited WHERE ?) "
-                + "SELECT count(*) FROM exited";
-        Timestamp at = Timestamp.from(now);
-        long exited;
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, segmentId);
-            ps.setString(2, segmentId);
-            ps.setTimestamp(3, at);
-            ps.setLong(4, runId);
-            ps.setString(5, segmentId);
-            ps.setTimestamp(6, at);
-            ps.setLong(7, runId);
-            ps.setBoolean(8, activated);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                exited = rs.getLong(1);
+            for (int i = 0; i < numbers.length; i++) {
+                SegmentRule segment = segments.get(i);
+                ps.setLong(1, members[i]);
+                ps.setLong(2, segment.definitionVersion());
+                ps.setLong(3, segment.definitionVersion());
+                ps.setTimestamp(4, at);
+                ps.setString(5, segment.segmentId());
+                ps.addBatch();
+                long[] moves = log.moves().getOrDefault(segment.segmentId(), new long[2]);
+                rebuilt.put(segment.segmentId(), new Rebuilt(members[i], moves[0], moves[1]));
             }
+            ps.executeBatch();
         }
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE segment SET member_count = 0, evaluated_version = ? WHERE id = ?")) {
-            ps.setLong(1, version);
-            ps.setString(2, segmentId);
-            ps.executeUpdate();
+            for (Retiring segment : retiring) {
+                ps.setLong(1, segment.version());
+                ps.setString(2, segment.segmentId());
+                ps.addBatch();
+                long[] moves = log.moves().getOrDefault(segment.segmentId(), new long[2]);
+                rebuilt.put(segment.segmentId(), new Rebuilt(0, 0, moves[1]));
+            }
+            ps.executeBatch();
         }
-        ProcessingRuns.segmentMoved(c, segmentId, runId, 0, exited);
-        return exited;
+        return rebuilt;
     }
 
     /**
-     * Segments a run must rebuild: their definition changed since they were evaluated, or
-     * they hold an {@code in_last_days} condition and were last evaluated over an hour ago.
+     * Deleted segments (of one dataset, or all when null) whose members have not left yet,
+     * locked until the transaction ends.
      */
-    public static List<String> needingRebuild(Connection c) throws SQLException {
-        return ids(c, "SELECT id FROM segment WHERE deleted_at IS NULL AND (" + STALE + ") ORDER BY created_at, id");
+    public static List<Retiring> retiring(Connection c, String datasetId) throws SQLException {
+        List<Retiring> found = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, dataset_id, number, activation_json, definition_version "
+                + "FROM segment WHERE deleted_at IS NOT NULL AND evaluated_version < definition_version "
+                + (datasetId == null ? "" : "AND dataset_id = ? ") + "ORDER BY deleted_at, id FOR UPDATE")) {
+            if (datasetId != null) {
+                ps.setString(1, datasetId);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(new Retiring(rs.getString(1), rs.getString(2), rs.getInt(3),
+                            LiveSegments.activated(rs.getString(4)), rs.getLong(5)));
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Segments a run must rebuild, by dataset: their definition changed since they were
+     * evaluated, or they hold an {@code in_last_days} condition and were last evaluated over
+     * an hour ago.
+     */
+    public static Map<String, List<String>> needingRebuild(Connection c) throws SQLException {
+        Map<String, List<String>> byDataset = new java.util.TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT dataset_id, id FROM segment WHERE deleted_at IS NULL AND ("
+                + STALE + ") ORDER BY created_at, id"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                byDataset.computeIfAbsent(rs.getString(1), d -> new ArrayList<>()).add(rs.getString(2));
+            }
+        }
+        return byDataset;
     }
 
     /**
@@ -148,26 +248,10 @@ public final class SegmentRebuilds {
         }
     }
 
-    /** Deleted segments whose members have not left yet. */
-    public static List<String> needingRetirement(Connection c) throws SQLException {
-        return ids(c, "SELECT id FROM segment WHERE deleted_at IS NOT NULL AND evaluated_version < definition_version "
-                + "ORDER BY deleted_at, id");
-    }
-
     /** The SQL condition (over {@code segment}) of a segment that needs a rebuild. */
     public static final String STALE = "definition_version > evaluated_version OR (conditions_json::jsonb @> "
             + "'[{\"operator\": \"in_last_days\"}]' AND (last_evaluated_at IS NULL "
             + "OR last_evaluated_at < now() - interval '1 hour'))";
-
-    private static List<String> ids(Connection c, String sql) throws SQLException {
-        List<String> ids = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                ids.add(rs.getString(1));
-            }
-        }
-        return ids;
-    }
 
     /** Marks a segment as being rebuilt (committed on its own, so that the API shows it). */
     public static void evaluating(Connection c, String segmentId) throws SQLException {

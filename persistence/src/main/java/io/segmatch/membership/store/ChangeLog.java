@@ -1,0 +1,152 @@
+package io.segmatch.membership.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The enters and exits of one transaction of a run: written to the enter/exit log and, for
+ * activated segments, to the activation queue, in batches of keys per segment and change;
+ * counted per segment for the member counts and the runs that changed each segment.
+ */
+final class ChangeLog {
+
+    /** Keys per log batch (the table's limit is 10,000). Tests lower it. */
+    static volatile int batch = 10_000;
+
+    private final Connection c;
+    private final long runId;
+    private final Timestamp at;
+    private final Set<String> activated;
+    private final int size = batch;
+    private final Map<String, List<String>> enters = new LinkedHashMap<>();
+    private final Map<String, List<String>> exits = new LinkedHashMap<>();
+    private final Map<String, long[]> moves = new HashMap<>();
+    private long nanos;
+
+    ChangeLog(Connection c, long runId, Timestamp at, Set<String> activated) {
+        this.c = c;
+        this.runId = runId;
+        this.at = at;
+        this.activated = activated;
+    }
+
+    void enter(String segmentId, String key) throws SQLException {
+        add(enters, segmentId, key, "enter");
+        moves.computeIfAbsent(segmentId, s -> new long[2])[0]++;
+    }
+
+    void exit(String segmentId, String key) throws SQLException {
+        add(exits, segmentId, key, "exit");
+        moves.computeIfAbsent(segmentId, s -> new long[2])[1]++;
+    }
+
+    private void add(Map<String, List<String>> pending, String segmentId, String key, String change) throws SQLException {
+        List<String> keys = pending.computeIfAbsent(segmentId, s -> new ArrayList<>());
+        keys.add(key);
+        if (keys.size() >= size) {
+            write(segmentId, change, keys);
+            keys.clear();
+        }
+    }
+
+    /** Writes what is buffered; call before the transaction commits. */
+    void flush() throws SQLException {
+        for (var e : enters.entrySet()) {
+            write(e.getKey(), "enter", e.getValue());
+        }
+        for (var e : exits.entrySet()) {
+            write(e.getKey(), "exit", e.getValue());
+        }
+        enters.clear();
+        exits.clear();
+    }
+
+    /** Per segment: {entered, exited} so far. */
+    Map<String, long[]> moves() {
+        return moves;
+    }
+
+    long entered() {
+        return moves.values().stream().mapToLong(m -> m[0]).sum();
+    }
+
+    long exited() {
+        return moves.values().stream().mapToLong(m -> m[1]).sum();
+    }
+
+    /** Records the per-segment counts: member counts move, and the run is listed on each segment. */
+    void count(boolean memberCounts) throws SQLException {
+        for (var move : moves.entrySet()) {
+            ProcessingRuns.segmentMoved(c, move.getKey(), runId, move.getValue()[0], move.getValue()[1]);
+        }
+        if (!memberCounts) {
+            return;
+        }
+        List<String> ids = new ArrayList<>();
+        List<Long> delta = new ArrayList<>();
+        moves.forEach((id, m) -> {
+            if (m[0] != m[1]) {
+                ids.add(id);
+                delta.add(m[0] - m[1]);
+            }
+        });
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE segment s SET member_count = s.member_count + d.n "
+                + "FROM unnest(?::text[], ?::bigint[]) AS d(id, n) WHERE s.id = d.id")) {
+            ps.setArray(1, c.createArrayOf("text", ids.toArray()));
+            ps.setArray(2, c.createArrayOf("bigint", delta.toArray()));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Time spent writing so far. */
+    long nanos() {
+        return nanos;
+    }
+
+    private void write(String segmentId, String change, List<String> keys) throws SQLException {
+        if (keys.isEmpty()) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        try {
+            insert(segmentId, change, keys);
+        } finally {
+            nanos += System.nanoTime() - t0;
+        }
+    }
+
+    private void insert(String segmentId, String change, List<String> keys) throws SQLException {
+        var array = c.createArrayOf("text", keys.toArray());
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO membership_change (segment_id, change, at, run_id, "
+                + "row_keys) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setString(1, segmentId);
+            ps.setString(2, change);
+            ps.setTimestamp(3, at);
+            ps.setLong(4, runId);
+            ps.setArray(5, array);
+            ps.executeUpdate();
+        }
+        if (activated.contains(segmentId)) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO activation_queue (segment_id, change, queued_at, "
+                    + "run_id, row_keys) VALUES (?, ?, ?, ?, ?)")) {
+                ps.setString(1, segmentId);
+                ps.setString(2, change.equals("enter") ? "add" : "remove");
+                ps.setTimestamp(3, at);
+                ps.setLong(4, runId);
+                ps.setArray(5, array);
+                ps.executeUpdate();
+            }
+        }
+    }
+}

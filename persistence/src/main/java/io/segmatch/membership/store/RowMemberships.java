@@ -1,0 +1,217 @@
+package io.segmatch.membership.store;
+
+import io.segmatch.membership.evaluation.Memberships;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Membership by row ({@code row_membership}): the segments a dataset row belongs to, by
+ * segment number, and when it entered each. Read a chunk's rows with one probe each; write
+ * the rows whose memberships moved, in batches (a run reads them with its claim:
+ * {@link ChangeChunks#claim}).
+ */
+public final class RowMemberships {
+
+    private RowMemberships() {
+    }
+
+    /** How many rows a {@link Writer} sends per statement. Tests lower it to cross batch boundaries. */
+    static volatile int writeBatch = 5000;
+
+    /** For tests: rows per write statement and keys per log batch. */
+    public static void batchSizes(int rows, int logKeys) {
+        writeBatch = rows;
+        ChangeLog.batch = logKeys;
+    }
+
+    /**
+     * Builds a row's new memberships from its old ones: the caller says which segments it
+     * re-decided (each at most once); the others are kept as they were.
+     */
+    public static final class Builder {
+        private final Memberships old;
+        private final int[] decided;
+        private final long[] since;
+        private int count;
+
+        public Builder(Memberships old, int capacity) {
+            this.old = old;
+            this.decided = new int[capacity];
+            this.since = new long[capacity];
+        }
+
+        /** The row is in the segment: since it was before, or since {@code nowMillis} if it enters. */
+        public void in(int segment, long nowMillis) {
+            decided[count] = segment;
+            since[count++] = old.has(segment) ? old.since(segment) : nowMillis;
+        }
+
+        /** The row is not in the segment. */
+        public void out(int segment) {
+            decided[count] = segment;
+            since[count++] = -1;
+        }
+
+        public Memberships build() {
+            int[] segments = new int[old.segments().length + count];
+            long[] times = new long[segments.length];
+            int n = 0;
+            for (int i = 0; i < old.segments().length; i++) {
+                if (!decidedHere(old.segments()[i])) {
+                    segments[n] = old.segments()[i];
+                    times[n++] = old.since()[i];
+                }
+            }
+            for (int i = 0; i < count; i++) {
+                if (since[i] >= 0) {
+                    // insertion into the ascending arrays (a row is in a few segments)
+                    int j = n++;
+                    while (j > 0 && segments[j - 1] > decided[i]) {
+                        segments[j] = segments[j - 1];
+                        times[j] = times[j - 1];
+                        j--;
+                    }
+                    segments[j] = decided[i];
+                    times[j] = since[i];
+                }
+            }
+            return new Memberships(Arrays.copyOf(segments, n), Arrays.copyOf(times, n));
+        }
+
+        private boolean decidedHere(int segment) {
+            for (int i = 0; i < count; i++) {
+                if (decided[i] == segment) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Buffered writes of rows' new memberships in one dataset; an empty one deletes the row's. */
+    public static final class Writer {
+        private final Connection c;
+        private final String datasetId;
+        private final List<String> keys = new ArrayList<>();
+        private final List<String> segments = new ArrayList<>();
+        private final List<String> since = new ArrayList<>();
+        private final List<String> deletes = new ArrayList<>();
+        private final int batch = writeBatch;
+        private final StringBuilder copy = new StringBuilder();
+        private final String copyPrefix;
+        private int copied;
+        private long nanos;
+        private long written;
+
+        public Writer(Connection c, String datasetId) {
+            this.c = c;
+            this.datasetId = datasetId;
+            StringBuilder prefix = new StringBuilder();
+            io.segmatch.datasets.store.UploadStage.escape(prefix, datasetId);
+            this.copyPrefix = prefix.append('\t').toString();
+        }
+
+        /**
+         * The row's memberships are now these; {@code fresh}: it had none before (read in
+         * this transaction), so they are inserted without a conflict check, by COPY.
+         */
+        public void put(String key, Memberships memberships, boolean fresh) throws SQLException {
+            if (memberships.isEmpty()) {
+                if (!fresh) {
+                    deletes.add(key);
+                }
+            } else if (fresh) {
+                copy.append(copyPrefix);
+                io.segmatch.datasets.store.UploadStage.escape(copy, key);
+                copy.append('\t').append('{');
+                for (int i = 0; i < memberships.segments().length; i++) {
+                    copy.append(i == 0 ? "" : ",").append(memberships.segments()[i]);
+                }
+                copy.append("}\t{");
+                for (int i = 0; i < memberships.since().length; i++) {
+                    copy.append(i == 0 ? "" : ",").append(memberships.since()[i]);
+                }
+                copy.append("}\n");
+                copied++;
+            } else {
+                keys.add(key);
+                segments.add(array(Arrays.stream(memberships.segments()).mapToObj(Integer::toString).toList()));
+                since.add(array(Arrays.stream(memberships.since()).mapToObj(Long::toString).toList()));
+            }
+            if (keys.size() >= batch || deletes.size() >= batch || copied >= batch * 4) {
+                flush();
+            }
+        }
+
+        /** Time spent writing so far. */
+        public long nanos() {
+            return nanos;
+        }
+
+        /** Rows written so far (inserted, updated or deleted). */
+        public long written() {
+            return written;
+        }
+
+        public void flush() throws SQLException {
+            long t0 = System.nanoTime();
+            try {
+                send();
+            } finally {
+                nanos += System.nanoTime() - t0;
+            }
+        }
+
+        private void send() throws SQLException {
+            written += copied + keys.size() + deletes.size();
+            if (copied > 0) {
+                try {
+                    c.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn(
+                            "COPY row_membership (dataset_id, row_key, segments, since) FROM STDIN",
+                            new java.io.StringReader(copy.toString()));
+                } catch (java.io.IOException e) {
+                    throw new SQLException("could not copy memberships: " + e.getMessage(), e);
+                }
+                copy.setLength(0);
+                copied = 0;
+            }
+            if (!keys.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO row_membership (dataset_id, row_key, segments, since) "
+                        + "SELECT ?, k, s::integer[], t::bigint[] FROM unnest(?::text[], ?::text[], ?::text[]) AS d(k, s, t) "
+                        + "ON CONFLICT (dataset_id, row_key) DO UPDATE SET segments = excluded.segments, since = excluded.since")) {
+                    ps.setString(1, datasetId);
+                    ps.setArray(2, texts(keys));
+                    ps.setArray(3, texts(segments));
+                    ps.setArray(4, texts(since));
+                    ps.executeUpdate();
+                }
+                keys.clear();
+                segments.clear();
+                since.clear();
+            }
+            if (!deletes.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "DELETE FROM row_membership WHERE dataset_id = ? AND row_key = ANY(?::text[])")) {
+                    ps.setString(1, datasetId);
+                    ps.setArray(2, texts(deletes));
+                    ps.executeUpdate();
+                }
+                deletes.clear();
+            }
+        }
+
+        private Array texts(List<String> values) throws SQLException {
+            return c.createArrayOf("text", values.toArray());
+        }
+
+        private static String array(List<String> elements) {
+            return "{" + String.join(",", elements) + "}";
+        }
+    }
+}
