@@ -1,0 +1,62 @@
+package io.segmatch.activation.identifiers;
+
+import io.segmatch.datasets.entity.Identifiers;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The Customer Match identifiers of one person (one row): hashed email and phone, and an
+ * address (hashed first and last name, plain country and postal code) when all four are
+ * present. Empty when the row has no usable identifier; such a row is skipped and counted,
+ * never sent.
+ */
+public record CustomerIdentifiers(String hashedEmail, String hashedPhoneNumber, Address address) {
+
+    /** Google's {@code addressInfo}: names hashed, country and postal code plain. */
+    public record Address(String hashedFirstName, String hashedLastName, String countryCode, String postalCode) {
+    }
+
+    public boolean isEmpty() {
+        return hashedEmail == null && hashedPhoneNumber == null && address == null;
+    }
+
+    /** How many identifiers Google receives for this person (each its own {@code UserIdentifier}). */
+    public int count() {
+        return (hashedEmail == null ? 0 : 1) + (hashedPhoneNumber == null ? 0 : 1) + (address == null ? 0 : 1);
+    }
+
+    /**
+     * The identifiers of a row, read from the columns the dataset's roles name.
+     *
+     * @param canonicalGmail whether gmail.com and googlemail.com addresses lose dots and {@code +tags}
+     */
+    public static CustomerIdentifiers of(Map<String, String> values, Identifiers roles, boolean canonicalGmail) {
+        Function<String, String> value = role -> {
+            String column = roles.column(role);
+            return column == null ? null : values.get(column);
+        };
+        String email = hashed(value.apply("email"), v -> Normalization.email(v, canonicalGmail));
+        String phone = hashed(value.apply("phone"), v -> Normalization.phone(v, roles.getDefaultPhoneRegion()));
+        String first = hashed(value.apply("firstName"), Normalization::firstName);
+        String last = hashed(value.apply("lastName"), Normalization::lastName);
+        String country = Normalization.countryCode(value.apply("countryCode"));
+        String postal = Normalization.postalCode(value.apply("postalCode"));
+        Address address = first != null && last != null && country != null && postal != null
+                ? new Address(first, last, country, postal) : null;
+        return new CustomerIdentifiers(email, phone, address);
+    }
+
+    /** A value normalised then hashed; one that already is a hash passes through lower-cased; null if unusable. */
+    static String hashed(String raw, Function<String, String> normalize) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        if (Hashing.isHash(raw)) {
+            return raw.strip().toLowerCase(Locale.ROOT);
+        }
+        String normalized = normalize.apply(raw);
+        return normalized == null ? null : Hashing.sha256(normalized);
+    }
+}

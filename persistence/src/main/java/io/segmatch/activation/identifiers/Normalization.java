@@ -1,0 +1,115 @@
+package io.segmatch.activation.identifiers;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Normalises identifier values before hashing (google-customer-match.md, 3.3). Each method
+ * returns null when nothing usable is left: an empty value is never hashed.
+ */
+public final class Normalization {
+
+    private static final Pattern E164 = Pattern.compile("\\+[1-9]\\d{1,14}");
+    private static final Pattern WHITESPACE = Pattern.compile("[\\s\\p{Z}]+");
+    private static final Pattern PUNCTUATION = Pattern.compile("\\p{P}+");
+    private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
+
+    private Normalization() {
+    }
+
+    /**
+     * NFC, all whitespace removed, lower-cased, {@code local@domain.tld}; for gmail.com and
+     * googlemail.com (when {@code canonicalGmail}) the local part loses its dots and any
+     * {@code +tag}. Other domains keep both.
+     */
+    public static String email(String raw, boolean canonicalGmail) {
+        if (raw == null) {
+            return null;
+        }
+        String v = WHITESPACE.matcher(nfc(raw)).replaceAll("").toLowerCase(Locale.ROOT);
+        int at = v.indexOf('@');
+        if (at <= 0 || at != v.lastIndexOf('@')) {
+            return null;
+        }
+        String local = v.substring(0, at);
+        String domain = v.substring(at + 1);
+        int dot = domain.lastIndexOf('.');
+        if (dot <= 0 || dot == domain.length() - 1) {
+            return null;
+        }
+        if (canonicalGmail && (domain.equals("gmail.com") || domain.equals("googlemail.com"))) {
+            int plus = local.indexOf('+');
+            local = (plus >= 0 ? local.substring(0, plus) : local).replace(".", "");
+            if (local.isEmpty()) {
+                return null;
+            }
+        }
+        return local + "@" + domain;
+    }
+
+    /**
+     * E.164 ({@code +} and up to 15 digits) through libphonenumber; a number without a
+     * country code is read in {@code defaultRegion} (ISO 3166 alpha-2), or refused when none
+     * is given. Numbers that cannot exist (too short or too long for their country) are refused.
+     */
+    public static String phone(String raw, String defaultRegion) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+        String region = defaultRegion == null || defaultRegion.isBlank() ? "ZZ" : defaultRegion.trim().toUpperCase(Locale.ROOT);
+        try {
+            Phonenumber.PhoneNumber number = util.parse(raw.trim(), region);
+            // possible with its country code (not a local-only short number); the stricter
+            // validity check would refuse numbers of ranges newer than the library's metadata
+            if (util.isPossibleNumberWithReason(number) != PhoneNumberUtil.ValidationResult.IS_POSSIBLE) {
+                return null;
+            }
+            String e164 = util.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
+            return E164.matcher(e164).matches() ? e164 : null;
+        } catch (NumberParseException e) {
+            return null;
+        }
+    }
+
+    /** NFC, trimmed, lower-cased, inner runs of whitespace collapsed to one space. */
+    public static String firstName(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        String v = WHITESPACE.matcher(nfc(raw).strip()).replaceAll(" ").toLowerCase(Locale.ROOT);
+        return v.isEmpty() ? null : v;
+    }
+
+    /** As {@link #firstName}, without punctuation. */
+    public static String lastName(String raw) {
+        String v = firstName(raw == null ? null : PUNCTUATION.matcher(raw).replaceAll(""));
+        return v == null || v.isBlank() ? null : v;
+    }
+
+    /** Two letters, upper-cased (sent as is, never hashed). */
+    public static String countryCode(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        String v = raw.strip().toUpperCase(Locale.ROOT);
+        return COUNTRY.matcher(v).matches() ? v : null;
+    }
+
+    /** Trimmed (sent as is, never hashed). */
+    public static String postalCode(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        String v = raw.strip();
+        return v.isEmpty() ? null : v;
+    }
+
+    private static String nfc(String v) {
+        return java.text.Normalizer.normalize(v, java.text.Normalizer.Form.NFC);
+    }
+}
