@@ -13,13 +13,33 @@ public class MicroDatabase implements BeforeAllCallback {
 
     static String url;
 
+    /** Google's APIs, faked on loopback for every deployed WAR of this test JVM. */
+    static io.segmatch.it.google.FakeGoogle google;
+
     @Override
     public void beforeAll(ExtensionContext context) {
         if (url == null) {
             url = TestDatabase.newDatabaseUrl("micro");
+            try {
+                google = io.segmatch.it.google.FakeGoogle.start();
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("could not start the fake Google", e);
+            }
+            String fake = google.baseUrl();
             System.setProperty("payara.cmdOptions", String.join(" ",
                     "-Xmx512m",
                     "-Duser.timezone=UTC",
+                    "-Dsegmatch.googleads.api-url=" + fake,
+                    "-Dsegmatch.googleads.datamanager-url=" + fake,
+                    "-Dsegmatch.googleads.oauth.token-url=" + fake + "/token",
+                    "-Dsegmatch.googleads.oauth.auth-url=" + fake + "/auth",
+                    "-Dsegmatch.googleads.oauth.client-id=" + io.segmatch.it.google.FakeGoogle.CLIENT_ID,
+                    "-Dsegmatch.googleads.oauth.client-secret=" + io.segmatch.it.google.FakeGoogle.CLIENT_SECRET,
+                    "-Dsegmatch.googleads.oauth.refresh-token=" + io.segmatch.it.google.FakeGoogle.REFRESH_TOKEN,
+                    "-Dsegmatch.googleads.customer-id=123-456-7890",
+                    "-Dsegmatch.googleads.max-retry-delay=PT2S",
+                    "-Dsegmatch.activation.interval=PT1S",
+                    "-Dsegmatch.secret-key-file=" + System.getProperty("java.io.tmpdir") + "/segmatch-it-secret.key",
                     "-Dsegmatch.db.url=" + url,
                     "-Dsegmatch.db.user=" + TestDatabase.user(),
                     "-Dsegmatch.db.password=" + TestDatabase.password()));

@@ -59,4 +59,29 @@ public record CustomerIdentifiers(String hashedEmail, String hashedPhoneNumber, 
         String normalized = normalize.apply(raw);
         return normalized == null ? null : Hashing.sha256(normalized);
     }
+
+    /** The stored form (hashes and the plain country and postal code; never a raw value), stable for comparison. */
+    public String toJson() {
+        var b = io.segmatch.shared.json.Jsons.JSON.createObjectBuilder();
+        if (hashedEmail != null) {
+            b.add("hashedEmail", hashedEmail);
+        }
+        if (hashedPhoneNumber != null) {
+            b.add("hashedPhoneNumber", hashedPhoneNumber);
+        }
+        if (address != null) {
+            b.add("addressInfo", io.segmatch.shared.json.Jsons.JSON.createObjectBuilder()
+                    .add("hashedFirstName", address.hashedFirstName()).add("hashedLastName", address.hashedLastName())
+                    .add("countryCode", address.countryCode()).add("postalCode", address.postalCode()));
+        }
+        return b.build().toString();
+    }
+
+    public static CustomerIdentifiers fromJson(String json) {
+        var o = io.segmatch.shared.json.Jsons.JSON.createReader(new java.io.StringReader(json)).readObject();
+        var a = o.getJsonObject("addressInfo");
+        return new CustomerIdentifiers(o.getString("hashedEmail", null), o.getString("hashedPhoneNumber", null),
+                a == null ? null : new Address(a.getString("hashedFirstName"), a.getString("hashedLastName"),
+                        a.getString("countryCode"), a.getString("postalCode")));
+    }
 }

@@ -202,7 +202,7 @@ public final class FakeGoogle implements AutoCloseable {
         accessTokens.clear();
     }
 
-    /** The identifiers of the people in a list now (each person as the sorted set of their identifiers). */
+    /** The people in a list now, each as their sorted identifiers joined by "|" ({@code kind=value}). */
     public synchronized Set<String> members(String userList) {
         UserList list = lists.get(userList);
         return list == null ? Set.of() : Set.copyOf(list.identifiers);
@@ -627,10 +627,10 @@ public final class FakeGoogle implements AutoCloseable {
                 list.identifiers.clear();
             }
             for (Set<String> person : job.operations) {
-                String key = String.join(" ", person);
+                String key = String.join("|", person);
                 if ("remove".equals(job.kind)) {
                     // Google removes a person matched by any identifier sent
-                    list.identifiers.removeIf(p -> !Collections.disjoint(Set.of(p.split(" ")), person));
+                    list.identifiers.removeIf(p -> !Collections.disjoint(Set.of(p.split("\\|")), person));
                 } else {
                     list.identifiers.add(key);
                 }
@@ -755,9 +755,9 @@ public final class FakeGoogle implements AutoCloseable {
                     }
                 }
                 if (method.equals("ingest")) {
-                    l.identifiers.add(String.join(" ", person));
+                    l.identifiers.add(String.join("|", person));
                 } else {
-                    l.identifiers.removeIf(p -> !Collections.disjoint(Set.of(p.split(" ")), person));
+                    l.identifiers.removeIf(p -> !Collections.disjoint(Set.of(p.split("\\|")), person));
                 }
             }
         }

@@ -1,0 +1,185 @@
+package io.segmatch.activation.batch;
+
+import io.segmatch.activation.google.CustomerMatch;
+import io.segmatch.activation.google.GoogleException;
+import io.segmatch.activation.store.ActivatedSegment;
+import io.segmatch.activation.store.SyncJobs;
+import io.segmatch.activation.store.SyncPlans;
+import io.segmatch.activation.store.SyncRuns;
+import io.segmatch.membership.store.Transactions;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * One segment's sync: finish what an earlier sync left (poll a job Google is running, or
+ * resume sending a job created before a restart), make sure the list exists, plan the
+ * difference, and send it. Every step commits before the next call to Google, so a restart
+ * anywhere resumes without a second job and without losing anything; the acknowledged set
+ * moves only when Google accepted.
+ */
+public final class SegmentSync {
+
+    private static final Logger LOG = Logger.getLogger(SegmentSync.class.getName());
+
+    private final Transactions tx;
+    private final CustomerMatch google;
+    private final boolean canonicalGmail;
+    private final String transport;
+
+    public SegmentSync(Transactions tx, CustomerMatch google, boolean canonicalGmail, String transport) {
+        this.tx = tx;
+        this.google = google;
+        this.canonicalGmail = canonicalGmail;
+        this.transport = transport;
+    }
+
+    /** Syncs one segment; returns the sync run's status. Failures are recorded on the run, not thrown. */
+    public String sync(long batchId, ActivatedSegment segment, String reason) throws Exception {
+        long runId = tx.run(c -> SyncRuns.start(c, batchId, segment.id(), transport, reason));
+        String userList = segment.userList();
+        try {
+            Optional<SyncJobs.Job> open = tx.run(c -> SyncJobs.open(c, segment.id()));
+            if (open.isPresent()) {
+                SyncJobs.Job job = open.get();
+                if (job.status().equals("running")) {
+                    if (!settle(runId, job)) {
+                        finish(runId, segment, "waiting", userList, null);
+                        return "waiting";
+                    }
+                } else {
+                    // created (or planned) before a restart: send what was not sent, then run it
+                    send(runId, segment, job);
+                    if (!settle(runId, tx.run(c -> SyncJobs.open(c, segment.id())).orElse(null))) {
+                        finish(runId, segment, "waiting", userList, null);
+                        return "waiting";
+                    }
+                }
+            }
+            if (userList == null) {
+                if (segment.deleted()) {
+                    finish(runId, segment, "completed", null, null);
+                    return "completed";
+                }
+                String created = google.createUserList("Segmatch: " + segment.name() + " (" + segment.id().substring(0, 8) + ")",
+                        "Members of the Segmatch segment " + segment.name() + ", kept in step by Segmatch");
+                tx.run(c -> {
+                    ActivatedSegment.recordUserList(c, segment.id(), created);
+                    return null;
+                });
+                userList = created;
+            }
+            String list = userList;
+            SyncPlans.Plan plan = tx.run(c -> {
+                long head = SyncRuns.queueHead(c, segment.id());
+                SyncPlans.Plan p = SyncPlans.plan(c, runId, segment, list, canonicalGmail, Instant.now());
+                SyncRuns.record(c, runId, list, p);
+                SyncRuns.consumeQueue(c, segment.id(), head);
+                return p;
+            });
+            String status = "completed";
+            if (plan.jobId() != null) {
+                SyncJobs.Job job = tx.run(c -> SyncJobs.open(c, segment.id())).orElseThrow();
+                send(runId, segment, job);
+                SyncJobs.Job sent = tx.run(c -> SyncJobs.open(c, segment.id())).orElse(null);
+                if (!settle(runId, sent)) {
+                    status = "waiting";
+                }
+            }
+            finish(runId, segment, status, list, google.report(list));
+            return status;
+        } catch (GoogleException | IllegalArgumentException e) {
+            String message = e.getMessage();
+            LOG.warning(() -> "sync of segment " + segment.id() + " failed: " + message);
+            tx.run(c -> {
+                SyncRuns.finish(c, runId, segment.id(), "failed", null, null, message, Instant.now());
+                return null;
+            });
+            return "failed";
+        }
+    }
+
+    /** Creates the job at Google if needed, sends its unsent people batch by batch, and runs it. */
+    private void send(long runId, ActivatedSegment segment, SyncJobs.Job planned) throws Exception {
+        SyncJobs.Job job = planned;
+        if (job.status().equals("new")) {
+            String resource;
+            try {
+                resource = google.createJob(job, segment.adUserData(), segment.adPersonalization());
+            } catch (GoogleException e) {
+                if ("EXTERNAL_UPDATE_ID_ALREADY_EXISTS".equals(e.code())) {
+                    // created by a call whose answer was lost: that job is never run; the next sync plans anew
+                    long id = job.id();
+                    tx.run(c -> {
+                        SyncJobs.status(c, id, "abandoned", null, null, "its creation's answer was lost");
+                        return null;
+                    });
+                }
+                throw e;
+            }
+            long id = job.id();
+            tx.run(c -> {
+                SyncJobs.status(c, id, "created", resource, null, null);
+                return null;
+            });
+            job = tx.run(c -> SyncJobs.open(c, segment.id())).orElseThrow();
+        }
+        SyncJobs.Job created = job;
+        while (true) {
+            List<SyncJobs.Item> items = tx.run(c -> SyncJobs.unsent(c, created.id(), CustomerMatch.BATCH));
+            if (items.isEmpty()) {
+                break;
+            }
+            CustomerMatch.Sent sent = google.send(created, items, segment.adUserData(), segment.adPersonalization());
+            tx.run(c -> {
+                SyncJobs.sent(c, created.id(), items, sent.rejected());
+                SyncRuns.sent(c, runId, items.size(), sent.requestId());
+                return null;
+            });
+        }
+        google.run(created);
+        tx.run(c -> {
+            SyncJobs.status(c, created.id(), "running", null, null, null);
+            return null;
+        });
+    }
+
+    /**
+     * Looks at a running job: when Google finished it, the acknowledged set moves (success)
+     * or not (failed). Returns false while Google is still running it.
+     */
+    private boolean settle(long runId, SyncJobs.Job job) throws Exception {
+        if (job == null) {
+            return true;
+        }
+        CustomerMatch.Status status = google.status(job);
+        switch (status.status()) {
+            case "SUCCESS" -> tx.run(c -> {
+                SyncJobs.Outcome outcome = SyncJobs.succeeded(c, job, status.matchRateRange(), Instant.now());
+                SyncRuns.outcome(c, runId, job.kind(), outcome);
+                return null;
+            });
+            case "FAILED" -> tx.run(c -> {
+                // Google may have applied part of it; the next plan sends the difference again
+                SyncJobs.status(c, job.id(), "failed", null, status.matchRateRange(), "Google reported the job failed");
+                return null;
+            });
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void finish(long runId, ActivatedSegment segment, String status, String userList,
+                        CustomerMatch.ListReport report) throws Exception {
+        tx.run(c -> {
+            SyncRuns.record(c, runId, userList, null);
+            SyncRuns.finish(c, runId, segment.id(), status, report == null ? null : report.size(),
+                    report == null ? null : report.matchRate(), null, Instant.now());
+            return null;
+        });
+    }
+}

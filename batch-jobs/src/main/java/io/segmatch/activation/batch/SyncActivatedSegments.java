@@ -1,0 +1,104 @@
+package io.segmatch.activation.batch;
+
+import io.segmatch.activation.google.AccessTokens;
+import io.segmatch.activation.google.CustomerMatch;
+import io.segmatch.activation.google.GoogleCalls;
+import io.segmatch.activation.google.GoogleException;
+import io.segmatch.activation.google.GoogleSettings;
+import io.segmatch.activation.store.ActivatedSegment;
+import io.segmatch.activation.store.GoogleAdsConnection;
+import io.segmatch.activation.store.SyncRuns;
+import io.segmatch.membership.batch.JtaTransactions;
+import jakarta.batch.api.AbstractBatchlet;
+import jakarta.batch.runtime.context.JobContext;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.logging.Logger;
+
+/**
+ * Step "sync": every activated segment (and every deleted one Google still holds members of)
+ * is synced in turn; one failing does not stop the others. Job parameters: batchId (the
+ * claimed sync_batch row) and reason.
+ */
+@Named("syncActivatedSegments")
+@Dependent
+public class SyncActivatedSegments extends AbstractBatchlet {
+
+    private static final Logger LOG = Logger.getLogger(SyncActivatedSegments.class.getName());
+
+    @Inject
+    JobContext job;
+
+    @Inject
+    JtaTransactions transactions;
+
+    @Override
+    public String process() throws Exception {
+        Properties parameters = jakarta.batch.runtime.BatchRuntime.getJobOperator().getParameters(job.getExecutionId());
+        long batchId = Long.parseLong(parameters.getProperty("batchId"));
+        String reason = parameters.getProperty("reason", "due");
+        String error = null;
+        try {
+            GoogleSettings settings = GoogleSettings.fromConfig();
+            List<ActivatedSegment> segments = transactions.run(ActivatedSegment::all);
+            if (!segments.isEmpty()) {
+                AccessTokens tokens = new AccessTokens(settings,
+                        () -> refreshToken(settings), () -> invalidGrant());
+                GoogleCalls calls = new GoogleCalls(tokens, settings.maxRetryDelay(), Duration.ofMillis(500));
+                CustomerMatch google = CustomerMatch.of(settings, calls);
+                SegmentSync sync = new SegmentSync(transactions, google, settings.canonicalGmail(), settings.api());
+                int failed = 0;
+                for (ActivatedSegment segment : segments) {
+                    if (sync.sync(batchId, segment, reason).equals("failed")) {
+                        failed++;
+                    }
+                    transactions.run(c -> {
+                        SyncRuns.heartbeat(c, batchId);
+                        return null;
+                    });
+                }
+                if (failed > 0) {
+                    error = failed + " of " + segments.size() + " segments failed to sync (see their sync runs)";
+                }
+            }
+            return "synced " + segments.size();
+        } catch (GoogleException e) {
+            error = e.getMessage();
+            LOG.warning(error);
+            return "failed";
+        } finally {
+            String problem = error;
+            transactions.run(c -> {
+                SyncRuns.finishBatch(c, batchId, problem);
+                return null;
+            });
+            LOG.info(() -> "sync batch " + batchId + " ended at " + Instant.now() + (problem == null ? "" : ": " + problem));
+        }
+    }
+
+    private String refreshToken(GoogleSettings settings) {
+        try {
+            String stored = transactions.run(GoogleAdsConnection::refreshToken);
+            return stored != null ? stored : settings.refreshToken();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not read the Google Ads connection: " + e.getMessage(), e);
+        }
+    }
+
+    private void invalidGrant() {
+        try {
+            transactions.run(c -> {
+                GoogleAdsConnection.needsReconnect(c, "Google refused the saved authorization (invalid_grant): reconnect");
+                return null;
+            });
+        } catch (Exception e) {
+            LOG.warning("could not record that Google Ads needs a reconnect: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.segmatch.activation.google;
+
+import io.segmatch.activation.identifiers.CustomerIdentifiers;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Request bodies of the Google Ads API, as records whose JSON (JSON-B, nulls left out) is
+ * Google's proto3 JSON: lowerCamelCase names, enums as strings, int64 values as strings.
+ * The contract test parses each into Google's own generated classes.
+ */
+public final class GoogleAds {
+
+    private GoogleAds() {
+    }
+
+    public record MutateUserListsRequest(List<UserListOperation> operations) {
+    }
+
+    public record UserListOperation(UserList create) {
+    }
+
+    public record UserList(String name, String description, String membershipLifeSpan, CrmBasedUserList crmBasedUserList) {
+    }
+
+    public record CrmBasedUserList(String uploadKeyType, String dataSourceType) {
+    }
+
+    public record CreateJobRequest(OfflineUserDataJob job, Boolean enableMatchRateRangePreview) {
+    }
+
+    public record OfflineUserDataJob(String type, String externalId, CustomerMatchUserListMetadata customerMatchUserListMetadata) {
+    }
+
+    public record CustomerMatchUserListMetadata(String userList, Consent consent) {
+    }
+
+    public record Consent(String adUserData, String adPersonalization) {
+    }
+
+    public record AddOperationsRequest(List<Operation> operations, Boolean enablePartialFailure) {
+    }
+
+    /** Exactly one of create and remove. */
+    public record Operation(UserData create, UserData remove) {
+    }
+
+    public record UserData(List<UserIdentifier> userIdentifiers) {
+    }
+
+    /** Exactly one field per identifier. */
+    public record UserIdentifier(String hashedEmail, String hashedPhoneNumber, AddressInfo addressInfo) {
+    }
+
+    public record AddressInfo(String hashedFirstName, String hashedLastName, String countryCode, String postalCode) {
+    }
+
+    public record RunRequest() {
+    }
+
+    public record SearchRequest(String query) {
+    }
+
+    /** One person: one {@code UserData}, one {@code UserIdentifier} per identifier. */
+    public static UserData userData(CustomerIdentifiers ids) {
+        List<UserIdentifier> list = new ArrayList<>();
+        if (ids.hashedEmail() != null) {
+            list.add(new UserIdentifier(ids.hashedEmail(), null, null));
+        }
+        if (ids.hashedPhoneNumber() != null) {
+            list.add(new UserIdentifier(null, ids.hashedPhoneNumber(), null));
+        }
+        if (ids.address() != null) {
+            var a = ids.address();
+            list.add(new UserIdentifier(null, null, new AddressInfo(a.hashedFirstName(), a.hashedLastName(),
+                    a.countryCode(), a.postalCode())));
+        }
+        return new UserData(list);
+    }
+}

@@ -1,0 +1,74 @@
+package io.segmatch.activation.control;
+
+import io.segmatch.activation.store.SyncRuns;
+import io.segmatch.membership.store.Transactions;
+import io.segmatch.shared.control.DataSourceConfig;
+import io.segmatch.shared.control.Jdbc;
+import jakarta.annotation.Resource;
+import jakarta.batch.runtime.BatchRuntime;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import javax.sql.DataSource;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Starts Customer Match syncs: a batch is claimed in the database (one at a time, whatever
+ * the number of instances), then the {@code sync-customer-match} job is started — outside
+ * any container transaction (payara-notes P1).
+ */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class SyncStarter {
+
+    public static final String JOB = "sync-customer-match";
+    private static final Logger LOG = Logger.getLogger(SyncStarter.class.getName());
+
+    @Resource(lookup = DataSourceConfig.JNDI_NAME)
+    DataSource dataSource;
+
+    @Inject
+    @ConfigProperty(name = "segmatch.activation.interval", defaultValue = "PT5M")
+    String interval;
+
+    /** Starts a sync if one is due; returns its batch id if it did. */
+    public Optional<Long> startIfDue() {
+        if (!local(c -> SyncRuns.due(c, Duration.parse(interval)))) {
+            return Optional.empty();
+        }
+        return start("due");
+    }
+
+    /** Starts a sync now unless one is running; returns its batch id if it started one. */
+    public Optional<Long> start(String reason) {
+        Long batchId = local(c -> SyncRuns.claimBatch(c, reason));
+        if (batchId == null) {
+            return Optional.empty();
+        }
+        try {
+            Properties parameters = new Properties();
+            parameters.setProperty("batchId", Long.toString(batchId));
+            parameters.setProperty("reason", reason);
+            long execution = BatchRuntime.getJobOperator().start(JOB, parameters);
+            LOG.log(Level.INFO, "Customer Match sync {0} started ({1}), job execution {2}", new Object[]{batchId, reason, execution});
+            return Optional.of(batchId);
+        } catch (RuntimeException e) {
+            local(c -> {
+                SyncRuns.finishBatch(c, batchId, "the batch job could not be started: " + e.getMessage());
+                return null;
+            });
+            throw e;
+        }
+    }
+
+    private <T> T local(Transactions.Work<T> work) {
+        return Jdbc.inLocalTransaction(dataSource, work);
+    }
+}

@@ -1,0 +1,80 @@
+package io.segmatch.activation.store;
+
+import io.segmatch.shared.secrets.Secrets;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * The Google Ads connection made in the console: the refresh token, encrypted at rest, and
+ * whether Google refused it ({@code invalid_grant}: the console asks for a reconnect).
+ */
+public final class GoogleAdsConnection {
+
+    private GoogleAdsConnection() {
+    }
+
+    /** The connection's state for the API and console (never the token). */
+    public record State(boolean stored, boolean needsReconnect, String problem, java.time.Instant connectedAt) {
+    }
+
+    public static State state(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT refresh_token IS NOT NULL, needs_reconnect, problem, connected_at "
+                + "FROM google_ads_connection WHERE id = 1"); ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return new State(false, false, null, null);
+            }
+            return new State(rs.getBoolean(1), rs.getBoolean(2), rs.getString(3),
+                    rs.getTimestamp(4) == null ? null : rs.getTimestamp(4).toInstant());
+        }
+    }
+
+    /** The stored refresh token, decrypted; null when none is stored or Google refused it. */
+    public static String refreshToken(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT refresh_token FROM google_ads_connection "
+                + "WHERE id = 1 AND NOT needs_reconnect"); ResultSet rs = ps.executeQuery()) {
+            if (!rs.next() || rs.getBytes(1) == null) {
+                return null;
+            }
+            return secrets().decrypt(rs.getBytes(1));
+        }
+    }
+
+    /** Stores a new refresh token (encrypted) from the console's connect flow. */
+    public static void connect(Connection c, String refreshToken) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO google_ads_connection (id, refresh_token, connected_at, "
+                + "needs_reconnect, problem, updated_at) VALUES (1, ?, now(), false, NULL, now()) ON CONFLICT (id) DO UPDATE "
+                + "SET refresh_token = excluded.refresh_token, connected_at = now(), needs_reconnect = false, problem = NULL, "
+                + "updated_at = now()")) {
+            ps.setBytes(1, secrets().encrypt(refreshToken));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Google refused the refresh token: the console shows a reconnect prompt. */
+    public static void needsReconnect(Connection c, String problem) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO google_ads_connection (id, needs_reconnect, problem, "
+                + "updated_at) VALUES (1, true, ?, now()) ON CONFLICT (id) DO UPDATE SET needs_reconnect = true, "
+                + "problem = excluded.problem, updated_at = now()")) {
+            ps.setString(1, problem);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The key from {@code segmatch.secret-key}, or generated once into {@code segmatch.secret-key-file}. */
+    static Secrets secrets() {
+        var config = ConfigProvider.getConfig();
+        String key = config.getOptionalValue("segmatch.secret-key", String.class).orElse(null);
+        Path file = Path.of(config.getOptionalValue("segmatch.secret-key-file", String.class)
+                .orElse(System.getProperty("user.home") + "/.segmatch/secret.key"));
+        try {
+            return Secrets.of(key, file);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("could not read or create the secret key file " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

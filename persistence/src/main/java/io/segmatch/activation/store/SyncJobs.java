@@ -1,0 +1,239 @@
+package io.segmatch.activation.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Sync jobs and the people they carry. A job's id is its Google Ads {@code externalId}. The
+ * acknowledged set ({@code activation_member}) moves only when Google accepted: for adds and
+ * removes that were sent and not rejected, once the job succeeded.
+ */
+public final class SyncJobs {
+
+    private SyncJobs() {
+    }
+
+    /** A job as the engine and the API see it. */
+    public record Job(long id, long syncRunId, String segmentId, String userList, String kind, String status,
+                      String resourceName, String matchRateRange, String error) {
+    }
+
+    /** A person in a job: position in the job, key, identifiers (JSON of hashes). */
+    public record Item(int position, String key, String identifiers) {
+    }
+
+    /**
+     * The items of a job being planned, written in batches as they come; the job row is made
+     * with the first item.
+     */
+    static final class Items {
+        private final Connection c;
+        private final long syncRunId;
+        private final String segmentId;
+        private final String userList;
+        private final String kind;
+        private final Instant now;
+        private final List<String> keys = new ArrayList<>();
+        private final List<String> identifiers = new ArrayList<>();
+        private Long jobId;
+        private long count;
+
+        Items(Connection c, long syncRunId, String segmentId, String userList, String kind, Instant now) {
+            this.c = c;
+            this.syncRunId = syncRunId;
+            this.segmentId = segmentId;
+            this.userList = userList;
+            this.kind = kind;
+            this.now = now;
+        }
+
+        void add(String key, String ids) throws SQLException {
+            if (jobId == null) {
+                jobId = insertJob();
+            }
+            keys.add(key);
+            identifiers.add(ids);
+            count++;
+            if (keys.size() >= 5000) {
+                flush();
+            }
+        }
+
+        void countOnly() {
+            count++;
+        }
+
+        long count() {
+            return count;
+        }
+
+        /** Writes what is buffered; returns the job (null if there was nothing to send). */
+        Long finish() throws SQLException {
+            flush();
+            return jobId;
+        }
+
+        /** Drops the job and its items (the plan chose the other kind). */
+        void discard() throws SQLException {
+            keys.clear();
+            identifiers.clear();
+            if (jobId != null) {
+                for (String sql : List.of("DELETE FROM sync_job_item WHERE job_id = ?", "DELETE FROM sync_job WHERE id = ?")) {
+                    try (PreparedStatement ps = c.prepareStatement(sql)) {
+                        ps.setLong(1, jobId);
+                        ps.executeUpdate();
+                    }
+                }
+                jobId = null;
+            }
+        }
+
+        private long insertJob() throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_job (sync_run_id, segment_id, user_list, kind, "
+                    + "status, created_at, updated_at) VALUES (?, ?, ?, ?, 'new', ?, ?) RETURNING id")) {
+                ps.setLong(1, syncRunId);
+                ps.setString(2, segmentId);
+                ps.setString(3, userList);
+                ps.setString(4, kind);
+                ps.setTimestamp(5, Timestamp.from(now));
+                ps.setTimestamp(6, Timestamp.from(now));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        }
+
+        private void flush() throws SQLException {
+            if (keys.isEmpty()) {
+                return;
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_job_item (job_id, row_key, identifiers, position) "
+                    + "SELECT ?, k, i, ? + n::integer - 1 FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS d(k, i, n)")) {
+                ps.setLong(1, jobId);
+                ps.setLong(2, count - keys.size());
+                ps.setArray(3, c.createArrayOf("text", keys.toArray()));
+                ps.setArray(4, c.createArrayOf("text", identifiers.toArray()));
+                ps.executeUpdate();
+            }
+            keys.clear();
+            identifiers.clear();
+        }
+    }
+
+    /** The segment's job that is not finished yet (at most one), if any. */
+    public static Optional<Job> open(Connection c, String segmentId) throws SQLException {
+        List<Job> jobs = read(c, "WHERE segment_id = ? AND status IN ('new', 'created', 'running') ORDER BY id", segmentId);
+        return jobs.isEmpty() ? Optional.empty() : Optional.of(jobs.get(0));
+    }
+
+    /** The jobs of a sync run, in order. */
+    public static List<Job> ofRun(Connection c, long syncRunId) throws SQLException {
+        return read(c, "WHERE sync_run_id = ? ORDER BY id", syncRunId);
+    }
+
+    private static List<Job> read(Connection c, String where, Object param) throws SQLException {
+        List<Job> jobs = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, sync_run_id, segment_id, user_list, kind, status, "
+                + "resource_name, match_rate_range, error FROM sync_job " + where)) {
+            ps.setObject(1, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    jobs.add(new Job(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9)));
+                }
+            }
+        }
+        return jobs;
+    }
+
+    /** The next people of a job not sent yet, in position order. */
+    public static List<Item> unsent(Connection c, long jobId, int limit) throws SQLException {
+        List<Item> items = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT position, row_key, identifiers FROM sync_job_item "
+                + "WHERE job_id = ? AND NOT sent ORDER BY position LIMIT ?")) {
+            ps.setLong(1, jobId);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    items.add(new Item(rs.getInt(1), rs.getString(2), rs.getString(3)));
+                }
+            }
+        }
+        return items;
+    }
+
+    /** Records an accepted batch of a job: these people were sent; those in {@code rejected} with Google's code. */
+    public static void sent(Connection c, long jobId, List<Item> items, Map<String, String> rejected) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_job_item SET sent = true, rejected_code = d.code "
+                + "FROM unnest(?::text[], ?::text[]) AS d(k, code) WHERE job_id = ? AND row_key = d.k")) {
+            ps.setArray(1, c.createArrayOf("text", items.stream().map(Item::key).toArray()));
+            ps.setArray(2, c.createArrayOf("text", items.stream().map(i -> rejected.get(i.key())).toArray()));
+            ps.setLong(3, jobId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Moves a job on: its status, and its resource name or match rate range when known. */
+    public static void status(Connection c, long jobId, String status, String resourceName, String matchRateRange,
+                              String error) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_job SET status = ?, resource_name = coalesce(?, resource_name), "
+                + "match_rate_range = coalesce(?, match_rate_range), error = ?, updated_at = now() WHERE id = ?")) {
+            ps.setString(1, status);
+            ps.setString(2, resourceName);
+            ps.setString(3, matchRateRange);
+            ps.setString(4, error);
+            ps.setLong(5, jobId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** What a finished job did: people accepted (sent, not rejected) and rejected, by code. */
+    public record Outcome(long accepted, long rejected, Map<String, Long> rejectedCodes) {
+    }
+
+    /**
+     * Google accepted the job: its people move into (adds) or out of (removes) the
+     * acknowledged set, except those rejected. The job is marked {@code success}.
+     */
+    public static Outcome succeeded(Connection c, Job job, String matchRateRange, Instant now) throws SQLException {
+        String sql = job.kind().equals("add")
+                ? "INSERT INTO activation_member (segment_id, row_key, user_list, identifiers, added_at) "
+                + "SELECT ?, row_key, ?, identifiers, ? FROM sync_job_item WHERE job_id = ? AND sent AND rejected_code IS NULL "
+                + "ON CONFLICT (segment_id, row_key) DO UPDATE SET identifiers = excluded.identifiers, "
+                + "added_at = excluded.added_at, user_list = excluded.user_list"
+                : "DELETE FROM activation_member a USING sync_job_item i WHERE a.segment_id = ? AND a.user_list = ? "
+                + "AND i.job_id = ? AND i.sent AND i.rejected_code IS NULL AND a.row_key = i.row_key";
+        long accepted;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int p = 1;
+            ps.setString(p++, job.segmentId());
+            ps.setString(p++, job.userList());
+            if (job.kind().equals("add")) {
+                ps.setTimestamp(p++, Timestamp.from(now));
+            }
+            ps.setLong(p, job.id());
+            accepted = ps.executeUpdate();
+        }
+        Map<String, Long> codes = new java.util.TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT rejected_code, count(*) FROM sync_job_item "
+                + "WHERE job_id = ? AND rejected_code IS NOT NULL GROUP BY rejected_code")) {
+            ps.setLong(1, job.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    codes.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        status(c, job.id(), "success", null, matchRateRange, null);
+        return new Outcome(accepted, codes.values().stream().mapToLong(Long::longValue).sum(), codes);
+    }
+}

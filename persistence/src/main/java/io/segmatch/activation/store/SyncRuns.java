@@ -1,0 +1,215 @@
+package io.segmatch.activation.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Sync runs (one per segment and sync) and sync batches (one sync of every activated segment). */
+public final class SyncRuns {
+
+    private SyncRuns() {
+    }
+
+    /** A segment's sync as the API reports it. */
+    public record Run(long id, String segmentId, String status, Instant startedAt, Instant endedAt, String userList,
+                      long plannedAdds, long plannedRemoves, long sent, long added, long removed, long rejected,
+                      long skipped, String rejectedCodes, Long listSize, Integer matchRate, String requestIds,
+                      String error, List<SyncJobs.Job> jobs) {
+    }
+
+    /** Claims the one running batch; null if another is running. Commit before starting the job. */
+    public static Long claimBatch(Connection c, String reason) throws SQLException {
+        // a batch whose heartbeat stopped (its server died) is recorded as failed
+        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_batch SET status = 'failed', ended_at = now(), "
+                + "error = 'lost: its server stopped' WHERE status = 'running' AND heartbeat_at < now() - interval '3 minutes'")) {
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_batch (status, reason, started_at, heartbeat_at) "
+                + "VALUES ('running', ?, now(), now()) ON CONFLICT DO NOTHING RETURNING id")) {
+            ps.setString(1, reason);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+
+    public static void heartbeat(Connection c, long batchId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_batch SET heartbeat_at = now() WHERE id = ?")) {
+            ps.setLong(1, batchId);
+            ps.executeUpdate();
+        }
+    }
+
+    public static void finishBatch(Connection c, long batchId, String error) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_batch SET status = ?, ended_at = now(), error = ? "
+                + "WHERE id = ? AND status = 'running'")) {
+            ps.setString(1, error == null ? "completed" : "failed");
+            ps.setString(2, error);
+            ps.setLong(3, batchId);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Whether a sync is due: none ran for {@code interval} and there is work — an activated
+     * segment never synced or whose members changed (the activation queue), rows of its
+     * dataset written since its last sync, a job Google is still running, or a deleted
+     * segment whose members Google still holds. A request for a sync (the API) is due at once.
+     */
+    public static boolean due(Connection c, java.time.Duration interval) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT NOT EXISTS (SELECT 1 FROM sync_batch WHERE status = 'running') AND "
+                + "coalesce((SELECT max(started_at) FROM sync_batch), '-infinity') < now() - ?::interval")) {
+            ps.setString(1, interval.toSeconds() + " seconds");
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    return false;
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM sync_job WHERE status IN ('new', 'created', 'running')) "
+                + "OR EXISTS (SELECT 1 FROM activation_queue) "
+                + "OR EXISTS (SELECT 1 FROM segment s WHERE activation_json::jsonb @> '{\"googleAds\": {\"enabled\": true}}' AND deleted_at IS NULL "
+                + "  AND (last_synced_at IS NULL OR EXISTS (SELECT 1 FROM dataset d WHERE d.id = s.dataset_id AND d.updated_at > s.last_synced_at))) "
+                + "OR EXISTS (SELECT 1 FROM segment s WHERE deleted_at IS NOT NULL AND EXISTS (SELECT 1 FROM activation_member a WHERE a.segment_id = s.id)) "
+                + "OR EXISTS (SELECT 1 FROM activation_member WHERE added_at < now() - interval '500 days')");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    public static long start(Connection c, long batchId, String segmentId, String transport, String reason) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_run (batch_id, segment_id, transport, status, reason, "
+                + "started_at) VALUES (?, ?, ?, 'running', ?, now()) RETURNING id")) {
+            ps.setLong(1, batchId);
+            ps.setString(2, segmentId);
+            ps.setString(3, transport);
+            ps.setString(4, reason);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** Adds to a run's figures. */
+    public static void record(Connection c, long runId, String userList, SyncPlans.Plan plan) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_run SET user_list = coalesce(?, user_list), "
+                + "planned_adds = planned_adds + ?, planned_removes = planned_removes + ?, skipped = skipped + ? WHERE id = ?")) {
+            ps.setString(1, userList);
+            ps.setLong(2, plan == null ? 0 : plan.adds());
+            ps.setLong(3, plan == null ? 0 : plan.removes());
+            ps.setLong(4, plan == null ? 0 : plan.skipped());
+            ps.setLong(5, runId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Adds sent people and request ids to a run. */
+    public static void sent(Connection c, long runId, long sent, String requestId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_run SET sent = sent + ?, request_ids = CASE "
+                + "WHEN ? IS NULL THEN request_ids WHEN request_ids = '' THEN ? ELSE request_ids || ' ' || ? END WHERE id = ?")) {
+            ps.setLong(1, sent);
+            ps.setString(2, requestId);
+            ps.setString(3, requestId);
+            ps.setString(4, requestId);
+            ps.setLong(5, runId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Records what a finished job did on the run that observed it. */
+    public static void outcome(Connection c, long runId, String kind, SyncJobs.Outcome outcome) throws SQLException {
+        StringBuilder codes = new StringBuilder("{");
+        outcome.rejectedCodes().forEach((k, v) -> codes.append(codes.length() > 1 ? ", " : "").append('"').append(k)
+                .append("\": ").append(v));
+        codes.append('}');
+        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_run SET added = added + ?, removed = removed + ?, "
+                + "rejected = rejected + ?, rejected_codes = ? WHERE id = ?")) {
+            ps.setLong(1, kind.equals("add") ? outcome.accepted() : 0);
+            ps.setLong(2, kind.equals("remove") ? outcome.accepted() : 0);
+            ps.setLong(3, outcome.rejected());
+            ps.setString(4, codes.toString());
+            ps.setLong(5, runId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Ends a run; a completed one (the list is in step with the members) stamps the segment's {@code lastSyncedAt}. */
+    public static void finish(Connection c, long runId, String segmentId, String status, Long listSize, Integer matchRate,
+                              String error, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_run SET status = ?, ended_at = ?, list_size = ?, "
+                + "match_rate = ?, error = ? WHERE id = ?")) {
+            ps.setString(1, status);
+            ps.setTimestamp(2, Timestamp.from(now));
+            ps.setObject(3, listSize);
+            ps.setObject(4, matchRate);
+            ps.setString(5, error);
+            ps.setLong(6, runId);
+            ps.executeUpdate();
+        }
+        if (status.equals("completed")) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE segment SET last_synced_at = ? WHERE id = ?")) {
+                ps.setTimestamp(1, Timestamp.from(now));
+                ps.setString(2, segmentId);
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    /** Consumes the activation queue of a segment up to an id (what the plan covered). */
+    public static long queueHead(Connection c, String segmentId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(id), 0) FROM activation_queue WHERE segment_id = ?")) {
+            ps.setString(1, segmentId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    public static void consumeQueue(Connection c, String segmentId, long upTo) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM activation_queue WHERE segment_id = ? AND id <= ?")) {
+            ps.setString(1, segmentId);
+            ps.setLong(2, upTo);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The newest runs, of one segment or all (null), with their jobs. */
+    public static List<Run> list(Connection c, String segmentId, int limit) throws SQLException {
+        List<Run> runs = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, segment_id, status, started_at, ended_at, user_list, "
+                + "planned_adds, planned_removes, sent, added, removed, rejected, skipped, rejected_codes, list_size, "
+                + "match_rate, request_ids, error FROM sync_run " + (segmentId == null ? "" : "WHERE segment_id = ? ")
+                + "ORDER BY id DESC LIMIT ?")) {
+            int p = 1;
+            if (segmentId != null) {
+                ps.setString(p++, segmentId);
+            }
+            ps.setInt(p, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    runs.add(new Run(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant(),
+                            rs.getTimestamp(5) == null ? null : rs.getTimestamp(5).toInstant(), rs.getString(6),
+                            rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12),
+                            rs.getLong(13), rs.getString(14), (Long) rs.getObject(15), (Integer) rs.getObject(16),
+                            rs.getString(17), rs.getString(18), List.of()));
+                }
+            }
+        }
+        List<Run> withJobs = new ArrayList<>();
+        for (Run r : runs) {
+            withJobs.add(new Run(r.id(), r.segmentId(), r.status(), r.startedAt(), r.endedAt(), r.userList(), r.plannedAdds(),
+                    r.plannedRemoves(), r.sent(), r.added(), r.removed(), r.rejected(), r.skipped(), r.rejectedCodes(),
+                    r.listSize(), r.matchRate(), r.requestIds(), r.error(), SyncJobs.ofRun(c, r.id())));
+        }
+        return withJobs;
+    }
+}

@@ -1,0 +1,2 @@
+/** The activation API (api.md, "Activation"). */
+package io.segmatch.activation.api;
