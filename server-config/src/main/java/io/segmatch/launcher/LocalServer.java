@@ -119,6 +119,8 @@ public final class LocalServer implements AutoCloseable {
         pb.environment().put("SEGMATCH_DB_USER", db.getOrDefault("user", "postgres"));
         pb.environment().put("SEGMATCH_DB_PASSWORD", db.getOrDefault("password", ""));
         pb.environment().put("SEGMATCH_DATA_DIR", settings.dataDir().toAbsolutePath().toString());
+        // the key that encrypts stored tokens lives with the data unless one is configured
+        pb.environment().putIfAbsent("SEGMATCH_SECRET_KEY_FILE", settings.dataDir().toAbsolutePath().resolve("secret.key").toString());
         micro = pb.start();
         log("Payara Micro starting (pid " + micro.pid() + ")");
     }

@@ -3,9 +3,11 @@ package io.segmatch.it;
 import io.segmatch.activation.identifiers.CustomerIdentifiers;
 import io.segmatch.datasets.entity.Identifiers;
 import io.segmatch.it.google.FakeGoogle;
+import io.segmatch.testing.TestDatabase;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -27,11 +29,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Google's throttling, concurrent modification and internal errors are retried; a deleted
  * segment's members are removed.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class ActivationIT extends DeployedWar {
 
     static final String HEADER = "customer_id,email,phone,first_name,last_name,country,zip,plan\n";
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void membersFlowToTheListAndLeaveIt() throws Exception {
         FakeGoogle google = MicroDatabase.google;
         Http http = new Http(base).deployed();
@@ -89,6 +93,9 @@ class ActivationIT extends DeployedWar {
         await(() -> google.members(list), m -> m.equals(expected(rows, "c1", "c3", "c5")), "c5 to be added after retries");
         long calls = google.requests().stream().filter(r -> r.endsWith(":addOperations")).count() - before;
         assertEquals(4, calls, "three refused calls, then the one accepted: " + google.requests());
+        var afterRetries = http.get("api/activation/runs?segmentId=" + segment + "&limit=100").array();
+        assertTrue(afterRetries.stream().map(JsonObject.class::cast).noneMatch(r -> r.getString("status").equals("failed")),
+                "the refusals were retried within the sync, not failed: " + afterRetries);
         assertEquals(0, google.jobs().stream().filter(j -> j.endsWith("RUNNING") || j.endsWith("PENDING")).count(),
                 "no job left behind: " + google.jobs());
 
@@ -100,6 +107,78 @@ class ActivationIT extends DeployedWar {
         assertTrue(connection.getBoolean("connected"), connection.toString());
         assertEquals("google-ads", connection.getString("api"));
         assertFalse(connection.toString().contains(FakeGoogle.REFRESH_TOKEN), "never a token");
+    }
+
+    /**
+     * The console's connect flow through the fake's consent page: the state is checked, the
+     * refresh token is stored encrypted and used; Google's {@code invalid_grant} later shows
+     * as a reconnect prompt.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void connectingGoogleAdsStoresTheRefreshTokenEncrypted() throws Exception {
+        FakeGoogle google = MicroDatabase.google;
+        Http http = new Http(base).deployed();
+        java.net.http.HttpClient browser = java.net.http.HttpClient.newBuilder()
+                .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+        var start = browser.send(java.net.http.HttpRequest.newBuilder(base.toURI().resolve("oauth/google-ads/start")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(302, start.statusCode());
+        String consent = start.headers().firstValue("Location").orElseThrow();
+        assertTrue(consent.startsWith(google.baseUrl() + "/auth?"), consent);
+        String decoded = java.net.URLDecoder.decode(consent, java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(decoded.contains("scope=https://www.googleapis.com/auth/adwords https://www.googleapis.com/auth/datamanager"), decoded);
+        assertTrue(decoded.contains("access_type=offline") && decoded.contains("prompt=consent"), decoded);
+        assertTrue(decoded.contains("redirect_uri=" + base.toString() + "oauth/google-ads/callback"), decoded);
+        assertTrue(decoded.matches(".*state=[A-Za-z0-9_-]{32}.*"), decoded);
+
+        // a callback whose state was not handed out here is refused, and stores nothing
+        var forged = browser.send(java.net.http.HttpRequest.newBuilder(base.toURI()
+                .resolve("oauth/google-ads/callback?code=4/x&state=forged")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertTrue(forged.headers().firstValue("Location").orElseThrow().contains("google-ads.xhtml?error="), forged.headers().map().toString());
+
+        // the consent page sends the browser back with a code: exchanged and stored
+        var granted = browser.send(java.net.http.HttpRequest.newBuilder(URI.create(consent)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        String callback = granted.headers().firstValue("Location").orElseThrow();
+        var back = browser.send(java.net.http.HttpRequest.newBuilder(URI.create(callback)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        String landing = back.headers().firstValue("Location").orElseThrow();
+        assertTrue(landing.endsWith("/google-ads.xhtml?connected=true"), landing);
+        var replayed = browser.send(java.net.http.HttpRequest.newBuilder(URI.create(callback)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertTrue(replayed.headers().firstValue("Location").orElseThrow().contains("error="), "a state is used once");
+        String page = http.get("google-ads.xhtml?connected=true").body();
+        assertTrue(page.contains("Google Ads is connected") && page.contains(">connected<"), page);
+        try (var c = java.sql.DriverManager.getConnection(MicroDatabase.url, TestDatabase.user(), TestDatabase.password());
+             var rs = c.createStatement().executeQuery("SELECT refresh_token FROM google_ads_connection WHERE id = 1")) {
+            assertTrue(rs.next());
+            String stored = new String(rs.getBytes(1), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertFalse(stored.contains("1//fake"), "the refresh token is stored encrypted");
+        }
+
+        // Google revokes it: the next sync meets invalid_grant, and the console asks for a reconnect
+        google.revokeRefreshTokens();
+        try {
+            var created = http.json("POST", "api/segments", "{\"name\": \"Revoked\", \"datasetId\": \""
+                    + http.get("api/datasets").array().getJsonObject(0).getString("id")
+                    + "\", \"logic\": \"AND\", \"conditions\": [{\"field\": \"plan\", \"operator\": \"eq\", \"value\": \"free\"}], "
+                    + "\"activation\": {\"googleAds\": {\"enabled\": true, \"userList\": null, "
+                    + "\"consent\": {\"adUserData\": \"GRANTED\", \"adPersonalization\": \"GRANTED\"}}}}");
+            assertEquals(201, created.status(), created.body());
+            JsonObject state = await(() -> http.get("api/activation/google-ads").json(), s -> s.getBoolean("needsReconnect"),
+                    "the connection to need a reconnect (Google's requests: " + google.requests().subList(
+                            Math.max(0, google.requests().size() - 8), google.requests().size()) + ", runs: "
+                            + http.get("api/activation/runs?limit=3").body() + ")");
+            assertTrue(state.getString("problem").contains("invalid_grant"), state.toString());
+            var runs = http.get("api/activation/runs?segmentId=" + created.json().getString("id")).array();
+            assertTrue(runs.stream().map(JsonObject.class::cast).anyMatch(r -> r.getString("status").equals("failed")
+                    && r.getString("error").contains("reconnect Google Ads")), runs.toString());
+            assertTrue(http.get("google-ads.xhtml").body().contains("Reconnect Google Ads"));
+            assertFalse(runs.toString().contains("1//fake"), "never a token");
+        } finally {
+            google.restoreRefreshToken();
+        }
     }
 
     /** The rows of the CSV by key, as stored (trimmed values, empty ones missing). */

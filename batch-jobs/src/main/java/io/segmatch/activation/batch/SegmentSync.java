@@ -90,8 +90,9 @@ public final class SegmentSync {
             }
             finish(runId, segment, status, list, google.report(list));
             return status;
-        } catch (GoogleException | IllegalArgumentException e) {
-            String message = e.getMessage();
+        } catch (RuntimeException e) {
+            // Google's refusals are worded for the user; anything else is named as what it is
+            String message = e instanceof GoogleException ? e.getMessage() : "the sync failed: " + e;
             LOG.warning(() -> "sync of segment " + segment.id() + " failed: " + message);
             tx.run(c -> {
                 SyncRuns.finish(c, runId, segment.id(), "failed", null, null, message, Instant.now());

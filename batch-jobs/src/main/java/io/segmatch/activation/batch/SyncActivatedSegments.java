@@ -68,8 +68,8 @@ public class SyncActivatedSegments extends AbstractBatchlet {
                 }
             }
             return "synced " + segments.size();
-        } catch (GoogleException e) {
-            error = e.getMessage();
+        } catch (RuntimeException e) {
+            error = e instanceof GoogleException ? e.getMessage() : "the sync failed: " + e;
             LOG.warning(error);
             return "failed";
         } finally {

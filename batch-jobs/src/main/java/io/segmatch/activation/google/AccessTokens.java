@@ -46,7 +46,8 @@ public final class AccessTokens {
             throw new GoogleException(0, "NOT_CONNECTED", "Google Ads is not connected: connect it in the console "
                     + "(Google Ads page) or set segmatch.googleads.oauth.refresh-token", false, null);
         }
-        OAuthApi oauth = RestClientBuilder.newBuilder().baseUri(URI.create(settings.tokenUrl()))
+        OAuthApi oauth = RestClientBuilder.newBuilder()
+                    .property("microprofile.rest.client.disable.default.mapper", true).baseUri(URI.create(settings.tokenUrl()))
                 .connectTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS).build(OAuthApi.class);
         for (int attempt = 1; ; attempt++) {

@@ -68,7 +68,8 @@ public interface CustomerMatch {
         GoogleAdsTransport(GoogleSettings settings, GoogleCalls calls) {
             this.s = settings;
             this.calls = calls;
-            this.api = RestClientBuilder.newBuilder().baseUri(URI.create(settings.apiUrl() + "/"))
+            this.api = RestClientBuilder.newBuilder()
+                    .property("microprofile.rest.client.disable.default.mapper", true).baseUri(URI.create(settings.apiUrl() + "/"))
                     .connectTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
                     .readTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS).build(GoogleAdsApi.class);
         }
@@ -202,7 +203,8 @@ public interface CustomerMatch {
         DataManagerTransport(GoogleSettings settings, GoogleCalls calls) {
             this.s = settings;
             this.calls = calls;
-            this.api = RestClientBuilder.newBuilder().baseUri(URI.create(settings.dataManagerUrl() + "/"))
+            this.api = RestClientBuilder.newBuilder()
+                    .property("microprofile.rest.client.disable.default.mapper", true).baseUri(URI.create(settings.dataManagerUrl() + "/"))
                     .connectTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
                     .readTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS).build(DataManagerApi.class);
             this.lists = new GoogleAdsTransport(settings, calls);

@@ -54,6 +54,45 @@ public class Activation {
         return starter.start("requested through the API");
     }
 
+    /** A fresh OAuth {@code state} for the consent page, usable once within ten minutes. */
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    public String newState() {
+        byte[] random = new byte[24];
+        new java.security.SecureRandom().nextBytes(random);
+        String state = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        query(c -> {
+            try (var ps = c.prepareStatement("DELETE FROM oauth_state WHERE created_at < now() - interval '10 minutes'")) {
+                ps.executeUpdate();
+            }
+            try (var ps = c.prepareStatement("INSERT INTO oauth_state (state, created_at) VALUES (?, now())")) {
+                ps.setString(1, state);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        return state;
+    }
+
+    /** Whether a {@code state} came back that this server handed out in the last ten minutes (it is used up). */
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    public boolean consumeState(String state) {
+        return query(c -> {
+            try (var ps = c.prepareStatement("DELETE FROM oauth_state WHERE state = ? AND created_at >= now() - interval '10 minutes'")) {
+                ps.setString(1, state);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Stores the refresh token of a completed connection (encrypted). */
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    public void connect(String refreshToken) {
+        query(c -> {
+            GoogleAdsConnection.connect(c, refreshToken);
+            return null;
+        });
+    }
+
     private <T> T query(Transactions.Work<T> work) {
         return Jdbc.run(dataSource, work);
     }

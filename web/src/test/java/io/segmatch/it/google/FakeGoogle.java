@@ -197,6 +197,11 @@ public final class FakeGoogle implements AutoCloseable {
         accessTokens.clear();
     }
 
+    /** Accepts {@link #REFRESH_TOKEN} again. */
+    public void restoreRefreshToken() {
+        refreshTokens.add(REFRESH_TOKEN);
+    }
+
     /** Forgets every access token issued (as if they expired). */
     public void expireAccessTokens() {
         accessTokens.clear();

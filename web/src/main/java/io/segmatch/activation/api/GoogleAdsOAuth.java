@@ -1,0 +1,124 @@
+package io.segmatch.activation.api;
+
+import io.segmatch.activation.boundary.Activation;
+import io.segmatch.activation.google.GoogleException;
+import io.segmatch.activation.google.GoogleSettings;
+import io.segmatch.activation.google.OAuthApi;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.rest.client.RestClientBuilder;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+import static io.segmatch.shared.json.Jsons.JSON;
+
+/**
+ * The console's "Connect Google Ads": {@code /oauth/google-ads/start} sends the browser to
+ * Google's consent page (offline access, both scopes, a random {@code state});
+ * {@code /oauth/google-ads/callback} checks the state, exchanges the code, stores the refresh
+ * token encrypted and returns to the console's Google Ads page with the outcome. Tokens never
+ * appear in a redirect, a page or a log line.
+ */
+@WebServlet(urlPatterns = {"/oauth/google-ads/start", "/oauth/google-ads/callback"})
+public class GoogleAdsOAuth extends HttpServlet {
+
+    static final String SCOPES = "https://www.googleapis.com/auth/adwords https://www.googleapis.com/auth/datamanager";
+    private static final Logger LOG = Logger.getLogger(GoogleAdsOAuth.class.getName());
+
+    @Inject
+    Activation activation;
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        GoogleSettings settings = GoogleSettings.fromConfig();
+        if (request.getServletPath().endsWith("/start")) {
+            if (settings.clientId() == null || settings.clientSecret() == null) {
+                back(request, response, "error", "set segmatch.googleads.oauth.client-id and client-secret first");
+                return;
+            }
+            String url = settings.authUrl() + "?client_id=" + enc(settings.clientId())
+                    + "&redirect_uri=" + enc(redirectUri(request))
+                    + "&response_type=code&scope=" + enc(SCOPES)
+                    + "&access_type=offline&prompt=consent&include_granted_scopes=true"
+                    + "&state=" + enc(activation.newState());
+            response.sendRedirect(url);
+            return;
+        }
+        String state = request.getParameter("state");
+        if (state == null || !activation.consumeState(state)) {
+            back(request, response, "error", "the answer from Google did not match a connection started here "
+                    + "(or came after ten minutes); connect again");
+            return;
+        }
+        if (request.getParameter("error") != null) {
+            back(request, response, "error", "Google did not grant access (" + request.getParameter("error") + ")");
+            return;
+        }
+        String code = request.getParameter("code");
+        if (code == null || code.isBlank()) {
+            back(request, response, "error", "Google's answer held no authorization code; connect again");
+            return;
+        }
+        try {
+            activation.connect(exchange(settings, code, redirectUri(request)));
+            LOG.info("Google Ads connected");
+            back(request, response, "connected", "true");
+        } catch (GoogleException e) {
+            back(request, response, "error", e.getMessage());
+        }
+    }
+
+    /** The authorization code for a refresh token (Google returns one with {@code access_type=offline}). */
+    private static String exchange(GoogleSettings settings, String code, String redirectUri) {
+        OAuthApi oauth = RestClientBuilder.newBuilder()
+                    .property("microprofile.rest.client.disable.default.mapper", true).baseUri(URI.create(settings.tokenUrl()))
+                .connectTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS).build(OAuthApi.class);
+        try (Response r = oauth.exchange("authorization_code", code, redirectUri, settings.clientId(), settings.clientSecret())) {
+            JsonObject body = JSON.createReader(new StringReader(r.readEntity(String.class))).readObject();
+            if (r.getStatus() != 200) {
+                throw new GoogleException(r.getStatus(), body.getString("error", null), "Google refused the authorization code: "
+                        + body.getString("error", "HTTP " + r.getStatus()) + " (" + body.getString("error_description", "") + ")",
+                        false, null);
+            }
+            if (!body.containsKey("refresh_token")) {
+                throw new GoogleException(200, "NO_REFRESH_TOKEN", "Google returned no refresh token; remove Segmatch's "
+                        + "access in your Google account's security settings and connect again", false, null);
+            }
+            return body.getString("refresh_token");
+        } catch (ProcessingException e) {
+            throw new GoogleException(0, "NETWORK", "Google's token endpoint could not be reached", true, null);
+        }
+    }
+
+    static String redirectUri(HttpServletRequest request) {
+        String configured = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("segmatch.googleads.oauth.redirect-uri", String.class).orElse(null);
+        if (configured != null) {
+            return configured;
+        }
+        String base = request.getRequestURL().toString();
+        return base.substring(0, base.length() - request.getServletPath().length()) + "/oauth/google-ads/callback";
+    }
+
+    private static void back(HttpServletRequest request, HttpServletResponse response, String key, String value)
+            throws IOException {
+        response.sendRedirect(request.getContextPath() + "/google-ads.xhtml?" + key + "=" + enc(value));
+    }
+
+    private static String enc(String v) {
+        return URLEncoder.encode(v, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,2 @@
+/** The console's Google Ads page. */
+package io.segmatch.activation.view;
