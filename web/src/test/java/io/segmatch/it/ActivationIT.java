@@ -181,6 +181,50 @@ class ActivationIT extends DeployedWar {
         }
     }
 
+    /**
+     * Every body sent to the fake Google Ads API during these tests parses, strictly (an
+     * unknown field fails), into Google's own generated request classes (v23; the Customer
+     * Match messages are the same through v26): our field names and enum values are Google's.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(3)
+    void everyRequestBodyIsGooglesOwnShape() throws Exception {
+        Map<String, java.util.function.Supplier<com.google.protobuf.Message.Builder>> classes = Map.of(
+                "userLists:mutate", com.google.ads.googleads.v23.services.MutateUserListsRequest::newBuilder,
+                "offlineUserDataJobs:create", com.google.ads.googleads.v23.services.CreateOfflineUserDataJobRequest::newBuilder,
+                "offlineUserDataJobs/ID:addOperations", com.google.ads.googleads.v23.services.AddOfflineUserDataJobOperationsRequest::newBuilder,
+                "offlineUserDataJobs/ID:run", com.google.ads.googleads.v23.services.RunOfflineUserDataJobRequest::newBuilder,
+                "googleAds:search", com.google.ads.googleads.v23.services.SearchGoogleAdsRequest::newBuilder);
+        var parser = com.google.protobuf.util.JsonFormat.parser();
+        Set<String> seen = new TreeSet<>();
+        for (JsonObject sent : MicroDatabase.google.bodies()) {
+            String endpoint = sent.getString("endpoint");
+            if (endpoint.startsWith("audienceMembers:")) {
+                continue; // the Data Manager API's classes are not in the Google Ads stubs
+            }
+            var builder = classes.get(endpoint);
+            assertNotNull(builder, "a request to an endpoint we do not model: " + endpoint);
+            var message = builder.get();
+            parser.merge(sent.getJsonObject("body").toString(), message);
+            seen.add(endpoint);
+            if (message instanceof com.google.ads.googleads.v23.services.AddOfflineUserDataJobOperationsRequest.Builder add) {
+                assertTrue(add.getEnablePartialFailure(), "partial failure is always on");
+                add.getOperationsList().forEach(op -> {
+                    var data = op.hasCreate() ? op.getCreate() : op.getRemove();
+                    assertFalse(data.getUserIdentifiersList().isEmpty());
+                    data.getUserIdentifiersList().forEach(id -> assertTrue(id.hasHashedEmail() || id.hasHashedPhoneNumber()
+                            || id.hasAddressInfo(), id.toString()));
+                });
+            }
+            if (message instanceof com.google.ads.googleads.v23.services.CreateOfflineUserDataJobRequest.Builder create) {
+                assertEquals(com.google.ads.googleads.v23.enums.OfflineUserDataJobTypeEnum.OfflineUserDataJobType
+                        .CUSTOMER_MATCH_USER_LIST, create.getJob().getType());
+                assertTrue(create.getJob().getExternalId() > 0, "a deterministic externalId");
+            }
+        }
+        assertEquals(new TreeSet<>(classes.keySet()), seen, "every kind of request was made and checked");
+    }
+
     /** The rows of the CSV by key, as stored (trimmed values, empty ones missing). */
     static Map<String, Map<String, String>> rows(String csv) {
         List<String> lines = csv.lines().toList();
