@@ -65,6 +65,7 @@ class ActivationIT extends DeployedWar {
         String list = withList.getJsonObject("activation").getJsonObject("googleAds").getString("userList");
         assertTrue(list.matches("customers/1234567890/userLists/\\d+"), list);
         Map<String, Map<String, String>> rows = rows(csv);
+        // (the previous test class's server may have left a run "running": taken for lost after 10 s)
         await(() -> google.members(list), m -> m.equals(expected(rows, "c1", "c2", "c3")),
                 "the list to hold exactly c1, c2 and c3");
         JsonObject synced = await(() -> http.get("api/segments/" + segment).json(), s -> !s.isNull("lastSyncedAt"),
@@ -78,6 +79,9 @@ class ActivationIT extends DeployedWar {
         assertEquals("add", planned.getJsonArray("jobs").getJsonObject(0).getString("kind"));
         assertFalse(planned.getJsonArray("requestIds").isEmpty(), planned.toString());
         assertTrue(runs.stream().map(JsonObject.class::cast).anyMatch(r -> r.getInt("added") == 3), runs.toString());
+        String page = http.get("segments/view.xhtml?id=" + segment).body();
+        assertTrue(page.contains("3 added to the list.") && page.contains("1 member has no usable email, phone or full address"),
+                "the segment page tells the sync history in words: " + page);
 
         // c2 leaves: a separate remove job removes exactly c2's identifiers
         assertEquals(200, http.json("PATCH", "api/datasets/" + dataset + "/rows/c2", "{\"plan\": \"free\"}").status());
@@ -98,6 +102,22 @@ class ActivationIT extends DeployedWar {
                 "the refusals were retried within the sync, not failed: " + afterRetries);
         assertEquals(0, google.jobs().stream().filter(j -> j.endsWith("RUNNING") || j.endsWith("PENDING")).count(),
                 "no job left behind: " + google.jobs());
+
+        // the sync stops between addOperations and :run (here: :run refused once, finally); the
+        // next sync resumes that same job — no second job, nobody lost, nothing sent twice
+        google.fail("run", FakeGoogle.Fault.permissionDenied());
+        int jobsBefore = google.jobs().size();
+        assertEquals(201, http.json("PUT", "api/datasets/" + dataset + "/rows/c6",
+                "{\"email\": \"Frank@Example.net\", \"plan\": \"pro\", \"country\": \"DE\"}").status());
+        rows.put("c6", Map.of("customer_id", "c6", "email", "Frank@Example.net", "plan", "pro", "country", "DE"));
+        await(() -> google.members(list), m -> m.equals(expected(rows, "c1", "c3", "c5", "c6")), "c6 to be added after the interruption");
+        assertEquals(jobsBefore + 1, google.jobs().size(), "one job for c6, resumed rather than made again: " + google.jobs());
+        var interrupted = http.get("api/activation/runs?segmentId=" + segment + "&limit=100").array();
+        assertTrue(interrupted.stream().map(JsonObject.class::cast).anyMatch(r -> r.getString("status").equals("failed")
+                && r.getString("error").contains("USER_PERMISSION_DENIED")), "the refusal is shown in plain words: " + interrupted);
+        long sentForC6 = google.bodies().stream().filter(b -> b.getString("endpoint").endsWith(":addOperations"))
+                .filter(b -> b.getJsonObject("body").toString().contains(expectedEmailHash("frank@example.net"))).count();
+        assertEquals(1, sentForC6, "c6 was sent once");
 
         // the segment is deleted: its members leave the list
         assertEquals(204, http.delete("api/segments/" + segment).status());
@@ -223,6 +243,10 @@ class ActivationIT extends DeployedWar {
             }
         }
         assertEquals(new TreeSet<>(classes.keySet()), seen, "every kind of request was made and checked");
+    }
+
+    static String expectedEmailHash(String normalizedEmail) {
+        return io.segmatch.activation.identifiers.Hashing.sha256(normalizedEmail);
     }
 
     /** The rows of the CSV by key, as stored (trimmed values, empty ones missing). */

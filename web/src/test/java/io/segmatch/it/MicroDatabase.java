@@ -39,6 +39,10 @@ public class MicroDatabase implements BeforeAllCallback {
                     "-Dsegmatch.googleads.customer-id=123-456-7890",
                     "-Dsegmatch.googleads.max-retry-delay=PT2S",
                     "-Dsegmatch.activation.interval=PT1S",
+                    // every deployment of this JVM shares the database: a run or sync left
+                    // "running" by the previous (stopped) server is taken for lost quickly
+                    "-Dsegmatch.processing.lost-after=PT10S",
+                    "-Dsegmatch.activation.lost-after=PT10S",
                     "-Dsegmatch.secret-key-file=" + System.getProperty("java.io.tmpdir") + "/segmatch-it-secret.key",
                     "-Dsegmatch.db.url=" + url,
                     "-Dsegmatch.db.user=" + TestDatabase.user(),

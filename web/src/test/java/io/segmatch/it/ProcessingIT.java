@@ -114,11 +114,11 @@ class ProcessingIT extends DeployedWar {
     }
 
     static <T> T await(Supplier<T> probe, Predicate<T> done, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         T last = probe.get();
         while (!done.test(last)) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("waited 40 s for " + what + "; last seen: " + last);
+                throw new AssertionError("waited 60 s for " + what + "; last seen: " + last);
             }
             Thread.sleep(250);
             last = probe.get();

@@ -51,7 +51,7 @@ public final class SegmentSync {
                     }
                 } else {
                     // created (or planned) before a restart: send what was not sent, then run it
-                    send(runId, segment, job);
+                    send(batchId, runId, segment, job);
                     if (!settle(runId, tx.run(c -> SyncJobs.open(c, segment.id())).orElse(null))) {
                         finish(runId, segment, "waiting", userList, null);
                         return "waiting";
@@ -82,7 +82,7 @@ public final class SegmentSync {
             String status = "completed";
             if (plan.jobId() != null) {
                 SyncJobs.Job job = tx.run(c -> SyncJobs.open(c, segment.id())).orElseThrow();
-                send(runId, segment, job);
+                send(batchId, runId, segment, job);
                 SyncJobs.Job sent = tx.run(c -> SyncJobs.open(c, segment.id())).orElse(null);
                 if (!settle(runId, sent)) {
                     status = "waiting";
@@ -103,7 +103,7 @@ public final class SegmentSync {
     }
 
     /** Creates the job at Google if needed, sends its unsent people batch by batch, and runs it. */
-    private void send(long runId, ActivatedSegment segment, SyncJobs.Job planned) throws Exception {
+    private void send(long batchId, long runId, ActivatedSegment segment, SyncJobs.Job planned) throws Exception {
         SyncJobs.Job job = planned;
         if (job.status().equals("new")) {
             String resource;
@@ -137,6 +137,7 @@ public final class SegmentSync {
             tx.run(c -> {
                 SyncJobs.sent(c, created.id(), items, sent.rejected());
                 SyncRuns.sent(c, runId, items.size(), sent.requestId());
+                SyncRuns.heartbeat(c, batchId);
                 return null;
             });
         }

@@ -12,9 +12,9 @@ import jakarta.ws.rs.core.Response;
 /**
  * The Google Ads API (REST) calls of a Customer Match sync. Every call carries the access
  * token, and the manager account and developer token when configured (null headers are not
- * sent). Responses are read by the caller, whatever their status.
+ * sent). Responses are read by the caller, whatever their status. No class-level {@code @Path}:
+ * the WAR's JAX-RS application would take the interface for one of its own resources.
  */
-@Path("/")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 public interface GoogleAdsApi {

@@ -38,9 +38,13 @@ public class SyncStarter {
     @ConfigProperty(name = "segmatch.activation.interval", defaultValue = "PT5M")
     String interval;
 
+    @Inject
+    @ConfigProperty(name = "segmatch.activation.lost-after", defaultValue = "PT3M")
+    String lostAfter;
+
     /** Starts a sync if one is due; returns its batch id if it did. */
     public Optional<Long> startIfDue() {
-        if (!local(c -> SyncRuns.due(c, Duration.parse(interval)))) {
+        if (!local(c -> SyncRuns.due(c, Duration.parse(interval), Duration.parse(lostAfter)))) {
             return Optional.empty();
         }
         return start("due");
@@ -48,7 +52,7 @@ public class SyncStarter {
 
     /** Starts a sync now unless one is running; returns its batch id if it started one. */
     public Optional<Long> start(String reason) {
-        Long batchId = local(c -> SyncRuns.claimBatch(c, reason));
+        Long batchId = local(c -> SyncRuns.claimBatch(c, reason, Duration.parse(lostAfter)));
         if (batchId == null) {
             return Optional.empty();
         }

@@ -23,10 +23,11 @@ public final class SyncRuns {
     }
 
     /** Claims the one running batch; null if another is running. Commit before starting the job. */
-    public static Long claimBatch(Connection c, String reason) throws SQLException {
+    public static Long claimBatch(Connection c, String reason, java.time.Duration lostAfter) throws SQLException {
         // a batch whose heartbeat stopped (its server died) is recorded as failed
         try (PreparedStatement ps = c.prepareStatement("UPDATE sync_batch SET status = 'failed', ended_at = now(), "
-                + "error = 'lost: its server stopped' WHERE status = 'running' AND heartbeat_at < now() - interval '3 minutes'")) {
+                + "error = 'lost: its server stopped' WHERE status = 'running' AND heartbeat_at < now() - ?::interval")) {
+            ps.setString(1, lostAfter.toMillis() + " milliseconds");
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_batch (status, reason, started_at, heartbeat_at) "
@@ -61,10 +62,12 @@ public final class SyncRuns {
      * dataset written since its last sync, a job Google is still running, or a deleted
      * segment whose members Google still holds. A request for a sync (the API) is due at once.
      */
-    public static boolean due(Connection c, java.time.Duration interval) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT NOT EXISTS (SELECT 1 FROM sync_batch WHERE status = 'running') AND "
+    public static boolean due(Connection c, java.time.Duration interval, java.time.Duration lostAfter) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT NOT EXISTS (SELECT 1 FROM sync_batch WHERE status = 'running' "
+                + "AND heartbeat_at >= now() - ?::interval) AND "
                 + "coalesce((SELECT max(started_at) FROM sync_batch), '-infinity') < now() - ?::interval")) {
-            ps.setString(1, interval.toSeconds() + " seconds");
+            ps.setString(1, lostAfter.toMillis() + " milliseconds");
+            ps.setString(2, interval.toMillis() + " milliseconds");
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 if (!rs.getBoolean(1)) {
@@ -73,7 +76,8 @@ public final class SyncRuns {
             }
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM sync_job WHERE status IN ('new', 'created', 'running')) "
-                + "OR EXISTS (SELECT 1 FROM activation_queue) "
+                + "OR EXISTS (SELECT 1 FROM activation_queue q JOIN segment s ON s.id = q.segment_id "
+                + "  WHERE s.deleted_at IS NULL AND s.activation_json::jsonb @> '{\"googleAds\": {\"enabled\": true}}') "
                 + "OR EXISTS (SELECT 1 FROM segment s WHERE activation_json::jsonb @> '{\"googleAds\": {\"enabled\": true}}' AND deleted_at IS NULL "
                 + "  AND (last_synced_at IS NULL OR EXISTS (SELECT 1 FROM dataset d WHERE d.id = s.dataset_id AND d.updated_at > s.last_synced_at))) "
                 + "OR EXISTS (SELECT 1 FROM segment s WHERE deleted_at IS NOT NULL AND EXISTS (SELECT 1 FROM activation_member a WHERE a.segment_id = s.id)) "

@@ -28,6 +28,8 @@ public class SegmentPage {
     Segments segments;
     @Inject
     Datasets datasets;
+    @Inject
+    io.segmatch.activation.boundary.Activation activation;
 
     private String id;
     private String after;
@@ -38,6 +40,7 @@ public class SegmentPage {
     private String next;
     private List<MemberPages.Change> changes = List.of();
     private List<ProcessingRuns.Run> runs = List.of();
+    private List<io.segmatch.activation.store.SyncRuns.Run> syncs = List.of();
 
     /** Loads everything once ({@code f:viewAction}); an unknown id answers 404. */
     public void load() throws IOException {
@@ -60,6 +63,46 @@ public class SegmentPage {
         List<MemberPages.Change> recent = segments.changes(id, 0, 20, true);
         changes = recent.stream().limit(20).toList();
         runs = segments.runs(id, 10);
+        syncs = activation.runs(id, 10);
+    }
+
+    /** The segment's last Customer Match syncs, newest first. */
+    public List<io.segmatch.activation.store.SyncRuns.Run> getSyncs() {
+        return syncs;
+    }
+
+    /** A sync in plain words, for the segment page. */
+    public String describe(io.segmatch.activation.store.SyncRuns.Run r) {
+        StringBuilder s = new StringBuilder();
+        switch (r.status()) {
+            case "failed" -> s.append("Failed: ").append(r.error()).append('.');
+            case "waiting" -> s.append("Google is still processing the last upload; changes wait for it.");
+            case "running" -> s.append("Syncing now.");
+            default -> s.append(r.plannedAdds() + r.plannedRemoves() == 0 && r.added() + r.removed() == 0
+                    ? "In step: nothing to send." : "Done.");
+        }
+        if (r.sent() > 0) {
+            s.append(' ').append(r.sent()).append(r.sent() == 1 ? " person sent" : " people sent");
+            s.append(r.plannedRemoves() > 0 ? " for removal." : " to add.");
+        }
+        if (r.added() > 0) {
+            s.append(' ').append(r.added()).append(" added to the list.");
+        }
+        if (r.removed() > 0) {
+            s.append(' ').append(r.removed()).append(" removed from the list.");
+        }
+        if (r.rejected() > 0) {
+            s.append(' ').append(r.rejected()).append(" refused by Google ").append(r.rejectedCodes()).append('.');
+        }
+        if (r.skipped() > 0) {
+            s.append(' ').append(r.skipped()).append(r.skipped() == 1 ? " member has" : " members have")
+                    .append(" no usable email, phone or full address and cannot be sent.");
+        }
+        if (r.listSize() != null) {
+            s.append(" Google reports the list at ").append(r.listSize()).append(" people")
+                    .append(r.matchRate() == null ? "" : ", match rate " + r.matchRate() + "%").append('.');
+        }
+        return s.toString();
     }
 
     public Segment getSegment() {
