@@ -119,6 +119,32 @@ class ActivationIT extends DeployedWar {
                 .filter(b -> b.getJsonObject("body").toString().contains(expectedEmailHash("frank@example.net"))).count();
         assertEquals(1, sentForC6, "c6 was sent once");
 
+        // Google refuses one person (a per-row error): the others of the call are kept, the
+        // refusal is recorded with its code, and the same identifiers are not sent again
+        String refusedHash = expectedEmailHash("grace@example.net");
+        google.refuse(refusedHash, "INVALID_SHA256_FORMAT");
+        assertEquals(201, http.json("PUT", "api/datasets/" + dataset + "/rows/c7",
+                "{\"email\": \"grace@example.net\", \"plan\": \"pro\"}").status());
+        assertEquals(201, http.json("PUT", "api/datasets/" + dataset + "/rows/c8",
+                "{\"email\": \"heidi@example.net\", \"plan\": \"pro\"}").status());
+        rows.put("c8", Map.of("customer_id", "c8", "email", "heidi@example.net", "plan", "pro"));
+        await(() -> google.members(list), m -> m.equals(expected(rows, "c1", "c3", "c5", "c6", "c8")),
+                "c8 added while c7 is refused");
+        JsonObject refusedRun = await(() -> http.get("api/activation/runs?segmentId=" + segment + "&limit=100").array()
+                        .stream().map(JsonObject.class::cast).filter(r -> r.getInt("rejected") == 1).findFirst().orElse(null),
+                java.util.Objects::nonNull, "the refusal to be recorded");
+        assertEquals(1, refusedRun.getJsonObject("rejectedByCode").getInt("INVALID_SHA256_FORMAT"), refusedRun.toString());
+        for (int i = 0; i < 2; i++) {
+            int count = http.get("api/activation/runs?segmentId=" + segment + "&limit=100").array().size();
+            assertEquals(202, http.json("POST", "api/activation/runs", "").status());
+            await(() -> http.get("api/activation/runs?segmentId=" + segment + "&limit=100").array(),
+                    a -> a.size() > count && a.getJsonObject(0).getString("status").matches("completed|waiting|failed"),
+                    "a requested sync to end");
+        }
+        assertEquals(1, google.bodies().stream().filter(b -> b.getString("endpoint").endsWith(":addOperations"))
+                .filter(b -> b.getJsonObject("body").toString().contains(refusedHash)).count(),
+                "the refused identifiers were not sent again");
+
         // the segment is deleted: its members leave the list
         assertEquals(204, http.delete("api/segments/" + segment).status());
         await(() -> google.members(list), Set::isEmpty, "the deleted segment's members to be removed");

@@ -223,6 +223,24 @@ public final class SyncJobs {
             ps.setLong(p, job.id());
             accepted = ps.executeUpdate();
         }
+        if (job.kind().equals("add")) {
+            // refused people are not sent again with the same identifiers; accepted ones are forgiven
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO activation_rejected (segment_id, row_key, identifiers, "
+                    + "code, rejected_at) SELECT ?, row_key, identifiers, rejected_code, ? FROM sync_job_item "
+                    + "WHERE job_id = ? AND sent AND rejected_code IS NOT NULL ON CONFLICT (segment_id, row_key) DO UPDATE "
+                    + "SET identifiers = excluded.identifiers, code = excluded.code, rejected_at = excluded.rejected_at")) {
+                ps.setString(1, job.segmentId());
+                ps.setTimestamp(2, Timestamp.from(now));
+                ps.setLong(3, job.id());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM activation_rejected r USING sync_job_item i "
+                    + "WHERE r.segment_id = ? AND i.job_id = ? AND i.sent AND i.rejected_code IS NULL AND r.row_key = i.row_key")) {
+                ps.setString(1, job.segmentId());
+                ps.setLong(2, job.id());
+                ps.executeUpdate();
+            }
+        }
         Map<String, Long> codes = new java.util.TreeMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT rejected_code, count(*) FROM sync_job_item "
                 + "WHERE job_id = ? AND rejected_code IS NOT NULL GROUP BY rejected_code")) {

@@ -20,7 +20,8 @@ import java.util.Map;
  * identifiers now) and what Google acknowledged. Members to add: not acknowledged, or
  * acknowledged with other identifiers (their old identifiers are removed first), or last
  * added over 500 days ago (lists forget after 540). Members to remove: acknowledged and no
- * longer members (or the segment was deleted), or left without a usable identifier. Removes
+ * longer members (or the segment was deleted), or left without a usable identifier. People
+ * Google refused are not sent again with the same identifiers (counted as skipped). Removes
  * go first: a plan with removes makes a remove job, and the adds wait for the next sync (one
  * job per list at a time). The chosen job and the people it carries are written in the
  * caller's transaction.
@@ -48,7 +49,8 @@ public final class SyncPlans {
         sql.append(" FROM row_membership rm JOIN dataset_row r ON r.dataset_id = rm.dataset_id AND r.row_key = rm.row_key "
                 + "WHERE rm.dataset_id = ? AND rm.segments @> ARRAY[?::integer] AND NOT ?), "
                 + "ack AS (SELECT row_key, identifiers, added_at FROM activation_member WHERE segment_id = ?) "
-                + "SELECT coalesce(cur.row_key, ack.row_key), cur.row_key IS NOT NULL, ack.identifiers, ack.added_at");
+                + "SELECT coalesce(cur.row_key, ack.row_key), cur.row_key IS NOT NULL, ack.identifiers, ack.added_at, "
+                + "(SELECT identifiers FROM activation_rejected x WHERE x.segment_id = ? AND x.row_key = cur.row_key)");
         for (int i = 0; i < roleNames.size(); i++) {
             sql.append(", cur.v").append(i);
         }
@@ -66,6 +68,7 @@ public final class SyncPlans {
             ps.setString(p++, segment.datasetId());
             ps.setInt(p++, segment.number());
             ps.setBoolean(p++, segment.deleted());
+            ps.setString(p++, segment.id());
             ps.setString(p, segment.id());
             ps.setFetchSize(5000);
             Map<String, String> values = new HashMap<>();
@@ -75,11 +78,12 @@ public final class SyncPlans {
                     boolean member = rs.getBoolean(2);
                     String acknowledged = rs.getString(3);
                     Timestamp addedAt = rs.getTimestamp(4);
+                    String refused = rs.getString(5);
                     String current = null;
                     if (member) {
                         values.clear();
                         for (int i = 0; i < roleNames.size(); i++) {
-                            String v = rs.getString(5 + i);
+                            String v = rs.getString(6 + i);
                             if (v != null) {
                                 values.put(roles.column(roleNames.get(i)), v);
                             }
@@ -96,6 +100,8 @@ public final class SyncPlans {
                         if (current != null) {
                             changed++;
                         }
+                    } else if (current != null && acknowledged == null && current.equals(refused)) {
+                        skipped++; // Google refused these identifiers: not sent again until they change
                     } else if (current != null && (acknowledged == null || addedAt.toInstant().isBefore(readdBefore))) {
                         // while removes wait, adds are only counted (they go in a later job)
                         if (removes.count() == 0) {

@@ -68,6 +68,7 @@ public final class FakeGoogle implements AutoCloseable {
     private final List<JsonObject> bodies = Collections.synchronizedList(new ArrayList<>());
     private volatile Duration processing = Duration.ofMillis(300);
     private volatile boolean uppercaseHashSeen;
+    private final Map<String, String> refused = new ConcurrentHashMap<>();
 
     /** A Customer Match list: the people in it, each as the set of identifiers sent for them. */
     public static final class UserList {
@@ -195,6 +196,11 @@ public final class FakeGoogle implements AutoCloseable {
     public void revokeRefreshTokens() {
         refreshTokens.clear();
         accessTokens.clear();
+    }
+
+    /** Refuses this hashed value in every addOperations call with a per-row error (a partial failure). */
+    public void refuse(String hashedValue, String code) {
+        refused.put(hashedValue, code);
     }
 
     /** Accepts {@link #REFRESH_TOKEN} again. */
@@ -521,7 +527,11 @@ public final class FakeGoogle implements AutoCloseable {
                 switch (key) {
                     case "hashedEmail", "hashedPhoneNumber" -> {
                         String v = id.getString(key);
-                        if (!HASH.matcher(v).matches()) {
+                        if (refused.containsKey(v.toLowerCase())) {
+                            bad = refused.get(v.toLowerCase());
+                            badIndex = j;
+                            badField = key.equals("hashedEmail") ? "hashed_email" : "hashed_phone_number";
+                        } else if (!HASH.matcher(v).matches()) {
                             bad = "INVALID_SHA256_FORMAT";
                             badIndex = j;
                             badField = key.equals("hashedEmail") ? "hashed_email" : "hashed_phone_number";
