@@ -69,7 +69,9 @@ public interface CustomerMatch {
             this.s = settings;
             this.calls = calls;
             this.api = RestClientBuilder.newBuilder()
-                    .property("microprofile.rest.client.disable.default.mapper", true).baseUri(URI.create(settings.apiUrl() + "/"))
+                    .property("microprofile.rest.client.disable.default.mapper", true)
+                    .register(new GoogleHeaders(settings.loginCustomerId(), settings.developerToken()))
+                    .baseUri(URI.create(settings.apiUrl() + "/"))
                     .connectTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
                     .readTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS).build(GoogleAdsApi.class);
         }
@@ -79,7 +81,7 @@ public interface CustomerMatch {
             var body = new GoogleAds.MutateUserListsRequest(List.of(new GoogleAds.UserListOperation(new GoogleAds.UserList(
                     name, description, "540", new GoogleAds.CrmBasedUserList("CONTACT_INFO", "FIRST_PARTY")))));
             var answer = calls.call("creating the Customer Match list", t -> api.mutateUserLists(s.apiVersion(),
-                    s.customerId(), t, s.loginCustomerId(), s.developerToken(), body));
+                    s.customerId(), t, body));
             return answer.body().getJsonArray("results").getJsonObject(0).getString("resourceName");
         }
 
@@ -90,7 +92,7 @@ public interface CustomerMatch {
             var body = new GoogleAds.CreateJobRequest(new GoogleAds.OfflineUserDataJob("CUSTOMER_MATCH_USER_LIST",
                     Long.toString(job.id()), new GoogleAds.CustomerMatchUserListMetadata(job.userList(), consent)), true);
             var answer = calls.call("creating the " + job.kind() + " job", t -> api.createJob(s.apiVersion(), s.customerId(),
-                    t, s.loginCustomerId(), s.developerToken(), body));
+                    t, body));
             return answer.body().getString("resourceName");
         }
 
@@ -102,7 +104,7 @@ public interface CustomerMatch {
             }).toList();
             var body = new GoogleAds.AddOperationsRequest(operations, true);
             var answer = calls.call("adding operations to the " + job.kind() + " job", t -> api.addOperations(s.apiVersion(),
-                    s.customerId(), jobId(job), t, s.loginCustomerId(), s.developerToken(), body));
+                    s.customerId(), jobId(job), t, body));
             return new Sent(answer.requestId(), rejected(answer.body(), items));
         }
 
@@ -142,7 +144,7 @@ public interface CustomerMatch {
         @Override
         public void run(SyncJobs.Job job) {
             calls.call("running the " + job.kind() + " job", t -> api.run(s.apiVersion(), s.customerId(), jobId(job), t,
-                    s.loginCustomerId(), s.developerToken(), new GoogleAds.RunRequest()));
+                    new GoogleAds.RunRequest()));
         }
 
         @Override
@@ -153,7 +155,7 @@ public interface CustomerMatch {
                     + "offline_user_data_job.operation_metadata.match_rate_range FROM offline_user_data_job "
                     + "WHERE offline_user_data_job.resource_name = '" + checked(job.resourceName()) + "'";
             var answer = calls.call("reading the " + job.kind() + " job's status", t -> api.search(s.apiVersion(),
-                    s.customerId(), t, s.loginCustomerId(), s.developerToken(), new GoogleAds.SearchRequest(query)));
+                    s.customerId(), t, new GoogleAds.SearchRequest(query)));
             JsonArray results = answer.body().getJsonArray("results");
             if (results == null || results.isEmpty()) {
                 return new Status("UNKNOWN", null);
@@ -170,7 +172,7 @@ public interface CustomerMatch {
                     + "user_list.crm_based_user_list.upload_key_type FROM user_list "
                     + "WHERE user_list.resource_name = '" + checked(userList) + "'";
             var answer = calls.call("reading the list's size", t -> api.search(s.apiVersion(), s.customerId(), t,
-                    s.loginCustomerId(), s.developerToken(), new GoogleAds.SearchRequest(query)));
+                    new GoogleAds.SearchRequest(query)));
             JsonArray results = answer.body().getJsonArray("results");
             if (results == null || results.isEmpty()) {
                 return new ListReport(null, null);

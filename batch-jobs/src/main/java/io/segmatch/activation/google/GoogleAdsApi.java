@@ -11,8 +11,8 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * The Google Ads API (REST) calls of a Customer Match sync. Every call carries the access
- * token, and the manager account and developer token when configured (null headers are not
- * sent). Responses are read by the caller, whatever their status. No class-level {@code @Path}:
+ * token; the manager account and developer token are added by {@link GoogleHeaders} when
+ * configured (a null header parameter goes out as an empty header on some Jersey versions). Responses are read by the caller, whatever their status. No class-level {@code @Path}:
  * the WAR's JAX-RS application would take the interface for one of its own resources.
  */
 @Consumes(MediaType.APPLICATION_JSON)
@@ -23,34 +23,25 @@ public interface GoogleAdsApi {
     @Path("{version}/customers/{customerId}/userLists:mutate")
     Response mutateUserLists(@PathParam("version") String version, @PathParam("customerId") String customerId,
                              @HeaderParam("Authorization") String authorization,
-                             @HeaderParam("login-customer-id") String loginCustomerId,
-                             @HeaderParam("developer-token") String developerToken, GoogleAds.MutateUserListsRequest body);
+                             GoogleAds.MutateUserListsRequest body);
 
     @POST
     @Path("{version}/customers/{customerId}/offlineUserDataJobs:create")
     Response createJob(@PathParam("version") String version, @PathParam("customerId") String customerId,
-                       @HeaderParam("Authorization") String authorization,
-                       @HeaderParam("login-customer-id") String loginCustomerId,
-                       @HeaderParam("developer-token") String developerToken, GoogleAds.CreateJobRequest body);
+                       @HeaderParam("Authorization") String authorization, GoogleAds.CreateJobRequest body);
 
     @POST
     @Path("{version}/customers/{customerId}/offlineUserDataJobs/{jobId}:addOperations")
     Response addOperations(@PathParam("version") String version, @PathParam("customerId") String customerId,
-                           @PathParam("jobId") String jobId, @HeaderParam("Authorization") String authorization,
-                           @HeaderParam("login-customer-id") String loginCustomerId,
-                           @HeaderParam("developer-token") String developerToken, GoogleAds.AddOperationsRequest body);
+                           @PathParam("jobId") String jobId, @HeaderParam("Authorization") String authorization, GoogleAds.AddOperationsRequest body);
 
     @POST
     @Path("{version}/customers/{customerId}/offlineUserDataJobs/{jobId}:run")
     Response run(@PathParam("version") String version, @PathParam("customerId") String customerId,
-                 @PathParam("jobId") String jobId, @HeaderParam("Authorization") String authorization,
-                 @HeaderParam("login-customer-id") String loginCustomerId,
-                 @HeaderParam("developer-token") String developerToken, GoogleAds.RunRequest body);
+                 @PathParam("jobId") String jobId, @HeaderParam("Authorization") String authorization, GoogleAds.RunRequest body);
 
     @POST
     @Path("{version}/customers/{customerId}/googleAds:search")
     Response search(@PathParam("version") String version, @PathParam("customerId") String customerId,
-                    @HeaderParam("Authorization") String authorization,
-                    @HeaderParam("login-customer-id") String loginCustomerId,
-                    @HeaderParam("developer-token") String developerToken, GoogleAds.SearchRequest body);
+                    @HeaderParam("Authorization") String authorization, GoogleAds.SearchRequest body);
 }
