@@ -2,7 +2,6 @@ package io.segmatch.activation.google;
 
 import io.segmatch.activation.identifiers.CustomerIdentifiers;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /** Request bodies of the Data Manager API (hex-encoded SHA-256 hashes, consent on the request). */
@@ -43,20 +42,12 @@ public final class DataManager {
     public record TermsOfService(String customerMatchTermsOfServiceStatus) {
     }
 
+    /** One person: one member, one {@code UserIdentifier} per identifier. */
     public static AudienceMember member(CustomerIdentifiers ids) {
-        List<UserIdentifier> list = new ArrayList<>();
-        if (ids.hashedEmail() != null) {
-            list.add(new UserIdentifier(ids.hashedEmail(), null, null));
-        }
-        if (ids.hashedPhoneNumber() != null) {
-            list.add(new UserIdentifier(null, ids.hashedPhoneNumber(), null));
-        }
-        if (ids.address() != null) {
-            var a = ids.address();
-            list.add(new UserIdentifier(null, null, new AddressInfo(a.hashedFirstName(), a.hashedLastName(),
-                    a.countryCode(), a.postalCode())));
-        }
-        return new AudienceMember(new UserData(list));
+        return new AudienceMember(new UserData(ids.each(email -> new UserIdentifier(email, null, null),
+                phone -> new UserIdentifier(null, phone, null),
+                a -> new UserIdentifier(null, null, new AddressInfo(a.hashedFirstName(), a.hashedLastName(),
+                        a.countryCode(), a.postalCode())))));
     }
 
     /** Google Ads consent values ({@code GRANTED}) in the Data Manager's form ({@code CONSENT_GRANTED}). */

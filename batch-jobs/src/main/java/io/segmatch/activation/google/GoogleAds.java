@@ -2,7 +2,6 @@ package io.segmatch.activation.google;
 
 import io.segmatch.activation.identifiers.CustomerIdentifiers;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -64,18 +63,9 @@ public final class GoogleAds {
 
     /** One person: one {@code UserData}, one {@code UserIdentifier} per identifier. */
     public static UserData userData(CustomerIdentifiers ids) {
-        List<UserIdentifier> list = new ArrayList<>();
-        if (ids.hashedEmail() != null) {
-            list.add(new UserIdentifier(ids.hashedEmail(), null, null));
-        }
-        if (ids.hashedPhoneNumber() != null) {
-            list.add(new UserIdentifier(null, ids.hashedPhoneNumber(), null));
-        }
-        if (ids.address() != null) {
-            var a = ids.address();
-            list.add(new UserIdentifier(null, null, new AddressInfo(a.hashedFirstName(), a.hashedLastName(),
-                    a.countryCode(), a.postalCode())));
-        }
-        return new UserData(list);
+        return new UserData(ids.each(email -> new UserIdentifier(email, null, null),
+                phone -> new UserIdentifier(null, phone, null),
+                a -> new UserIdentifier(null, null, new AddressInfo(a.hashedFirstName(), a.hashedLastName(),
+                        a.countryCode(), a.postalCode()))));
     }
 }

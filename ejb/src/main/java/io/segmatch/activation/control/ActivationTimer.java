@@ -1,5 +1,6 @@
 package io.segmatch.activation.control;
 
+import io.segmatch.shared.control.StartAttempts;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Schedule;
@@ -8,7 +9,6 @@ import jakarta.ejb.Startup;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -30,22 +30,13 @@ public class ActivationTimer {
     @ConfigProperty(name = "segmatch.activation.timer", defaultValue = "true")
     boolean enabled;
 
-    private String lastProblem;
+    private final StartAttempts attempts = new StartAttempts(LOG, "a Customer Match sync");
 
     @Schedule(second = "*/5", minute = "*", hour = "*", persistent = false, info = "segmatch activation")
     void tick() {
         if (!enabled) {
             return;
         }
-        try {
-            starter.startIfDue();
-            lastProblem = null;
-        } catch (RuntimeException e) {
-            String problem = e.getMessage();
-            if (!java.util.Objects.equals(problem, lastProblem)) {
-                LOG.log(Level.WARNING, "could not start a Customer Match sync: " + problem, e);
-            }
-            lastProblem = problem;
-        }
+        attempts.attempt(starter::startIfDue);
     }
 }

@@ -1,5 +1,6 @@
 package io.segmatch.processing.control;
 
+import io.segmatch.shared.control.StartAttempts;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Schedule;
@@ -8,7 +9,6 @@ import jakarta.ejb.Startup;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -31,22 +31,13 @@ public class ProcessingTimer {
     @ConfigProperty(name = "segmatch.processing.timer", defaultValue = "true")
     boolean enabled;
 
-    private String lastProblem;
+    private final StartAttempts attempts = new StartAttempts(LOG, "a processing run");
 
     @Schedule(second = "*/2", minute = "*", hour = "*", persistent = false, info = "segmatch processing")
     void tick() {
         if (!enabled) {
             return;
         }
-        try {
-            starter.startIfDue();
-            lastProblem = null;
-        } catch (RuntimeException e) {
-            String problem = e.getMessage();
-            if (!java.util.Objects.equals(problem, lastProblem)) {
-                LOG.log(Level.WARNING, "could not start a processing run: " + problem, e);
-            }
-            lastProblem = problem;
-        }
+        attempts.attempt(starter::startIfDue);
     }
 }

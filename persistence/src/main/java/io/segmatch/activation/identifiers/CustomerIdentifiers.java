@@ -60,6 +60,25 @@ public record CustomerIdentifiers(String hashedEmail, String hashedPhoneNumber, 
         return normalized == null ? null : Hashing.sha256(normalized);
     }
 
+    /**
+     * The person's identifiers in Google's shape of choice, one element per identifier (each
+     * API wants one identifier per {@code UserIdentifier}), in the order email, phone, address.
+     */
+    public <T> java.util.List<T> each(java.util.function.Function<String, T> email, java.util.function.Function<String, T> phone,
+                                      java.util.function.Function<Address, T> addressInfo) {
+        java.util.List<T> list = new java.util.ArrayList<>(3);
+        if (hashedEmail != null) {
+            list.add(email.apply(hashedEmail));
+        }
+        if (hashedPhoneNumber != null) {
+            list.add(phone.apply(hashedPhoneNumber));
+        }
+        if (address != null) {
+            list.add(addressInfo.apply(address));
+        }
+        return list;
+    }
+
     /** The stored form (hashes and the plain country and postal code; never a raw value), stable for comparison. */
     public String toJson() {
         var b = io.segmatch.shared.json.Jsons.JSON.createObjectBuilder();

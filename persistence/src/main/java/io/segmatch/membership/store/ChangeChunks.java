@@ -112,28 +112,13 @@ public final class ChangeChunks {
                 String key = row.change().key();
                 Memberships old = row.change().memberships();
                 RowMemberships.Builder next = new RowMemberships.Builder(old, row.evaluated().size());
-                boolean moved = false;
                 for (String segment : row.evaluated()) {
                     Integer number = numbers.get(segment);
-                    if (number == null) {
-                        continue; // deleted meanwhile and gone: its members left with it
-                    }
-                    boolean member = old.has(number);
-                    if (row.matching().contains(segment)) {
-                        next.in(number, nowMillis);
-                        if (!member) {
-                            log.enter(segment, key);
-                            moved = true;
-                        }
-                    } else {
-                        next.out(number);
-                        if (member) {
-                            log.exit(segment, key);
-                            moved = true;
-                        }
+                    if (number != null) { // null: deleted meanwhile and gone, its members left with it
+                        next.decide(number, segment, row.matching().contains(segment), key, log, nowMillis);
                     }
                 }
-                if (moved) {
+                if (next.moved()) {
                     writer.put(key, next.build(), old.isEmpty());
                 }
             }

@@ -31,14 +31,16 @@ public final class RowMemberships {
     }
 
     /**
-     * Builds a row's new memberships from its old ones: the caller says which segments it
-     * re-decided (each at most once); the others are kept as they were.
+     * Builds a row's new memberships from its old ones: the caller says, segment by segment
+     * (each at most once), whether the row is in it now; the others are kept as they were.
+     * Every enter and exit goes to the log.
      */
     public static final class Builder {
         private final Memberships old;
         private final int[] decided;
         private final long[] since;
         private int count;
+        private boolean moved;
 
         public Builder(Memberships old, int capacity) {
             this.old = old;
@@ -46,14 +48,39 @@ public final class RowMemberships {
             this.since = new long[capacity];
         }
 
-        /** The row is in the segment: since it was before, or since {@code nowMillis} if it enters. */
-        public void in(int segment, long nowMillis) {
+        /**
+         * Whether the row is in the segment now: it stays (keeping its {@code since}), enters
+         * (since {@code nowMillis}, logged), leaves (logged) or stays out.
+         */
+        void decide(int segment, String segmentId, boolean in, String key, ChangeLog log, long nowMillis)
+                throws java.sql.SQLException {
+            boolean member = old.has(segment);
+            if (in) {
+                in(segment, nowMillis);
+                if (!member) {
+                    log.enter(segmentId, key);
+                    moved = true;
+                }
+            } else {
+                out(segment);
+                if (member) {
+                    log.exit(segmentId, key);
+                    moved = true;
+                }
+            }
+        }
+
+        /** Whether any decision changed the row's memberships. */
+        public boolean moved() {
+            return moved;
+        }
+
+        private void in(int segment, long nowMillis) {
             decided[count] = segment;
             since[count++] = old.has(segment) ? old.since(segment) : nowMillis;
         }
 
-        /** The row is not in the segment. */
-        public void out(int segment) {
+        private void out(int segment) {
             decided[count] = segment;
             since[count++] = -1;
         }

@@ -114,32 +114,19 @@ public final class SegmentRebuilds {
                     readNanos += t1 - t0;
                     Object[] parsed = exists ? compiled.parse(raw) : null;
                     RowMemberships.Builder next = new RowMemberships.Builder(old, numbers.length + retired.length);
-                    boolean moved = false;
                     for (int i = 0; i < numbers.length; i++) {
-                        boolean member = old.has(numbers[i]);
-                        if (exists && compiled.matches(i, parsed)) {
+                        boolean in = exists && compiled.matches(i, parsed);
+                        if (in) {
                             members[i]++;
-                            next.in(numbers[i], nowMillis);
-                            if (!member) {
-                                log.enter(segments.get(i).segmentId(), key);
-                                moved = true;
-                            }
-                        } else if (member) {
-                            next.out(numbers[i]);
-                            log.exit(segments.get(i).segmentId(), key);
-                            moved = true;
                         }
+                        next.decide(numbers[i], segments.get(i).segmentId(), in, key, log, nowMillis);
                     }
                     for (int i = 0; i < retired.length; i++) {
-                        if (old.has(retired[i])) {
-                            next.out(retired[i]);
-                            log.exit(retiring.get(i).segmentId(), key);
-                            moved = true;
-                        }
+                        next.decide(retired[i], retiring.get(i).segmentId(), false, key, log, nowMillis);
                     }
                     long t2 = System.nanoTime();
                     evaluateNanos += t2 - t1;
-                    if (moved) {
+                    if (next.moved()) {
                         writer.put(key, next.build(), old.isEmpty());
                     }
                     writeNanos += System.nanoTime() - t2;

@@ -40,10 +40,8 @@ public final class Secrets {
             RANDOM.nextBytes(fresh);
             Files.createDirectories(keyFile.toAbsolutePath().getParent());
             Path temp = Files.createTempFile(keyFile.toAbsolutePath().getParent(), "secret", ".tmp");
-            try {
+            if (temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
                 Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system
             }
             Files.writeString(temp, Base64.getEncoder().encodeToString(fresh), StandardOpenOption.TRUNCATE_EXISTING);
             try {

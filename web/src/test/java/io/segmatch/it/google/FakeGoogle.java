@@ -465,15 +465,24 @@ public final class FakeGoogle implements AutoCloseable {
         send(exchange, 200, Json.createObjectBuilder().add("resourceName", resource).build());
     }
 
-    private synchronized void addOperations(HttpExchange exchange, String resource, JsonObject body) throws IOException {
+    /** The job, if it exists and is still PENDING; otherwise Google's error is sent and null returned. */
+    private Job pendingJob(HttpExchange exchange, String resource) throws IOException {
         Job job = jobs.get(resource);
         if (job == null) {
             send(exchange, 404, failure(404, "NOT_FOUND", "Resource was not found."));
-            return;
+            return null;
         }
         if (!status(job).equals("PENDING")) {
             send(exchange, 400, failure(400, "INVALID_ARGUMENT", "Request contains an invalid argument.",
                     error("offlineUserDataJobError", "JOB_ALREADY_STARTED", "The job has already been started.")));
+            return null;
+        }
+        return job;
+    }
+
+    private synchronized void addOperations(HttpExchange exchange, String resource, JsonObject body) throws IOException {
+        Job job = pendingJob(exchange, resource);
+        if (job == null) {
             return;
         }
         JsonArray operations = body.getJsonArray("operations");
@@ -609,14 +618,8 @@ public final class FakeGoogle implements AutoCloseable {
     }
 
     private synchronized void run(HttpExchange exchange, String prefix, String resource) throws IOException {
-        Job job = jobs.get(resource);
+        Job job = pendingJob(exchange, resource);
         if (job == null) {
-            send(exchange, 404, failure(404, "NOT_FOUND", "Resource was not found."));
-            return;
-        }
-        if (!status(job).equals("PENDING")) {
-            send(exchange, 400, failure(400, "INVALID_ARGUMENT", "Request contains an invalid argument.",
-                    error("offlineUserDataJobError", "JOB_ALREADY_STARTED", "The job has already been started.")));
             return;
         }
         boolean busy = jobs.values().stream().anyMatch(j -> j != job && j.userList.equals(job.userList)
