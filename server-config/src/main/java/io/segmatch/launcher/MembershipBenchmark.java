@@ -10,8 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The membership part of the benchmark: ten segments of mixed operators on the big dataset
@@ -75,10 +73,7 @@ final class MembershipBenchmark {
         Instant saved = Instant.now();
         long t1 = System.nanoTime();
         for (int i = 0; i < SEGMENTS.size(); i++) {
-            String rule = SEGMENTS.get(i);
-            int open = rule.indexOf('{');
-            String first = rule.substring(open, rule.indexOf('}', open) + 1);
-            rule = rule.replace("\"conditions\": [", "\"conditions\": [" + first + ", ");
+            String rule = rebuiltRule(i);
             String body = "{\"name\": \"bench " + (i + 1) + "\", \"datasetId\": \"" + datasetId + "\", " + rule + "}";
             var response = send(http, HttpRequest.newBuilder(URI.create(base + "api/segments/" + ids.get(i)))
                     .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)));
@@ -95,6 +90,14 @@ final class MembershipBenchmark {
                 + "live %.2f s after saving; %s%n",
                 rebuilt, runTimes(http, base, saved));
         return ids;
+    }
+
+    /** Segment i's rule with its first condition repeated: the same members by another rule. */
+    static String rebuiltRule(int i) {
+        String rule = SEGMENTS.get(i);
+        int open = rule.indexOf('{');
+        String first = rule.substring(open, rule.indexOf('}', open) + 1);
+        return rule.replace("\"conditions\": [", "\"conditions\": [" + first + ", ");
     }
 
     /** The runs started since {@code since} that evaluated segments, and their time. */
@@ -130,13 +133,32 @@ final class MembershipBenchmark {
 
     /** The recent runs, each as its own JSON object text. */
     static List<String> runs(HttpClient http, String base) throws Exception {
-        String body = send(http, HttpRequest.newBuilder(URI.create(base + "api/processing/runs?limit=50")).GET()).body();
-        List<String> runs = new ArrayList<>();
-        Matcher m = Pattern.compile("\\{\"id\":[^{}]*}").matcher(body);
-        while (m.find()) {
-            runs.add(m.group());
+        return objects(send(http, HttpRequest.newBuilder(URI.create(base + "api/processing/runs?limit=50")).GET()).body());
+    }
+
+    /** The top-level objects of a JSON array's text that start with an id (nested objects kept inside). */
+    static List<String> objects(String array) {
+        List<String> objects = new ArrayList<>();
+        int depth = 0;
+        int start = -1;
+        boolean string = false;
+        for (int i = 0; i < array.length(); i++) {
+            char ch = array.charAt(i);
+            if (string) {
+                if (ch == '\\') {
+                    i++;
+                } else if (ch == '"') {
+                    string = false;
+                }
+            } else if (ch == '"') {
+                string = true;
+            } else if (ch == '{' && depth++ == 0) {
+                start = i;
+            } else if (ch == '}' && --depth == 0) {
+                objects.add(array.substring(start, i + 1));
+            }
         }
-        return runs;
+        return objects;
     }
 
     static String waitFor(HttpClient http, String url, java.util.function.Predicate<String> done, Duration timeout)

@@ -1,5 +1,7 @@
 package io.segmatch.launcher;
 
+import io.segmatch.fake.google.FakeGoogle;
+
 import com.sun.tools.attach.VirtualMachine;
 
 import javax.management.MBeanServerConnection;
@@ -60,12 +62,16 @@ public final class UploadBenchmark {
 
         LocalServer server = null;
         Path data = dir.resolve("data");
+        // Google, faked on loopback in this JVM: the activation part syncs a segment to it
+        FakeGoogle google = url == null ? FakeGoogle.start() : null;
         try {
             String base;
             if (url == null) {
                 deleteRecursively(data);
+                List<String> options = new java.util.ArrayList<>(List.of("-Xmx" + heap, "-Xms" + heap));
+                options.addAll(ActivationBenchmark.serverOptions(google));
                 var settings = new LocalServer.Settings(Launcher.home(), data, LocalServer.freePort(),
-                        List.of("-Xmx" + heap, "-Xms" + heap), Launcher.database(args));
+                        options, Launcher.database(args));
                 server = LocalServer.start(settings, Duration.ofMinutes(5));
                 base = server.baseUrl();
             } else {
@@ -77,7 +83,7 @@ public final class UploadBenchmark {
             Result created = upload(http, URI.create(base + "api/datasets?name=bench&key=customer_id"), first);
             String datasetId = field(created.body, "datasetId");
             report("first upload", rows, created);
-            MembershipBenchmark.createSegments(http, base, datasetId);
+            List<String> segments = MembershipBenchmark.createSegments(http, base, datasetId);
             Result again = upload(http, URI.create(base + "api/datasets/" + datasetId + "/uploads?mode=upsert"), changed);
             long responded = System.nanoTime();
             report("10% changed", rows, again);
@@ -86,6 +92,9 @@ public final class UploadBenchmark {
             // an upload and a marketer's first edit; otherwise it shares the two cores with the previews
             Thread.sleep(Long.parseLong(Launcher.setting(args, "--settle", "segmatch.bench.settle", "30")) * 1000);
             previews(http, base, datasetId);
+            if (google != null) {
+                ActivationBenchmark.run(http, base, google, datasetId, segments.get(0), changed, dir);
+            }
             if (heapProbe != null) {
                 System.out.printf(Locale.ROOT, "server heap: cap %s, peak used %.0f MB (sum of the heap pools' peaks,"
                         + " an upper bound), committed %.0f MB%n", heap, heapProbe.peakUsedMb(), heapProbe.committedMb());
@@ -94,6 +103,9 @@ public final class UploadBenchmark {
         } finally {
             if (server != null) {
                 server.close();
+            }
+            if (google != null) {
+                google.close();
             }
         }
     }

@@ -2,7 +2,7 @@ package io.segmatch.it;
 
 import io.segmatch.activation.identifiers.CustomerIdentifiers;
 import io.segmatch.datasets.entity.Identifiers;
-import io.segmatch.it.google.FakeGoogle;
+import io.segmatch.fake.google.FakeGoogle;
 import io.segmatch.testing.TestDatabase;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -45,6 +45,11 @@ class ActivationIT extends DeployedWar {
                 + "c3,,030 7654321,,,DE,,pro\n"
                 + "c4,,,,,,,pro\n"
                 + "c5,eve@example.org,,Eve,Adams,GB,SW1A 1AA,free\n";
+        // the list's creation is carried out, but its answer comes after the client's timeout:
+        // the retried create meets the name in use and takes that list, not a second one
+        int listsBefore = google.userLists().size();
+        long createsBefore = google.requests().stream().filter(r -> r.endsWith("userLists:mutate")).count();
+        google.fail("userLists:mutate", FakeGoogle.Fault.lateAnswer(java.time.Duration.ofSeconds(8)));
         var upload = http.csv("api/datasets?name=Activation&key=customer_id", csv);
         assertEquals(201, upload.status(), upload.body());
         String dataset = upload.json().getString("datasetId");
@@ -64,6 +69,10 @@ class ActivationIT extends DeployedWar {
                 s -> !s.getJsonObject("activation").getJsonObject("googleAds").isNull("userList"), "the list to be created");
         String list = withList.getJsonObject("activation").getJsonObject("googleAds").getString("userList");
         assertTrue(list.matches("customers/1234567890/userLists/\\d+"), list);
+        assertEquals(listsBefore + 1, google.userLists().size(), "one list, though its create was sent twice: "
+                + google.requests());
+        assertEquals(2, google.requests().stream().filter(r -> r.endsWith("userLists:mutate")).count()
+                - createsBefore, "the create timed out and was retried: " + google.requests());
         Map<String, Map<String, String>> rows = rows(csv);
         // (the previous test class's server may have left a run "running": taken for lost after 10 s)
         await(() -> google.members(list), m -> m.equals(expected(rows, "c1", "c2", "c3")),
@@ -89,14 +98,15 @@ class ActivationIT extends DeployedWar {
         assertTrue(google.jobs().contains("remove SUCCESS"), google.jobs().toString());
         assertTrue(google.jobs().stream().noneMatch(j -> j.startsWith("create") && j.contains("remove")));
 
-        // Google throttles, collides and fails once each: the sync retries and c5 arrives
+        // Google throttles, collides, fails and does not answer in time once each: the sync
+        // retries and c5 arrives
         google.fail("addOperations", FakeGoogle.Fault.quota("1s"), FakeGoogle.Fault.concurrentModification(),
-                FakeGoogle.Fault.internal());
+                FakeGoogle.Fault.internal(), FakeGoogle.Fault.timeout(java.time.Duration.ofSeconds(8)));
         int before = (int) google.requests().stream().filter(r -> r.endsWith(":addOperations")).count();
         assertEquals(200, http.json("PATCH", "api/datasets/" + dataset + "/rows/c5", "{\"plan\": \"pro\"}").status());
         await(() -> google.members(list), m -> m.equals(expected(rows, "c1", "c3", "c5")), "c5 to be added after retries");
         long calls = google.requests().stream().filter(r -> r.endsWith(":addOperations")).count() - before;
-        assertEquals(4, calls, "three refused calls, then the one accepted: " + google.requests());
+        assertEquals(5, calls, "four refused calls, then the one accepted: " + google.requests());
         var afterRetries = http.get("api/activation/runs?segmentId=" + segment + "&limit=100").array();
         assertTrue(afterRetries.stream().map(JsonObject.class::cast).noneMatch(r -> r.getString("status").equals("failed")),
                 "the refusals were retried within the sync, not failed: " + afterRetries);

@@ -14,14 +14,14 @@ public class MicroDatabase implements BeforeAllCallback {
     static String url;
 
     /** Google's APIs, faked on loopback for every deployed WAR of this test JVM. */
-    static io.segmatch.it.google.FakeGoogle google;
+    static io.segmatch.fake.google.FakeGoogle google;
 
     @Override
     public void beforeAll(ExtensionContext context) {
         if (url == null) {
             url = TestDatabase.newDatabaseUrl("micro");
             try {
-                google = io.segmatch.it.google.FakeGoogle.start();
+                google = io.segmatch.fake.google.FakeGoogle.start();
             } catch (java.io.IOException e) {
                 throw new IllegalStateException("could not start the fake Google", e);
             }
@@ -33,11 +33,15 @@ public class MicroDatabase implements BeforeAllCallback {
                     "-Dsegmatch.googleads.datamanager-url=" + fake,
                     "-Dsegmatch.googleads.oauth.token-url=" + fake + "/token",
                     "-Dsegmatch.googleads.oauth.auth-url=" + fake + "/auth",
-                    "-Dsegmatch.googleads.oauth.client-id=" + io.segmatch.it.google.FakeGoogle.CLIENT_ID,
-                    "-Dsegmatch.googleads.oauth.client-secret=" + io.segmatch.it.google.FakeGoogle.CLIENT_SECRET,
-                    "-Dsegmatch.googleads.oauth.refresh-token=" + io.segmatch.it.google.FakeGoogle.REFRESH_TOKEN,
+                    "-Dsegmatch.googleads.oauth.client-id=" + io.segmatch.fake.google.FakeGoogle.CLIENT_ID,
+                    "-Dsegmatch.googleads.oauth.client-secret=" + io.segmatch.fake.google.FakeGoogle.CLIENT_SECRET,
+                    "-Dsegmatch.googleads.oauth.refresh-token=" + io.segmatch.fake.google.FakeGoogle.REFRESH_TOKEN,
                     "-Dsegmatch.googleads.customer-id=123-456-7890",
                     "-Dsegmatch.googleads.max-retry-delay=PT2S",
+                    // the fake's timeout faults answer after 8 s: the client gives up first
+                    "-Dsegmatch.googleads.timeout=PT5S",
+                    // the failsafe execution "data-manager" runs DataManagerIT with the other API
+                    "-Dsegmatch.googleads.api=" + System.getProperty("segmatch.it.googleads.api", "google-ads"),
                     "-Dsegmatch.activation.interval=PT1S",
                     // every deployment of this JVM shares the database: a run or sync left
                     // "running" by the previous (stopped) server is taken for lost quickly

@@ -61,6 +61,7 @@ public interface CustomerMatch {
 
     /** The Google Ads API (OfflineUserDataJobService). */
     final class GoogleAdsTransport implements CustomerMatch {
+        private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(CustomerMatch.class.getName());
         private final GoogleSettings s;
         private final GoogleCalls calls;
         private final GoogleAdsApi api;
@@ -80,9 +81,41 @@ public interface CustomerMatch {
         public String createUserList(String name, String description) {
             var body = new GoogleAds.MutateUserListsRequest(List.of(new GoogleAds.UserListOperation(new GoogleAds.UserList(
                     name, description, "540", new GoogleAds.CrmBasedUserList("CONTACT_INFO", "FIRST_PARTY")))));
-            var answer = calls.call("creating the Customer Match list", t -> api.mutateUserLists(s.apiVersion(),
-                    s.customerId(), t, body));
-            return answer.body().getJsonArray("results").getJsonObject(0).getString("resourceName");
+            try {
+                var answer = calls.call("creating the Customer Match list", t -> api.mutateUserLists(s.apiVersion(),
+                        s.customerId(), t, body));
+                return answer.body().getJsonArray("results").getJsonObject(0).getString("resourceName");
+            } catch (GoogleException e) {
+                // a create whose answer was lost (a timeout) and then retried meets its own list:
+                // names carry the segment's id, so the list of that name is the one we made
+                String existing = "NAME_ALREADY_USED".equals(e.code()) ? findUserList(name) : null;
+                if (existing == null) {
+                    throw e;
+                }
+                LOG.info("the Customer Match list \"" + name + "\" exists already (an earlier create's answer was lost): "
+                        + existing);
+                return existing;
+            }
+        }
+
+        /** The resource name of the account's Customer Match list with this name, or null (matched here, not in GAQL). */
+        String findUserList(String name) {
+            String query = "SELECT user_list.resource_name, user_list.name FROM user_list WHERE user_list.type = 'CRM_BASED'";
+            String pageToken = null;
+            do {
+                String page = pageToken;
+                var answer = calls.call("looking up the Customer Match list", t -> api.search(s.apiVersion(), s.customerId(),
+                        t, new GoogleAds.SearchRequest(query, page)));
+                JsonArray results = answer.body().getJsonArray("results");
+                for (JsonValue r : results == null ? List.<JsonValue>of() : results) {
+                    JsonObject list = r.asJsonObject().getJsonObject("userList");
+                    if (list != null && name.equals(list.getString("name", null))) {
+                        return list.getString("resourceName");
+                    }
+                }
+                pageToken = answer.body().getString("nextPageToken", null);
+            } while (pageToken != null && !pageToken.isEmpty());
+            return null;
         }
 
         @Override
@@ -155,7 +188,7 @@ public interface CustomerMatch {
                     + "offline_user_data_job.operation_metadata.match_rate_range FROM offline_user_data_job "
                     + "WHERE offline_user_data_job.resource_name = '" + checked(job.resourceName()) + "'";
             var answer = calls.call("reading the " + job.kind() + " job's status", t -> api.search(s.apiVersion(),
-                    s.customerId(), t, new GoogleAds.SearchRequest(query)));
+                    s.customerId(), t, new GoogleAds.SearchRequest(query, null)));
             JsonArray results = answer.body().getJsonArray("results");
             if (results == null || results.isEmpty()) {
                 return new Status("UNKNOWN", null);
@@ -172,7 +205,7 @@ public interface CustomerMatch {
                     + "user_list.crm_based_user_list.upload_key_type FROM user_list "
                     + "WHERE user_list.resource_name = '" + checked(userList) + "'";
             var answer = calls.call("reading the list's size", t -> api.search(s.apiVersion(), s.customerId(), t,
-                    new GoogleAds.SearchRequest(query)));
+                    new GoogleAds.SearchRequest(query, null)));
             JsonArray results = answer.body().getJsonArray("results");
             if (results == null || results.isEmpty()) {
                 return new ListReport(null, null);

@@ -58,7 +58,7 @@ public final class GoogleAds {
     public record RunRequest() {
     }
 
-    public record SearchRequest(String query) {
+    public record SearchRequest(String query, String pageToken) {
     }
 
     /** One person: one {@code UserData}, one {@code UserIdentifier} per identifier. */

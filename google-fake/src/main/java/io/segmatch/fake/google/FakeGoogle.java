@@ -1,4 +1,4 @@
-package io.segmatch.it.google;
+package io.segmatch.fake.google;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -41,8 +41,7 @@ import java.util.regex.Pattern;
  * B of the reference (error shapes, int64 values as strings, partial failures, one running
  * job per list), with fault injection per endpoint. It listens on 127.0.0.1 only.
  *
- * <p>Run it on its own: {@code mvn -q -pl web exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=io.segmatch.it.google.FakeGoogle -Dexec.args=8095} (docs/activation.md).
+ * <p>Run it on its own: {@code java -cp server-config/target/segmatch.jar io.segmatch.fake.google.FakeGoogle 8095}
  */
 public final class FakeGoogle implements AutoCloseable {
 
@@ -76,11 +75,49 @@ public final class FakeGoogle implements AutoCloseable {
         final String name;
         final long lifeSpan;
         final Set<String> identifiers = new LinkedHashSet<>();
+        /** Each identifier ({@code kind=value}) → the people (as in {@link #identifiers}) who have it. */
+        private final Map<String, Set<String>> people = new HashMap<>();
+        /** When the list's members last changed. */
+        volatile java.time.Instant changedAt;
 
         UserList(String resourceName, String name, long lifeSpan) {
             this.resourceName = resourceName;
             this.name = name;
             this.lifeSpan = lifeSpan;
+        }
+
+        void add(Set<String> person) {
+            String key = String.join("|", person);
+            if (identifiers.add(key)) {
+                person.forEach(id -> people.computeIfAbsent(id, i -> new LinkedHashSet<>()).add(key));
+                changedAt = java.time.Instant.now();
+            }
+        }
+
+        /** Google removes every person matched by any of the identifiers sent. */
+        void remove(Set<String> person) {
+            for (String id : person) {
+                Set<String> matched = people.remove(id);
+                if (matched == null) {
+                    continue;
+                }
+                for (String key : matched) {
+                    identifiers.remove(key);
+                    for (String other : key.split("\\|")) {
+                        Set<String> rest = people.get(other);
+                        if (rest != null && rest.remove(key) && rest.isEmpty()) {
+                            people.remove(other);
+                        }
+                    }
+                }
+                changedAt = java.time.Instant.now();
+            }
+        }
+
+        void clear() {
+            identifiers.clear();
+            people.clear();
+            changedAt = java.time.Instant.now();
         }
     }
 
@@ -91,6 +128,7 @@ public final class FakeGoogle implements AutoCloseable {
         final long externalId;
         String status = "PENDING";
         long runAt;
+        java.time.Instant ranAt;
         String kind; // "create" or "remove", fixed by the first operation
         boolean removeAll;
         final List<Set<String>> operations = new ArrayList<>();
@@ -132,6 +170,14 @@ public final class FakeGoogle implements AutoCloseable {
         public static Fault timeout(Duration delay) {
             return new Fault(503, failure(503, "UNAVAILABLE", "The service is currently unavailable.",
                     error("internalError", "TRANSIENT_ERROR", "The service is currently unavailable.")), delay, null);
+        }
+
+        /**
+         * The request is carried out, but its answer comes this late (the client's timeout
+         * should fire first): Google did it, and the client does not know.
+         */
+        public static Fault lateAnswer(Duration delay) {
+            return new Fault(0, null, delay, null);
         }
 
         /** 401 {@code authenticationError: OAUTH_TOKEN_EXPIRED}. */
@@ -219,6 +265,19 @@ public final class FakeGoogle implements AutoCloseable {
         return list == null ? Set.of() : Set.copyOf(list.identifiers);
     }
 
+    /** How many people a list holds now. */
+    public synchronized int size(String userList) {
+        jobs.values().forEach(this::status);
+        UserList list = lists.get(userList);
+        return list == null ? 0 : list.identifiers.size();
+    }
+
+    /** When a list's members last changed (null if never). */
+    public synchronized java.time.Instant changedAt(String userList) {
+        UserList list = lists.get(userList);
+        return list == null ? null : list.changedAt;
+    }
+
     public synchronized List<String> userLists() {
         return new ArrayList<>(lists.keySet());
     }
@@ -249,6 +308,7 @@ public final class FakeGoogle implements AutoCloseable {
     // ---- routing ----
 
     private void handle(HttpExchange exchange) throws IOException {
+        late.remove();
         String path = exchange.getRequestURI().getPath();
         requests.add(exchange.getRequestMethod() + " " + path);
         try {
@@ -275,6 +335,10 @@ public final class FakeGoogle implements AutoCloseable {
         Deque<Fault> queue = faults.get(endpoint);
         Fault fault = queue == null ? null : queue.poll();
         if (fault == null) {
+            return false;
+        }
+        if (fault.status() == 0) {
+            late.set(fault.delay());
             return false;
         }
         if (fault.delay() != null) {
@@ -630,6 +694,7 @@ public final class FakeGoogle implements AutoCloseable {
         }
         job.status = "RUNNING";
         job.runAt = System.nanoTime();
+        job.ranAt = java.time.Instant.now();
         send(exchange, 200, Json.createObjectBuilder().add("name", prefix + "operations/" + ids.incrementAndGet())
                 .add("metadata", Json.createObjectBuilder()
                         .add("@type", "type.googleapis.com/google.ads.googleads.v26.resources.OfflineUserDataJobMetadata")
@@ -642,18 +707,18 @@ public final class FakeGoogle implements AutoCloseable {
         if (job.status.equals("RUNNING") && System.nanoTime() - job.runAt >= processing.toNanos()) {
             UserList list = lists.get(job.userList);
             if (job.removeAll) {
-                list.identifiers.clear();
+                list.clear();
             }
             for (Set<String> person : job.operations) {
-                String key = String.join("|", person);
                 if ("remove".equals(job.kind)) {
-                    // Google removes a person matched by any identifier sent
-                    list.identifiers.removeIf(p -> !Collections.disjoint(Set.of(p.split("\\|")), person));
+                    list.remove(person);
                 } else {
-                    list.identifiers.add(key);
+                    list.add(person);
                 }
             }
             job.status = "SUCCESS";
+            // applied when someone looks, but done at the end of its processing time
+            list.changedAt = job.ranAt.plus(processing);
         }
         return job.status;
     }
@@ -668,13 +733,22 @@ public final class FakeGoogle implements AutoCloseable {
             + "user_list\\.membership_status, user_list\\.crm_based_user_list\\.upload_key_type FROM user_list "
             + "WHERE user_list\\.resource_name = '([^']+)'");
 
+    private static final Pattern LISTS_QUERY = Pattern.compile("SELECT user_list\\.resource_name, user_list\\.name "
+            + "FROM user_list WHERE user_list\\.type = 'CRM_BASED'");
+
     private synchronized void search(HttpExchange exchange, JsonObject body) throws IOException {
         String query = body.getString("query", "").trim().replaceAll("\\s+", " ");
         Matcher job = JOB_QUERY.matcher(query);
         Matcher list = LIST_QUERY.matcher(query);
         JsonArrayBuilder results = Json.createArrayBuilder();
         String mask;
-        if (job.matches()) {
+        if (LISTS_QUERY.matcher(query).matches()) {
+            for (UserList l : lists.values()) {
+                results.add(Json.createObjectBuilder().add("userList", Json.createObjectBuilder()
+                        .add("resourceName", l.resourceName).add("name", l.name)));
+            }
+            mask = "userList.resourceName,userList.name";
+        } else if (job.matches()) {
             Job j = jobs.get(job.group(1));
             if (j != null) {
                 String status = status(j);
@@ -773,9 +847,9 @@ public final class FakeGoogle implements AutoCloseable {
                     }
                 }
                 if (method.equals("ingest")) {
-                    l.identifiers.add(String.join("|", person));
+                    l.add(person);
                 } else {
-                    l.identifiers.removeIf(p -> !Collections.disjoint(Set.of(p.split("\\|")), person));
+                    l.remove(person);
                 }
             }
         }
@@ -849,7 +923,19 @@ public final class FakeGoogle implements AutoCloseable {
         return java.net.URLEncoder.encode(v, StandardCharsets.UTF_8);
     }
 
+    /** Set by a {@link Fault#lateAnswer} for the request this thread is handling. */
+    private static final ThreadLocal<Duration> late = new ThreadLocal<>();
+
     private static void send(HttpExchange exchange, int status, JsonObject body) throws IOException {
+        Duration delay = late.get();
+        if (delay != null) {
+            late.remove();
+            try {
+                Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json; charset=UTF-8");
         exchange.getResponseHeaders().add("request-id", requestId());
