@@ -1,0 +1,2 @@
+/** The live console's boundary: the committed state the {@code segments} event carries. */
+package io.segmatch.live.boundary;

@@ -1,0 +1,52 @@
+package io.segmatch.live.api;
+
+import io.segmatch.live.store.LiveSnapshots;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObjectBuilder;
+
+import java.time.Instant;
+
+import static io.segmatch.shared.json.Jsons.JSON;
+
+/**
+ * The {@code segments} event's data (api.md, "Live events"), without its {@code at}: the
+ * fields api.md names, and (extensions) each segment's dataset and activation, and whether a
+ * processing run or a sync is running and when the last one ended.
+ */
+final class SnapshotJson {
+
+    private SnapshotJson() {
+    }
+
+    static String state(LiveSnapshots.Snapshot s) {
+        JsonArrayBuilder segments = JSON.createArrayBuilder();
+        for (LiveSnapshots.SegmentState segment : s.segments()) {
+            JsonObjectBuilder b = JSON.createObjectBuilder()
+                    .add("id", segment.id())
+                    .add("name", segment.name())
+                    .add("memberCount", segment.memberCount())
+                    .add("status", segment.status());
+            time(b, "lastEvaluatedAt", segment.lastEvaluatedAt());
+            time(b, "lastSyncedAt", segment.lastSyncedAt());
+            segments.add(b.add("datasetId", segment.datasetId()).add("activated", segment.activated()));
+        }
+        JsonObjectBuilder processing = JSON.createObjectBuilder().add("running", s.processing());
+        time(processing, "lastRunEndedAt", s.lastRunEndedAt());
+        JsonObjectBuilder sync = JSON.createObjectBuilder().add("running", s.syncing());
+        time(sync, "lastEndedAt", s.lastSyncEndedAt());
+        return JSON.createObjectBuilder()
+                .add("pendingChanges", s.pendingChanges())
+                .add("segments", segments)
+                .add("processing", processing)
+                .add("sync", sync)
+                .build().toString();
+    }
+
+    private static void time(JsonObjectBuilder b, String name, Instant time) {
+        if (time == null) {
+            b.addNull(name);
+        } else {
+            b.add(name, time.toString());
+        }
+    }
+}
