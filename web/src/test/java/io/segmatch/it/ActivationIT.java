@@ -163,6 +163,14 @@ class ActivationIT extends DeployedWar {
         assertTrue(connection.getBoolean("connected"), connection.toString());
         assertEquals("google-ads", connection.getString("api"));
         assertFalse(connection.toString().contains(FakeGoogle.REFRESH_TOKEN), "never a token");
+
+        // the metrics saw Google's answers and the syncs
+        assertTrue(Metrics.value(http, "segmatch_google_requests_total", "outcome=\"success\"") > 10);
+        assertTrue(Metrics.value(http, "segmatch_google_requests_total", "outcome=\"retried\"") >= 5,
+                "the late list create, 429, CONCURRENT_MODIFICATION, 500 and the timeout");
+        assertTrue(Metrics.value(http, "segmatch_google_requests_total", "outcome=\"failed\"") >= 1, "the final 403");
+        assertTrue(Metrics.value(http, "segmatch_segment_syncs_total", "status=\"completed\"") >= 1);
+        assertTrue(Metrics.value(http, "segmatch_segment_syncs_total", "status=\"failed\"") >= 1);
     }
 
     /**

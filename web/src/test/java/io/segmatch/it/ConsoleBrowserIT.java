@@ -197,6 +197,9 @@ class ConsoleBrowserIT extends DeployedWar {
             Thread.sleep(500);
             browser.navigate().refresh();
         }
+        // the count may have arrived live (the page updates it in place): the member list needs a reload
+        browser.navigate().refresh();
+        assertEquals(String.valueOf(apiCount), browser.findElement(By.id("memberCount")).getText());
         assertEquals("live", browser.findElement(By.cssSelector("h1 .badge")).getText());
         assertEquals(apiCount, browser.findElements(By.cssSelector("#members tbody tr")).size());
         assertTrue(browser.findElement(By.id("changes")).getText().contains("entered"));
@@ -221,6 +224,65 @@ class ConsoleBrowserIT extends DeployedWar {
     }
 
     /** Picks an option by its text and waits for the update it causes. */
+    /**
+     * The dashboard follows the data by itself: an upload through the API changes a segment's
+     * count on the open page without a reload, and the segment's page (count and chart) too.
+     */
+    @Test
+    void theDashboardFollowsAnUploadWithoutAReload() throws Exception {
+        Http http = new Http(base);
+        var upload = http.csv("api/datasets?name=Dashboard&key=id", "id,plan\nd1,pro\nd2,pro\nd3,free\n");
+        assertEquals(201, upload.status(), upload.body());
+        String dataset = upload.json().getString("datasetId");
+        var created = http.json("POST", "api/segments", "{\"name\": \"Dashboard pro\", \"datasetId\": \"" + dataset
+                + "\", \"logic\": \"AND\", \"conditions\": [{\"field\": \"plan\", \"operator\": \"eq\", \"value\": \"pro\"}]}");
+        assertEquals(201, created.status(), created.body());
+        String segment = created.json().getString("id");
+
+        browser.get(base.toString());
+        By count = By.cssSelector("tr[data-id='" + segment + "'] [data-live-field=memberCount]");
+        new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> d.findElement(count).getText().equals("2"));
+        assertEquals("live", browser.findElement(By.cssSelector("tr[data-id='" + segment + "'] .badge")).getText());
+        browser.executeScript("window.segmatchNoReload = true;");
+
+        // 120 more rows, 60 of them "pro", uploaded while the page stays open
+        StringBuilder more = new StringBuilder("id,plan\n");
+        for (int i = 4; i < 124; i++) {
+            more.append('d').append(i).append(',').append(i % 2 == 0 ? "pro" : "free").append('\n');
+        }
+        assertEquals(200, http.csv("api/datasets/" + dataset + "/uploads?mode=upsert", more.toString()).status());
+        new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> d.findElement(count).getText().equals("62"));
+        assertEquals(Boolean.TRUE, browser.executeScript("return window.segmatchNoReload === true;"),
+                "the count changed without a reload");
+        assertEquals("62", String.valueOf(http.get("api/segments/" + segment).json().getJsonNumber("memberCount")));
+        assertEquals("live", browser.findElement(By.cssSelector("[data-live-connection]")).getText());
+        long rows = http.get("api/datasets").array().stream().mapToLong(d -> d.asJsonObject().getJsonNumber("rowCount").longValue()).sum();
+        new WebDriverWait(browser, Duration.ofSeconds(5)).until(d -> d.findElement(By.cssSelector("[data-live-field=rows]"))
+                .getText().equals(String.format(java.util.Locale.ENGLISH, "%,d", rows)));
+        assertTrue(browser.findElement(By.cssSelector("tr[data-id='" + segment + "'] [data-live-field=lastEvaluatedAt] time"))
+                .getText().equals("just now"));
+        Browser.screenshot(browser, "dashboard");
+
+        // the segment's page: the chart shows both runs; another change updates count and chart in place
+        browser.findElement(By.linkText("Dashboard pro")).click();
+        WebElement chart = browser.findElement(By.cssSelector("img[data-live-chart]"));
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> ((Number) browser.executeScript(
+                "return arguments[0].complete ? arguments[0].naturalWidth : 0;", chart)).intValue() == 720);
+        assertTrue(chart.getAttribute("alt").contains("from 0 to 62 (62 entered, 0 left)"), chart.getAttribute("alt"));
+        assertEquals(2, browser.findElements(By.cssSelector("#history tbody tr")).size());
+        assertEquals(50, browser.findElements(By.cssSelector("#members tbody tr")).size(), "the first 50 of 62 members");
+        assertTrue(browser.findElement(By.id("nextPage")).getAttribute("href").matches(".*after=d\\d+.*"));
+        String before = chart.getAttribute("src");
+        browser.executeScript("window.segmatchNoReload = true;");
+        assertEquals(200, http.json("PATCH", "api/datasets/" + dataset + "/rows/d1", "{\"plan\": \"free\"}").status());
+        new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> d.findElement(By.id("memberCount")).getText().equals("61"));
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> !chart.getAttribute("src").equals(before));
+        assertEquals(Boolean.TRUE, browser.executeScript("return window.segmatchNoReload === true;"));
+        Browser.screenshot(browser, "segment-chart");
+        String svg = http.get("api/segments/" + segment + "/history.svg").body();
+        assertTrue(svg.startsWith("<svg") && svg.contains("1 left, 61 members"), svg);
+    }
+
     void choose(String id, String option) {
         retry(() -> {
             new Select(browser.findElement(By.id(id))).selectByVisibleText(option);

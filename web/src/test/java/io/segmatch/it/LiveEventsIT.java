@@ -131,6 +131,21 @@ class LiveEventsIT extends DeployedWar {
         }
     }
 
+    /** What happened on this server, in its application metrics. */
+    @Test
+    @Order(4)
+    void theMetricsCountRowsRunsEntersAndClients() throws Exception {
+        Http http = new Http(base).deployed();
+        assertEquals(4, Metrics.value(http, "segmatch_rows_ingested_total", "change=\"inserted\""),
+                "3 uploaded rows and 1 put");
+        assertTrue(Metrics.value(http, "segmatch_processing_runs_seconds_count", "status=\"completed\"") >= 2,
+                () -> "the runs that evaluated them: " + http.get("/metrics?scope=application").body().lines()
+                        .filter(l -> l.contains("segmatch_")).toList());
+        assertTrue(Metrics.value(http, "segmatch_processing_runs_seconds_sum", "status=\"completed\"") > 0);
+        assertEquals(3, Metrics.value(http, "segmatch_memberships_entered_total"), "2 entered, then 1");
+        assertEquals(0, Metrics.value(http, "segmatch_memberships_exited_total"));
+    }
+
     private URL events() throws Exception {
         return base.toURI().resolve("api/events").toURL();
     }

@@ -13,6 +13,9 @@ import jakarta.batch.api.AbstractBatchlet;
 import jakarta.batch.runtime.context.JobContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
 import jakarta.inject.Named;
 
 import java.time.Duration;
@@ -38,6 +41,15 @@ public class SyncActivatedSegments extends AbstractBatchlet {
     @Inject
     JtaTransactions transactions;
 
+    @Inject
+    MetricRegistry metrics;
+
+    static final Metadata REQUESTS = Metadata.builder().withName("segmatch_google_requests")
+            .withDescription("Requests to Google's APIs (Google Ads, Data Manager) by outcome: success, retried, failed").build();
+    static final Metadata SYNCS = Metadata.builder().withName("segmatch_segment_syncs")
+            .withDescription("Segment syncs to Customer Match by outcome: completed, waiting (Google still processing), failed")
+            .build();
+
     @Override
     public String process() throws Exception {
         Properties parameters = jakarta.batch.runtime.BatchRuntime.getJobOperator().getParameters(job.getExecutionId());
@@ -50,12 +62,15 @@ public class SyncActivatedSegments extends AbstractBatchlet {
             if (!segments.isEmpty()) {
                 AccessTokens tokens = new AccessTokens(settings,
                         () -> refreshToken(settings), () -> invalidGrant());
-                GoogleCalls calls = new GoogleCalls(tokens, settings.maxRetryDelay(), Duration.ofMillis(500));
+                GoogleCalls calls = new GoogleCalls(tokens, settings.maxRetryDelay(), Duration.ofMillis(500),
+                        outcome -> metrics.counter(REQUESTS, new Tag("outcome", outcome)).inc());
                 CustomerMatch google = CustomerMatch.of(settings, calls);
                 SegmentSync sync = new SegmentSync(transactions, google, settings.canonicalGmail(), settings.api());
                 int failed = 0;
                 for (ActivatedSegment segment : segments) {
-                    if (sync.sync(batchId, segment, reason).equals("failed")) {
+                    String status = sync.sync(batchId, segment, reason);
+                    metrics.counter(SYNCS, new Tag("status", status)).inc();
+                    if (status.equals("failed")) {
                         failed++;
                     }
                     transactions.run(c -> {

@@ -26,11 +26,18 @@ public final class GoogleCalls {
     private final AccessTokens tokens;
     private final Duration maxDelay;
     private final Duration firstBackoff;
+    private final java.util.function.Consumer<String> outcomes;
 
-    public GoogleCalls(AccessTokens tokens, Duration maxDelay, Duration firstBackoff) {
+    /**
+     * @param outcomes told of every request's outcome: {@code success}, {@code retried} (a
+     *                 failure that will be tried again) or {@code failed} (final)
+     */
+    public GoogleCalls(AccessTokens tokens, Duration maxDelay, Duration firstBackoff,
+                       java.util.function.Consumer<String> outcomes) {
         this.tokens = tokens;
         this.maxDelay = maxDelay;
         this.firstBackoff = firstBackoff;
+        this.outcomes = outcomes;
     }
 
     /** An answer: its JSON body and Google's request id. */
@@ -49,6 +56,7 @@ public final class GoogleCalls {
                     JsonObject body = text.isBlank() ? JsonValue.EMPTY_JSON_OBJECT : JSON.createReader(new StringReader(text)).readObject();
                     String requestId = response.getHeaderString("request-id");
                     if (response.getStatus() < 300) {
+                        outcomes.accept("success");
                         return new Answer(body, requestId);
                     }
                     failure = failure(response.getStatus(), body, what);
@@ -60,14 +68,17 @@ public final class GoogleCalls {
                         + rootMessage(e), true, null);
             }
             if (failure.status() == 401 && !refreshed) {
+                outcomes.accept("retried");
                 tokens.invalidate();
                 refreshed = true;
                 attempt--;
                 continue;
             }
             if (!failure.retryable() || attempt >= ATTEMPTS) {
+                outcomes.accept("failed");
                 throw failure;
             }
+            outcomes.accept("retried");
             Duration wait = failure.retryDelay() != null ? failure.retryDelay()
                     : firstBackoff.multipliedBy(1L << (attempt - 1));
             if (wait.compareTo(maxDelay) > 0) {

@@ -1,5 +1,6 @@
 package io.segmatch.membership.batch;
 
+import io.segmatch.membership.store.ProcessingRuns;
 import io.segmatch.membership.store.RunSteps;
 import jakarta.batch.api.listener.AbstractJobListener;
 import jakarta.batch.runtime.context.JobContext;
@@ -7,6 +8,9 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
 
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -29,6 +33,33 @@ public class RunListener extends AbstractJobListener {
 
     @Inject
     Event<RunEnded> ended;
+
+    @Inject
+    MetricRegistry metrics;
+
+    static final Metadata RUNS = Metadata.builder().withName("segmatch_processing_runs")
+            .withDescription("Processing runs (incremental evaluation and rebuilds) by outcome, and how long they took")
+            .withUnit(org.eclipse.microprofile.metrics.MetricUnits.NANOSECONDS).build();
+    static final Metadata ENTERED = Metadata.builder().withName("segmatch_memberships_entered")
+            .withDescription("People who entered a segment, over all processing runs").build();
+    static final Metadata EXITED = Metadata.builder().withName("segmatch_memberships_exited")
+            .withDescription("People who left a segment, over all processing runs").build();
+
+    /** The run as committed: its duration by outcome, and its enters and exits. */
+    private void measure(long runId) {
+        try {
+            transactions.run(c -> ProcessingRuns.find(c, runId)).ifPresent(run -> {
+                if (run.endedAt() != null) {
+                    metrics.timer(RUNS, new Tag("status", run.status()))
+                            .update(java.time.Duration.between(run.startedAt(), run.endedAt()));
+                }
+                metrics.counter(ENTERED).inc(run.entered());
+                metrics.counter(EXITED).inc(run.exited());
+            });
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "could not measure processing run " + runId, e);
+        }
+    }
 
     /** Fired after a run's end has been committed. */
     public record RunEnded(long runId, boolean failed) {
@@ -53,6 +84,7 @@ public class RunListener extends AbstractJobListener {
                 error == null ? "completed" : "failed", tally.datasets.size(), tally.rebuilt.size(),
                 tally.stepsNanos.get() / 1e9, tally.readNanos.get() / 1e9, tally.evaluateNanos.get() / 1e9,
                 tally.writeNanos.get() / 1e9, error == null ? "" : " (" + error + ")"));
+        measure(tally.runId);
         ended.fire(new RunEnded(tally.runId, error != null));
     }
 }

@@ -60,6 +60,9 @@ public class Datasets {
 
     private final RowStore rows = new RowStore();
 
+    @Inject
+    io.segmatch.shared.control.Meters meters;
+
     /** The parameters of an upload as the API receives them. */
     public record UploadParams(String name, String key, String mode, String encoding, String delimiter, String fileName) {
     }
@@ -80,6 +83,7 @@ public class Datasets {
             dataset.addRows(outcome.counts().inserted() - outcome.counts().deleted(), started);
             em.persist(dataset);
             requestRun(c, outcome, "an upload created dataset " + id);
+            meters.uploaded(outcome.counts());
             return record(dataset, outcome, mode, params.fileName(), file.size(), started);
         });
     }
@@ -99,6 +103,7 @@ public class Datasets {
             IdentifierGuesser.guess(dataset.getIdentifiers(), outcome.newColumns().stream().map(DatasetColumn::getName).toList());
             dataset.addRows(outcome.counts().inserted() - outcome.counts().deleted(), started);
             requestRun(c, outcome, "an upload to dataset " + datasetId);
+            meters.uploaded(outcome.counts());
             return record(dataset, outcome, mode, params.fileName(), file.size(), started);
         });
     }
@@ -237,6 +242,9 @@ public class Datasets {
             if (rows.update(c, datasetId, key, merged, now)) {
                 dataset.touch(now);
                 ProcessingRuns.request(c, "a row of dataset " + datasetId + " changed");
+                meters.rowWritten("updated");
+            } else {
+                meters.rowWritten("unchanged");
             }
             return rows.find(c, datasetId, key).orElseThrow();
         });
@@ -260,11 +268,15 @@ public class Datasets {
                 if (rows.update(c, datasetId, key, full, now)) {
                     dataset.touch(now);
                     ProcessingRuns.request(c, "a row of dataset " + datasetId + " changed");
+                    meters.rowWritten("updated");
+                } else {
+                    meters.rowWritten("unchanged");
                 }
             } else {
                 rows.insert(c, datasetId, key, full, now);
                 dataset.addRows(1, now);
                 ProcessingRuns.request(c, "a row was added to dataset " + datasetId);
+                meters.rowWritten("inserted");
             }
             return new PutResult(rows.find(c, datasetId, key).orElseThrow(), existing.isEmpty());
         });
@@ -279,6 +291,7 @@ public class Datasets {
             throw rowNotFound(datasetId, key);
         }
         dataset.addRows(-1, now);
+        meters.rowWritten("deleted");
     }
 
     private List<Segment> segmentsOf(String datasetId) {

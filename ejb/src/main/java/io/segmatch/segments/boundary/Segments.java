@@ -102,6 +102,13 @@ public class Segments {
         return query(c -> MemberPages.changes(c, id, afterId, limit, newestFirst));
     }
 
+    /** The segment's member count after each of the newest runs that changed it, oldest first. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<io.segmatch.membership.store.MemberHistory.Point> history(String id, int limit) {
+        get(id);
+        return query(c -> io.segmatch.membership.store.MemberHistory.history(c, id, limit));
+    }
+
     /** The runs that changed a segment's members, newest first. */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<ProcessingRuns.Run> runs(String id, int limit) {

@@ -25,7 +25,7 @@ public final class LiveSnapshots {
 
     /** Everything the event carries, but the time it is sent. */
     public record Snapshot(long pendingChanges, boolean processing, Instant lastRunEndedAt, boolean syncing,
-                           Instant lastSyncEndedAt, List<SegmentState> segments) {
+                           Instant lastSyncEndedAt, long datasets, long rows, List<SegmentState> segments) {
     }
 
     public static Snapshot read(Connection c) throws SQLException {
@@ -44,11 +44,12 @@ public final class LiveSnapshots {
                 + "EXISTS (SELECT 1 FROM processing_run WHERE status = 'running'), "
                 + "(SELECT ended_at FROM processing_run WHERE ended_at IS NOT NULL ORDER BY id DESC LIMIT 1), "
                 + "EXISTS (SELECT 1 FROM sync_batch WHERE status = 'running'), "
-                + "(SELECT ended_at FROM sync_batch WHERE ended_at IS NOT NULL ORDER BY id DESC LIMIT 1)");
+                + "(SELECT ended_at FROM sync_batch WHERE ended_at IS NOT NULL ORDER BY id DESC LIMIT 1), "
+                + "(SELECT count(*) FROM dataset), (SELECT coalesce(sum(row_count), 0) FROM dataset)");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return new Snapshot(rs.getLong(1), rs.getBoolean(2), instant(rs, 3), rs.getBoolean(4),
-                    instant(rs, 5), segments);
+                    instant(rs, 5), rs.getLong(6), rs.getLong(7), segments);
         }
     }
 

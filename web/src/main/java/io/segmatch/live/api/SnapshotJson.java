@@ -10,8 +10,9 @@ import static io.segmatch.shared.json.Jsons.JSON;
 
 /**
  * The {@code segments} event's data (api.md, "Live events"), without its {@code at}: the
- * fields api.md names, and (extensions) each segment's dataset and activation, and whether a
- * processing run or a sync is running and when the last one ended.
+ * fields api.md names, and (extensions) each segment's dataset and activation, whether a
+ * processing run or a sync is running and when the last one ended, and the number of datasets
+ * and customer rows.
  */
 final class SnapshotJson {
 
@@ -39,6 +40,8 @@ final class SnapshotJson {
                 .add("segments", segments)
                 .add("processing", processing)
                 .add("sync", sync)
+                .add("datasets", s.datasets())
+                .add("rows", s.rows())
                 .build().toString();
     }
 

@@ -104,6 +104,26 @@ public class SegmentsResource {
         return body.build().toString();
     }
 
+    /** {@code [{runId, at, entered, exited, memberCount}]}: the count after each of the newest runs that changed it, oldest first. */
+    @GET
+    @Path("{id}/history")
+    public String history(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("200") String limit) {
+        JsonArrayBuilder points = JSON.createArrayBuilder();
+        segments.history(id, QueryParams.limit(limit, 1000)).forEach(p -> points.add(JSON.createObjectBuilder()
+                .add("runId", p.runId()).add("at", p.at().toString()).add("entered", p.entered()).add("exited", p.exited())
+                .add("memberCount", p.memberCount())));
+        return points.build().toString();
+    }
+
+    /** The same history drawn as a picture (SVG): the count as a line, enters and exits per run as bars. */
+    @GET
+    @Path("{id}/history.svg")
+    @Produces("image/svg+xml")
+    public Response historyChart(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("200") String limit) {
+        return Response.ok(MemberChart.svg(segments.history(id, QueryParams.limit(limit, 1000))))
+                .header("Cache-Control", "no-cache").build();
+    }
+
     @POST
     @Path("preview")
     public String preview(String body) {

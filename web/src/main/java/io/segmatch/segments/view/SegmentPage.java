@@ -41,6 +41,7 @@ public class SegmentPage {
     private List<MemberPages.Change> changes = List.of();
     private List<ProcessingRuns.Run> runs = List.of();
     private List<io.segmatch.activation.store.SyncRuns.Run> syncs = List.of();
+    private List<io.segmatch.membership.store.MemberHistory.Point> history = List.of();
 
     /** Loads everything once ({@code f:viewAction}); an unknown id answers 404. */
     public void load() throws IOException {
@@ -64,6 +65,20 @@ public class SegmentPage {
         changes = recent.stream().limit(20).toList();
         runs = segments.runs(id, 10);
         syncs = activation.runs(id, 10);
+        history = segments.history(id, 200);
+    }
+
+    /** The chart's description in words (its alternative text). */
+    public String getHistorySummary() {
+        return io.segmatch.segments.api.MemberChart.summary(history);
+    }
+
+    /** The newest runs that changed the segment, newest first (the chart's numbers). */
+    public List<io.segmatch.membership.store.MemberHistory.Point> getRecentHistory() {
+        List<io.segmatch.membership.store.MemberHistory.Point> recent = new java.util.ArrayList<>(
+                history.subList(Math.max(0, history.size() - 10), history.size()));
+        java.util.Collections.reverse(recent);
+        return recent;
     }
 
     /** The segment's last Customer Match syncs, newest first. */

@@ -1,9 +1,7 @@
 package io.segmatch.shared.view;
 
-import io.segmatch.datasets.boundary.Datasets;
-import io.segmatch.datasets.entity.Dataset;
-import io.segmatch.processing.boundary.Processing;
-import io.segmatch.segments.boundary.Segments;
+import io.segmatch.live.boundary.LiveState;
+import io.segmatch.live.store.LiveSnapshots;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -11,45 +9,46 @@ import jakarta.inject.Named;
 
 import java.util.List;
 
-/** The console's home page ({@code /index.xhtml}): how much data, how many segments, what is waiting. */
+/**
+ * The console's home page, the dashboard ({@code /index.xhtml}): every segment with its count,
+ * status and times, the pending changes and whether a run is in progress — rendered from the
+ * same state the live stream sends, which then keeps it current in the browser.
+ */
 @Named
 @RequestScoped
 public class OverviewPage {
 
     @Inject
-    Datasets datasets;
-    @Inject
-    Segments segments;
-    @Inject
-    Processing processing;
+    LiveState live;
 
-    private int datasetCount;
-    private long rows;
-    private int segmentCount;
-    private long pendingChanges;
+    private LiveSnapshots.Snapshot state;
 
     @PostConstruct
     void load() {
-        List<Dataset> all = datasets.list();
-        datasetCount = all.size();
-        rows = all.stream().mapToLong(Dataset::getRowCount).sum();
-        segmentCount = segments.list().size();
-        pendingChanges = processing.pendingChanges();
+        state = live.snapshot();
     }
 
-    public int getDatasets() {
-        return datasetCount;
+    public long getDatasets() {
+        return state.datasets();
     }
 
     public long getRows() {
-        return rows;
+        return state.rows();
     }
 
-    public int getSegments() {
-        return segmentCount;
+    public List<LiveSnapshots.SegmentState> getSegments() {
+        return state.segments();
     }
 
     public long getPendingChanges() {
-        return pendingChanges;
+        return state.pendingChanges();
+    }
+
+    public boolean isProcessing() {
+        return state.processing();
+    }
+
+    public boolean isSyncing() {
+        return state.syncing();
     }
 }
