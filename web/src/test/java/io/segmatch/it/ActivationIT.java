@@ -145,8 +145,8 @@ class ActivationIT extends DeployedWar {
                 java.util.Objects::nonNull, "the refusal to be recorded");
         assertEquals(1, refusedRun.getJsonObject("rejectedByCode").getInt("INVALID_SHA256_FORMAT"), refusedRun.toString());
         for (int i = 0; i < 2; i++) {
-            int count = http.get("api/activation/runs?segmentId=" + segment + "&limit=100").array().size();
-            assertEquals(202, http.json("POST", "api/activation/runs", "").status());
+            // a sync of our own: while the timer's is running, the request starts none (started: false)
+            int count = startSync(http, segment);
             await(() -> http.get("api/activation/runs?segmentId=" + segment + "&limit=100").array(),
                     a -> a.size() > count && a.getJsonObject(0).getString("status").matches("completed|waiting|failed"),
                     "a requested sync to end");
@@ -287,6 +287,21 @@ class ActivationIT extends DeployedWar {
             }
         }
         assertEquals(new TreeSet<>(classes.keySet()), seen, "every kind of request was made and checked");
+    }
+
+    /** Starts a sync on request (waiting out one already running); returns the segment's run count before it. */
+    static int startSync(Http http, String segment) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (true) {
+            int count = http.get("api/activation/runs?segmentId=" + segment + "&limit=100").array().size();
+            var started = http.json("POST", "api/activation/runs", "");
+            assertEquals(202, started.status(), started.body());
+            if (started.json().getBoolean("started")) {
+                return count;
+            }
+            assertTrue(System.nanoTime() < deadline, "a sync could be started on request");
+            Thread.sleep(200);
+        }
     }
 
     static String expectedEmailHash(String normalizedEmail) {
