@@ -137,12 +137,57 @@
     };
   }
 
-  /* a segment page's chart is drawn again when its count changes */
+  /* The chart's words, as the server says them (MemberChart.summary). */
+  function summary(points) {
+    if (points.length === 0) {
+      return "No run has changed this segment yet.";
+    }
+    var first = points[0];
+    var last = points[points.length - 1];
+    var entered = 0;
+    var exited = 0;
+    points.forEach(function (p) { entered += p.entered; exited += p.exited; });
+    return "Members over the last " + points.length + (points.length === 1 ? " run" : " runs")
+        + " that changed the segment: from " + numbers.format(first.memberCount - first.entered + first.exited)
+        + " to " + numbers.format(last.memberCount) + " (" + numbers.format(entered) + " entered, "
+        + numbers.format(exited) + " left).";
+  }
+
+  /* The newest ten runs beneath the chart, newest first. */
+  function history(table, points) {
+    var body = table.tBodies[0];
+    while (body.firstChild) { body.removeChild(body.firstChild); }
+    points.slice(-10).reverse().forEach(function (p) {
+      var tr = body.appendChild(document.createElement("tr"));
+      tr.appendChild(document.createElement("td")).textContent = String(p.runId);
+      time(tr.appendChild(document.createElement("td")), p.at, "");
+      [p.entered, p.exited, p.memberCount].forEach(function (n) {
+        var td = tr.appendChild(document.createElement("td"));
+        td.className = "num";
+        td.textContent = numbers.format(n);
+      });
+    });
+    table.classList.toggle("is-hidden", points.length === 0);
+  }
+
+  /* a segment page's chart, its words and its table are fetched again when its count changes */
   document.querySelectorAll("[data-live-segment]").forEach(function (scope) {
     scope.addEventListener("segmatch:count", function () {
       scope.querySelectorAll("img[data-live-chart]").forEach(function (img) {
         img.src = img.src.split("?")[0] + "?t=" + Date.now();
       });
+      var table = scope.querySelector("[data-live-history]");
+      if (table && window.fetch) {
+        fetch(table.getAttribute("data-live-history"), { headers: { "Accept": "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+          .then(function (points) {
+            history(table, points);
+            var words = summary(points);
+            scope.querySelectorAll("[data-live-summary]").forEach(function (el) { el.textContent = words; });
+            scope.querySelectorAll("img[data-live-chart]").forEach(function (img) { img.alt = words; });
+          })
+          .catch(function () { /* the next change tries again */ });
+      }
     });
   });
 

@@ -277,6 +277,11 @@ class ConsoleBrowserIT extends DeployedWar {
         assertEquals(200, http.json("PATCH", "api/datasets/" + dataset + "/rows/d1", "{\"plan\": \"free\"}").status());
         new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> d.findElement(By.id("memberCount")).getText().equals("61"));
         new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> !chart.getAttribute("src").equals(before));
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> d.findElements(By.cssSelector("#history tbody tr")).size() == 3);
+        assertEquals("61", browser.findElement(By.cssSelector("#history tbody tr td:last-child")).getText(),
+                "the newest run first, with the count after it");
+        assertTrue(browser.findElement(By.cssSelector("figure.chart figcaption")).getText()
+                .contains("from 0 to 61 (62 entered, 1 left)"));
         assertEquals(Boolean.TRUE, browser.executeScript("return window.segmatchNoReload === true;"));
         Browser.screenshot(browser, "segment-chart");
         String svg = http.get("api/segments/" + segment + "/history.svg").body();
