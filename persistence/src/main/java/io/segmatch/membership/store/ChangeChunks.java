@@ -39,10 +39,15 @@ public final class ChangeChunks {
      * until the transaction ends; rows locked by another run are skipped.
      */
     public static List<ChangedRow> claim(Connection c, Position after, int limit) throws SQLException {
+        // the position is repeated on the joined tables: PostgreSQL does not carry a row
+        // comparison across an equi-join, and a merge join then read the memberships from the
+        // first key on for every chunk (half the table on average: 150 ms instead of 10 ms per
+        // chunk of a million-row dataset)
+        String range = after == null ? "" : "AND (%s.dataset_id, %s.row_key) > (?, ?) ";
         String sql = "SELECT p.dataset_id, p.row_key, p.seq, r.data::text, array_to_string(m.segments, ','), "
                 + "array_to_string(m.since, ',') FROM pending_change p "
-                + "LEFT JOIN dataset_row r ON r.dataset_id = p.dataset_id AND r.row_key = p.row_key "
-                + "LEFT JOIN row_membership m ON m.dataset_id = p.dataset_id AND m.row_key = p.row_key "
+                + "LEFT JOIN dataset_row r ON r.dataset_id = p.dataset_id AND r.row_key = p.row_key " + range.formatted("r", "r")
+                + "LEFT JOIN row_membership m ON m.dataset_id = p.dataset_id AND m.row_key = p.row_key " + range.formatted("m", "m")
                 + (after == null ? "" : "WHERE (p.dataset_id, p.row_key) > (?, ?) ")
                 + "ORDER BY p.dataset_id, p.row_key LIMIT ? FOR UPDATE OF p SKIP LOCKED";
         List<ChangedRow> rows = new ArrayList<>(limit);
@@ -50,8 +55,10 @@ public final class ChangeChunks {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
             if (after != null) {
-                ps.setString(i++, after.datasetId());
-                ps.setString(i++, after.key());
+                for (int table = 0; table < 3; table++) {
+                    ps.setString(i++, after.datasetId());
+                    ps.setString(i++, after.key());
+                }
             }
             ps.setInt(i, limit);
             try (ResultSet rs = ps.executeQuery()) {
