@@ -83,7 +83,12 @@ public class LiveEvents {
         clients.add(client);
         out.setWriteListener(client);
         startTicker();
-        client.offer(event(SnapshotJson.state(state.snapshot())));
+        try {
+            client.offer(event(SnapshotJson.state(state.snapshot())));
+        } catch (RuntimeException e) {
+            // the database does not answer now: the client gets the state with the next heartbeat
+            LOG.log(Level.FINE, "live state not readable on connect", e);
+        }
     }
 
     /** How many streams are connected. */
