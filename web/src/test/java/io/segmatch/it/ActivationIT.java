@@ -3,6 +3,7 @@ package io.segmatch.it;
 import io.segmatch.activation.identifiers.CustomerIdentifiers;
 import io.segmatch.datasets.entity.Identifiers;
 import io.segmatch.fake.google.FakeGoogle;
+import io.segmatch.fake.google.Fault;
 import io.segmatch.testing.TestDatabase;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -33,24 +34,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ActivationIT extends DeployedWar {
 
     static final String HEADER = "customer_id,email,phone,first_name,last_name,country,zip,plan\n";
+    /** c1–c3 are "pro" with usable identifiers, c4 is "pro" with none, c5 is not "pro". */
+    static final String CSV = HEADER
+            + "c1, Dana@Example.com ,+49 30 1234567,Dana,Schulz,DE,10115,pro\n"
+            + "c2,john.doe+ads@gmail.com,,John,O'Brien,US,94045,pro\n"
+            + "c3,,030 7654321,,,DE,,pro\n"
+            + "c4,,,,,,,pro\n"
+            + "c5,eve@example.org,,Eve,Adams,GB,SW1A 1AA,free\n";
 
-    @Test
-    @org.junit.jupiter.api.Order(1)
-    void membersFlowToTheListAndLeaveIt() throws Exception {
-        FakeGoogle google = MicroDatabase.google;
-        Http http = new Http(base).deployed();
-        String csv = HEADER
-                + "c1, Dana@Example.com ,+49 30 1234567,Dana,Schulz,DE,10115,pro\n"
-                + "c2,john.doe+ads@gmail.com,,John,O'Brien,US,94045,pro\n"
-                + "c3,,030 7654321,,,DE,,pro\n"
-                + "c4,,,,,,,pro\n"
-                + "c5,eve@example.org,,Eve,Adams,GB,SW1A 1AA,free\n";
-        // the list's creation is carried out, but its answer comes after the client's timeout:
-        // the retried create meets the name in use and takes that list, not a second one
-        int listsBefore = google.userLists().size();
-        long createsBefore = google.requests().stream().filter(r -> r.endsWith("userLists:mutate")).count();
-        google.fail("userLists:mutate", FakeGoogle.Fault.lateAnswer(java.time.Duration.ofSeconds(8)));
-        var upload = http.csv("api/datasets?name=Activation&key=customer_id", csv);
+    /** A dataset of {@link #CSV} with every identifier role, its activated "pro" segment, and the segment's list. */
+    record Activated(String dataset, String segment, String list) {
+    }
+
+    /** Uploads {@link #CSV}, sets the identifier roles, creates the activated segment and waits for its list. */
+    static Activated activate(Http http, String datasetName, String adPersonalization) throws InterruptedException {
+        var upload = http.csv("api/datasets?name=" + datasetName + "&key=customer_id", CSV);
         assertEquals(201, upload.status(), upload.body());
         String dataset = upload.json().getString("datasetId");
         var patched = http.json("PATCH", "api/datasets/" + dataset, "{\"identifiers\": {\"email\": \"email\", "
@@ -60,14 +58,31 @@ class ActivationIT extends DeployedWar {
         var created = http.json("POST", "api/segments", "{\"name\": \"Pro customers\", \"datasetId\": \"" + dataset
                 + "\", \"logic\": \"AND\", \"conditions\": [{\"field\": \"plan\", \"operator\": \"eq\", \"value\": \"pro\"}], "
                 + "\"activation\": {\"googleAds\": {\"enabled\": true, \"userList\": null, "
-                + "\"consent\": {\"adUserData\": \"GRANTED\", \"adPersonalization\": \"GRANTED\"}}}}");
+                + "\"consent\": {\"adUserData\": \"GRANTED\", \"adPersonalization\": \"" + adPersonalization + "\"}}}}");
         assertEquals(201, created.status(), created.body());
         String segment = created.json().getString("id");
-
-        // the list is created, recorded on the segment, and receives c1, c2 and c3 (c4 has no identifier)
         JsonObject withList = await(() -> http.get("api/segments/" + segment).json(),
                 s -> !s.getJsonObject("activation").getJsonObject("googleAds").isNull("userList"), "the list to be created");
-        String list = withList.getJsonObject("activation").getJsonObject("googleAds").getString("userList");
+        return new Activated(dataset, segment, withList.getJsonObject("activation").getJsonObject("googleAds").getString("userList"));
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(1)
+    void membersFlowToTheListAndLeaveIt() throws Exception {
+        FakeGoogle google = MicroDatabase.google;
+        Http http = new Http(base).deployed();
+        String csv = CSV;
+        // the list's creation is carried out, but its answer comes after the client's timeout:
+        // the retried create meets the name in use and takes that list, not a second one
+        int listsBefore = google.userLists().size();
+        long createsBefore = google.requests().stream().filter(r -> r.endsWith("userLists:mutate")).count();
+        google.fail("userLists:mutate", Fault.lateAnswer(java.time.Duration.ofSeconds(8)));
+        Activated activated = activate(http, "Activation", "GRANTED");
+        String dataset = activated.dataset();
+        String segment = activated.segment();
+        String list = activated.list();
+
+        // the list is created, recorded on the segment, and receives c1, c2 and c3 (c4 has no identifier)
         assertTrue(list.matches("customers/1234567890/userLists/\\d+"), list);
         assertEquals(listsBefore + 1, google.userLists().size(), "one list, though its create was sent twice: "
                 + google.requests());
@@ -100,8 +115,8 @@ class ActivationIT extends DeployedWar {
 
         // Google throttles, collides, fails and does not answer in time once each: the sync
         // retries and c5 arrives
-        google.fail("addOperations", FakeGoogle.Fault.quota("1s"), FakeGoogle.Fault.concurrentModification(),
-                FakeGoogle.Fault.internal(), FakeGoogle.Fault.timeout(java.time.Duration.ofSeconds(8)));
+        google.fail("addOperations", Fault.quota("1s"), Fault.concurrentModification(),
+                Fault.internal(), Fault.timeout(java.time.Duration.ofSeconds(8)));
         int before = (int) google.requests().stream().filter(r -> r.endsWith(":addOperations")).count();
         assertEquals(200, http.json("PATCH", "api/datasets/" + dataset + "/rows/c5", "{\"plan\": \"pro\"}").status());
         await(() -> google.members(list), m -> m.equals(expected(rows, "c1", "c3", "c5")), "c5 to be added after retries");
@@ -115,7 +130,7 @@ class ActivationIT extends DeployedWar {
 
         // the sync stops between addOperations and :run (here: :run refused once, finally); the
         // next sync resumes that same job — no second job, nobody lost, nothing sent twice
-        google.fail("run", FakeGoogle.Fault.permissionDenied());
+        google.fail("run", Fault.permissionDenied());
         int jobsBefore = google.jobs().size();
         assertEquals(201, http.json("PUT", "api/datasets/" + dataset + "/rows/c6",
                 "{\"email\": \"Frank@Example.net\", \"plan\": \"pro\", \"country\": \"DE\"}").status());

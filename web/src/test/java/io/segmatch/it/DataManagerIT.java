@@ -1,6 +1,7 @@
 package io.segmatch.it;
 
 import io.segmatch.fake.google.FakeGoogle;
+import io.segmatch.fake.google.Fault;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import org.junit.jupiter.api.Test;
@@ -9,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import static io.segmatch.it.ActivationIT.HEADER;
 import static io.segmatch.it.ActivationIT.expected;
 import static io.segmatch.it.ActivationIT.expectedEmailHash;
 import static io.segmatch.it.ActivationIT.rows;
@@ -33,30 +33,13 @@ class DataManagerIT extends DeployedWar {
         Http http = new Http(base).deployed();
         assertEquals("data-manager", http.get("api/activation/google-ads").json().getString("api"),
                 "this server is configured for the Data Manager API");
-        String csv = HEADER
-                + "c1, Dana@Example.com ,+49 30 1234567,Dana,Schulz,DE,10115,pro\n"
-                + "c2,john.doe+ads@gmail.com,,John,O'Brien,US,94045,pro\n"
-                + "c3,,030 7654321,,,DE,,pro\n"
-                + "c4,,,,,,,pro\n"
-                + "c5,eve@example.org,,Eve,Adams,GB,SW1A 1AA,free\n";
         // the first ingest is not answered in time, the second is throttled: both retried
-        google.fail("ingest", FakeGoogle.Fault.timeout(Duration.ofSeconds(8)), FakeGoogle.Fault.quota("1s"));
-        var upload = http.csv("api/datasets?name=DataManager&key=customer_id", csv);
-        assertEquals(201, upload.status(), upload.body());
-        String dataset = upload.json().getString("datasetId");
-        assertEquals(200, http.json("PATCH", "api/datasets/" + dataset, "{\"identifiers\": {\"email\": \"email\", "
-                + "\"phone\": \"phone\", \"firstName\": \"first_name\", \"lastName\": \"last_name\", "
-                + "\"countryCode\": \"country\", \"postalCode\": \"zip\", \"defaultPhoneRegion\": \"DE\"}}").status());
-        var created = http.json("POST", "api/segments", "{\"name\": \"Pro customers\", \"datasetId\": \"" + dataset
-                + "\", \"logic\": \"AND\", \"conditions\": [{\"field\": \"plan\", \"operator\": \"eq\", \"value\": \"pro\"}], "
-                + "\"activation\": {\"googleAds\": {\"enabled\": true, \"userList\": null, "
-                + "\"consent\": {\"adUserData\": \"GRANTED\", \"adPersonalization\": \"DENIED\"}}}}");
-        assertEquals(201, created.status(), created.body());
-        String segment = created.json().getString("id");
-
-        JsonObject withList = await(() -> http.get("api/segments/" + segment).json(),
-                s -> !s.getJsonObject("activation").getJsonObject("googleAds").isNull("userList"), "the list to be created");
-        String list = withList.getJsonObject("activation").getJsonObject("googleAds").getString("userList");
+        google.fail("ingest", Fault.timeout(Duration.ofSeconds(8)), Fault.quota("1s"));
+        ActivationIT.Activated activated = ActivationIT.activate(http, "DataManager", "DENIED");
+        String dataset = activated.dataset();
+        String segment = activated.segment();
+        String list = activated.list();
+        String csv = ActivationIT.CSV;
         String listId = list.substring(list.lastIndexOf('/') + 1);
         Map<String, Map<String, String>> rows = rows(csv);
         await(() -> google.members(list), m -> m.equals(expected(rows, "c1", "c2", "c3")),

@@ -20,8 +20,8 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.io.StringReader;
-import java.time.Instant;
 
+import static io.segmatch.shared.api.JsonTimes.time;
 import static io.segmatch.shared.json.Jsons.JSON;
 
 /** The activation API: the Google Ads connection (never a token), the sync runs, starting a sync. */
@@ -117,14 +117,6 @@ public class ActivationResource {
             b.addNull(name);
         } else {
             b.add(name, value);
-        }
-    }
-
-    private static void time(JsonObjectBuilder b, String name, Instant t) {
-        if (t == null) {
-            b.addNull(name);
-        } else {
-            b.add(name, t.toString());
         }
     }
 }

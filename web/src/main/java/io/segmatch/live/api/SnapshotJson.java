@@ -4,8 +4,7 @@ import io.segmatch.live.store.LiveSnapshots;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 
-import java.time.Instant;
-
+import static io.segmatch.shared.api.JsonTimes.time;
 import static io.segmatch.shared.json.Jsons.JSON;
 
 /**
@@ -43,13 +42,5 @@ final class SnapshotJson {
                 .add("datasets", s.datasets())
                 .add("rows", s.rows())
                 .build().toString();
-    }
-
-    private static void time(JsonObjectBuilder b, String name, Instant time) {
-        if (time == null) {
-            b.addNull(name);
-        } else {
-            b.add(name, time.toString());
-        }
     }
 }

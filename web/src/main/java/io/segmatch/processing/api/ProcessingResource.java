@@ -19,8 +19,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import java.time.Instant;
-
+import static io.segmatch.shared.api.JsonTimes.time;
 import static io.segmatch.shared.json.Jsons.JSON;
 
 /** The processing API (api.md, "Processing"): pending changes, the runs, and starting one. */
@@ -97,13 +96,5 @@ public class ProcessingResource {
             b.add("error", r.error());
         }
         return b.build();
-    }
-
-    private static void time(JsonObjectBuilder b, String name, Instant t) {
-        if (t == null) {
-            b.addNull(name);
-        } else {
-            b.add(name, t.toString());
-        }
     }
 }

@@ -12,8 +12,8 @@ import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 
 import java.io.StringReader;
-import java.time.Instant;
 
+import static io.segmatch.shared.api.JsonTimes.time;
 import static io.segmatch.shared.json.Jsons.JSON;
 
 /** The JSON shapes of the segments API (api.md, "Segments"). */
@@ -66,14 +66,6 @@ final class SegmentJson {
             }
         }
         return values;
-    }
-
-    private static void time(JsonObjectBuilder b, String name, Instant time) {
-        if (time == null) {
-            b.addNull(name);
-        } else {
-            b.add(name, time.toString());
-        }
     }
 
     private static JsonValue parse(String json) {
