@@ -39,6 +39,58 @@ var segmatch = (function () {
     }
   }
 
+  /* "Are you sure?" before a button marked data-confirm does anything. */
+  document.addEventListener("click", function (e) {
+    var el = e.target && e.target.closest ? e.target.closest("[data-confirm]") : null;
+    if (el && !window.confirm(el.getAttribute("data-confirm"))) {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+    }
+  }, true);
+
+  /* A button marked data-copy copies the value of the element it names. */
+  document.addEventListener("click", function (e) {
+    var el = e.target && e.target.closest ? e.target.closest("[data-copy]") : null;
+    if (!el) { return; }
+    var source = document.getElementById(el.getAttribute("data-copy"));
+    if (!source) { return; }
+    var text = source.value !== undefined ? source.value : source.textContent;
+    var done = function () { el.textContent = "Copied"; };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done);
+    } else {
+      source.select();
+      document.execCommand("copy");
+      done();
+    }
+  });
+
+  /*
+   * Faces Ajax behaviours (<f:ajax>). The page carries no inline handlers (the Content Security
+   * Policy forbids them): the server renders each as data-ajax-EVENT='{"event": …, "execute": …,
+   * "render": …, "delay": …, "onevent": …}' and this makes the call Faces would have made.
+   */
+  function named(name) {
+    var f = window;
+    name.split(".").forEach(function (part) { f = f ? f[part] : undefined; });
+    return typeof f === "function" ? f : undefined;
+  }
+  ["change", "click", "keyup", "keydown", "input", "blur", "focus", "dblclick", "select"].forEach(function (type) {
+    document.addEventListener(type, function (e) {
+      var el = e.target && e.target.closest ? e.target.closest("[data-ajax-" + type + "]") : null;
+      var faces = window.faces || window.jsf;
+      if (!el || !faces) { return; }
+      var call = JSON.parse(el.getAttribute("data-ajax-" + type));
+      var options = { "jakarta.faces.behavior.event": call.event };
+      if (call.execute) { options.execute = call.execute; }
+      if (call.render) { options.render = call.render; }
+      if (call.delay) { options.delay = call.delay; }
+      if (call.onevent && named(call.onevent)) { options.onevent = named(call.onevent); }
+      faces.ajax.request(el, e, options);
+      if (call.preventDefault) { e.preventDefault(); }
+    }, true);
+  });
+
   /* Enter in a builder's text box must not press the first button of the form (removing a row). */
   document.addEventListener("keydown", function (e) {
     var t = e.target;

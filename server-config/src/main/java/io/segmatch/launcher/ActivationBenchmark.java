@@ -48,7 +48,7 @@ final class ActivationBenchmark {
      */
     static void run(HttpClient http, String base, FakeGoogle google, String datasetId, String segmentId, Path csv,
                     Path dir) throws Exception {
-        var identifiers = MembershipBenchmark.send(http, HttpRequest.newBuilder(URI.create(base + "api/datasets/" + datasetId))
+        var identifiers = MembershipBenchmark.send(http, BenchAuth.request(URI.create(base + "api/datasets/" + datasetId))
                 .header("Content-Type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString(
                         "{\"identifiers\": {\"email\": \"email\", \"phone\": \"phone\", \"firstName\": \"first_name\", "
                                 + "\"lastName\": \"last_name\", \"countryCode\": \"country\", \"defaultPhoneRegion\": \"DE\"}}")));
@@ -57,7 +57,7 @@ final class ActivationBenchmark {
         String body = "{\"name\": \"bench 1\", \"datasetId\": \"" + datasetId + "\", " + MembershipBenchmark.rebuiltRule(0)
                 + ", \"activation\": {\"googleAds\": {\"enabled\": true, \"userList\": null, "
                 + "\"consent\": {\"adUserData\": \"GRANTED\", \"adPersonalization\": \"GRANTED\"}}}}";
-        var activated = MembershipBenchmark.send(http, HttpRequest.newBuilder(URI.create(base + "api/segments/" + segmentId))
+        var activated = MembershipBenchmark.send(http, BenchAuth.request(URI.create(base + "api/segments/" + segmentId))
                 .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)));
         check(activated.statusCode() == 200, "activation: " + activated.body());
         long members = Long.parseLong(UploadBenchmark.field(activated.body(), "memberCount"));
@@ -72,7 +72,7 @@ final class ActivationBenchmark {
         MembershipBenchmark.waitFor(http, base + "api/processing", b -> "0".equals(UploadBenchmark.field(b, "pendingChanges"))
                 && "false".equals(UploadBenchmark.field(b, "running")), Duration.ofMinutes(10));
         double evaluated = (System.nanoTime() - t0) / 1e9;
-        String segment = MembershipBenchmark.send(http, HttpRequest.newBuilder(URI.create(base + "api/segments/" + segmentId)).GET()).body();
+        String segment = MembershipBenchmark.send(http, BenchAuth.request(URI.create(base + "api/segments/" + segmentId)).GET()).body();
         long now = Long.parseLong(UploadBenchmark.field(segment, "memberCount"));
         System.out.printf(Locale.ROOT, "%,d of the segment's members changed (upsert of %s rows: %s updated); evaluated %.2f s "
                 + "after the upload started; the segment now has %,d members%n", changed, changed,
@@ -89,13 +89,13 @@ final class ActivationBenchmark {
         String url = base + "api/activation/runs?segmentId=" + segmentId + "&limit=100";
         List<String> runs = new java.util.ArrayList<>();
         for (int attempt = 0; attempt < 5; attempt++) {
-            int before = ended(MembershipBenchmark.send(http, HttpRequest.newBuilder(URI.create(url)).GET()).body()).size();
-            var started = MembershipBenchmark.send(http, HttpRequest.newBuilder(URI.create(base + "api/activation/runs"))
+            int before = ended(MembershipBenchmark.send(http, BenchAuth.request(URI.create(url)).GET()).body()).size();
+            var started = MembershipBenchmark.send(http, BenchAuth.request(URI.create(base + "api/activation/runs"))
                     .POST(HttpRequest.BodyPublishers.noBody()));
             check(started.statusCode() == 202, "sync request: " + started.body());
             MembershipBenchmark.waitFor(http, url, b -> ended(b).size() > before, Duration.ofMinutes(10));
             // newest first
-            runs.add(ended(MembershipBenchmark.send(http, HttpRequest.newBuilder(URI.create(url)).GET()).body()).get(0));
+            runs.add(ended(MembershipBenchmark.send(http, BenchAuth.request(URI.create(url)).GET()).body()).get(0));
             String run = runs.get(runs.size() - 1);
             long skipped = Long.parseLong(UploadBenchmark.field(run, "skipped"));
             if (fakeHolds(google, members - skipped)) {

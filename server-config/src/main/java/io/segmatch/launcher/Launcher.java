@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code java -jar server-config/target/segmatch.jar [--port 8080] [--data ./data]}: starts
- * Segmatch on http://localhost:8080 with an embedded PostgreSQL in ./data, or with the
+ * {@code java -jar server-config/target/segmatch.jar [--port 8080] [--data ./data] [--bind 127.0.0.1]}:
+ * starts Segmatch on http://127.0.0.1:8080 with an embedded PostgreSQL in ./data, or with the
  * PostgreSQL server named by {@code SEGMATCH_DB_URL} / {@code -Dsegmatch.db.url}.
  */
 public final class Launcher {
@@ -20,12 +20,18 @@ public final class Launcher {
         int port = Integer.parseInt(setting(args, "--port", "segmatch.port", "8080"));
         Path data = Path.of(setting(args, "--data", "segmatch.data-dir", "data"));
         String javaOptions = setting(args, "--java-options", "segmatch.java-options", "-Xmx512m");
+        String bind = setting(args, "--bind", "segmatch.bind", "127.0.0.1");
 
         var settings = new LocalServer.Settings(home(), data, port, List.of(javaOptions.trim().split("\\s+")),
-                database(args));
+                database(args), bind);
         LocalServer server = LocalServer.start(settings, Duration.ofMinutes(5));
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "segmatch-shutdown"));
-        LocalServer.log("Segmatch is ready on http://localhost:" + port + "/ (API under /api, health under /health)");
+        LocalServer.log("Segmatch is ready on " + server.baseUrl() + " (API under /api, health under /health)");
+        java.nio.file.Path password = LocalServer.initialPasswordFile(data);
+        if (java.nio.file.Files.exists(password)) {
+            LocalServer.log("first login: user admin, with the password in " + password
+                    + " (the console then asks for a new one)");
+        }
         int code = server.waitFor();
         server.close();
         System.exit(code);

@@ -30,7 +30,16 @@ import java.util.concurrent.TimeUnit;
 public final class LocalServer implements AutoCloseable {
 
     /** What to start. {@code javaOptions} go to the Payara Micro JVM. */
-    public record Settings(Path home, Path dataDir, int port, List<String> javaOptions, Map<String, String> database) {
+    public record Settings(Path home, Path dataDir, int port, List<String> javaOptions, Map<String, String> database,
+                           String bind) {
+        public Settings(Path home, Path dataDir, int port, List<String> javaOptions, Map<String, String> database) {
+            this(home, dataDir, port, javaOptions, database, "127.0.0.1");
+        }
+    }
+
+    /** Where the first administrator's generated password is written (mode 0600). */
+    public static Path initialPasswordFile(Path dataDir) {
+        return dataDir.toAbsolutePath().resolve("initial-admin-password");
     }
 
     private final Settings settings;
@@ -65,8 +74,11 @@ public final class LocalServer implements AutoCloseable {
         }
         Path pgData = settings.dataDir().resolve("postgres");
         Files.createDirectories(pgData);
+        String password = databasePassword(settings.dataDir());
         long t0 = System.nanoTime();
         postgres = EmbeddedPostgres.builder()
+                // the builder's own readiness check logs in too, with the password
+                .setConnectConfig("password", password)
                 .setDataDirectory(pgData)
                 .setCleanDataDirectory(false)
                 .setPort(freePort())
@@ -81,14 +93,68 @@ public final class LocalServer implements AutoCloseable {
                 .setServerConfig("synchronous_commit", "off")
                 .start();
         String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/segmatch";
-        createDatabase(postgres.getPort());
-        db = Map.of("url", url, "user", "postgres", "password", "");
+        requirePasswords(pgData, postgres.getPort(), password);
+        createDatabase(postgres.getPort(), password);
+        db = Map.of("url", url, "user", "postgres", "password", password);
         log(String.format("embedded PostgreSQL started in %.1f s on 127.0.0.1:%d, data in %s",
                 (System.nanoTime() - t0) / 1e9, postgres.getPort(), pgData.toAbsolutePath()));
     }
 
-    private static void createDatabase(int port) throws IOException {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "");
+    /**
+     * The embedded database's password, generated once into {@code DATA/db-password} (readable by
+     * its owner only). The database takes only this password (SCRAM), never trust: another user
+     * of the machine cannot connect to it.
+     */
+    static String databasePassword(Path dataDir) throws IOException {
+        Path file = dataDir.toAbsolutePath().resolve("db-password");
+        if (Files.exists(file)) {
+            return Files.readString(file).strip();
+        }
+        byte[] random = new byte[24];
+        new java.security.SecureRandom().nextBytes(random);
+        String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        Files.createDirectories(dataDir);
+        try {
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(file);
+        }
+        Files.writeString(file, password + "\n");
+        return password;
+    }
+
+    /** The authentication rules of the embedded database: a password (SCRAM-SHA-256) on every connection. */
+    static final String PG_HBA = """
+            # Segmatch: every connection needs the password in DATA/db-password (SCRAM), loopback only
+            local   all   all                  scram-sha-256
+            host    all   all   127.0.0.1/32   scram-sha-256
+            host    all   all   ::1/128        scram-sha-256
+            """;
+
+    /**
+     * A database created with trust authentication (the first start, or one made before passwords
+     * were required) gets its password and the password-only rules; later starts find them.
+     */
+    private static void requirePasswords(Path pgData, int port, String password) throws IOException {
+        Path hba = pgData.resolve("pg_hba.conf");
+        if (Files.readString(hba).equals(PG_HBA)) {
+            return;
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", password);
+             Statement st = c.createStatement()) {
+            st.execute("SET password_encryption = 'scram-sha-256'");
+            st.execute("ALTER ROLE postgres PASSWORD '" + password.replace("'", "''") + "'");
+            Files.writeString(hba, PG_HBA);
+            st.execute("SELECT pg_reload_conf()");
+        } catch (SQLException e) {
+            throw new IOException("could not set the embedded database's password: " + e.getMessage(), e);
+        }
+        log("the embedded PostgreSQL now takes only the password in " + pgData.getParent().resolve("db-password"));
+    }
+
+    private static void createDatabase(int port, String password) throws IOException {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", password);
              PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = 'segmatch'");
              ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
@@ -112,17 +178,52 @@ public final class LocalServer implements AutoCloseable {
                 "--contextroot", "/",
                 "--port", String.valueOf(settings.port()),
                 "--nocluster",
-                "--prebootcommandfile", home.resolve("payara/pre-boot-commands.txt").toString(),
+                "--prebootcommandfile", preBootCommands(home).toString(),
                 "--postbootcommandfile", home.resolve("payara/post-boot-commands.txt").toString()));
         ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
         pb.environment().put("SEGMATCH_DB_URL", db.get("url"));
         pb.environment().put("SEGMATCH_DB_USER", db.getOrDefault("user", "postgres"));
         pb.environment().put("SEGMATCH_DB_PASSWORD", db.getOrDefault("password", ""));
         pb.environment().put("SEGMATCH_DATA_DIR", settings.dataDir().toAbsolutePath().toString());
-        // the key that encrypts stored tokens lives with the data unless one is configured
-        pb.environment().putIfAbsent("SEGMATCH_SECRET_KEY_FILE", settings.dataDir().toAbsolutePath().resolve("secret.key").toString());
+        pb.environment().putIfAbsent("SEGMATCH_ADMIN_INITIAL_PASSWORD_FILE", initialPasswordFile(settings.dataDir()).toString());
+        // the key that encrypts the stored Google token lives outside the data directory (a backup of the
+        // data must not carry its key), in ~/.segmatch unless one is configured
+        pb.environment().putIfAbsent("SEGMATCH_SECRET_KEY_FILE", secretKeyFile(settings.dataDir()).toString());
         micro = pb.start();
         log("Payara Micro starting (pid " + micro.pid() + ")");
+    }
+
+    /**
+     * The shipped pre-boot commands plus the listening address ({@code --bind}, 127.0.0.1 unless
+     * given), written into the data directory for this start.
+     */
+    private Path preBootCommands(Path home) throws IOException {
+        if (!settings.bind().matches("[0-9A-Fa-f:.]+")) {
+            throw new IOException("--bind takes an IP address, not " + settings.bind());
+        }
+        String commands = Files.readString(home.resolve("payara/pre-boot-commands.txt"))
+                + "\n# the listening address (the launcher's --bind)\n"
+                + "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address="
+                + settings.bind() + "\n";
+        Files.createDirectories(settings.dataDir());
+        Path file = settings.dataDir().toAbsolutePath().resolve("pre-boot-commands.txt");
+        Files.writeString(file, commands);
+        return file;
+    }
+
+    /**
+     * {@code ~/.segmatch/secret.key}; a key that an older version kept in the data directory is
+     * moved there (the stored token stays readable).
+     */
+    static Path secretKeyFile(Path dataDir) throws IOException {
+        Path home = Path.of(System.getProperty("user.home"), ".segmatch", "secret.key");
+        Path old = dataDir.toAbsolutePath().resolve("secret.key");
+        if (Files.exists(old) && !Files.exists(home)) {
+            Files.createDirectories(home.getParent());
+            Files.move(old, home);
+            log("moved the secret key out of the data directory to " + home);
+        }
+        return home;
     }
 
     private void awaitReady(Duration timeout) throws IOException, InterruptedException {
@@ -148,7 +249,9 @@ public final class LocalServer implements AutoCloseable {
     }
 
     public String baseUrl() {
-        return "http://127.0.0.1:" + settings.port() + "/";
+        String host = settings.bind().equals("0.0.0.0") || settings.bind().equals("::") ? "127.0.0.1"
+                : settings.bind().contains(":") ? "[" + settings.bind() + "]" : settings.bind();
+        return "http://" + host + ":" + settings.port() + "/";
     }
 
     public Process process() {

@@ -46,7 +46,7 @@ final class MembershipBenchmark {
         Instant created = Instant.now();
         for (int i = 0; i < SEGMENTS.size(); i++) {
             String body = "{\"name\": \"bench " + (i + 1) + "\", \"datasetId\": \"" + datasetId + "\", " + SEGMENTS.get(i) + "}";
-            var response = send(http, HttpRequest.newBuilder(URI.create(base + "api/segments"))
+            var response = send(http, BenchAuth.request(URI.create(base + "api/segments"))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
             if (response.statusCode() != 201) {
                 throw new IOException("segment creation failed with " + response.statusCode() + ": " + response.body());
@@ -75,7 +75,7 @@ final class MembershipBenchmark {
         for (int i = 0; i < SEGMENTS.size(); i++) {
             String rule = rebuiltRule(i);
             String body = "{\"name\": \"bench " + (i + 1) + "\", \"datasetId\": \"" + datasetId + "\", " + rule + "}";
-            var response = send(http, HttpRequest.newBuilder(URI.create(base + "api/segments/" + ids.get(i)))
+            var response = send(http, BenchAuth.request(URI.create(base + "api/segments/" + ids.get(i)))
                     .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)));
             if (response.statusCode() != 200) {
                 throw new IOException("segment update failed with " + response.statusCode() + ": " + response.body());
@@ -133,7 +133,7 @@ final class MembershipBenchmark {
 
     /** The recent runs, each as its own JSON object text. */
     static List<String> runs(HttpClient http, String base) throws Exception {
-        return objects(send(http, HttpRequest.newBuilder(URI.create(base + "api/processing/runs?limit=50")).GET()).body());
+        return objects(send(http, BenchAuth.request(URI.create(base + "api/processing/runs?limit=50")).GET()).body());
     }
 
     /** The top-level objects of a JSON array's text that start with an id (nested objects kept inside). */
@@ -165,7 +165,7 @@ final class MembershipBenchmark {
             throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            String body = send(http, HttpRequest.newBuilder(URI.create(url)).GET()).body();
+            String body = send(http, BenchAuth.request(URI.create(url)).GET()).body();
             if (done.test(body)) {
                 return body;
             }

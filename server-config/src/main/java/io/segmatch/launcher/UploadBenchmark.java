@@ -44,6 +44,7 @@ public final class UploadBenchmark {
         String url = Launcher.setting(args, "--url", "segmatch.bench.url", null);
         Path dir = Path.of(Launcher.setting(args, "--dir", "segmatch.bench.dir", "target/bench"));
         String existing = Launcher.setting(args, "--dataset", "segmatch.bench.dataset", null);
+        BenchAuth.useToken(Launcher.setting(args, "--token", "segmatch.bench.token", null));
         if (url != null && existing != null) {
             // only the previews, on a dataset the running server already holds (the benchmark's own, or yours)
             String base = url.endsWith("/") ? url : url + "/";
@@ -68,12 +69,15 @@ public final class UploadBenchmark {
             String base;
             if (url == null) {
                 deleteRecursively(data);
-                List<String> options = new java.util.ArrayList<>(List.of("-Xmx" + heap, "-Xms" + heap));
+                String password = java.util.UUID.randomUUID().toString();
+                List<String> options = new java.util.ArrayList<>(List.of("-Xmx" + heap, "-Xms" + heap,
+                        "-Dsegmatch.admin.initial-password=" + password));
                 options.addAll(ActivationBenchmark.serverOptions(google));
                 var settings = new LocalServer.Settings(Launcher.home(), data, LocalServer.freePort(),
                         options, Launcher.database(args));
                 server = LocalServer.start(settings, Duration.ofMinutes(5));
                 base = server.baseUrl();
+                BenchAuth.login(HttpClient.newHttpClient(), base, "admin", password);
             } else {
                 base = url.endsWith("/") ? url : url + "/";
             }
@@ -118,7 +122,7 @@ public final class UploadBenchmark {
                 + "{\"field\": \"plan\", \"operator\": \"in\", \"value\": [\"pro\", \"team\"]}]";
         for (int limit : new int[]{10_000, 0}) {
             String body = "{\"datasetId\": \"" + datasetId + "\", " + conditions + ", \"limit\": " + limit + "}";
-            HttpRequest request = HttpRequest.newBuilder(URI.create(base + "api/segments/preview"))
+            HttpRequest request = BenchAuth.request(URI.create(base + "api/segments/preview"))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
             for (int i = 0; i < 20; i++) {
                 http.send(request, HttpResponse.BodyHandlers.ofString()); // warm-up: a running server is warm
@@ -146,7 +150,7 @@ public final class UploadBenchmark {
 
     static Result upload(HttpClient http, URI uri, Path file) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
-        var response = http.send(HttpRequest.newBuilder(uri).header("Content-Type", "text/csv")
+        var response = http.send(BenchAuth.request(uri).header("Content-Type", "text/csv")
                 .timeout(Duration.ofMinutes(10))
                 .POST(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString());
         double seconds = (System.nanoTime() - t0) / 1e9;

@@ -198,9 +198,12 @@ class ActivationIT extends DeployedWar {
     void connectingGoogleAdsStoresTheRefreshTokenEncrypted() throws Exception {
         FakeGoogle google = MicroDatabase.google;
         Http http = new Http(base).deployed();
-        java.net.http.HttpClient browser = java.net.http.HttpClient.newBuilder()
+        // an admin's browser: its session cookie binds the OAuth state to it
+        java.net.http.HttpClient browser = java.net.http.HttpClient.newBuilder().cookieHandler(new java.net.CookieManager())
                 .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
-        var start = browser.send(java.net.http.HttpRequest.newBuilder(base.toURI().resolve("oauth/google-ads/start")).build(),
+        String admin = http.authorization();
+        var start = browser.send(java.net.http.HttpRequest.newBuilder(base.toURI().resolve("oauth/google-ads/start"))
+                        .header("Authorization", admin).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(302, start.statusCode());
         String consent = start.headers().firstValue("Location").orElseThrow();
@@ -213,18 +216,26 @@ class ActivationIT extends DeployedWar {
 
         // a callback whose state was not handed out here is refused, and stores nothing
         var forged = browser.send(java.net.http.HttpRequest.newBuilder(base.toURI()
-                .resolve("oauth/google-ads/callback?code=4/x&state=forged")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                .resolve("oauth/google-ads/callback?code=4/x&state=forged")).header("Authorization", admin).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
         assertTrue(forged.headers().firstValue("Location").orElseThrow().contains("google-ads.xhtml?error="), forged.headers().map().toString());
 
         // the consent page sends the browser back with a code: exchanged and stored
         var granted = browser.send(java.net.http.HttpRequest.newBuilder(URI.create(consent)).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         String callback = granted.headers().firstValue("Location").orElseThrow();
-        var back = browser.send(java.net.http.HttpRequest.newBuilder(URI.create(callback)).build(),
+        // the right state, but in another session (even of an admin): refused, and the state stays usable
+        var stranger = java.net.http.HttpClient.newBuilder().cookieHandler(new java.net.CookieManager())
+                .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build()
+                .send(java.net.http.HttpRequest.newBuilder(URI.create(callback)).header("Authorization", admin).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertTrue(stranger.headers().firstValue("Location").orElseThrow().contains("error="),
+                "a state is bound to the session that started the connection");
+        var back = browser.send(java.net.http.HttpRequest.newBuilder(URI.create(callback)).header("Authorization", admin).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         String landing = back.headers().firstValue("Location").orElseThrow();
         assertTrue(landing.endsWith("/google-ads.xhtml?connected=true"), landing);
-        var replayed = browser.send(java.net.http.HttpRequest.newBuilder(URI.create(callback)).build(),
+        var replayed = browser.send(java.net.http.HttpRequest.newBuilder(URI.create(callback)).header("Authorization", admin).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertTrue(replayed.headers().firstValue("Location").orElseThrow().contains("error="), "a state is used once");
         String page = http.get("google-ads.xhtml?connected=true").body();

@@ -33,9 +33,31 @@ final class Browser {
                 .usingDriverExecutable(new File("/usr/bin/chromedriver"))
                 .usingAnyFreePort()
                 .build();
+        // the browser's console (to see any Content Security Policy violation)
+        org.openqa.selenium.logging.LoggingPreferences logs = new org.openqa.selenium.logging.LoggingPreferences();
+        logs.enable(org.openqa.selenium.logging.LogType.BROWSER, java.util.logging.Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().implicitlyWait(Duration.ofSeconds(5));
         return driver;
+    }
+
+    /** Logs in through the login page and waits until the console is shown. */
+    static void login(ChromeDriver driver, java.net.URL base, String username, String password) {
+        driver.get(base + "login.xhtml");
+        driver.findElement(org.openqa.selenium.By.id("login:username")).sendKeys(username);
+        driver.findElement(org.openqa.selenium.By.id("login:password")).sendKeys(password);
+        driver.findElement(org.openqa.selenium.By.id("login:submit")).click();
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(20))
+                .until(d -> !d.getCurrentUrl().contains("login.xhtml") || !d.findElements(org.openqa.selenium.By.id("login-error")).isEmpty());
+    }
+
+    /** Messages of the browser's console that report a Content Security Policy violation. */
+    static java.util.List<String> policyViolations(ChromeDriver driver) {
+        return driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                .map(org.openqa.selenium.logging.LogEntry::getMessage)
+                .filter(m -> m.contains("Content Security Policy") || m.contains("Refused to"))
+                .toList();
     }
 
     static Path screenshot(ChromeDriver driver, String name) {

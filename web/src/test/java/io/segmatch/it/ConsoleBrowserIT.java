@@ -16,9 +16,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -34,11 +36,76 @@ class ConsoleBrowserIT extends DeployedWar {
     void open() {
         new Http(base).deployed();
         browser = Browser.start();
+        Browser.login(browser, base, "admin", Http.ADMIN_PASSWORD);
     }
 
     @AfterEach
     void close() {
-        browser.quit();
+        try {
+            assertEquals(List.of(), Browser.policyViolations(browser), "no Content Security Policy violation on any page");
+        } finally {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void aViewerLogsInChangesThePasswordAndLogsOutAndSeesNoCustomerValues() throws Exception {
+        Http admin = new Http(base);
+        var upload = admin.csv("api/datasets?name=Viewer%20view&key=id", "id,email,plan\n1,secret.person@example.com,pro\n");
+        assertEquals(201, upload.status(), upload.body());
+        String dataset = upload.json().getString("datasetId");
+        String name = "it-browser-viewer";
+        Http.as(base, name, "viewer");
+        browser.findElement(By.cssSelector("#usermenu summary")).click(); // the admin of @BeforeEach leaves
+        browser.findElement(By.id("usermenu:logout")).click();
+
+        // any console address leads to the login page, and back after the login
+        browser.get(base + "datasets/view.xhtml?id=" + dataset);
+        assertTrue(browser.getCurrentUrl().contains("login.xhtml?next="), browser.getCurrentUrl());
+        browser.findElement(By.id("login:username")).sendKeys(name);
+        browser.findElement(By.id("login:password")).sendKeys("not the password");
+        browser.findElement(By.id("login:submit")).click();
+        assertEquals("Wrong username or password.", browser.findElement(By.id("login-error")).getText());
+        assertEquals("", browser.findElement(By.id("login:password")).getAttribute("value"), "the password is not sent back");
+        browser.findElement(By.id("login:username")).clear();
+        browser.findElement(By.id("login:username")).sendKeys(name);
+        browser.findElement(By.id("login:password")).sendKeys(Http.USER_PASSWORD);
+        browser.findElement(By.id("login:submit")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.getCurrentUrl().contains("datasets/view.xhtml"));
+
+        // a viewer sees the dataset's columns and uploads, never its rows' values
+        assertEquals(name, browser.findElement(By.id("whoami")).getText());
+        assertTrue(browser.getPageSource().contains("Columns"));
+        assertFalse(browser.getPageSource().contains("secret.person@example.com"), "no sample rows for a viewer");
+        assertTrue(browser.findElements(By.linkText("Users")).isEmpty(), "no admin pages in a viewer's menu");
+        Browser.screenshot(browser, "viewer-dataset");
+
+        // the user menu: change the password
+        browser.findElement(By.cssSelector("#usermenu summary")).click();
+        browser.findElement(By.id("account-link")).click();
+        browser.findElement(By.id("password:current")).sendKeys(Http.USER_PASSWORD);
+        browser.findElement(By.id("password:new")).sendKeys("a-brand-new-password");
+        browser.findElement(By.id("password:repeat")).sendKeys("a-brand-new-password");
+        browser.findElement(By.id("password:change")).click();
+        assertTrue(browser.findElement(By.id("messages")).getText().contains("Your password is changed."));
+        Browser.screenshot(browser, "account");
+
+        // log out: the console is closed again
+        browser.findElement(By.cssSelector("#usermenu summary")).click();
+        browser.findElement(By.id("usermenu:logout")).click();
+        assertTrue(browser.findElement(By.id("logged-out")).isDisplayed());
+        browser.get(base + "segments/");
+        assertTrue(browser.getCurrentUrl().contains("login.xhtml"), browser.getCurrentUrl());
+
+        // the old password no longer works; the new one does
+        Browser.login(browser, base, name, Http.USER_PASSWORD);
+        assertTrue(browser.getCurrentUrl().contains("login.xhtml"), "the old password is refused");
+        Browser.login(browser, base, name, "a-brand-new-password");
+        assertEquals(name, browser.findElement(By.id("whoami")).getText());
+        // a viewer's own change of password reaches the audit log, never the password
+        var audit = admin.get("api/audit?limit=20").body();
+        assertTrue(audit.contains("\"actor\":\"" + name + "\",\"action\":\"user_changed\""), audit);
+        assertFalse(audit.contains("a-brand-new-password") || audit.contains(Http.USER_PASSWORD), audit);
     }
 
     @Test

@@ -20,14 +20,33 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A small HTTP client for the black-box tests; it refuses any address that is not loopback. */
+/**
+ * A small HTTP client for the black-box tests; it refuses any address that is not loopback.
+ * It authenticates with an API token: the first administrator's ({@link #Http(URL)}), or one of
+ * a user of a given role that it creates once per server ({@link #as}); {@link #anonymous}
+ * sends no credentials.
+ */
 final class Http {
+
+    /** The first administrator's password on every test server ({@code segmatch.admin.initial-password}). */
+    static final String ADMIN_PASSWORD = "it-admin-password-1";
+    /** The password of the users the tests create. */
+    static final String USER_PASSWORD = "it-user-password-1";
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
             .cookieHandler(new java.net.CookieManager()).build();
     private final URI root;
+    /** The user whose token this client sends, or null. */
+    private final String user;
+    /** An explicit Authorization header (overrides the user's token), or null. */
+    private String authorization;
 
     Http(URL deployment) {
+        this(deployment, "admin");
+    }
+
+    private Http(URL deployment, String user) {
+        this.user = user;
         try {
             assertTrue(InetAddress.getByName(deployment.getHost()).isLoopbackAddress(),
                     "tests talk to loopback only, not " + deployment.getHost());
@@ -35,6 +54,77 @@ final class Http {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A client without credentials. */
+    static Http anonymous(URL deployment) {
+        return new Http(deployment, null);
+    }
+
+    /** A client with the token of the user {@code username} (created with {@code role} when missing). */
+    static Http as(URL deployment, String username, String role) {
+        Http http = new Http(deployment, username);
+        http.ensureUser(role);
+        return http;
+    }
+
+    /** A client of a user of that role named after it ({@code viewer}, {@code editor}, {@code admin}). */
+    static Http as(URL deployment, String role) {
+        return role.equals("admin") ? new Http(deployment).deployed() : as(deployment, "it-" + role, role);
+    }
+
+    /** Sends this header instead of the user's token (for example Basic, or a token under test). */
+    Http withAuthorization(String header) {
+        this.authorization = header;
+        return this;
+    }
+
+    static String basic(String username, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((username + ":" + password)
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static final java.util.Map<String, String> TOKENS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private void ensureUser(String role) {
+        deployed();
+        if (TOKENS.containsKey(root + " " + user)) {
+            return;
+        }
+        Http admin = new Http(toUrl(), "admin");
+        Response created = admin.json("POST", "api/users", "{\"username\": \"" + user + "\", \"password\": \""
+                + USER_PASSWORD + "\", \"role\": \"" + role + "\"}");
+        if (created.status() != 201 && created.status() != 409) {
+            throw new AssertionError("could not create the user " + user + ": " + created.status() + " " + created.body());
+        }
+    }
+
+    private URL toUrl() {
+        try {
+            return root.toURL();
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The Authorization header this client sends, creating the user's token the first time. */
+    String authorization() {
+        if (authorization != null) {
+            return authorization;
+        }
+        if (user == null) {
+            return null;
+        }
+        return "Bearer " + TOKENS.computeIfAbsent(root + " " + user, k -> {
+            String password = user.equals("admin") ? ADMIN_PASSWORD : USER_PASSWORD;
+            var response = raw(HttpRequest.newBuilder(uri("api/tokens")).header("Authorization", basic(user, password))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"tests\"}")));
+            if (response.status() != 201) {
+                throw new AssertionError("could not create a token for " + user + ": " + response.status() + " " + response.body());
+            }
+            return response.json().getString("token");
+        });
     }
 
     /**
@@ -50,7 +140,7 @@ final class Http {
             throw new AssertionError("Segmatch did not deploy (see the Payara Micro log above)");
         }
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        Response ready = get("/health/ready");
+        Response ready = raw(HttpRequest.newBuilder(uri("health/ready")).GET());
         while (!(ready.status() == 200 && ready.body().contains("\"database\"")) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(500);
@@ -58,7 +148,7 @@ final class Http {
                 Thread.currentThread().interrupt();
                 break;
             }
-            ready = get("/health/ready");
+            ready = raw(HttpRequest.newBuilder(uri("health/ready")).GET());
         }
         if (ready.status() != 200 || !ready.body().contains("\"database\"")) {
             FAILED.add(root.toString());
@@ -141,6 +231,27 @@ final class Http {
         return post(path, "multipart/form-data; boundary=" + boundary, body.toString().getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Any method, with a body of the given type (none when {@code contentType} is null). */
+    Response request(String method, String path, String contentType, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        return send(b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** Like {@link #request}, with extra headers (such as {@code Origin}). */
+    Response sendWith(String method, String path, String contentType, String body, java.util.Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        headers.forEach(b::header);
+        return send(b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     /** A form POST (application/x-www-form-urlencoded) of name, value pairs. */
     Response form(String path, String... fields) {
         StringBuilder body = new StringBuilder();
@@ -163,7 +274,16 @@ final class Http {
         return m.group(1);
     }
 
-    private Response send(HttpRequest.Builder request) {
+    /** Sends a request with this client's credentials. */
+    Response send(HttpRequest.Builder request) {
+        String header = authorization();
+        if (header != null) {
+            request.header("Authorization", header);
+        }
+        return raw(request);
+    }
+
+    private Response raw(HttpRequest.Builder request) {
         try {
             var response = client.send(request.timeout(Duration.ofSeconds(60)).build(),
                     HttpResponse.BodyHandlers.ofString());

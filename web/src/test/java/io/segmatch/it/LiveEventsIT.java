@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringReader;
 import java.net.InetSocketAddress;
@@ -24,6 +25,7 @@ import java.util.regex.Pattern;
 import static io.segmatch.it.ProcessingIT.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -45,7 +47,7 @@ class LiveEventsIT extends DeployedWar {
     @Order(1)
     void aClientGetsTheStateOnConnectAndTheNewCountWithinTwoSecondsOfTheRun() throws Exception {
         Http http = new Http(base).deployed();
-        try (SseClient client = new SseClient(events(), null)) {
+        try (SseClient client = new SseClient(events(), null, http.authorization())) {
             assertTrue(client.contentType.startsWith("text/event-stream"), client.contentType);
             SseClient.Event first = client.await(e -> true, Duration.ofSeconds(3));
             assertEquals("segments", first.name());
@@ -85,6 +87,11 @@ class LiveEventsIT extends DeployedWar {
     @Order(2)
     void ninetyNineReadingClientsStayOnTimeBesideOneThatNeverReads() throws Exception {
         Http http = new Http(base).deployed();
+        // ten viewers with ten streams each: the most one user may open (segmatch.events.max-clients-per-user)
+        List<String> viewers = new ArrayList<>();
+        for (int u = 0; u < 10; u++) {
+            viewers.add(Http.as(base, "it-live-" + u, "viewer").authorization());
+        }
         List<SseClient> readers = new ArrayList<>();
         Socket stalled = new Socket();
         try {
@@ -93,11 +100,15 @@ class LiveEventsIT extends DeployedWar {
             stalled.connect(new InetSocketAddress(base.getHost(), base.getPort()));
             OutputStream request = stalled.getOutputStream();
             request.write(("GET " + base.getPath() + "api/events HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
-                    + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + "\r\nAccept: text/event-stream\r\nAuthorization: " + viewers.get(0) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             request.flush();
-            for (int i = 0; i < 99; i++) {
-                readers.add(new SseClient(events(), null));
+            for (int i = 1; i < 100; i++) {
+                readers.add(new SseClient(events(), null, viewers.get(i / 10)));
             }
+            // an eleventh stream of the same user is refused
+            IOException refused = assertThrows(IOException.class, () -> new SseClient(events(), null, viewers.get(3)).close());
+            assertTrue(refused.getMessage().contains("429"), refused.getMessage());
             for (SseClient reader : readers) {
                 reader.await(e -> count(e, segment) == 2, Duration.ofSeconds(10));
             }
@@ -124,7 +135,7 @@ class LiveEventsIT extends DeployedWar {
     @Order(3)
     void aReconnectWithLastEventIdGetsTheCurrentStateAtOnce() throws Exception {
         assertNotNull(lastId);
-        try (SseClient client = new SseClient(events(), lastId)) {
+        try (SseClient client = new SseClient(events(), lastId, new Http(base).authorization())) {
             SseClient.Event first = client.await(e -> true, Duration.ofSeconds(3));
             assertTrue(Long.parseLong(first.id()) > Long.parseLong(lastId), first.id() + " after " + lastId);
             assertEquals(3, count(first, segment));
@@ -144,6 +155,16 @@ class LiveEventsIT extends DeployedWar {
         assertTrue(Metrics.value(http, "segmatch_processing_runs_seconds_sum", "status=\"completed\"") > 0);
         assertEquals(3, Metrics.value(http, "segmatch_memberships_entered_total"), "2 entered, then 1");
         assertEquals(0, Metrics.value(http, "segmatch_memberships_exited_total"));
+    }
+
+    @Test
+    @Order(5)
+    void theStreamNeedsAUser() throws Exception {
+        IOException refused = assertThrows(IOException.class, () -> new SseClient(events(), null, null).close());
+        assertTrue(refused.getMessage().contains("401"), refused.getMessage());
+        IOException forged = assertThrows(IOException.class,
+                () -> new SseClient(events(), null, "Bearer smt_" + "A".repeat(43)).close());
+        assertTrue(forged.getMessage().contains("401"), forged.getMessage());
     }
 
     private URL events() throws Exception {

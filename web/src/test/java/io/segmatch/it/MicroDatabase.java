@@ -29,6 +29,7 @@ public class MicroDatabase implements BeforeAllCallback {
             System.setProperty("payara.cmdOptions", String.join(" ",
                     "-Xmx512m",
                     "-Duser.timezone=UTC",
+                    "-Dsegmatch.admin.initial-password=" + Http.ADMIN_PASSWORD,
                     "-Dsegmatch.googleads.api-url=" + fake,
                     "-Dsegmatch.googleads.datamanager-url=" + fake,
                     "-Dsegmatch.googleads.oauth.token-url=" + fake + "/token",

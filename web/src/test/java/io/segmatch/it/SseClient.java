@@ -28,10 +28,11 @@ final class SseClient implements AutoCloseable {
     private volatile String retryValue;
 
     /** Opens the stream over a plain socket (closing it from the test thread ends the read at once). */
-    SseClient(URL url, String lastEventId) throws IOException {
+    SseClient(URL url, String lastEventId, String authorization) throws IOException {
         socket = new Socket(url.getHost(), url.getPort());
         String request = "GET " + url.getFile() + " HTTP/1.1\r\nHost: " + url.getHost() + ":" + url.getPort()
                 + "\r\nAccept: text/event-stream\r\n" + (lastEventId == null ? "" : "Last-Event-ID: " + lastEventId + "\r\n")
+                + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
                 + "\r\n";
         socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();

@@ -28,6 +28,9 @@ public class Activation {
     @EJB
     SyncStarter starter;
 
+    @EJB
+    io.segmatch.access.boundary.AuditTrail audit;
+
     /** The stored connection's state and the newest sync's end. */
     public record Connection(GoogleAdsConnection.State stored, Instant lastSync) {
     }
@@ -51,7 +54,10 @@ public class Activation {
 
     /** Starts a sync of every activated segment now; empty when one is running already. */
     public Optional<Long> start() {
-        return starter.start("requested through the API");
+        Optional<Long> started = starter.start("requested through the API");
+        audit.record("sync_requested", started.map(id -> "sync run " + id).orElse(null),
+                started.isPresent() ? "started" : "a sync was already running");
+        return started;
     }
 
     /** A fresh OAuth {@code state} for the consent page, usable once within ten minutes. */
@@ -91,6 +97,17 @@ public class Activation {
             GoogleAdsConnection.connect(c, refreshToken);
             return null;
         });
+        audit.record("google_connected", "google-ads", "refresh token stored encrypted");
+    }
+
+    /** Forgets the stored Google connection (syncs wait until it is connected again). */
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    public boolean disconnect() {
+        boolean was = query(GoogleAdsConnection::disconnect);
+        if (was) {
+            audit.record("google_disconnected", "google-ads", "refresh token deleted");
+        }
+        return was;
     }
 
     private <T> T query(Transactions.Work<T> work) {

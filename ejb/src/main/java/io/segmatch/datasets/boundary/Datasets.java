@@ -63,6 +63,9 @@ public class Datasets {
     @Inject
     io.segmatch.shared.control.Meters meters;
 
+    @jakarta.ejb.EJB
+    io.segmatch.access.boundary.AuditTrail audit;
+
     /** The parameters of an upload as the API receives them. */
     public record UploadParams(String name, String key, String mode, String encoding, String delimiter, String fileName) {
     }
@@ -84,7 +87,9 @@ public class Datasets {
             em.persist(dataset);
             requestRun(c, outcome, "an upload created dataset " + id);
             meters.uploaded(outcome.counts());
-            return record(dataset, outcome, mode, params.fileName(), file.size(), started);
+            Upload upload = record(dataset, outcome, mode, params.fileName(), file.size(), started);
+            audit.record("dataset_created", id, "name " + name + "; " + counts(upload));
+            return upload;
         });
     }
 
@@ -104,7 +109,9 @@ public class Datasets {
             dataset.addRows(outcome.counts().inserted() - outcome.counts().deleted(), started);
             requestRun(c, outcome, "an upload to dataset " + datasetId);
             meters.uploaded(outcome.counts());
-            return record(dataset, outcome, mode, params.fileName(), file.size(), started);
+            Upload upload = record(dataset, outcome, mode, params.fileName(), file.size(), started);
+            audit.record("upload", datasetId, "mode " + mode.name().toLowerCase(java.util.Locale.ROOT) + "; " + counts(upload));
+            return upload;
         });
     }
 
@@ -163,6 +170,9 @@ public class Datasets {
         }
         patch.applyIdentifiers(dataset);
         dataset.touch(now);
+        audit.record("dataset_changed", id, (patch.name() != null ? "renamed; " : "")
+                + (patch.columns().isEmpty() ? "" : "types of " + String.join(", ", patch.columns().keySet()) + " set; ")
+                + "identifiers as given");
         return dataset;
     }
 
@@ -217,6 +227,7 @@ public class Datasets {
             return null;
         });
         em.remove(dataset);
+        audit.record("dataset_deleted", id, "name " + dataset.getName());
     }
 
     public StoredRow row(String datasetId, String rawKey) {
@@ -246,6 +257,7 @@ public class Datasets {
             } else {
                 meters.rowWritten("unchanged");
             }
+            audit.record("rows_changed", datasetId, "1 row patched");
             return rows.find(c, datasetId, key).orElseThrow();
         });
     }
@@ -278,6 +290,7 @@ public class Datasets {
                 ProcessingRuns.request(c, "a row was added to dataset " + datasetId);
                 meters.rowWritten("inserted");
             }
+            audit.record("rows_changed", datasetId, existing.isPresent() ? "1 row replaced" : "1 row added");
             return new PutResult(rows.find(c, datasetId, key).orElseThrow(), existing.isEmpty());
         });
     }
@@ -292,6 +305,14 @@ public class Datasets {
         }
         dataset.addRows(-1, now);
         meters.rowWritten("deleted");
+        audit.record("rows_changed", datasetId, "1 row deleted");
+    }
+
+    /** An upload's counts for the audit log (numbers only, never values). */
+    private static String counts(Upload u) {
+        Upload.Counts n = u.getCounts();
+        return n.read() + " read, " + n.inserted() + " inserted, " + n.updated() + " updated, " + n.deleted()
+                + " deleted, " + n.rejected() + " rejected";
     }
 
     private List<Segment> segmentsOf(String datasetId) {

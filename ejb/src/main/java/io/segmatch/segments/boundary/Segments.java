@@ -44,14 +44,27 @@ public class Segments {
     @Inject
     PreviewWindows windows;
 
-    public Segment create(JsonObject body) {
+    @jakarta.ejb.EJB
+    io.segmatch.access.boundary.AuditTrail audit;
+
+    /**
+     * Creates a segment.
+     *
+     * @param mayChangeActivation whether the caller may turn activation on (admins only)
+     */
+    public Segment create(JsonObject body, boolean mayChangeActivation) {
         SegmentDefinition definition = SegmentDefinition.read(body, dataset(body));
+        requireActivationRight(null, definition.activationJson(), mayChangeActivation);
         Instant now = now();
         Segment segment = new Segment(UUID.randomUUID().toString(), now);
         segment.define(definition.name(), datasetId(body), definition.rule().logic(), definition.conditionsJson(),
                 definition.activationJson(), now);
         em.persist(segment);
         requestRun("segment " + segment.getId() + " was created");
+        audit.record("segment_created", segment.getId(), "name " + definition.name());
+        if (definition.activationJson() != null) {
+            audit.record("activation_changed", segment.getId(), "activation " + definition.activationJson());
+        }
         return segment;
     }
 
@@ -68,22 +81,38 @@ public class Segments {
     }
 
     /** Replaces a segment's definition; a changed rule makes it pending until a run re-evaluates it. */
-    public Segment update(String id, JsonObject body) {
+    public Segment update(String id, JsonObject body, boolean mayChangeActivation) {
         Segment segment = get(id);
         SegmentDefinition definition = SegmentDefinition.read(body, dataset(body));
+        String activationBefore = segment.getActivationJson();
+        requireActivationRight(activationBefore, definition.activationJson(), mayChangeActivation);
         long version = segment.getDefinitionVersion();
         segment.define(definition.name(), datasetId(body), definition.rule().logic(), definition.conditionsJson(),
                 definition.activationJson(), now());
         if (segment.getDefinitionVersion() != version) {
             requestRun("segment " + id + " changed");
         }
+        audit.record("segment_changed", id, "name " + definition.name());
+        if (!java.util.Objects.equals(activationBefore, definition.activationJson())) {
+            audit.record("activation_changed", id, "activation " + definition.activationJson());
+        }
         return segment;
+    }
+
+    /** Turning a segment's activation on or off, or changing it, is the admin's. */
+    private static void requireActivationRight(String before, String after, boolean mayChangeActivation) {
+        if (!mayChangeActivation && !java.util.Objects.equals(before, after)) {
+            throw SegmatchException.forbidden("activation-needs-admin",
+                    "only an admin may enable, disable or change a segment's activation; send the current activation unchanged");
+        }
     }
 
     /** Deletes a segment: gone from the API at once; the next run records its members' exits. */
     public void delete(String id) {
-        get(id).delete(now());
+        Segment segment = get(id);
+        segment.delete(now());
         requestRun("segment " + id + " was deleted");
+        audit.record("segment_deleted", id, "name " + segment.getName());
     }
 
     /** A page of a segment's members (keyset paging by key; {@code prefix} filters keys). */

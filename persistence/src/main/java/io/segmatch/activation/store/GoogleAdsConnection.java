@@ -55,6 +55,15 @@ public final class GoogleAdsConnection {
         }
     }
 
+    /** Forgets the stored refresh token; true when one was stored. */
+    public static boolean disconnect(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE google_ads_connection SET refresh_token = NULL, "
+                + "connected_at = NULL, needs_reconnect = false, problem = NULL, updated_at = now() "
+                + "WHERE id = 1 AND refresh_token IS NOT NULL")) {
+            return ps.executeUpdate() == 1;
+        }
+    }
+
     /** Google refused the refresh token: the console shows a reconnect prompt. */
     public static void needsReconnect(Connection c, String problem) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO google_ads_connection (id, needs_reconnect, problem, "
@@ -65,12 +74,28 @@ public final class GoogleAdsConnection {
         }
     }
 
+    public static final String NO_KEY = "no secret key is configured: set segmatch.secret-key (32 random bytes, base64) "
+            + "before connecting Google Ads";
+
+    /**
+     * Whether a key is configured ({@code segmatch.secret-key}, or a {@code segmatch.secret-key-file}
+     * to generate it into). Without one nothing is stored: a key made up per host would be lost
+     * with the host, or sit beside the database in its backups.
+     */
+    public static boolean keyConfigured() {
+        var config = ConfigProvider.getConfig();
+        return config.getOptionalValue("segmatch.secret-key", String.class).filter(k -> !k.isBlank()).isPresent()
+                || config.getOptionalValue("segmatch.secret-key-file", String.class).filter(k -> !k.isBlank()).isPresent();
+    }
+
     /** The key from {@code segmatch.secret-key}, or generated once into {@code segmatch.secret-key-file}. */
     static Secrets secrets() {
         var config = ConfigProvider.getConfig();
         String key = config.getOptionalValue("segmatch.secret-key", String.class).orElse(null);
-        Path file = Path.of(config.getOptionalValue("segmatch.secret-key-file", String.class)
-                .orElse(System.getProperty("user.home") + "/.segmatch/secret.key"));
+        if (!keyConfigured()) {
+            throw new IllegalStateException(NO_KEY);
+        }
+        Path file = Path.of(config.getOptionalValue("segmatch.secret-key-file", String.class).orElse("unused"));
         try {
             return Secrets.of(key, file);
         } catch (java.io.IOException e) {

@@ -16,9 +16,12 @@ public class SegmatchException extends RuntimeException {
     /** The HTTP status class of the problem. */
     public enum Kind {
         INVALID(400, "Invalid request"),
+        UNAUTHORIZED(401, "Not authenticated"),
+        FORBIDDEN(403, "Forbidden"),
         NOT_FOUND(404, "Not found"),
         CONFLICT(409, "Conflict"),
-        TOO_LARGE(413, "Upload too large");
+        TOO_LARGE(413, "Upload too large"),
+        TOO_MANY(429, "Too many requests");
 
         public final int status;
         public final String title;
@@ -61,6 +64,10 @@ public class SegmatchException extends RuntimeException {
 
     public static SegmatchException notFound(String type, String detail) {
         return new SegmatchException(Kind.NOT_FOUND, type, detail, List.of());
+    }
+
+    public static SegmatchException forbidden(String type, String detail) {
+        return new SegmatchException(Kind.FORBIDDEN, type, detail, List.of());
     }
 
     public static SegmatchException conflict(String type, String detail) {

@@ -1,5 +1,7 @@
 package io.segmatch.activation.api;
 
+import io.segmatch.access.control.Role;
+import jakarta.annotation.security.RolesAllowed;
 import io.segmatch.activation.boundary.Activation;
 import io.segmatch.activation.store.SyncRuns;
 import io.segmatch.shared.api.QueryParams;
@@ -28,12 +30,12 @@ import static io.segmatch.shared.json.Jsons.JSON;
 @ApplicationScoped
 @Path("activation")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.WILDCARD)
 public class ActivationResource {
 
     @Inject
     Activation activation;
 
+    @RolesAllowed({Role.Names.VIEWER, Role.Names.EDITOR, Role.Names.ADMIN})
     @GET
     @Path("google-ads")
     public String googleAds() {
@@ -55,6 +57,8 @@ public class ActivationResource {
     }
 
     /** 202: a sync of every activated segment started now (or the one running goes on). */
+    @RolesAllowed(Role.Names.ADMIN)
+    @Consumes(MediaType.APPLICATION_JSON)
     @POST
     @Path("runs")
     public Response start() {
@@ -64,6 +68,16 @@ public class ActivationResource {
         return Response.accepted(b.build().toString()).build();
     }
 
+    /** 204: the stored Google connection is forgotten (the refresh token is deleted). */
+    @RolesAllowed(Role.Names.ADMIN)
+    @jakarta.ws.rs.DELETE
+    @Path("google-ads")
+    public Response disconnect() {
+        activation.disconnect();
+        return Response.noContent().build();
+    }
+
+    @RolesAllowed({Role.Names.VIEWER, Role.Names.EDITOR, Role.Names.ADMIN})
     @GET
     @Path("runs")
     public String runs(@QueryParam("segmentId") String segmentId, @QueryParam("limit") @DefaultValue("20") String limit) {

@@ -32,8 +32,11 @@ import static io.segmatch.shared.json.Jsons.JSON;
  * appear in a redirect, a page or a log line.
  */
 @WebServlet(urlPatterns = {"/oauth/google-ads/start", "/oauth/google-ads/callback"})
+@jakarta.servlet.annotation.ServletSecurity(@jakarta.servlet.annotation.HttpConstraint(rolesAllowed = io.segmatch.access.control.Role.Names.ADMIN))
 public class GoogleAdsOAuth extends HttpServlet {
 
+    /** Session attribute: the OAuth state this session's connect flow was given. */
+    static final String SESSION_STATE = "segmatch.oauth.state";
     static final String SCOPES = "https://www.googleapis.com/auth/adwords https://www.googleapis.com/auth/datamanager";
     private static final Logger LOG = Logger.getLogger(GoogleAdsOAuth.class.getName());
 
@@ -44,21 +47,33 @@ public class GoogleAdsOAuth extends HttpServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         GoogleSettings settings = GoogleSettings.fromConfig();
         if (request.getServletPath().endsWith("/start")) {
+            if (!io.segmatch.activation.store.GoogleAdsConnection.keyConfigured()) {
+                back(request, response, "error", io.segmatch.activation.store.GoogleAdsConnection.NO_KEY);
+                return;
+            }
             if (settings.clientId() == null || settings.clientSecret() == null) {
                 back(request, response, "error", "set segmatch.googleads.oauth.client-id and client-secret first");
                 return;
             }
+            // the state is bound to this admin's session: an answer arriving in another browser is refused
+            String state = activation.newState();
+            request.getSession().setAttribute(SESSION_STATE, state);
             String url = settings.authUrl() + "?client_id=" + enc(settings.clientId())
                     + "&redirect_uri=" + enc(redirectUri(request))
                     + "&response_type=code&scope=" + enc(SCOPES)
                     + "&access_type=offline&prompt=consent&include_granted_scopes=true"
-                    + "&state=" + enc(activation.newState());
+                    + "&state=" + enc(state);
             response.sendRedirect(url);
             return;
         }
         String state = request.getParameter("state");
-        if (state == null || !activation.consumeState(state)) {
-            back(request, response, "error", "the answer from Google did not match a connection started here "
+        var session = request.getSession(false);
+        Object started = session == null ? null : session.getAttribute(SESSION_STATE);
+        if (state != null && state.equals(started)) {
+            session.removeAttribute(SESSION_STATE);
+        }
+        if (state == null || !state.equals(started) || !activation.consumeState(state)) {
+            back(request, response, "error", "the answer from Google did not match a connection started in this browser session "
                     + "(or came after ten minutes); connect again");
             return;
         }

@@ -35,6 +35,20 @@ public class GoogleAdsPage {
         return connection.stored().stored() || configuredToken ? "connected" : "not connected";
     }
 
+    /** Forgets the stored authorization (admins only). */
+    public String disconnect() {
+        if (!io.segmatch.access.view.Me.allowed(io.segmatch.access.control.Role.Names.ADMIN)) {
+            return null;
+        }
+        activation.disconnect();
+        return "/google-ads?faces-redirect=true";
+    }
+
+    /** Whether a secret key is configured (without one, the token could not be stored). */
+    public boolean isKeyConfigured() {
+        return io.segmatch.activation.store.GoogleAdsConnection.keyConfigured();
+    }
+
     public boolean isFromConfiguration() {
         return configuredToken && !connection.stored().stored();
     }

@@ -35,15 +35,23 @@ final class DatasetJson {
                 .add("updatedAt", d.getUpdatedAt().toString());
     }
 
-    static JsonObject details(Dataset d, List<Upload> uploads) {
+    static JsonObject details(Dataset d, List<Upload> uploads, boolean personal) {
         JsonObjectBuilder identifiers = JSON.createObjectBuilder();
         d.getIdentifiers().asMap().forEach(identifiers::add);
         JsonArrayBuilder history = JSON.createArrayBuilder();
-        uploads.forEach(u -> history.add(summary(u)));
+        uploads.forEach(u -> history.add(summary(u, personal)));
         return dataset(d).add("identifiers", identifiers).add("uploads", history).build();
     }
 
     static JsonObject summary(Upload u) {
+        return summary(u, true);
+    }
+
+    /**
+     * An upload's summary; without {@code personal}, its rejected lines are given by number
+     * only (their messages may quote the line's values, which a viewer never sees).
+     */
+    static JsonObject summary(Upload u, boolean personal) {
         Upload.Counts n = u.getCounts();
         JsonObjectBuilder b = JSON.createObjectBuilder()
                 .add("datasetId", u.getDatasetId())
@@ -60,7 +68,7 @@ final class DatasetJson {
                 .add("duplicates", n.duplicates())
                 .add("deleted", n.deleted())
                 .add("columns", parse(u.getColumnsJson()))
-                .add("errors", parse(u.getErrorsJson()))
+                .add("errors", personal ? parse(u.getErrorsJson()) : lineNumbers(parse(u.getErrorsJson())))
                 .add("sizeBytes", u.getSizeBytes())
                 .add("startedAt", u.getStartedAt().toString())
                 .add("finishedAt", u.getFinishedAt().toString());
@@ -68,6 +76,19 @@ final class DatasetJson {
             b.add("fileName", u.getFileName());
         }
         return b.build();
+    }
+
+    private static jakarta.json.JsonValue lineNumbers(jakarta.json.JsonValue errors) {
+        if (!(errors instanceof jakarta.json.JsonArray list)) {
+            return errors;
+        }
+        JsonArrayBuilder lines = JSON.createArrayBuilder();
+        for (jakarta.json.JsonValue e : list) {
+            if (e instanceof JsonObject o && o.containsKey("line")) {
+                lines.add(JSON.createObjectBuilder().add("line", o.get("line")));
+            }
+        }
+        return lines.build();
     }
 
     /** A row, its values in the dataset's column order. */

@@ -1,5 +1,7 @@
 package io.segmatch.datasets.api;
 
+import io.segmatch.access.control.Role;
+import jakarta.annotation.security.RolesAllowed;
 import io.segmatch.shared.api.QueryParams;
 import io.segmatch.datasets.boundary.Datasets;
 import io.segmatch.datasets.boundary.Datasets.UploadParams;
@@ -48,6 +50,15 @@ public class DatasetsResource {
     @jakarta.ws.rs.core.Context
     UriInfo uri;
 
+    @jakarta.ws.rs.core.Context
+    jakarta.ws.rs.core.SecurityContext security;
+
+    /** Whether the caller may see personal data (row values, rejected lines): editors and admins. */
+    private boolean personal() {
+        return security.isUserInRole(Role.Names.EDITOR);
+    }
+
+    @RolesAllowed({Role.Names.VIEWER, Role.Names.EDITOR, Role.Names.ADMIN})
     @GET
     public String list() {
         JsonArrayBuilder list = JSON.createArrayBuilder();
@@ -55,9 +66,10 @@ public class DatasetsResource {
         return list.build().toString();
     }
 
+    @RolesAllowed({Role.Names.EDITOR, Role.Names.ADMIN})
+    @Consumes({"text/csv", MediaType.TEXT_PLAIN, MediaType.APPLICATION_OCTET_STREAM})
     @POST
-    @Consumes(MediaType.WILDCARD)
-    public Response create(@QueryParam("name") String name, @QueryParam("key") String key,
+        public Response create(@QueryParam("name") String name, @QueryParam("key") String key,
                            @QueryParam("mode") String mode, @QueryParam("encoding") String encoding,
                            @QueryParam("delimiter") String delimiter, InputStream body) throws IOException {
         try (SpooledUpload file = spool(body)) {
@@ -65,6 +77,7 @@ public class DatasetsResource {
         }
     }
 
+    @RolesAllowed({Role.Names.EDITOR, Role.Names.ADMIN})
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     public Response createMultipart(@QueryParam("name") String name, @QueryParam("key") String key,
@@ -78,21 +91,24 @@ public class DatasetsResource {
         }
     }
 
+    @RolesAllowed({Role.Names.VIEWER, Role.Names.EDITOR, Role.Names.ADMIN})
     @GET
     @Path("{id}")
     public String get(@PathParam("id") String id) {
         Dataset dataset = datasets.get(id);
-        return DatasetJson.details(dataset, datasets.uploads(id, 20)).toString();
+        return DatasetJson.details(dataset, datasets.uploads(id, 20), personal()).toString();
     }
 
+    @RolesAllowed({Role.Names.EDITOR, Role.Names.ADMIN})
+    @Consumes(MediaType.APPLICATION_JSON)
     @PATCH
     @Path("{id}")
-    @Consumes(MediaType.WILDCARD)
-    public String patch(@PathParam("id") String id, String body) {
+        public String patch(@PathParam("id") String id, String body) {
         datasets.patch(id, JsonBodies.datasetPatch(body));
         return get(id);
     }
 
+    @RolesAllowed({Role.Names.EDITOR, Role.Names.ADMIN})
     @DELETE
     @Path("{id}")
     public Response delete(@PathParam("id") String id) {
@@ -100,10 +116,11 @@ public class DatasetsResource {
         return Response.noContent().build();
     }
 
+    @RolesAllowed({Role.Names.EDITOR, Role.Names.ADMIN})
+    @Consumes({"text/csv", MediaType.TEXT_PLAIN, MediaType.APPLICATION_OCTET_STREAM})
     @POST
     @Path("{id}/uploads")
-    @Consumes(MediaType.WILDCARD)
-    public String upload(@PathParam("id") String id, @QueryParam("mode") String mode, @QueryParam("key") String key,
+        public String upload(@PathParam("id") String id, @QueryParam("mode") String mode, @QueryParam("key") String key,
                          @QueryParam("encoding") String encoding, @QueryParam("delimiter") String delimiter,
                          InputStream body) throws IOException {
         datasets.get(id);
@@ -113,6 +130,7 @@ public class DatasetsResource {
         }
     }
 
+    @RolesAllowed({Role.Names.EDITOR, Role.Names.ADMIN})
     @POST
     @Path("{id}/uploads")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
@@ -128,20 +146,23 @@ public class DatasetsResource {
         }
     }
 
+    @RolesAllowed({Role.Names.VIEWER, Role.Names.EDITOR, Role.Names.ADMIN})
     @GET
     @Path("{id}/uploads")
     public String uploads(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("20") String limit) {
         JsonArrayBuilder list = JSON.createArrayBuilder();
-        datasets.uploads(id, QueryParams.limit(limit, 100)).forEach(u -> list.add(DatasetJson.summary(u)));
+        datasets.uploads(id, QueryParams.limit(limit, 100)).forEach(u -> list.add(DatasetJson.summary(u, personal())));
         return list.build().toString();
     }
 
+    @RolesAllowed({Role.Names.VIEWER, Role.Names.EDITOR, Role.Names.ADMIN})
     @GET
     @Path("{id}/uploads/{uploadId}")
     public String upload(@PathParam("id") String id, @PathParam("uploadId") String uploadId) {
-        return DatasetJson.summary(datasets.upload(id, uploadId)).toString();
+        return DatasetJson.summary(datasets.upload(id, uploadId), personal()).toString();
     }
 
+    @RolesAllowed({Role.Names.EDITOR, Role.Names.ADMIN})
     @GET
     @Path("{id}/rows")
     public String rows(@PathParam("id") String id, @QueryParam("after") String after,
@@ -150,24 +171,27 @@ public class DatasetsResource {
         return DatasetJson.rows(datasets.rows(id, after, n), datasets.get(id), n).toString();
     }
 
+    @RolesAllowed({Role.Names.EDITOR, Role.Names.ADMIN})
     @GET
     @Path("{id}/rows/{key}")
     public String row(@PathParam("id") String id, @PathParam("key") String key) {
         return DatasetJson.row(datasets.row(id, key), datasets.get(id)).toString();
     }
 
+    @RolesAllowed({Role.Names.EDITOR, Role.Names.ADMIN})
+    @Consumes(MediaType.APPLICATION_JSON)
     @PATCH
     @Path("{id}/rows/{key}")
-    @Consumes(MediaType.WILDCARD)
-    public String patchRow(@PathParam("id") String id, @PathParam("key") String key, String body) {
+        public String patchRow(@PathParam("id") String id, @PathParam("key") String key, String body) {
         var row = datasets.patchRow(id, key, JsonBodies.rowValues(body));
         return DatasetJson.row(row, datasets.get(id)).toString();
     }
 
+    @RolesAllowed({Role.Names.EDITOR, Role.Names.ADMIN})
+    @Consumes(MediaType.APPLICATION_JSON)
     @PUT
     @Path("{id}/rows/{key}")
-    @Consumes(MediaType.WILDCARD)
-    public Response putRow(@PathParam("id") String id, @PathParam("key") String key, String body) {
+        public Response putRow(@PathParam("id") String id, @PathParam("key") String key, String body) {
         var result = datasets.putRow(id, key, JsonBodies.rowValues(body));
         var status = result.created() ? Response.Status.CREATED : Response.Status.OK;
         var response = Response.status(status).entity(DatasetJson.row(result.row(), datasets.get(id)).toString());
@@ -177,6 +201,7 @@ public class DatasetsResource {
         return response.build();
     }
 
+    @RolesAllowed({Role.Names.EDITOR, Role.Names.ADMIN})
     @DELETE
     @Path("{id}/rows/{key}")
     public Response deleteRow(@PathParam("id") String id, @PathParam("key") String key) {

@@ -69,12 +69,17 @@ public class DatasetPage {
             FacesContext.getCurrentInstance().responseComplete();
             return;
         }
-        sample = datasets.rows(dataset.getId(), null, 10);
+        // row values are personal data: editors and admins only
+        sample = FacesContext.getCurrentInstance().getExternalContext().isUserInRole(io.segmatch.access.control.Role.Names.EDITOR)
+                ? datasets.rows(dataset.getId(), null, 10) : List.of();
         uploads = datasets.uploads(dataset.getId(), 10);
     }
 
     /** Saves the column types and Customer Match roles chosen in the form. */
     public String save() {
+        if (!io.segmatch.access.view.Me.allowed(io.segmatch.access.control.Role.Names.EDITOR)) {
+            return null;
+        }
         Map<String, String> changedTypes = new LinkedHashMap<>();
         for (DatasetColumn c : dataset.getColumns()) {
             String type = types.get(c.getName());

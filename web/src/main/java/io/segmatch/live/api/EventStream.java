@@ -1,6 +1,10 @@
 package io.segmatch.live.api;
 
+import io.segmatch.access.control.Role;
 import jakarta.inject.Inject;
+import jakarta.servlet.annotation.HttpConstraint;
+import jakarta.servlet.annotation.ServletSecurity;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -16,13 +20,30 @@ import java.io.IOException;
  * once, like a new one: every event carries the whole state, so nothing is missed.
  */
 @WebServlet(urlPatterns = "/api/events", asyncSupported = true)
+@ServletSecurity(@HttpConstraint(rolesAllowed = {Role.Names.VIEWER, Role.Names.EDITOR, Role.Names.ADMIN}))
 public class EventStream extends HttpServlet {
 
     @Inject
     LiveEvents events;
 
+    @Inject
+    @ConfigProperty(name = "segmatch.events.max-clients-per-user", defaultValue = "10")
+    int maxPerUser;
+
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String user = request.getUserPrincipal().getName();
+        if (!events.reserve(user, maxPerUser)) {
+            byte[] body = ("{\"type\":\"https://segmatch.io/problems/too-many-streams\",\"title\":\"Too many requests\","
+                    + "\"status\":429,\"detail\":\"at most " + maxPerUser + " event streams per user "
+                    + "(segmatch.events.max-clients-per-user)\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            response.setStatus(429);
+            response.setHeader("Retry-After", "10");
+            response.setContentType("application/problem+json");
+            response.setContentLength(body.length);
+            response.getOutputStream().write(body);
+            return;
+        }
         response.setStatus(200);
         response.setContentType("text/event-stream");
         response.setCharacterEncoding("UTF-8");
@@ -30,6 +51,11 @@ public class EventStream extends HttpServlet {
         response.setHeader("X-Accel-Buffering", "no");
         AsyncContext async = request.startAsync();
         async.setTimeout(0);
-        events.connect(async, response.getOutputStream());
+        try {
+            events.connect(user, async, response.getOutputStream());
+        } catch (IOException | RuntimeException e) {
+            events.release(user);
+            throw e;
+        }
     }
 }

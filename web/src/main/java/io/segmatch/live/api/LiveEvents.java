@@ -62,6 +62,9 @@ public class LiveEvents {
     MetricRegistry metrics;
 
     private final Set<LiveClient> clients = ConcurrentHashMap.newKeySet();
+    /** Whose each stream is, and how many streams each user has open. */
+    private final java.util.Map<LiveClient, String> owners = new ConcurrentHashMap<>();
+    private final java.util.Map<String, Integer> streams = new ConcurrentHashMap<>();
     /** Event ids grow across restarts (they start at the boot time in milliseconds). */
     private final AtomicLong ids = new AtomicLong(System.currentTimeMillis());
     private volatile String lastState;
@@ -76,9 +79,28 @@ public class LiveEvents {
                 this, LiveEvents::connected);
     }
 
-    /** Registers a stream: it gets the preface and the current state at once. */
-    void connect(AsyncContext async, ServletOutputStream out) {
+    /** Takes one of a user's streams; false when the user has {@code max} open already. */
+    boolean reserve(String user, int max) {
+        boolean[] taken = {false};
+        streams.compute(user, (u, n) -> {
+            int open = n == null ? 0 : n;
+            if (open >= max) {
+                return n;
+            }
+            taken[0] = true;
+            return open + 1;
+        });
+        return taken[0];
+    }
+
+    void release(String user) {
+        streams.computeIfPresent(user, (u, n) -> n <= 1 ? null : n - 1);
+    }
+
+    /** Registers a stream (reserved for its user): it gets the preface and the current state at once. */
+    void connect(String user, AsyncContext async, ServletOutputStream out) {
         LiveClient client = new LiveClient(async, out, PREFACE, this::closed);
+        owners.put(client, user);
         async.addListener(client);
         clients.add(client);
         out.setWriteListener(client);
@@ -150,6 +172,10 @@ public class LiveEvents {
 
     private void closed(LiveClient client) {
         clients.remove(client);
+        String user = owners.remove(client);
+        if (user != null) {
+            release(user);
+        }
         // completing may wait on a stalled socket: never on the broadcasting thread
         executor.execute(client::complete);
     }

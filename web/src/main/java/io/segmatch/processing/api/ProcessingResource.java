@@ -1,5 +1,7 @@
 package io.segmatch.processing.api;
 
+import io.segmatch.access.control.Role;
+import jakarta.annotation.security.RolesAllowed;
 import io.segmatch.membership.store.ProcessingRuns.Run;
 import io.segmatch.processing.boundary.Processing;
 import io.segmatch.shared.api.QueryParams;
@@ -26,12 +28,12 @@ import static io.segmatch.shared.json.Jsons.JSON;
 @ApplicationScoped
 @Path("processing")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.WILDCARD)
 public class ProcessingResource {
 
     @Inject
     Processing processing;
 
+    @RolesAllowed({Role.Names.VIEWER, Role.Names.EDITOR, Role.Names.ADMIN})
     @GET
     public String state() {
         var state = processing.state();
@@ -47,6 +49,8 @@ public class ProcessingResource {
     }
 
     /** 202 with {@code {id, status}}: a run started now, or the one already running. */
+    @RolesAllowed({Role.Names.EDITOR, Role.Names.ADMIN})
+    @Consumes(MediaType.APPLICATION_JSON)
     @POST
     @Path("runs")
     public Response start() {
@@ -55,6 +59,7 @@ public class ProcessingResource {
                 .add("status", claim.run().status()).add("started", claim.started()).build().toString()).build();
     }
 
+    @RolesAllowed({Role.Names.VIEWER, Role.Names.EDITOR, Role.Names.ADMIN})
     @GET
     @Path("runs")
     public String runs(@QueryParam("limit") @DefaultValue("20") String limit) {
@@ -64,6 +69,7 @@ public class ProcessingResource {
     }
 
     /** One run, with its batch job's steps and their metrics when this server ran it. */
+    @RolesAllowed({Role.Names.VIEWER, Role.Names.EDITOR, Role.Names.ADMIN})
     @GET
     @Path("runs/{id}")
     public String run(@PathParam("id") String id) {

@@ -1,5 +1,7 @@
 package io.segmatch.segments.api;
 
+import io.segmatch.access.control.Role;
+import jakarta.annotation.security.RolesAllowed;
 import io.segmatch.segments.boundary.Segments;
 import io.segmatch.shared.api.JsonBody;
 import io.segmatch.shared.api.QueryParams;
@@ -27,12 +29,15 @@ import static io.segmatch.shared.json.Jsons.JSON;
 @ApplicationScoped
 @Path("segments")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.WILDCARD)
 public class SegmentsResource {
+
+    @Context
+    jakarta.ws.rs.core.SecurityContext security;
 
     @Inject
     Segments segments;
 
+    @RolesAllowed({Role.Names.VIEWER, Role.Names.EDITOR, Role.Names.ADMIN})
     @GET
     public String list() {
         JsonArrayBuilder list = JSON.createArrayBuilder();
@@ -40,25 +45,31 @@ public class SegmentsResource {
         return list.build().toString();
     }
 
+    @RolesAllowed({Role.Names.EDITOR, Role.Names.ADMIN})
+    @Consumes(MediaType.APPLICATION_JSON)
     @POST
     public Response create(String body, @Context UriInfo uri) {
-        var segment = segments.create(JsonBody.object(body));
+        var segment = segments.create(JsonBody.object(body), security.isUserInRole(Role.Names.ADMIN));
         return Response.created(uri.getAbsolutePathBuilder().path(segment.getId()).build())
                 .entity(SegmentJson.segment(segment).toString()).build();
     }
 
+    @RolesAllowed({Role.Names.VIEWER, Role.Names.EDITOR, Role.Names.ADMIN})
     @GET
     @Path("{id}")
     public String get(@PathParam("id") String id) {
         return SegmentJson.segment(segments.get(id)).toString();
     }
 
+    @RolesAllowed({Role.Names.EDITOR, Role.Names.ADMIN})
+    @Consumes(MediaType.APPLICATION_JSON)
     @PUT
     @Path("{id}")
     public String update(@PathParam("id") String id, String body) {
-        return SegmentJson.segment(segments.update(id, JsonBody.object(body))).toString();
+        return SegmentJson.segment(segments.update(id, JsonBody.object(body), security.isUserInRole(Role.Names.ADMIN))).toString();
     }
 
+    @RolesAllowed({Role.Names.EDITOR, Role.Names.ADMIN})
     @DELETE
     @Path("{id}")
     public Response delete(@PathParam("id") String id) {
@@ -67,6 +78,7 @@ public class SegmentsResource {
     }
 
     /** {@code {members: [{key, since}], next}}: keyset paging by key; {@code prefix} narrows to keys starting with it. */
+    @RolesAllowed({Role.Names.EDITOR, Role.Names.ADMIN})
     @GET
     @Path("{id}/members")
     public String members(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("100") String limit,
@@ -86,6 +98,7 @@ public class SegmentsResource {
     }
 
     /** {@code {changes: [{id, key, change, at, runId}], next}}: the enter/exit log, oldest first, paged by id. */
+    @RolesAllowed({Role.Names.EDITOR, Role.Names.ADMIN})
     @GET
     @Path("{id}/changes")
     public String changes(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("100") String limit,
@@ -105,6 +118,7 @@ public class SegmentsResource {
     }
 
     /** {@code [{runId, at, entered, exited, memberCount}]}: the count after each of the newest runs that changed it, oldest first. */
+    @RolesAllowed({Role.Names.VIEWER, Role.Names.EDITOR, Role.Names.ADMIN})
     @GET
     @Path("{id}/history")
     public String history(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("200") String limit) {
@@ -116,6 +130,7 @@ public class SegmentsResource {
     }
 
     /** The same history drawn as a picture (SVG): the count as a line, enters and exits per run as bars. */
+    @RolesAllowed({Role.Names.VIEWER, Role.Names.EDITOR, Role.Names.ADMIN})
     @GET
     @Path("{id}/history.svg")
     @Produces("image/svg+xml")
@@ -124,6 +139,8 @@ public class SegmentsResource {
                 .header("Cache-Control", "no-cache").build();
     }
 
+    @RolesAllowed({Role.Names.EDITOR, Role.Names.ADMIN})
+    @Consumes(MediaType.APPLICATION_JSON)
     @POST
     @Path("preview")
     public String preview(String body) {

@@ -222,7 +222,7 @@ public class EditSegmentPage implements Serializable {
             }
         }
         try {
-            Segment saved = id == null ? segments.create(body.build()) : segments.update(id, body.build());
+            Segment saved = id == null ? segments.create(body.build(), false) : segments.update(id, body.build(), false);
             FacesContext context = FacesContext.getCurrentInstance();
             context.getExternalContext().getFlash().put("saved", "Saved segment “" + saved.getName() + "”.");
             return "/segments/index?faces-redirect=true";

@@ -58,11 +58,14 @@ public class SegmentPage {
         datasetName = datasets.get(segment.getDatasetId()).getName();
         String from = after == null || after.isEmpty() ? null : after;
         String starting = prefix == null || prefix.isBlank() ? null : prefix.trim();
-        List<MemberPages.Member> page = segments.members(id, from, starting, PAGE);
-        members = page.stream().limit(PAGE).toList();
-        next = page.size() > PAGE ? members.get(PAGE - 1).key() : null;
-        List<MemberPages.Change> recent = segments.changes(id, 0, 20, true);
-        changes = recent.stream().limit(20).toList();
+        // member keys are personal data: editors and admins only
+        if (FacesContext.getCurrentInstance().getExternalContext().isUserInRole(io.segmatch.access.control.Role.Names.EDITOR)) {
+            List<MemberPages.Member> page = segments.members(id, from, starting, PAGE);
+            members = page.stream().limit(PAGE).toList();
+            next = page.size() > PAGE ? members.get(PAGE - 1).key() : null;
+            List<MemberPages.Change> recent = segments.changes(id, 0, 20, true);
+            changes = recent.stream().limit(20).toList();
+        }
         runs = segments.runs(id, 10);
         syncs = activation.runs(id, 10);
         history = segments.history(id, 200);

@@ -50,7 +50,8 @@ public final class ProblemMappers {
                 case 404 -> "no such resource";
                 case 405 -> "this resource does not support that method";
                 case 406 -> "this resource answers with JSON";
-                case 415 -> "unsupported content type";
+                case 415 -> "unsupported content type: send JSON as application/json, and CSV as text/csv"
+                        + " (or multipart/form-data with a file part)";
                 default -> e.getMessage();
             };
             Response response = Problem.response(status, "http-" + status, title, detail);

@@ -1,0 +1,116 @@
+package io.segmatch.access.boundary;
+
+import io.segmatch.access.control.PasswordHash;
+import io.segmatch.access.control.Tokens;
+import io.segmatch.access.control.Usernames;
+import io.segmatch.access.store.ApiTokens;
+import io.segmatch.access.store.LoginAttempts;
+import io.segmatch.access.store.Users;
+import io.segmatch.access.store.Users.User;
+import io.segmatch.membership.store.Transactions.Work;
+import io.segmatch.shared.control.DataSourceConfig;
+import io.segmatch.shared.control.Jdbc;
+import jakarta.annotation.Resource;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+
+import javax.sql.DataSource;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+
+/**
+ * Who a request is: a username and password (with the lockout), a bearer token, or the user of
+ * a console session as they are now (disabled or deleted since: nobody).
+ */
+@Stateless
+public class Logins {
+
+    @Resource(lookup = DataSourceConfig.JNDI_NAME)
+    DataSource dataSource;
+
+    @EJB
+    AuditTrail audit;
+
+    /**
+     * Checks a username and password. Each step commits on its own (no transaction): the
+     * attempt is counted before the slow hash runs, so parallel guesses meet the limit too.
+     *
+     * @param via how the password came ({@code form} or {@code basic}), for the audit log
+     */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public LoginResult login(String rawUsername, String password, String via) {
+        String username = rawUsername == null ? "" : Usernames.normalize(rawUsername.strip());
+        String key = username.length() > 200 ? username.substring(0, 200) : username;
+        Instant now = Instant.now();
+        LoginAttempts.Attempt attempt = query(c -> LoginAttempts.begin(c, key, now));
+        if (attempt.locked()) {
+            audit.recordAs(key, "login_failed", key, "via " + via + "; locked until " + attempt.lockedUntil().truncatedTo(ChronoUnit.SECONDS));
+            return new LoginResult.Locked(attempt.lockedUntil());
+        }
+        Optional<User> user = Usernames.valid(username) ? query(c -> Users.find(c, username)) : Optional.empty();
+        boolean ok;
+        if (user.isEmpty() || password == null) {
+            PasswordHash.verifyNothing(password == null ? "" : password);
+            ok = false;
+        } else {
+            ok = PasswordHash.verify(password, user.get().passwordHash()) && !user.get().disabled();
+        }
+        if (!ok) {
+            Instant until = query(c -> LoginAttempts.failed(c, key, attempt, Instant.now()));
+            audit.recordAs(key, "login_failed", key, "via " + via + (user.isPresent() && user.get().disabled() ? "; user disabled" : ""));
+            if (until != null) {
+                audit.recordAs(key, "login_locked", key, LoginAttempts.MAX_FAILURES + " failures in a row; locked until "
+                        + until.truncatedTo(ChronoUnit.SECONDS));
+                return new LoginResult.Locked(until);
+            }
+            return new LoginResult.Refused();
+        }
+        User u = user.get();
+        query(c -> {
+            LoginAttempts.succeeded(c, key);
+            Users.recordLogin(c, u.username(), Instant.now());
+            return null;
+        });
+        if ("form".equals(via)) {
+            audit.recordAs(u.username(), "login", u.username(), "via " + via);
+        }
+        return new LoginResult.Accepted(new Caller(u.username(), u.role(), u.mustChangePassword()));
+    }
+
+    /** The caller a bearer token stands for: none when unknown, expired, or its owner is disabled. */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public Optional<Caller> bearer(String token) {
+        if (!Tokens.plausible(token)) {
+            return Optional.empty();
+        }
+        Instant now = Instant.now();
+        return query(c -> {
+            Optional<ApiTokens.Presented> found = ApiTokens.findByDigest(c, Tokens.sha256(token));
+            if (found.isEmpty() || found.get().ownerDisabled()) {
+                return Optional.empty();
+            }
+            ApiTokens.Token t = found.get().token();
+            if (t.expiresAt() != null && !t.expiresAt().isAfter(now)) {
+                return Optional.empty();
+            }
+            if (t.lastUsedAt() == null || t.lastUsedAt().isBefore(now.minusSeconds(60))) {
+                ApiTokens.touch(c, t.id(), now);
+            }
+            return Optional.of(new Caller(t.owner(), t.role().atMost(found.get().ownerRole()), false));
+        });
+    }
+
+    /** The current state of a logged-in user: none when deleted or disabled since. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public Optional<Caller> current(String username) {
+        return query(c -> Users.find(c, username)).filter(u -> !u.disabled())
+                .map(u -> new Caller(u.username(), u.role(), u.mustChangePassword()));
+    }
+
+    private <T> T query(Work<T> work) {
+        return Jdbc.run(dataSource, work);
+    }
+}

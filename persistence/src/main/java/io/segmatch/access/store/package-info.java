@@ -1,0 +1,2 @@
+/** The access-control tables (users, API tokens, login attempts, the audit log) through JDBC. */
+package io.segmatch.access.store;

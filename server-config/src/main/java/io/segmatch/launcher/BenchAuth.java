@@ -1,0 +1,50 @@
+package io.segmatch.launcher;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The benchmarks' credentials: an API token, either given ({@code --token}) for a running
+ * server, or created through HTTP Basic for the first administrator of the server they start.
+ */
+final class BenchAuth {
+
+    private static volatile String authorization;
+
+    private BenchAuth() {
+    }
+
+    /** A request builder that carries the benchmark's token. */
+    static HttpRequest.Builder request(URI uri) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri);
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return b;
+    }
+
+    static void useToken(String token) {
+        authorization = token == null || token.isBlank() ? null : "Bearer " + token.strip();
+    }
+
+    /** Creates an admin token with the username and password, and uses it from now on. */
+    static void login(HttpClient http, String base, String username, String password) throws IOException, InterruptedException {
+        String basic = Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+        var response = http.send(HttpRequest.newBuilder(URI.create(base + "api/tokens"))
+                .header("Authorization", "Basic " + basic).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"benchmark\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        Matcher m = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"").matcher(response.body());
+        if (response.statusCode() != 201 || !m.find()) {
+            throw new IOException("could not create a token: " + response.statusCode() + " " + response.body());
+        }
+        useToken(m.group(1));
+    }
+}

@@ -1,0 +1,58 @@
+package io.segmatch.access.api;
+
+import io.segmatch.access.boundary.Accounts;
+import io.segmatch.access.boundary.Caller;
+import io.segmatch.access.control.Role;
+import io.segmatch.access.store.Users;
+import io.segmatch.shared.api.JsonBody;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+
+import static io.segmatch.shared.api.JsonTimes.time;
+import static io.segmatch.shared.json.Jsons.JSON;
+
+/** {@code /api/me}: who the caller is, and changing one's own password. */
+@Path("me")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Role.Names.VIEWER, Role.Names.EDITOR, Role.Names.ADMIN})
+public class MeResource {
+
+    @Inject
+    Accounts accounts;
+
+    @Context
+    HttpServletRequest request;
+
+    @GET
+    public String me() {
+        Caller caller = Callers.of(request);
+        Users.User u = accounts.user(caller.username());
+        var b = JSON.createObjectBuilder().add("username", u.username())
+                // a token may carry less than its owner's role: this is what the request may do
+                .add("role", caller.role().apiName());
+        time(b, "createdAt", u.createdAt());
+        return b.add("mustChangePassword", u.mustChangePassword()).build().toString();
+    }
+
+    @PATCH
+    @Consumes(MediaType.APPLICATION_JSON)
+    public String changePassword(String body) {
+        JsonObject json = JsonBody.object(body);
+        accounts.changeOwnPassword(Callers.of(request).username(), text(json, "currentPassword"), text(json, "password"));
+        return me();
+    }
+
+    static String text(JsonObject json, String name) {
+        return json.get(name) instanceof JsonString s ? s.getString() : null;
+    }
+}

@@ -1,0 +1,64 @@
+package io.segmatch.access.api;
+
+import io.segmatch.access.boundary.Accounts;
+import io.segmatch.access.boundary.Caller;
+import io.segmatch.access.control.Role;
+import io.segmatch.shared.api.JsonBody;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+
+import static io.segmatch.access.api.MeResource.text;
+import static io.segmatch.shared.json.Jsons.JSON;
+
+/** {@code /api/tokens}: personal access tokens; everyone manages their own, an admin every one. */
+@Path("tokens")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Role.Names.VIEWER, Role.Names.EDITOR, Role.Names.ADMIN})
+public class TokensResource {
+
+    @Inject
+    Accounts accounts;
+
+    @Context
+    HttpServletRequest request;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response create(String body) {
+        JsonObject json = JsonBody.object(body);
+        Accounts.CreatedToken created = accounts.createToken(Callers.of(request), text(json, "name"), text(json, "role"),
+                text(json, "expiresAt"));
+        var b = AccessJson.token(created.token()).add("token", created.text());
+        b.remove("lastUsedAt");
+        return Response.created(UriBuilder.fromPath("tokens/{id}").build(created.token().id()))
+                .entity(b.build().toString()).build();
+    }
+
+    @GET
+    public String list() {
+        Caller caller = Callers.of(request);
+        var list = JSON.createArrayBuilder();
+        accounts.tokens(caller.role() == Role.ADMIN ? null : caller.username()).forEach(t -> list.add(AccessJson.token(t)));
+        return list.build().toString();
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Response revoke(@PathParam("id") String id) {
+        accounts.revokeToken(Callers.of(request), id);
+        return Response.noContent().build();
+    }
+}

@@ -1,0 +1,28 @@
+package io.segmatch.access.web;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+/** The few paths anyone may reach, and which paths are API (401) rather than console (login page). */
+final class PublicPaths {
+
+    private PublicPaths() {
+    }
+
+    /** The login page, the console's static resources (styles, scripts) and the health checks. */
+    static boolean isPublic(HttpServletRequest request) {
+        String path = path(request);
+        return path.equals("/login.xhtml") || path.startsWith("/jakarta.faces.resource/")
+                || path.equals("/health") || path.startsWith("/health/") || path.equals("/favicon.ico");
+    }
+
+    /** Paths whose callers are programs: the API, metrics and the API description. */
+    static boolean isApi(HttpServletRequest request) {
+        String path = path(request);
+        return path.startsWith("/api/") || path.equals("/api") || path.startsWith("/metrics")
+                || path.startsWith("/openapi");
+    }
+
+    static String path(HttpServletRequest request) {
+        return request.getRequestURI().substring(request.getContextPath().length());
+    }
+}
