@@ -261,9 +261,10 @@ class ActivationIT extends DeployedWar {
                             Math.max(0, google.requests().size() - 8), google.requests().size()) + ", runs: "
                             + http.get("api/activation/runs?limit=3").body() + ")");
             assertTrue(state.getString("problem").contains("invalid_grant"), state.toString());
-            var runs = http.get("api/activation/runs?segmentId=" + created.json().getString("id")).array();
-            assertTrue(runs.stream().map(JsonObject.class::cast).anyMatch(r -> r.getString("status").equals("failed")
-                    && r.getString("error").contains("reconnect Google Ads")), runs.toString());
+            // the connection is marked as the refusal comes back; the segment's run records its end just after
+            var runs = await(() -> http.get("api/activation/runs?segmentId=" + created.json().getString("id")).array(),
+                    list -> list.stream().map(JsonObject.class::cast).anyMatch(r -> r.getString("status").equals("failed")
+                            && r.getString("error").contains("reconnect Google Ads")), "the segment's sync to fail");
             assertTrue(http.get("google-ads.xhtml").body().contains("Reconnect Google Ads"));
             assertFalse(runs.toString().contains("1//fake"), "never a token");
         } finally {
