@@ -18,6 +18,14 @@ import java.util.List;
  */
 public final class RowMemberships {
 
+    /** Writes memberships of one dataset by key: (dataset, keys, segment arrays, since arrays). */
+    public static final String UPSERT_SQL = "INSERT INTO row_membership (dataset_id, row_key, segments, since) "
+            + "SELECT ?, k, s::integer[], t::bigint[] FROM unnest(?::text[], ?::text[], ?::text[]) AS d(k, s, t) "
+            + "ON CONFLICT (dataset_id, row_key) DO UPDATE SET segments = excluded.segments, since = excluded.since";
+
+    /** Deletes memberships of one dataset by key: (dataset, keys). */
+    public static final String DELETE_SQL = "DELETE FROM row_membership WHERE dataset_id = ? AND row_key = ANY(?::text[])";
+
     private RowMemberships() {
     }
 
@@ -209,9 +217,7 @@ public final class RowMemberships {
                 copied = 0;
             }
             if (!keys.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO row_membership (dataset_id, row_key, segments, since) "
-                        + "SELECT ?, k, s::integer[], t::bigint[] FROM unnest(?::text[], ?::text[], ?::text[]) AS d(k, s, t) "
-                        + "ON CONFLICT (dataset_id, row_key) DO UPDATE SET segments = excluded.segments, since = excluded.since")) {
+                try (PreparedStatement ps = c.prepareStatement(UPSERT_SQL)) {
                     ps.setString(1, datasetId);
                     ps.setArray(2, texts(keys));
                     ps.setArray(3, texts(segments));
@@ -223,8 +229,7 @@ public final class RowMemberships {
                 since.clear();
             }
             if (!deletes.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "DELETE FROM row_membership WHERE dataset_id = ? AND row_key = ANY(?::text[])")) {
+                try (PreparedStatement ps = c.prepareStatement(DELETE_SQL)) {
                     ps.setString(1, datasetId);
                     ps.setArray(2, texts(deletes));
                     ps.executeUpdate();

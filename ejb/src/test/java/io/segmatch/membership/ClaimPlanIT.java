@@ -1,0 +1,210 @@
+package io.segmatch.membership;
+
+import io.segmatch.membership.store.ChangeChunks;
+import io.segmatch.membership.store.RowMemberships;
+import io.segmatch.testing.TestDatabase;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The plans of the membership run's hot statements do not depend on the database's state:
+ * after ANALYZE, with one dataset (whose id statistics then say "one distinct value") or several,
+ * with custom or generic plans, each touches a bounded number of buffers per claimed row. A
+ * structural bound, not a time: the collapse this guards against read two thousand buffers per
+ * row (a nested loop that used the chunk's position as its index condition and the key only as
+ * a filter).
+ */
+class ClaimPlanIT {
+
+    /** Buffers (shared hits and reads) a statement may touch per row it handles. */
+    static final double MAX_BUFFERS_PER_ROW = 20;
+    static final int CHUNK = 1000;
+
+    @Test
+    void oneBigDatasetAfterAnalyze() throws Exception {
+        DataSource db = TestDatabase.newDatabase("claimplan1");
+        try (Connection c = db.getConnection()) {
+            fill(c, List.of("d1"), 150_000);
+            checkEveryPlan(c, "d1");
+        }
+    }
+
+    @Test
+    void severalDatasetsAfterAnalyze() throws Exception {
+        DataSource db = TestDatabase.newDatabase("claimplan5");
+        try (Connection c = db.getConnection()) {
+            fill(c, List.of("d1", "d2", "d3", "d4", "d5"), 30_000);
+            checkEveryPlan(c, "d3");
+        }
+    }
+
+    private static void checkEveryPlan(Connection c, String dataset) throws SQLException {
+        String middle = middleKey(c, dataset);
+        for (String mode : List.of("force_custom_plan", "force_generic_plan")) {
+            List<String> failures = new ArrayList<>();
+            // the first chunk of a run, and a chunk from the middle of a dataset
+            check(c, mode, "claim from the start", ChangeChunks.claimSql(false), List.of(CHUNK), failures);
+            check(c, mode, "claim after " + dataset + "/" + middle, ChangeChunks.claimSql(true), List.of(dataset, middle, CHUNK),
+                    failures);
+            // applying a chunk: memberships written and deleted by key, changes consumed
+            List<String> keys = keysAfter(c, dataset, middle);
+            check(c, mode, "membership upsert", RowMemberships.UPSERT_SQL,
+                    List.of(dataset, keys, repeat("{1,2}", keys.size()), repeat("{1,1}", keys.size())), failures);
+            check(c, mode, "membership delete", RowMemberships.DELETE_SQL, List.of(dataset, keys), failures);
+            check(c, mode, "consume", ChangeChunks.CONSUME_SQL, List.of(dataset, keys, keys, keys, seqs(c, dataset, keys)),
+                    failures);
+            assertEquals(List.of(), failures, mode);
+        }
+    }
+
+    /**
+     * Runs a statement under EXPLAIN (ANALYZE, BUFFERS) in a transaction that is rolled back,
+     * as a prepared statement whose plan is custom or generic, and checks its buffers per row.
+     */
+    private static void check(Connection c, String mode, String what, String sql, List<Object> params, List<String> failures)
+            throws SQLException {
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            st.execute("SET plan_cache_mode = " + mode);
+            StringBuilder numbered = new StringBuilder();
+            int n = 0;
+            for (char ch : sql.toCharArray()) {
+                numbered.append(ch == '?' ? "$" + (++n) : String.valueOf(ch));
+            }
+            assertEquals(params.size(), n, what + ": parameters");
+            st.execute("PREPARE hot AS " + numbered);
+            StringBuilder args = new StringBuilder();
+            for (Object p : params) {
+                args.append(args.length() == 0 ? "" : ", ").append(literal(p));
+            }
+            // five executions first: after them PostgreSQL may switch a prepared statement to its generic plan
+            for (int i = 0; i < 5; i++) {
+                st.execute("SAVEPOINT s");
+                st.execute("EXECUTE hot(" + args + ")");
+                st.execute("ROLLBACK TO SAVEPOINT s");
+            }
+            var rs = st.executeQuery("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE hot(" + args + ")");
+            rs.next();
+            JsonObject plan = Json.createReader(new StringReader(rs.getString(1))).readArray().getJsonObject(0)
+                    .getJsonObject("Plan");
+            long buffers = plan.getJsonNumber("Shared Hit Blocks").longValue() + plan.getJsonNumber("Shared Read Blocks").longValue();
+            long rows = Math.max(1, rowsHandled(plan));
+            double perRow = (double) buffers / rows;
+            if (perRow > MAX_BUFFERS_PER_ROW) {
+                failures.add(what + " (" + mode + "): " + buffers + " buffers for " + rows + " rows = " + perRow
+                        + " per row; plan: " + plan);
+            }
+            st.execute("DEALLOCATE hot");
+        } finally {
+            c.rollback();
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** Rows the statement returned, or (for writes, which return none) the rows its scan fed. */
+    private static long rowsHandled(JsonObject plan) {
+        long rows = plan.getJsonNumber("Actual Rows").longValue();
+        if (rows > 0 || !plan.containsKey("Plans")) {
+            return rows;
+        }
+        long max = 0;
+        for (JsonValue child : plan.getJsonArray("Plans")) {
+            max = Math.max(max, rowsHandled(child.asJsonObject()));
+        }
+        return max;
+    }
+
+    private static String literal(Object p) {
+        if (p instanceof Number n) {
+            return n.toString();
+        }
+        if (p instanceof List<?> list) {
+            StringBuilder b = new StringBuilder("ARRAY[");
+            for (int i = 0; i < list.size(); i++) {
+                b.append(i == 0 ? "" : ",").append(literal(list.get(i)));
+            }
+            return b.append("]").toString();
+        }
+        return "'" + p.toString().replace("'", "''") + "'";
+    }
+
+    private static List<String> repeat(String value, int n) {
+        return java.util.Collections.nCopies(n, value);
+    }
+
+    /**
+     * Datasets of {@code rows} rows each, one in three changed (pending) and one in two in a
+     * segment, then ANALYZE — the state autovacuum leaves a minute after a big upload.
+     */
+    private static void fill(Connection c, List<String> datasets, int rows) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            for (String d : datasets) {
+                st.execute("INSERT INTO dataset (id, name, key_column, row_count, created_at, updated_at) VALUES ('" + d
+                        + "', '" + d + "', 'id', " + rows + ", now(), now())");
+                st.execute("INSERT INTO dataset_row (dataset_id, row_key, data) SELECT '" + d + "', lpad(i::text, 8, '0'), "
+                        + "jsonb_build_object('id', i::text, 'email', 'person' || i || '@example.com', 'country', "
+                        + "(ARRAY['DE','AT','FR'])[1 + i % 3], 'ltv', (i % 1000)::text) FROM generate_series(1, " + rows + ") i");
+                st.execute("INSERT INTO pending_change (dataset_id, row_key) SELECT '" + d + "', lpad(i::text, 8, '0') "
+                        + "FROM generate_series(1, " + rows + ") i WHERE i % 3 = 0");
+                st.execute("INSERT INTO row_membership (dataset_id, row_key, segments, since) SELECT '" + d
+                        + "', lpad(i::text, 8, '0'), '{1}', '{0}' FROM generate_series(1, " + rows + ") i WHERE i % 2 = 0");
+            }
+            st.execute("ANALYZE");
+        }
+    }
+
+    private static String middleKey(Connection c, String dataset) throws SQLException {
+        try (var ps = c.prepareStatement("SELECT row_key FROM pending_change WHERE dataset_id = ? ORDER BY row_key "
+                + "OFFSET (SELECT count(*) / 2 FROM pending_change WHERE dataset_id = ?) LIMIT 1")) {
+            ps.setString(1, dataset);
+            ps.setString(2, dataset);
+            try (var rs = ps.executeQuery()) {
+                assertTrue(rs.next());
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private static List<String> keysAfter(Connection c, String dataset, String after) throws SQLException {
+        List<String> keys = new ArrayList<>();
+        try (var ps = c.prepareStatement("SELECT row_key FROM pending_change WHERE dataset_id = ? AND row_key > ? "
+                + "ORDER BY row_key LIMIT " + CHUNK)) {
+            ps.setString(1, dataset);
+            ps.setString(2, after);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    keys.add(rs.getString(1));
+                }
+            }
+        }
+        assertEquals(CHUNK, keys.size());
+        return keys;
+    }
+
+    private static List<Object> seqs(Connection c, String dataset, List<String> keys) throws SQLException {
+        List<Object> seqs = new ArrayList<>();
+        try (var ps = c.prepareStatement("SELECT seq FROM pending_change WHERE dataset_id = ? AND row_key = ANY(?) ORDER BY row_key")) {
+            ps.setString(1, dataset);
+            ps.setArray(2, c.createArrayOf("text", keys.toArray()));
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    seqs.add(rs.getLong(1));
+                }
+            }
+        }
+        return seqs;
+    }
+}
