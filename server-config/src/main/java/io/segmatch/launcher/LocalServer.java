@@ -248,6 +248,11 @@ public final class LocalServer implements AutoCloseable {
         throw new IOException("Segmatch was not ready within " + timeout.toSeconds() + " s");
     }
 
+    /** The database the server uses: {@code url}, {@code user}, {@code password}. */
+    public Map<String, String> database() {
+        return db;
+    }
+
     public String baseUrl() {
         String host = settings.bind().equals("0.0.0.0") || settings.bind().equals("::") ? "127.0.0.1"
                 : settings.bind().contains(":") ? "[" + settings.bind() + "]" : settings.bind();

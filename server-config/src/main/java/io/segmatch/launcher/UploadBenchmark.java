@@ -82,22 +82,33 @@ public final class UploadBenchmark {
                 base = url.endsWith("/") ? url : url + "/";
             }
             HeapProbe heapProbe = server == null ? null : HeapProbe.attach(server.process().pid());
+            boolean explain = java.util.Arrays.asList(args).contains("--explain");
+            BenchDatabase db = BenchDatabase.open(server != null ? server.database() : Launcher.database(args), explain);
 
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             Result created = upload(http, URI.create(base + "api/datasets?name=bench&key=customer_id"), first);
             String datasetId = field(created.body, "datasetId");
             report("first upload", rows, created);
+            // every measured phase starts from the state autovacuum leaves a minute after a big
+            // write: statistics that say one dataset holds every row (plans must not depend on it)
+            settle(db, "building the segments", args);
             List<String> segments = MembershipBenchmark.createSegments(http, base, datasetId);
+            settle(db, "the 10%-changed re-upload", args);
             Result again = upload(http, URI.create(base + "api/datasets/" + datasetId + "/uploads?mode=upsert"), changed);
             long responded = System.nanoTime();
+            if (db != null) {
+                db.explainClaim(datasetId, 1000);
+            }
             report("10% changed", rows, again);
             MembershipBenchmark.afterUpload(http, base, responded, Long.parseLong(field(again.body, "updated")));
-            // let autovacuum process the million new and changed rows first, as it would between
-            // an upload and a marketer's first edit; otherwise it shares the two cores with the previews
-            Thread.sleep(Long.parseLong(Launcher.setting(args, "--settle", "segmatch.bench.settle", "30")) * 1000);
+            settle(db, "the previews", args);
             previews(http, base, datasetId);
             if (google != null) {
+                settle(db, "the syncs", args);
                 ActivationBenchmark.run(http, base, google, datasetId, segments.get(0), changed, dir);
+            }
+            if (db != null) {
+                db.close();
             }
             if (heapProbe != null) {
                 System.out.printf(Locale.ROOT, "server heap: cap %s, peak used %.0f MB (sum of the heap pools' peaks,"
@@ -111,6 +122,15 @@ public final class UploadBenchmark {
             if (google != null) {
                 google.close();
             }
+        }
+    }
+
+    /** Fresh statistics before a phase, or (without a database connection) {@code --settle} seconds for autovacuum. */
+    static void settle(BenchDatabase db, String phase, String[] args) throws Exception {
+        if (db != null) {
+            db.analyze(phase);
+        } else {
+            Thread.sleep(Long.parseLong(Launcher.setting(args, "--settle", "segmatch.bench.settle", "30")) * 1000);
         }
     }
 
