@@ -1,5 +1,6 @@
 package io.segmatch.membership;
 
+import io.segmatch.activation.store.SyncPlans;
 import io.segmatch.membership.store.ChangeChunks;
 import io.segmatch.membership.store.RowMemberships;
 import io.segmatch.testing.TestDatabase;
@@ -65,6 +66,11 @@ class ClaimPlanIT {
                     List.of(dataset, keys, repeat("{1,2}", keys.size()), repeat("{1,1}", keys.size())), failures);
             check(c, mode, "membership delete", RowMemberships.DELETE_SQL, List.of(dataset, keys), failures);
             check(c, mode, "consume", ChangeChunks.CONSUME_SQL, List.of(dataset, keys, keys, keys, seqs(c, dataset, keys)),
+                    failures);
+            // a sync's plan: a big segment (half the rows, half of them acknowledged) and a small one
+            check(c, mode, "sync plan of a big segment", SyncPlans.planSql(1), List.of("email", dataset, 1, "false", "s1", "s1"),
+                    failures);
+            check(c, mode, "sync plan of a small segment", SyncPlans.planSql(1), List.of("email", dataset, 2, "false", "s2", "s2"),
                     failures);
             assertEquals(List.of(), failures, mode);
         }
@@ -160,7 +166,13 @@ class ClaimPlanIT {
                 st.execute("INSERT INTO pending_change (dataset_id, row_key) SELECT '" + d + "', lpad(i::text, 8, '0') "
                         + "FROM generate_series(1, " + rows + ") i WHERE i % 3 = 0");
                 st.execute("INSERT INTO row_membership (dataset_id, row_key, segments, since) SELECT '" + d
-                        + "', lpad(i::text, 8, '0'), '{1}', '{0}' FROM generate_series(1, " + rows + ") i WHERE i % 2 = 0");
+                        + "', lpad(i::text, 8, '0'), CASE WHEN i % 1000 = 0 THEN '{1,2}'::integer[] ELSE '{1}' END, "
+                        + "CASE WHEN i % 1000 = 0 THEN '{0,0}'::bigint[] ELSE '{0}' END FROM generate_series(1, " + rows
+                        + ") i WHERE i % 2 = 0");
+                st.execute("INSERT INTO activation_member (segment_id, row_key, user_list, identifiers, added_at) SELECT "
+                        + "'s' || (CASE WHEN i % 1000 = 0 THEN 2 ELSE 1 END), lpad(i::text, 8, '0'), 'list', "
+                        + "'{\"email\":\"' || md5(i::text) || '\"}', now() FROM generate_series(1, " + rows + ") i WHERE i % 4 = 0"
+                        + " ON CONFLICT DO NOTHING");
             }
             st.execute("ANALYZE");
         }

@@ -87,7 +87,9 @@ class ConsoleBrowserIT extends DeployedWar {
         browser.findElement(By.id("password:new")).sendKeys("a-brand-new-password");
         browser.findElement(By.id("password:repeat")).sendKeys("a-brand-new-password");
         browser.findElement(By.id("password:change")).click();
-        assertTrue(browser.findElement(By.id("messages")).getText().contains("Your password is changed."));
+        // the page is replaced by the answer: wait for its message (the old page's list may still be found first)
+        new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class)
+                .until(d -> d.findElement(By.id("messages")).getText().contains("Your password is changed."));
         Browser.screenshot(browser, "account");
 
         // log out: the console is closed again

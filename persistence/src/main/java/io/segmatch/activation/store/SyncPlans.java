@@ -38,29 +38,40 @@ public final class SyncPlans {
     public record Plan(long adds, long removes, long skipped, Long jobId, String kind) {
     }
 
-    public static Plan plan(Connection c, long syncRunId, ActivatedSegment segment, String userList, boolean canonicalGmail,
-                            Instant now) throws SQLException {
-        Identifiers roles = ActivatedSegment.roles(c, segment.datasetId());
-        List<String> roleNames = Identifiers.ROLES.stream().filter(r -> roles.column(r) != null).toList();
+    /**
+     * The plan's statement for a dataset with {@code roles} identifier columns: the segment's
+     * members with those columns' values — each member's row looked up by key (LATERAL, LIMIT 1:
+     * a plan that does not depend on statistics) — fully joined with what Google acknowledged.
+     * Parameters: the role columns, dataset, segment number, deleted, segment id, segment id.
+     */
+    public static String planSql(int roles) {
         StringBuilder sql = new StringBuilder("WITH cur AS (SELECT rm.row_key");
-        for (int i = 0; i < roleNames.size(); i++) {
+        for (int i = 0; i < roles; i++) {
             sql.append(", r.data->>? AS v").append(i);
         }
-        sql.append(" FROM row_membership rm JOIN dataset_row r ON r.dataset_id = rm.dataset_id AND r.row_key = rm.row_key "
+        sql.append(" FROM row_membership rm CROSS JOIN LATERAL (SELECT data FROM dataset_row x "
+                + "WHERE x.dataset_id = rm.dataset_id AND x.row_key = rm.row_key LIMIT 1) r "
                 + "WHERE rm.dataset_id = ? AND rm.segments @> ARRAY[?::integer] AND NOT ?), "
                 + "ack AS (SELECT row_key, identifiers, added_at FROM activation_member WHERE segment_id = ?) "
                 + "SELECT coalesce(cur.row_key, ack.row_key), cur.row_key IS NOT NULL, ack.identifiers, ack.added_at, "
                 + "(SELECT identifiers FROM activation_rejected x WHERE x.segment_id = ? AND x.row_key = cur.row_key)");
-        for (int i = 0; i < roleNames.size(); i++) {
+        for (int i = 0; i < roles; i++) {
             sql.append(", cur.v").append(i);
         }
-        sql.append(" FROM cur FULL JOIN ack ON ack.row_key = cur.row_key");
+        return sql.append(" FROM cur FULL JOIN ack ON ack.row_key = cur.row_key").toString();
+    }
+
+    public static Plan plan(Connection c, long syncRunId, ActivatedSegment segment, String userList, boolean canonicalGmail,
+                            Instant now) throws SQLException {
+        Identifiers roles = ActivatedSegment.roles(c, segment.datasetId());
+        List<String> roleNames = Identifiers.ROLES.stream().filter(r -> roles.column(r) != null).toList();
+        String sql = planSql(roleNames.size());
         SyncJobs.Items adds = new SyncJobs.Items(c, syncRunId, segment.id(), userList, "add", now);
         SyncJobs.Items removes = new SyncJobs.Items(c, syncRunId, segment.id(), userList, "remove", now);
         long changed = 0;
         long skipped = 0;
         Instant readdBefore = now.minus(READD_AFTER);
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             int p = 1;
             for (String role : roleNames) {
                 ps.setString(p++, roles.column(role));
