@@ -344,6 +344,28 @@ class AccessIT extends DeployedWar {
     }
 
     @Test
+    void aChangedPasswordEndsTheUsersOtherSessionsButNotTheOneThatChangedIt() {
+        Http first = loggedInBrowser("it-sessions", "viewer");
+        Http second = loggedInBrowser("it-sessions", "viewer");
+        assertEquals(200, first.get("api/me").status());
+        String origin = base.getProtocol() + "://" + base.getHost() + ":" + base.getPort();
+        var changed = first.sendWith("PATCH", "api/me", "application/json", "{\"currentPassword\": \"" + Http.USER_PASSWORD
+                + "\", \"password\": \"another-password-9\"}", Map.of("Origin", origin));
+        assertEquals(200, changed.status(), changed.body());
+        assertEquals(200, first.get("api/me").status(), "the session that changed it goes on");
+        assertEquals(401, second.get("api/me").status(), "the other session is over");
+        assertEquals(303, second.get("segments/").status(), "and its console asks for a login");
+        // an admin who sets the password ends the user's sessions too
+        Http third = Http.anonymous(base);
+        var login = third.get("login.xhtml");
+        assertEquals(302, third.form("login.xhtml", "login", "login", "login:username", "it-sessions", "login:password",
+                "another-password-9", "login:submit", "Log in", "jakarta.faces.ViewState", Http.viewState(login.body())).status());
+        assertEquals(200, new Http(base).json("PATCH", "api/users/it-sessions", "{\"password\": \"" + Http.USER_PASSWORD + "\"}").status());
+        assertEquals(401, third.get("api/me").status());
+        assertEquals(401, first.get("api/me").status());
+    }
+
+    @Test
     void fiveFailedLoginsLockTheUsernameForAQuarterOfAnHour() {
         String name = "it-lockout";
         Http.as(base, name, "viewer");

@@ -103,10 +103,14 @@ public class Logins {
         });
     }
 
-    /** The current state of a logged-in user: none when deleted or disabled since. */
+    /**
+     * The current state of a user logged in since {@code since}: none when deleted or disabled
+     * since, or when their password changed after the login (a changed password ends every
+     * other session).
+     */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-    public Optional<Caller> current(String username) {
-        return query(c -> Users.find(c, username)).filter(u -> !u.disabled())
+    public Optional<Caller> current(String username, Instant since) {
+        return query(c -> Users.find(c, username)).filter(u -> !u.disabled() && !u.passwordChangedAt().isAfter(since))
                 .map(u -> new Caller(u.username(), u.role(), u.mustChangePassword()));
     }
 

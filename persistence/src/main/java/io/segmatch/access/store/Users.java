@@ -17,12 +17,13 @@ public final class Users {
     private Users() {
     }
 
+    /** A user; {@code passwordChangedAt}: sessions that began before it are over. */
     public record User(String username, Role role, String passwordHash, boolean mustChangePassword, boolean disabled,
-                       Instant createdAt, Instant lastLoginAt) {
+                       Instant createdAt, Instant lastLoginAt, Instant passwordChangedAt) {
     }
 
     private static final String COLUMNS =
-            "username, role, password_hash, must_change_password, disabled, created_at, last_login_at";
+            "username, role, password_hash, must_change_password, disabled, created_at, last_login_at, password_changed_at";
 
     public static long count(Connection c) throws SQLException {
         try (var ps = c.prepareStatement("SELECT count(*) FROM app_user"); var rs = ps.executeQuery()) {
@@ -138,6 +139,7 @@ public final class Users {
     private static User read(ResultSet rs) throws SQLException {
         Timestamp last = rs.getTimestamp(7);
         return new User(rs.getString(1), Role.of(rs.getString(2)).orElseThrow(), rs.getString(3), rs.getBoolean(4),
-                rs.getBoolean(5), rs.getTimestamp(6).toInstant(), last == null ? null : last.toInstant());
+                rs.getBoolean(5), rs.getTimestamp(6).toInstant(), last == null ? null : last.toInstant(),
+                rs.getTimestamp(8).toInstant());
     }
 }

@@ -49,6 +49,7 @@ public class MeResource {
     public String changePassword(String body) {
         JsonObject json = JsonBody.object(body);
         accounts.changeOwnPassword(Callers.of(request).username(), text(json, "currentPassword"), text(json, "password"));
+        io.segmatch.access.web.SegmatchAuthentication.keepSessionAfterOwnPasswordChange(request);
         return me();
     }
 

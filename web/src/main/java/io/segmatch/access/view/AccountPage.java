@@ -57,6 +57,8 @@ public class AccountPage implements Serializable {
         }
         try {
             accounts.changeOwnPassword(caller().username(), currentPassword, newPassword);
+            SegmatchAuthentication.keepSessionAfterOwnPasswordChange(
+                    (jakarta.servlet.http.HttpServletRequest) FacesContext.getCurrentInstance().getExternalContext().getRequest());
             mustChange = false;
             info("Your password is changed.");
         } catch (SegmatchException e) {

@@ -35,6 +35,8 @@ public class SegmatchAuthentication implements HttpAuthenticationMechanism {
 
     /** Session attribute: the logged-in username. */
     public static final String SESSION_USER = "segmatch.user";
+    /** Session attribute: when the session's login (or its user's own password change) happened. */
+    public static final String SESSION_SINCE = "segmatch.since";
     /** Request attribute: how the caller authenticated ({@link Via}). */
     public static final String VIA = "segmatch.auth.via";
     /** Request attribute: the authenticated {@link Caller}. */
@@ -64,8 +66,9 @@ public class SegmatchAuthentication implements HttpAuthenticationMechanism {
             return context.doNothing();
         }
         HttpSession session = request.getSession(false);
-        if (session != null && session.getAttribute(SESSION_USER) instanceof String username) {
-            Optional<Caller> caller = logins.current(username);
+        if (session != null && session.getAttribute(SESSION_USER) instanceof String username
+                && session.getAttribute(SESSION_SINCE) instanceof Instant since) {
+            Optional<Caller> caller = logins.current(username, since);
             if (caller.isPresent()) {
                 return accept(request, context, caller.get(), Via.SESSION);
             }
@@ -88,6 +91,7 @@ public class SegmatchAuthentication implements HttpAuthenticationMechanism {
         }
         HttpSession session = request.getSession(true);
         session.setAttribute(SESSION_USER, caller.username());
+        session.setAttribute(SESSION_SINCE, Instant.now());
         session.setMaxInactiveInterval((int) idleTimeout().toSeconds());
         SessionCookie.reissue(request, response, session);
         return accept(request, context, caller, Via.FORM);
@@ -150,6 +154,17 @@ public class SegmatchAuthentication implements HttpAuthenticationMechanism {
             throw new java.io.UncheckedIOException(e);
         }
         return AuthenticationStatus.SEND_CONTINUE;
+    }
+
+    /**
+     * After the session's own user changed their password: this session goes on (every other
+     * session of the user ends at its next request).
+     */
+    public static void keepSessionAfterOwnPasswordChange(HttpServletRequest request) {
+        HttpSession session = request.getSession(false);
+        if (session != null && session.getAttribute(SESSION_USER) != null) {
+            session.setAttribute(SESSION_SINCE, Instant.now());
+        }
     }
 
     /** {@code segmatch.session.idle-timeout}, PT30M unless configured. */
