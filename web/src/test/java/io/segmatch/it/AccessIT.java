@@ -339,8 +339,30 @@ class AccessIT extends DeployedWar {
         List<String> cookies = posted.raw().headers().allValues("Set-Cookie");
         String last = cookies.get(cookies.size() - 1);
         assertTrue(last.startsWith("JSESSIONID=") && last.contains("HttpOnly") && last.contains("SameSite=Lax"), cookies.toString());
-        assertFalse(last.contains("Secure"), "plain HTTP from a peer that is not a trusted proxy");
+        assertFalse(last.contains("Secure"), "plain HTTP, and no proxy said the browser used HTTPS");
         assertEquals(200, browser.get("api/me").status(), "the session authenticates the console's own API calls");
+    }
+
+    @Test
+    void behindATrustedTlsProxyTheSessionCookieIsSecure() {
+        Http browser = Http.anonymous(base);
+        var login = browser.get("login.xhtml");
+        var posted = browser.sendWith("POST", "login.xhtml", "application/x-www-form-urlencoded",
+                "login=login&login%3Ausername=admin&login%3Apassword=" + java.net.URLEncoder.encode(Http.ADMIN_PASSWORD,
+                        StandardCharsets.UTF_8) + "&login%3Asubmit=Log+in&jakarta.faces.ViewState="
+                        + java.net.URLEncoder.encode(Http.viewState(login.body()), StandardCharsets.UTF_8),
+                Map.of("X-Forwarded-Proto", "https", "X-Forwarded-Host", "segmatch.example.com",
+                        "Origin", "https://segmatch.example.com"));
+        assertEquals(302, posted.status(), posted.body());
+        List<String> cookies = posted.raw().headers().allValues("Set-Cookie");
+        String last = cookies.get(cookies.size() - 1);
+        assertTrue(last.contains("Secure") && last.contains("HttpOnly") && last.contains("SameSite=Lax"), cookies.toString());
+        assertNotNull(posted.header("Strict-Transport-Security"));
+        // the origin check follows the proxy's host: the browser's own origin passes, the server's address does not
+        var foreign = browser.sendWith("POST", "login.xhtml", "application/x-www-form-urlencoded", "login=login",
+                Map.of("X-Forwarded-Proto", "https", "X-Forwarded-Host", "segmatch.example.com",
+                        "Origin", base.getProtocol() + "://" + base.getHost() + ":" + base.getPort()));
+        assertEquals(403, foreign.status());
     }
 
     @Test

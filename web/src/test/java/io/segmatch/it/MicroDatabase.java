@@ -30,6 +30,8 @@ public class MicroDatabase implements BeforeAllCallback {
                     "-Xmx512m",
                     "-Duser.timezone=UTC",
                     "-Dsegmatch.admin.initial-password=" + Http.ADMIN_PASSWORD,
+                    // the tests' own client stands in for a TLS-terminating proxy on loopback
+                    "-Dsegmatch.http.trusted-proxies=127.0.0.1,::1",
                     "-Dsegmatch.googleads.api-url=" + fake,
                     "-Dsegmatch.googleads.datamanager-url=" + fake,
                     "-Dsegmatch.googleads.oauth.token-url=" + fake + "/token",
