@@ -183,7 +183,13 @@ class AccessIT extends DeployedWar {
         for (Rule rule : Stream.concat(API.stream(), OTHER.stream()).toList()) {
             for (var entry : clients.entrySet()) {
                 String role = entry.getKey().equals("anonymous") ? null : entry.getKey();
-                var r = entry.getValue().request(rule.method(), rule.path(), rule.contentType(), rule.body());
+                Http client = entry.getValue();
+                if (rule.key().equals("POST /api/tokens") && role != null) {
+                    // tokens are made with a password, never with another token
+                    client = Http.anonymous(base).withAuthorization(role.equals("admin") ? Http.basic("admin", Http.ADMIN_PASSWORD)
+                            : Http.basic("it-" + role, Http.USER_PASSWORD));
+                }
+                var r = client.request(rule.method(), rule.path(), rule.contentType(), rule.body());
                 boolean expectAllowed = allowed(role, rule.least());
                 int status = r.status();
                 String outcome = rule.key() + " as " + entry.getKey() + ": " + status + " " + abbreviate(r.body());
@@ -420,7 +426,10 @@ class AccessIT extends DeployedWar {
     void tokensAreShownOnceStoredAsADigestAndStopWorkingWhenRevokedExpiredOrTheirOwnerIsDisabled() throws Exception {
         Http admin = new Http(base).deployed();
         Http owner = Http.as(base, "it-token-owner", "editor");
-        var created = owner.json("POST", "api/tokens", "{\"name\": \"nightly\", \"role\": \"viewer\"}");
+        // tokens are made with the password; a token cannot make another (it would outlive its expiry and revocation)
+        Http withPassword = Http.anonymous(base).withAuthorization(Http.basic("it-token-owner", Http.USER_PASSWORD));
+        assertEquals(403, owner.json("POST", "api/tokens", "{\"name\": \"from a token\"}").status());
+        var created = withPassword.json("POST", "api/tokens", "{\"name\": \"nightly\", \"role\": \"viewer\"}");
         assertEquals(201, created.status(), created.body());
         String token = created.json().getString("token");
         String id = created.json().getString("id");
@@ -433,7 +442,8 @@ class AccessIT extends DeployedWar {
         assertTrue(listed.contains(id) && !listed.contains(token), "listed without its text");
         assertTrue(admin.get("api/tokens").body().contains(id), "an admin sees every token");
         assertFalse(Http.as(base, "viewer").get("api/tokens").body().contains(id), "a viewer sees only their own");
-        assertEquals(400, Http.as(base, "viewer").json("POST", "api/tokens", "{\"name\": \"up\", \"role\": \"admin\"}").status(),
+        assertEquals(400, Http.anonymous(base).withAuthorization(Http.basic("it-viewer", Http.USER_PASSWORD))
+                        .json("POST", "api/tokens", "{\"name\": \"up\", \"role\": \"admin\"}").status(),
                 "never more than the owner");
         try (var c = java.sql.DriverManager.getConnection(MicroDatabase.url, TestDatabase.user(), TestDatabase.password());
              var ps = c.prepareStatement("SELECT token_sha256, last_used_at FROM api_token WHERE id = ?")) {
@@ -459,15 +469,15 @@ class AccessIT extends DeployedWar {
 
         // expiring: works until its time, then 401
         Instant soon = Instant.now().plusSeconds(3);
-        var expiring = owner.json("POST", "api/tokens", "{\"name\": \"short\", \"expiresAt\": \"" + soon + "\"}");
+        var expiring = withPassword.json("POST", "api/tokens", "{\"name\": \"short\", \"expiresAt\": \"" + soon + "\"}");
         assertEquals(201, expiring.status(), expiring.body());
         Http brief = Http.anonymous(base).withAuthorization("Bearer " + expiring.json().getString("token"));
         assertEquals(200, brief.get("api/datasets").status());
         await(() -> brief.get("api/datasets").status(), s -> s == 401, "the token to expire");
-        assertEquals(400, owner.json("POST", "api/tokens", "{\"name\": \"past\", \"expiresAt\": \"2020-01-01T00:00:00Z\"}").status());
+        assertEquals(400, withPassword.json("POST", "api/tokens", "{\"name\": \"past\", \"expiresAt\": \"2020-01-01T00:00:00Z\"}").status());
 
         // deleted with its owner
-        var last = owner.json("POST", "api/tokens", "{\"name\": \"last\"}");
+        var last = withPassword.json("POST", "api/tokens", "{\"name\": \"last\"}");
         Http lastScript = Http.anonymous(base).withAuthorization("Bearer " + last.json().getString("token"));
         assertEquals(200, lastScript.get("api/me").status());
         assertEquals(204, admin.delete("api/users/it-token-owner").status());

@@ -39,6 +39,9 @@ public class Accounts {
     @EJB
     AuditTrail audit;
 
+    @EJB
+    Logins logins;
+
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public User user(String username) {
         return query(c -> Users.find(c, Usernames.normalize(username)))
@@ -50,7 +53,10 @@ public class Accounts {
         return query(Users::list);
     }
 
-    /** Changes one's own password; the current one must be given. */
+    /**
+     * Changes one's own password; the current one must be given, and is checked like a login
+     * (a wrong one counts towards the lockout: a stolen session or token cannot guess it freely).
+     */
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public void changeOwnPassword(String username, String currentPassword, String newPassword) {
         User u = user(username);
@@ -59,8 +65,12 @@ public class Accounts {
             throw SegmatchException.invalid("invalid-password", "the new password " + weakness,
                     List.of(FieldError.field("password", weakness)));
         }
-        if (currentPassword == null || !PasswordHash.verify(currentPassword, u.passwordHash())) {
-            audit.recordAs(u.username(), "login_failed", u.username(), "wrong current password when changing it");
+        LoginResult check = logins.login(u.username(), currentPassword, "password change");
+        if (check instanceof LoginResult.Locked locked) {
+            throw new SegmatchException(SegmatchException.Kind.TOO_MANY, "login-locked",
+                    "too many wrong passwords in a row; try again after " + locked.until(), List.of());
+        }
+        if (!(check instanceof LoginResult.Accepted)) {
             throw SegmatchException.forbidden("wrong-password", "the current password is not right");
         }
         String hash = PasswordHash.hash(newPassword);
@@ -143,8 +153,10 @@ public class Accounts {
                 changes.add(disabled ? "disabled" : "enabled");
             }
             if (hash != null) {
+                // a reset is for an account in doubt: its sessions end, and its tokens are revoked
                 Users.setPassword(c, u.username(), hash, false, Instant.now());
-                changes.add("password set");
+                int revoked = ApiTokens.deleteOwnedBy(c, u.username());
+                changes.add("password set by an admin; " + revoked + " token(s) revoked");
             }
             return null;
         });

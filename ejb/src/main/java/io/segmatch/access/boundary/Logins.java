@@ -19,6 +19,7 @@ import jakarta.ejb.TransactionAttributeType;
 import javax.sql.DataSource;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -27,6 +28,9 @@ import java.util.Optional;
  */
 @Stateless
 public class Logins {
+
+    /** The audit log's name for a login attempt with a name no user has. */
+    public static final String UNKNOWN = "(unknown user)";
 
     @Resource(lookup = DataSourceConfig.JNDI_NAME)
     DataSource dataSource;
@@ -43,14 +47,16 @@ public class Logins {
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public LoginResult login(String rawUsername, String password, String via) {
         String username = rawUsername == null ? "" : Usernames.normalize(rawUsername.strip());
-        String key = username.length() > 200 ? username.substring(0, 200) : username;
-        Instant now = Instant.now();
-        LoginAttempts.Attempt attempt = query(c -> LoginAttempts.begin(c, key, now));
+        // counted under the name's digest: what was typed as a name (a password, sometimes) is kept nowhere
+        String key = HexFormat.of().formatHex(Tokens.sha256(username));
+        Optional<User> user = Usernames.valid(username) ? query(c -> Users.find(c, username)) : Optional.empty();
+        // the audit log names existing users only, never what else was typed
+        String who = user.map(User::username).orElse(UNKNOWN);
+        LoginAttempts.Attempt attempt = query(c -> LoginAttempts.begin(c, key, Instant.now()));
         if (attempt.locked()) {
-            audit.recordAs(key, "login_failed", key, "via " + via + "; locked until " + attempt.lockedUntil().truncatedTo(ChronoUnit.SECONDS));
+            // attempts on a locked name are not checked, nor logged one by one (the lock was)
             return new LoginResult.Locked(attempt.lockedUntil());
         }
-        Optional<User> user = Usernames.valid(username) ? query(c -> Users.find(c, username)) : Optional.empty();
         boolean ok;
         if (user.isEmpty() || password == null) {
             PasswordHash.verifyNothing(password == null ? "" : password);
@@ -60,10 +66,10 @@ public class Logins {
         }
         if (!ok) {
             Instant until = query(c -> LoginAttempts.failed(c, key, attempt, Instant.now()));
-            audit.recordAs(key, "login_failed", key, "via " + via + (user.isPresent() && user.get().disabled() ? "; user disabled" : ""));
+            audit.recordAs(who, "login_failed", who, "via " + via + (user.isPresent() && user.get().disabled() ? "; user disabled" : ""));
             if (until != null) {
-                audit.recordAs(key, "login_locked", key, LoginAttempts.MAX_FAILURES + " failures in a row; locked until "
-                        + until.truncatedTo(ChronoUnit.SECONDS));
+                audit.recordAs(who, "login_locked", who, "via " + via + "; " + LoginAttempts.MAX_FAILURES
+                        + " failures in a row; locked until " + until.truncatedTo(ChronoUnit.SECONDS));
                 return new LoginResult.Locked(until);
             }
             return new LoginResult.Refused();

@@ -88,6 +88,14 @@ public final class ApiTokens {
         }
     }
 
+    /** Revokes every token of a user; returns how many there were. */
+    public static int deleteOwnedBy(Connection c, String owner) throws SQLException {
+        try (var ps = c.prepareStatement("DELETE FROM api_token WHERE owner = ?")) {
+            ps.setString(1, owner);
+            return ps.executeUpdate();
+        }
+    }
+
     /** Records a use, at most once a minute per token (the update is skipped within the minute). */
     public static void touch(Connection c, String id, Instant now) throws SQLException {
         try (var ps = c.prepareStatement("UPDATE api_token SET last_used_at = ? WHERE id = ?"

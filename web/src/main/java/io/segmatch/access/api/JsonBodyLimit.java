@@ -12,8 +12,11 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * JSON bodies over 1 MiB get 413: refused on their {@code Content-Length}, or after reading
- * one byte past the limit when the length is not given; never read whole.
+ * Bodies over 1 MiB get 413: refused on their {@code Content-Length}, or after reading one byte
+ * past the limit when the length is not given; never read whole. Only uploads (CSV as
+ * {@code text/csv}, {@code text/plain} or {@code application/octet-stream}, and multipart forms)
+ * stream past it, to their own limit ({@code segmatch.upload.max-bytes}); any other body — JSON
+ * under whatever name or case, or a body without a type — is held to 1 MiB.
  */
 @Provider
 @PreMatching
@@ -24,7 +27,7 @@ public class JsonBodyLimit implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) throws IOException {
         MediaType type = request.getMediaType();
-        if (type == null || !(type.getSubtype().equals("json") || type.getSubtype().endsWith("+json"))) {
+        if (type != null && isUpload(type)) {
             return;
         }
         if (request.getLength() > MAX_BYTES) {
@@ -40,8 +43,15 @@ public class JsonBodyLimit implements ContainerRequestFilter {
         request.setEntityStream(new ByteArrayInputStream(body));
     }
 
+    static boolean isUpload(MediaType type) {
+        String t = type.getType().toLowerCase(java.util.Locale.ROOT);
+        String sub = type.getSubtype().toLowerCase(java.util.Locale.ROOT);
+        return t.equals("multipart") || (t.equals("text") && (sub.equals("csv") || sub.equals("plain")))
+                || (t.equals("application") && sub.equals("octet-stream"));
+    }
+
     private static jakarta.ws.rs.core.Response tooLarge() {
         return Problem.response(413, "body-too-large", "Content too large",
-                "a JSON body may hold at most 1 MiB (" + MAX_BYTES + " bytes)");
+                "a request body other than an upload may hold at most 1 MiB (" + MAX_BYTES + " bytes)");
     }
 }

@@ -38,6 +38,12 @@ public class TokensResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(String body) {
+        if (request.getAttribute(io.segmatch.access.web.SegmatchAuthentication.VIA)
+                == io.segmatch.access.web.SegmatchAuthentication.Via.TOKEN) {
+            // a token must not beget tokens that outlive its expiry or its revocation
+            throw io.segmatch.shared.control.SegmatchException.forbidden("token-from-token",
+                    "create tokens with your password (HTTP Basic) or in the console, not with another token");
+        }
         JsonObject json = JsonBody.object(body);
         Accounts.CreatedToken created = accounts.createToken(Callers.of(request), text(json, "name"), text(json, "role"),
                 text(json, "expiresAt"));

@@ -22,7 +22,15 @@ final class PublicPaths {
                 || path.startsWith("/openapi");
     }
 
+    /**
+     * The path within the application as the container mapped it (decoded, without
+     * {@code ;parameters} or dot segments), so that no spelling of a path escapes the checks.
+     */
     static String path(HttpServletRequest request) {
-        return request.getRequestURI().substring(request.getContextPath().length());
+        String servletPath = request.getServletPath();
+        if (servletPath == null || (servletPath.isEmpty() && request.getPathInfo() == null)) {
+            return request.getRequestURI().substring(request.getContextPath().length());
+        }
+        return servletPath + (request.getPathInfo() == null ? "" : request.getPathInfo());
     }
 }

@@ -47,14 +47,17 @@ public final class RequestOrigin {
         return scheme + "://" + host;
     }
 
-    /** The first value of a forwarding header, when the direct peer is a trusted proxy. */
+    /**
+     * A forwarding header's value when the direct peer is a trusted proxy: the last one (the
+     * one the proxy added; earlier ones came from the client and prove nothing).
+     */
     static String forwarded(HttpServletRequest request, String header) {
         String value = request.getHeader(header);
         if (value == null || !trustedPeer(request.getRemoteAddr())) {
             return null;
         }
-        int comma = value.indexOf(',');
-        return (comma < 0 ? value : value.substring(0, comma)).strip();
+        int comma = value.lastIndexOf(',');
+        return (comma < 0 ? value : value.substring(comma + 1)).strip();
     }
 
     static boolean trustedPeer(String address) {
@@ -83,6 +86,9 @@ public final class RequestOrigin {
                 return false;
             }
             int bits = slash < 0 ? net.length * 8 : Integer.parseInt(rule.substring(slash + 1));
+            if (bits < 0 || bits > net.length * 8) {
+                return false;
+            }
             for (int i = 0; i < net.length && bits > 0; i++, bits -= 8) {
                 int mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
                 if ((net[i] & mask) != (peer[i] & mask)) {

@@ -120,6 +120,11 @@ public class SegmatchAuthentication implements HttpAuthenticationMechanism {
             }
             LoginResult result = logins.login(decoded.substring(0, colon), decoded.substring(colon + 1), "basic");
             if (result instanceof LoginResult.Accepted accepted) {
+                if (accepted.caller().mustChangePassword()
+                        && !("PATCH".equals(request.getMethod()) && PublicPaths.path(request).equals("/api/me"))) {
+                    // a generated first password opens nothing but its own change
+                    return forbidden(request, response, "change the generated password first (PATCH /api/me or the console)");
+                }
                 return accept(request, context, accepted.caller(), Via.BASIC);
             }
             if (result instanceof LoginResult.Locked locked) {
@@ -165,6 +170,15 @@ public class SegmatchAuthentication implements HttpAuthenticationMechanism {
         if (session != null && session.getAttribute(SESSION_USER) != null) {
             session.setAttribute(SESSION_SINCE, Instant.now());
         }
+    }
+
+    private static AuthenticationStatus forbidden(HttpServletRequest request, HttpServletResponse response, String why) {
+        try {
+            Challenges.problem(request, response, 403, "password-change-required", "Forbidden", why);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return AuthenticationStatus.SEND_CONTINUE;
     }
 
     /** {@code segmatch.session.idle-timeout}, PT30M unless configured. */

@@ -70,6 +70,9 @@ public class UploadPage implements Serializable {
 
     /** Step 1: reads the file's header. */
     public void read() {
+        if (!io.segmatch.access.view.Me.allowed(io.segmatch.access.control.Role.Names.EDITOR)) {
+            return;
+        }
         discard();
         summary = null;
         if (file == null || file.getSize() == 0 && (file.getSubmittedFileName() == null || file.getSubmittedFileName().isEmpty())) {
@@ -106,6 +109,9 @@ public class UploadPage implements Serializable {
 
     /** Step 2: applies the upload and shows its summary. */
     public void apply() {
+        if (!io.segmatch.access.view.Me.allowed(io.segmatch.access.control.Role.Names.EDITOR)) {
+            return;
+        }
         if (spoolPath == null) {
             error("Read a file first.");
             return;

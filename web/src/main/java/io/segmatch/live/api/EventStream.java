@@ -49,13 +49,17 @@ public class EventStream extends HttpServlet {
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-cache");
         response.setHeader("X-Accel-Buffering", "no");
-        AsyncContext async = request.startAsync();
-        async.setTimeout(0);
+        AsyncContext async;
+        jakarta.servlet.ServletOutputStream out;
         try {
-            events.connect(user, async, response.getOutputStream());
+            out = response.getOutputStream();
+            async = request.startAsync();
+            async.setTimeout(0);
         } catch (IOException | RuntimeException e) {
             events.release(user);
             throw e;
         }
+        // from here on the stream's end (or a failure to register it) gives the reservation back
+        events.connect(user, async, out);
     }
 }

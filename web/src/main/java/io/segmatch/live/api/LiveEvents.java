@@ -101,9 +101,18 @@ public class LiveEvents {
     void connect(String user, AsyncContext async, ServletOutputStream out) {
         LiveClient client = new LiveClient(async, out, PREFACE, this::closed);
         owners.put(client, user);
-        async.addListener(client);
-        clients.add(client);
-        out.setWriteListener(client);
+        try {
+            async.addListener(client);
+            clients.add(client);
+            out.setWriteListener(client);
+        } catch (RuntimeException e) {
+            clients.remove(client);
+            if (owners.remove(client) != null) {
+                release(user);
+            }
+            async.complete();
+            throw e;
+        }
         startTicker();
         try {
             client.offer(event(SnapshotJson.state(state.snapshot())));

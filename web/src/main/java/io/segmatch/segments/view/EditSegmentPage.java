@@ -182,6 +182,9 @@ public class EditSegmentPage implements Serializable {
      * panel says which; invalid conditions get their message next to them.
      */
     public void refresh() {
+        if (!io.segmatch.access.view.Me.allowed(io.segmatch.access.control.Role.Names.EDITOR)) {
+            return;
+        }
         clearErrors();
         preview = null;
         previewNote = null;
@@ -214,6 +217,9 @@ public class EditSegmentPage implements Serializable {
 
     /** Saves the segment and returns to the list; on invalid input the messages appear where they belong. */
     public String save() {
+        if (!io.segmatch.access.view.Me.allowed(io.segmatch.access.control.Role.Names.EDITOR)) {
+            return null;
+        }
         clearErrors();
         JsonObjectBuilder body = ruleBody().add("name", name == null ? "" : name);
         if (activationJson != null) {
@@ -237,6 +243,9 @@ public class EditSegmentPage implements Serializable {
 
     /** Deletes the segment being edited and returns to the list. */
     public String delete() {
+        if (!io.segmatch.access.view.Me.allowed(io.segmatch.access.control.Role.Names.EDITOR)) {
+            return null;
+        }
         if (id != null) {
             try {
                 segments.delete(id);

@@ -20,5 +20,7 @@ class RequestOriginTest {
         assertTrue(RequestOrigin.matches("fd00::/8", "fd12:3456::1"));
         assertFalse(RequestOrigin.matches("fd00::/8", "127.0.0.1"), "families never match each other");
         assertFalse(RequestOrigin.matches("10.0.0.0/x", "10.0.0.1"), "a broken rule trusts nobody");
+        assertFalse(RequestOrigin.matches("10.0.0.0/-1", "192.168.0.1"), "nor does a negative prefix");
+        assertFalse(RequestOrigin.matches("10.0.0.0/33", "10.0.0.1"), "nor one longer than the address");
     }
 }
