@@ -388,8 +388,13 @@ class AccessIT extends DeployedWar {
         var login = third.get("login.xhtml");
         assertEquals(302, third.form("login.xhtml", "login", "login", "login:username", "it-sessions", "login:password",
                 "another-password-9", "login:submit", "Log in", "jakarta.faces.ViewState", Http.viewState(login.body())).status());
+        Http script = Http.anonymous(base).withAuthorization("Bearer " + Http.anonymous(base)
+                .withAuthorization(Http.basic("it-sessions", "another-password-9"))
+                .json("POST", "api/tokens", "{\"name\": \"before the reset\"}").json().getString("token"));
+        assertEquals(200, script.get("api/me").status());
         assertEquals(200, new Http(base).json("PATCH", "api/users/it-sessions", "{\"password\": \"" + Http.USER_PASSWORD + "\"}").status());
         assertEquals(401, third.get("api/me").status());
+        assertEquals(401, script.get("api/me").status(), "an admin's reset revokes the user's tokens");
         assertEquals(401, first.get("api/me").status());
     }
 
@@ -415,7 +420,11 @@ class AccessIT extends DeployedWar {
                 "login:submit", "Log in", "jakarta.faces.ViewState", Http.viewState(login.body()));
         assertTrue(form.body().contains("Too many failed logins"), form.body());
 
+        // a name nobody has (people type their password there): refused, and never written down
+        assertEquals(401, Http.anonymous(base).withAuthorization(Http.basic("Secret-Typed-As-Name", "x")).get("api/me").status());
         String audit = new Http(base).get("api/audit?limit=100").body();
+        assertTrue(audit.contains("\"actor\":\"(unknown user)\",\"action\":\"login_failed\""), audit);
+        assertFalse(audit.toLowerCase(java.util.Locale.ROOT).contains("secret-typed-as-name"), audit);
         long failures = audit.split("\"action\":\"login_failed\",\"target\":\"" + name + "\"", -1).length - 1;
         assertTrue(failures >= 5, "every failure is audited: " + failures);
         assertTrue(audit.contains("\"action\":\"login_locked\",\"target\":\"" + name + "\""), audit);
@@ -538,6 +547,11 @@ class AccessIT extends DeployedWar {
         assertEquals("HTTP/1.1 413", rawStatus("POST /api/segments/preview HTTP/1.1\r\nAuthorization: " + editor.authorization()
                 + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + Integer.toHexString(chunk.length) + "\r\n", chunk));
+        // whatever the body claims to be, or without a type at all: only uploads stream past 1 MiB
+        for (String type : List.of("Content-Type: application/JSON\r\n", "Content-Type: text/x-anything\r\n", "")) {
+            assertEquals("HTTP/1.1 413", rawStatus("PATCH /api/me HTTP/1.1\r\nAuthorization: " + editor.authorization()
+                    + "\r\n" + type + "Content-Length: " + (1024 * 1024 + 1) + "\r\n\r\n{", null), type);
+        }
         var small = editor.json("POST", "api/segments/preview", "{\"datasetId\": \"" + padding.substring(100) + "\"}");
         assertTrue(small.status() == 400 || small.status() == 404, "just under the limit: read and validated, "
                 + small.status() + " " + abbreviate(small.body()));
@@ -558,6 +572,8 @@ class AccessIT extends DeployedWar {
             assertEquals("nosniff", r.header("X-Content-Type-Options"));
             assertEquals("same-origin", r.header("Referrer-Policy"));
         }
+        int written = Http.anonymous(base).request("POST", "/health/ready", "application/json", "{}").status();
+        assertTrue(written >= 400 && written < 500, "the health checks are public to read only: " + written);
         String page = admin.get("segments/edit.xhtml").body();
         assertFalse(page.matches("(?s).*\\son[a-z]+=\".*"), "no inline event handler in the builder");
         assertFalse(page.matches("(?s).*<script(?![^>]*\\ssrc=)[^>]*>.*"), "no inline script element");

@@ -70,6 +70,10 @@ public class Accounts {
             throw new SegmatchException(SegmatchException.Kind.TOO_MANY, "login-locked",
                     "too many wrong passwords in a row; try again after " + locked.until(), List.of());
         }
+        if (check instanceof LoginResult.Busy) {
+            throw new SegmatchException(SegmatchException.Kind.TOO_MANY, "login-busy",
+                    "too many passwords are being checked right now; try again in a few seconds", List.of());
+        }
         if (!(check instanceof LoginResult.Accepted)) {
             throw SegmatchException.forbidden("wrong-password", "the current password is not right");
         }

@@ -12,6 +12,10 @@ public sealed interface LoginResult {
     record Refused() implements LoginResult {
     }
 
+    /** Every slot for password checks stayed taken (a flood of logins): try again shortly. */
+    record Busy() implements LoginResult {
+    }
+
     /** Too many failures in a row: no password is checked until {@code until}. */
     record Locked(Instant until) implements LoginResult {
     }

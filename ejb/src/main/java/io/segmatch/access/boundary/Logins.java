@@ -20,6 +20,8 @@ import javax.sql.DataSource;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.Optional;
 
 /**
@@ -28,6 +30,8 @@ import java.util.Optional;
  */
 @Stateless
 public class Logins {
+
+    private static final Semaphore HASHING = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()), true);
 
     /** The audit log's name for a login attempt with a name no user has. */
     public static final String UNKNOWN = "(unknown user)";
@@ -58,11 +62,29 @@ public class Logins {
             return new LoginResult.Locked(attempt.lockedUntil());
         }
         boolean ok;
-        if (user.isEmpty() || password == null) {
-            PasswordHash.verifyNothing(password == null ? "" : password);
-            ok = false;
-        } else {
-            ok = PasswordHash.verify(password, user.get().passwordHash()) && !user.get().disabled();
+        try {
+            // the slow hash runs on at most one thread per core: a flood of logins waits here
+            // instead of starving the rest of the application
+            if (!HASHING.tryAcquire(10, TimeUnit.SECONDS)) {
+                query(c -> {
+                    LoginAttempts.forget(c, key, attempt);
+                    return null;
+                });
+                return new LoginResult.Busy();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new LoginResult.Busy();
+        }
+        try {
+            if (user.isEmpty() || password == null) {
+                PasswordHash.verifyNothing(password == null ? "" : password);
+                ok = false;
+            } else {
+                ok = PasswordHash.verify(password, user.get().passwordHash()) && !user.get().disabled();
+            }
+        } finally {
+            HASHING.release();
         }
         if (!ok) {
             Instant until = query(c -> LoginAttempts.failed(c, key, attempt, Instant.now()));

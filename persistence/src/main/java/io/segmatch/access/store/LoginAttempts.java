@@ -62,6 +62,15 @@ public final class LoginAttempts {
         return null;
     }
 
+    /** An attempt that was never checked (the server was too busy) does not count. */
+    public static void forget(Connection c, String username, Attempt attempt) throws SQLException {
+        try (var ps = c.prepareStatement("UPDATE login_attempt SET failures = failures - 1 WHERE username = ? "
+                + "AND failures > 0 AND locked_until IS NULL")) {
+            ps.setString(1, username);
+            ps.executeUpdate();
+        }
+    }
+
     public static void succeeded(Connection c, String username) throws SQLException {
         try (var ps = c.prepareStatement("DELETE FROM login_attempt WHERE username = ?")) {
             ps.setString(1, username);

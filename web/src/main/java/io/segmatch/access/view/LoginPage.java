@@ -53,7 +53,9 @@ public class LoginPage {
             faces.responseComplete();
             return null;
         }
-        if (result instanceof LoginResult.Locked locked) {
+        if (result instanceof LoginResult.Busy) {
+            message = "Too many logins are being checked right now. Try again in a few seconds.";
+        } else if (result instanceof LoginResult.Locked locked) {
             message = "Too many failed logins in a row for this username. Try again after "
                     + DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(ZoneOffset.UTC).format(locked.until()) + ".";
         } else {

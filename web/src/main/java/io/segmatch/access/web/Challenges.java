@@ -35,6 +35,17 @@ final class Challenges {
         return AuthenticationStatus.SEND_CONTINUE;
     }
 
+    static AuthenticationStatus busy(HttpServletRequest request, HttpServletResponse response) {
+        try {
+            response.setHeader("Retry-After", "5");
+            problem(request, response, 503, "login-busy", "Service unavailable",
+                    "too many logins are being checked at once; try again in a few seconds (or use an API token)");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return AuthenticationStatus.SEND_CONTINUE;
+    }
+
     static void redirect(HttpServletRequest request, HttpServletResponse response, String location) throws IOException {
         SecurityHeaders.apply(request, response);
         if ("partial/ajax".equals(request.getHeader("Faces-Request"))) {

@@ -130,6 +130,9 @@ public class SegmatchAuthentication implements HttpAuthenticationMechanism {
             if (result instanceof LoginResult.Locked locked) {
                 return Challenges.locked(request, response, locked.until());
             }
+            if (result instanceof LoginResult.Busy) {
+                return Challenges.busy(request, response);
+            }
             return challenge(request, response, "wrong username or password");
         }
         return challenge(request, response, "unsupported authorization scheme (use Bearer or Basic)");
