@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -87,7 +88,7 @@ final class ActivationBenchmark {
     private static void syncUntilInStep(HttpClient http, String base, FakeGoogle google, String segmentId, String label,
                                         long members) throws Exception {
         String url = base + "api/activation/runs?segmentId=" + segmentId + "&limit=100";
-        List<String> runs = new java.util.ArrayList<>();
+        List<String> runs = new ArrayList<>();
         for (int attempt = 0; attempt < 5; attempt++) {
             int before = ended(MembershipBenchmark.send(http, BenchAuth.request(URI.create(url)).GET()).body()).size();
             var started = MembershipBenchmark.send(http, BenchAuth.request(URI.create(base + "api/activation/runs"))

@@ -1,9 +1,11 @@
 package io.segmatch.launcher;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -27,8 +29,8 @@ public final class Launcher {
         LocalServer server = LocalServer.start(settings, Duration.ofMinutes(5));
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "segmatch-shutdown"));
         LocalServer.log("Segmatch is ready on " + server.baseUrl() + " (API under /api, health under /health)");
-        java.nio.file.Path password = LocalServer.initialPasswordFile(data);
-        if (java.nio.file.Files.exists(password)) {
+        Path password = LocalServer.initialPasswordFile(data);
+        if (Files.exists(password)) {
             LocalServer.log("first login: user admin, with the password in " + password
                     + " (the console then asks for a new one)");
         }
@@ -58,7 +60,7 @@ public final class Launcher {
         }
         String value = System.getProperty(property);
         if (value == null) {
-            value = System.getenv(property.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_"));
+            value = System.getenv(property.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"));
         }
         return value != null ? value : fallback;
     }

@@ -1,8 +1,7 @@
 package io.segmatch.launcher;
 
-import io.segmatch.fake.google.FakeGoogle;
-
 import com.sun.tools.attach.VirtualMachine;
+import io.segmatch.fake.google.FakeGoogle;
 
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
@@ -20,9 +19,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -70,7 +69,7 @@ public final class UploadBenchmark {
             if (url == null) {
                 deleteRecursively(data);
                 String password = java.util.UUID.randomUUID().toString();
-                List<String> options = new java.util.ArrayList<>(List.of("-Xmx" + heap, "-Xms" + heap,
+                List<String> options = new ArrayList<>(List.of("-Xmx" + heap, "-Xms" + heap,
                         "-Dsegmatch.admin.initial-password=" + password));
                 options.addAll(ActivationBenchmark.serverOptions(google));
                 var settings = new LocalServer.Settings(Launcher.home(), data, LocalServer.freePort(),

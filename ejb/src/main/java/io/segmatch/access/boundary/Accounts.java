@@ -20,7 +20,9 @@ import jakarta.ejb.TransactionAttributeType;
 
 import javax.sql.DataSource;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -84,22 +86,12 @@ public class Accounts {
         });
         audit.recordAs(u.username(), "user_changed", u.username(), "password changed by the user");
         if (u.mustChangePassword()) {
-            // the generated first password is no longer good for anything: its file goes too
-            org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                    .getOptionalValue("segmatch.admin.initial-password-file", String.class)
-                    .ifPresent(file -> {
-                        try {
-                            java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(file));
-                        } catch (java.io.IOException e) {
-                            java.util.logging.Logger.getLogger(Accounts.class.getName())
-                                    .warning("could not delete " + file + ": " + e.getMessage());
-                        }
-                    });
+            FirstAdministrator.forgetGeneratedPassword();
         }
     }
 
     public User createUser(String rawUsername, String password, String roleName) {
-        List<FieldError> errors = new java.util.ArrayList<>();
+        List<FieldError> errors = new ArrayList<>();
         if (!Usernames.valid(rawUsername)) {
             errors.add(FieldError.field("username", "1 to 64 characters of A-Z, a-z, 0-9, '.', '_', '@' and '-'"));
         }
@@ -107,10 +99,7 @@ public class Accounts {
         if (weakness != null) {
             errors.add(FieldError.field("password", weakness));
         }
-        Optional<Role> role = Role.of(roleName);
-        if (role.isEmpty()) {
-            errors.add(FieldError.field("role", "one of viewer, editor, admin"));
-        }
+        Optional<Role> role = role(roleName, errors);
         if (!errors.isEmpty()) {
             throw SegmatchException.invalid("invalid-user", "the user cannot be created", errors);
         }
@@ -127,11 +116,8 @@ public class Accounts {
     /** Changes a user's role, disabled flag or password; the last enabled admin stays one. */
     public User changeUser(String rawUsername, String roleName, Boolean disabled, String password) {
         User u = user(rawUsername);
-        List<FieldError> errors = new java.util.ArrayList<>();
-        Optional<Role> role = roleName == null ? Optional.empty() : Role.of(roleName);
-        if (roleName != null && role.isEmpty()) {
-            errors.add(FieldError.field("role", "one of viewer, editor, admin"));
-        }
+        List<FieldError> errors = new ArrayList<>();
+        Optional<Role> role = roleName == null ? Optional.empty() : role(roleName, errors);
         String weakness = password == null ? null : PasswordHash.weakness(password);
         if (weakness != null) {
             errors.add(FieldError.field("password", weakness));
@@ -140,7 +126,7 @@ public class Accounts {
             throw SegmatchException.invalid("invalid-user", "the user cannot be changed", errors);
         }
         String hash = password == null ? null : PasswordHash.hash(password);
-        List<String> changes = new java.util.ArrayList<>();
+        List<String> changes = new ArrayList<>();
         query(c -> {
             List<String> admins = Users.lockEnabledAdmins(c);
             boolean losesAdmin = admins.contains(u.username())
@@ -188,18 +174,16 @@ public class Accounts {
     }
 
     public CreatedToken createToken(Caller owner, String name, String roleName, String expiresAt) {
-        List<FieldError> errors = new java.util.ArrayList<>();
+        List<FieldError> errors = new ArrayList<>();
         if (name == null || name.isBlank() || name.length() > 200) {
             errors.add(FieldError.field("name", "1 to 200 characters"));
         }
         Role role = owner.role();
         if (roleName != null) {
-            Optional<Role> asked = Role.of(roleName);
-            if (asked.isEmpty()) {
-                errors.add(FieldError.field("role", "one of viewer, editor, admin"));
-            } else if (!owner.role().includes(asked.get())) {
+            Optional<Role> asked = role(roleName, errors);
+            if (asked.isPresent() && !owner.role().includes(asked.get())) {
                 errors.add(FieldError.field("role", "at most your own role (" + owner.role().apiName() + ")"));
-            } else {
+            } else if (asked.isPresent()) {
                 role = asked.get();
             }
         }
@@ -210,7 +194,7 @@ public class Accounts {
                 if (!expires.isAfter(Instant.now())) {
                     errors.add(FieldError.field("expiresAt", "must be in the future"));
                 }
-            } catch (java.time.format.DateTimeParseException e) {
+            } catch (DateTimeParseException e) {
                 errors.add(FieldError.field("expiresAt", "an ISO 8601 instant such as 2027-01-31T00:00:00Z"));
             }
         }
@@ -247,6 +231,15 @@ public class Accounts {
         }
         query(c -> ApiTokens.delete(c, id));
         audit.record("token_revoked", id, "name " + token.name() + ", owner " + token.owner());
+    }
+
+    /** A role by its name, or empty with the field error added. */
+    private static Optional<Role> role(String name, List<FieldError> errors) {
+        Optional<Role> role = Role.of(name);
+        if (role.isEmpty()) {
+            errors.add(FieldError.field("role", "one of viewer, editor, admin"));
+        }
+        return role;
     }
 
     private <T> T query(Work<T> work) {

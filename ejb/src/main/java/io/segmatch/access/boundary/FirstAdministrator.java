@@ -21,7 +21,6 @@ import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -50,6 +49,9 @@ public class FirstAdministrator {
 
     @PostConstruct
     void atStartup() {
+        if (Jdbc.run(dataSource, Users::count) > 0) {
+            return;
+        }
         Config config = ConfigProvider.getConfig();
         Optional<String> configured = config.getOptionalValue("segmatch.admin.initial-password", String.class)
                 .filter(p -> !p.isEmpty());
@@ -60,9 +62,6 @@ public class FirstAdministrator {
         }
         boolean generated = configured.isEmpty();
         String password = configured.orElseGet(() -> Tokens.randomText(15));
-        if (Jdbc.run(dataSource, Users::count) > 0) {
-            return;
-        }
         String hash = PasswordHash.hash(password);
         boolean created = Jdbc.inLocalTransaction(dataSource, c -> {
             boolean done = Users.createFirst(c, USERNAME, Role.ADMIN, hash, generated, Instant.now());
@@ -80,13 +79,28 @@ public class FirstAdministrator {
             return;
         }
         String note = "";
-        Optional<String> file = config.getOptionalValue("segmatch.admin.initial-password-file", String.class);
+        Optional<String> file = passwordFile();
         if (file.isPresent()) {
             writeOwnerOnly(Path.of(file.get()), password);
             note = " (also in " + file.get() + ")";
         }
         LOG.warning("created the first administrator '" + USERNAME + "' with the generated password " + password + note
                 + "; the console asks for a new one at the first login");
+    }
+
+    /** Once the generated password is changed, it is good for nothing: its file goes too. */
+    static void forgetGeneratedPassword() {
+        passwordFile().ifPresent(file -> {
+            try {
+                Files.deleteIfExists(Path.of(file));
+            } catch (IOException e) {
+                LOG.warning("could not delete " + file + ": " + e.getMessage());
+            }
+        });
+    }
+
+    private static Optional<String> passwordFile() {
+        return ConfigProvider.getConfig().getOptionalValue("segmatch.admin.initial-password-file", String.class);
     }
 
     /** Writes the password to a new file only its owner may read (replacing an older one). */
@@ -102,8 +116,6 @@ public class FirstAdministrator {
                 Files.createFile(file);
             }
             Files.writeString(file, password + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
-        } catch (FileAlreadyExistsException e) {
-            throw new IllegalStateException("could not create " + file, e);
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the first administrator's password to " + file, e);
         }

@@ -20,9 +20,9 @@ import javax.sql.DataSource;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.Optional;
 
 /**
  * Who a request is: a username and password (with the lockout), a bearer token, or the user of
@@ -67,7 +67,7 @@ public class Logins {
             // instead of starving the rest of the application
             if (!HASHING.tryAcquire(10, TimeUnit.SECONDS)) {
                 query(c -> {
-                    LoginAttempts.forget(c, key, attempt);
+                    LoginAttempts.forget(c, key);
                     return null;
                 });
                 return new LoginResult.Busy();

@@ -1,5 +1,6 @@
 package io.segmatch.activation.boundary;
 
+import io.segmatch.access.boundary.AuditTrail;
 import io.segmatch.activation.control.SyncStarter;
 import io.segmatch.activation.store.GoogleAdsConnection;
 import io.segmatch.activation.store.SyncRuns;
@@ -29,7 +30,7 @@ public class Activation {
     SyncStarter starter;
 
     @EJB
-    io.segmatch.access.boundary.AuditTrail audit;
+    AuditTrail audit;
 
     /** The stored connection's state and the newest sync's end. */
     public record Connection(GoogleAdsConnection.State stored, Instant lastSync) {

@@ -1,5 +1,6 @@
 package io.segmatch.datasets.boundary;
 
+import io.segmatch.access.boundary.AuditTrail;
 import io.segmatch.datasets.control.IdentifierGuesser;
 import io.segmatch.datasets.control.RowValues;
 import io.segmatch.datasets.control.SpooledUpload;
@@ -9,14 +10,15 @@ import io.segmatch.datasets.entity.Dataset;
 import io.segmatch.datasets.entity.DatasetColumn;
 import io.segmatch.datasets.entity.Upload;
 import io.segmatch.datasets.store.RowStore;
-import io.segmatch.membership.store.ProcessingRuns;
 import io.segmatch.datasets.store.StoredRow;
+import io.segmatch.membership.store.ProcessingRuns;
 import io.segmatch.segments.control.RuleValidator;
 import io.segmatch.segments.entity.Segment;
 import io.segmatch.shared.control.DataSourceConfig;
 import io.segmatch.shared.control.SegmatchException;
 import io.segmatch.shared.control.SegmatchException.FieldError;
 import jakarta.annotation.Resource;
+import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
@@ -35,6 +37,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -63,8 +66,8 @@ public class Datasets {
     @Inject
     io.segmatch.shared.control.Meters meters;
 
-    @jakarta.ejb.EJB
-    io.segmatch.access.boundary.AuditTrail audit;
+    @EJB
+    AuditTrail audit;
 
     /** The parameters of an upload as the API receives them. */
     public record UploadParams(String name, String key, String mode, String encoding, String delimiter, String fileName) {
@@ -110,7 +113,7 @@ public class Datasets {
             requestRun(c, outcome, "an upload to dataset " + datasetId);
             meters.uploaded(outcome.counts());
             Upload upload = record(dataset, outcome, mode, params.fileName(), file.size(), started);
-            audit.record("upload", datasetId, "mode " + mode.name().toLowerCase(java.util.Locale.ROOT) + "; " + counts(upload));
+            audit.record("upload", datasetId, "mode " + mode.name().toLowerCase(Locale.ROOT) + "; " + counts(upload));
             return upload;
         });
     }

@@ -1,5 +1,6 @@
 package io.segmatch.segments.boundary;
 
+import io.segmatch.access.boundary.AuditTrail;
 import io.segmatch.datasets.entity.Dataset;
 import io.segmatch.membership.store.MemberPages;
 import io.segmatch.membership.store.ProcessingRuns;
@@ -14,6 +15,7 @@ import io.segmatch.shared.control.Jdbc;
 import io.segmatch.shared.control.SegmatchException;
 import io.segmatch.shared.control.SegmatchException.FieldError;
 import jakarta.annotation.Resource;
+import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
@@ -27,6 +29,7 @@ import javax.sql.DataSource;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 
 /** The segments boundary: definitions (create, read, update, delete) and the builder's live preview. */
@@ -44,8 +47,8 @@ public class Segments {
     @Inject
     PreviewWindows windows;
 
-    @jakarta.ejb.EJB
-    io.segmatch.access.boundary.AuditTrail audit;
+    @EJB
+    AuditTrail audit;
 
     /**
      * Creates a segment.
@@ -93,7 +96,7 @@ public class Segments {
             requestRun("segment " + id + " changed");
         }
         audit.record("segment_changed", id, "name " + definition.name());
-        if (!java.util.Objects.equals(activationBefore, definition.activationJson())) {
+        if (!Objects.equals(activationBefore, definition.activationJson())) {
             audit.record("activation_changed", id, "activation " + definition.activationJson());
         }
         return segment;
@@ -101,7 +104,7 @@ public class Segments {
 
     /** Turning a segment's activation on or off, or changing it, is the admin's. */
     private static void requireActivationRight(String before, String after, boolean mayChangeActivation) {
-        if (!mayChangeActivation && !java.util.Objects.equals(before, after)) {
+        if (!mayChangeActivation && !Objects.equals(before, after)) {
             throw SegmatchException.forbidden("activation-needs-admin",
                     "only an admin may enable, disable or change a segment's activation; send the current activation unchanged");
         }

@@ -63,7 +63,7 @@ public final class LoginAttempts {
     }
 
     /** An attempt that was never checked (the server was too busy) does not count. */
-    public static void forget(Connection c, String username, Attempt attempt) throws SQLException {
+    public static void forget(Connection c, String username) throws SQLException {
         try (var ps = c.prepareStatement("UPDATE login_attempt SET failures = failures - 1 WHERE username = ? "
                 + "AND failures > 0 AND locked_until IS NULL")) {
             ps.setString(1, username);

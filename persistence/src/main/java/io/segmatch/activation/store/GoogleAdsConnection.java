@@ -3,6 +3,7 @@ package io.segmatch.activation.store;
 import io.segmatch.shared.secrets.Secrets;
 import org.eclipse.microprofile.config.ConfigProvider;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -98,7 +99,7 @@ public final class GoogleAdsConnection {
         Path file = Path.of(config.getOptionalValue("segmatch.secret-key-file", String.class).orElse("unused"));
         try {
             return Secrets.of(key, file);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("could not read or create the secret key file " + file + ": " + e.getMessage(), e);
         }
     }

@@ -2,6 +2,7 @@ package io.segmatch.membership.store;
 
 import io.segmatch.membership.evaluation.Memberships;
 
+import java.io.IOException;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -210,7 +211,7 @@ public final class RowMemberships {
                     c.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn(
                             "COPY row_membership (dataset_id, row_key, segments, since) FROM STDIN",
                             new java.io.StringReader(copy.toString()));
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     throw new SQLException("could not copy memberships: " + e.getMessage(), e);
                 }
                 copy.setLength(0);

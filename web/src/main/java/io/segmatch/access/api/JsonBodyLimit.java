@@ -5,11 +5,13 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Locale;
 
 /**
  * Bodies over 1 MiB get 413: refused on their {@code Content-Length}, or after reading one byte
@@ -44,13 +46,13 @@ public class JsonBodyLimit implements ContainerRequestFilter {
     }
 
     static boolean isUpload(MediaType type) {
-        String t = type.getType().toLowerCase(java.util.Locale.ROOT);
-        String sub = type.getSubtype().toLowerCase(java.util.Locale.ROOT);
+        String t = type.getType().toLowerCase(Locale.ROOT);
+        String sub = type.getSubtype().toLowerCase(Locale.ROOT);
         return t.equals("multipart") || (t.equals("text") && (sub.equals("csv") || sub.equals("plain")))
                 || (t.equals("application") && sub.equals("octet-stream"));
     }
 
-    private static jakarta.ws.rs.core.Response tooLarge() {
+    private static Response tooLarge() {
         return Problem.response(413, "body-too-large", "Content too large",
                 "a request body other than an upload may hold at most 1 MiB (" + MAX_BYTES + " bytes)");
     }

@@ -4,6 +4,7 @@ import io.segmatch.access.boundary.Accounts;
 import io.segmatch.access.boundary.Caller;
 import io.segmatch.access.control.Role;
 import io.segmatch.access.store.Users;
+import io.segmatch.access.web.SegmatchAuthentication;
 import io.segmatch.shared.api.JsonBody;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -49,7 +50,7 @@ public class MeResource {
     public String changePassword(String body) {
         JsonObject json = JsonBody.object(body);
         accounts.changeOwnPassword(Callers.of(request).username(), text(json, "currentPassword"), text(json, "password"));
-        io.segmatch.access.web.SegmatchAuthentication.keepSessionAfterOwnPasswordChange(request);
+        SegmatchAuthentication.keepSessionAfterOwnPasswordChange(request);
         return me();
     }
 

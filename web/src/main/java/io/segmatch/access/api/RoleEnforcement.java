@@ -11,6 +11,7 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.DynamicFeature;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.FeatureContext;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
 
 import java.lang.reflect.Method;
@@ -65,7 +66,7 @@ public class RoleEnforcement implements DynamicFeature {
         public void filter(ContainerRequestContext request) {
             var security = request.getSecurityContext();
             if (security.getUserPrincipal() == null) {
-                request.abortWith(jakarta.ws.rs.core.Response.fromResponse(
+                request.abortWith(Response.fromResponse(
                                 Problem.response(401, "unauthorized", "Not authenticated", "authentication required"))
                         .header("WWW-Authenticate", "Bearer realm=\"segmatch\"").build());
                 return;

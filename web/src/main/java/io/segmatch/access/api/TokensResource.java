@@ -3,7 +3,9 @@ package io.segmatch.access.api;
 import io.segmatch.access.boundary.Accounts;
 import io.segmatch.access.boundary.Caller;
 import io.segmatch.access.control.Role;
+import io.segmatch.access.web.SegmatchAuthentication;
 import io.segmatch.shared.api.JsonBody;
+import io.segmatch.shared.control.SegmatchException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -38,10 +40,10 @@ public class TokensResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(String body) {
-        if (request.getAttribute(io.segmatch.access.web.SegmatchAuthentication.VIA)
-                == io.segmatch.access.web.SegmatchAuthentication.Via.TOKEN) {
+        if (request.getAttribute(SegmatchAuthentication.VIA)
+                == SegmatchAuthentication.Via.TOKEN) {
             // a token must not beget tokens that outlive its expiry or its revocation
-            throw io.segmatch.shared.control.SegmatchException.forbidden("token-from-token",
+            throw SegmatchException.forbidden("token-from-token",
                     "create tokens with your password (HTTP Basic) or in the console, not with another token");
         }
         JsonObject json = JsonBody.object(body);

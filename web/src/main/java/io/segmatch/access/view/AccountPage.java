@@ -12,10 +12,12 @@ import jakarta.faces.context.FacesContext;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import jakarta.servlet.http.HttpServletRequest;
 
 import java.io.Serializable;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 
@@ -58,7 +60,7 @@ public class AccountPage implements Serializable {
         try {
             accounts.changeOwnPassword(caller().username(), currentPassword, newPassword);
             SegmatchAuthentication.keepSessionAfterOwnPasswordChange(
-                    (jakarta.servlet.http.HttpServletRequest) FacesContext.getCurrentInstance().getExternalContext().getRequest());
+                    (HttpServletRequest) FacesContext.getCurrentInstance().getExternalContext().getRequest());
             mustChange = false;
             info("Your password is changed.");
         } catch (SegmatchException e) {
@@ -83,7 +85,7 @@ public class AccountPage implements Serializable {
         } catch (SegmatchException e) {
             error("tokenName", e.errors().isEmpty() ? e.getMessage()
                     : e.errors().get(0).field() + ": " + e.errors().get(0).message());
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             error("tokenName", "The expiry date is not a date.");
         }
     }

@@ -8,6 +8,8 @@ import jakarta.faces.context.ExternalContext;
 import jakarta.faces.context.FacesContext;
 import jakarta.inject.Named;
 
+import java.io.IOException;
+
 /** The logged-in user as the console's pages see it ({@code #{me.editor}}, {@code #{me.username}}). */
 @Named
 @RequestScoped
@@ -46,7 +48,7 @@ public class Me {
         }
         try {
             external().responseSendError(403, "this needs the role " + role);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
         FacesContext.getCurrentInstance().responseComplete();

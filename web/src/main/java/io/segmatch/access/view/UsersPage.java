@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** {@code /admin/users.xhtml}: every user (create, change role, disable, delete) and every API token. */
 @Named
@@ -85,7 +86,7 @@ public class UsersPage implements Serializable {
         }
     }
 
-    private void attempt(java.util.function.Supplier<?> action, String done) {
+    private void attempt(Supplier<?> action, String done) {
         FacesContext faces = FacesContext.getCurrentInstance();
         try {
             action.get();

@@ -1,5 +1,6 @@
 package io.segmatch.access.web;
 
+import io.segmatch.access.boundary.Caller;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
@@ -53,7 +54,7 @@ public class BrowserGuard extends HttpFilter {
                 return;
             }
         }
-        if (!write && request.getAttribute(SegmatchAuthentication.CALLER) instanceof io.segmatch.access.boundary.Caller caller
+        if (!write && request.getAttribute(SegmatchAuthentication.CALLER) instanceof Caller caller
                 && caller.mustChangePassword() && via == SegmatchAuthentication.Via.SESSION && isConsolePage(request)) {
             // a generated password is changed before anything else
             response.sendRedirect(request.getContextPath() + "/account.xhtml?change=required");

@@ -1,8 +1,8 @@
 package io.segmatch.access.web;
 
+import jakarta.security.enterprise.AuthenticationStatus;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.security.enterprise.AuthenticationStatus;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,8 +11,8 @@ import java.time.Instant;
 
 import static io.segmatch.shared.json.Jsons.JSON;
 
-/** The answers of the authentication mechanism itself: 401, 429 and the redirect to the login page. */
-final class Challenges {
+/** Answers written outside JAX-RS: the mechanism's 401, 429, 503 and login redirect, and other servlets' problems. */
+public final class Challenges {
 
     static final String REALM = "Bearer realm=\"segmatch\"";
 
@@ -65,7 +65,8 @@ final class Challenges {
         response.flushBuffer();
     }
 
-    static void problem(HttpServletRequest request, HttpServletResponse response, int status, String type, String title,
+    /** A problem document (with the security headers), written and committed at once. */
+    public static void problem(HttpServletRequest request, HttpServletResponse response, int status, String type, String title,
                         String detail) throws IOException {
         SecurityHeaders.apply(request, response);
         byte[] body = JSON.createObjectBuilder().add("type", "https://segmatch.io/problems/" + type).add("title", title)

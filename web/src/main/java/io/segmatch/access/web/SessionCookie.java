@@ -17,28 +17,24 @@ public final class SessionCookie {
     }
 
     public static void reissue(HttpServletRequest request, HttpServletResponse response, HttpSession session) {
-        SessionCookieConfig config = request.getServletContext().getSessionCookieConfig();
-        String name = config.getName() != null ? config.getName() : "JSESSIONID";
-        String path = config.getPath() != null ? config.getPath()
-                : request.getContextPath().isEmpty() ? "/" : request.getContextPath();
-        Cookie cookie = new Cookie(name, session.getId());
-        cookie.setPath(path);
-        cookie.setHttpOnly(true);
-        cookie.setSecure(RequestOrigin.secure(request));
-        cookie.setAttribute("SameSite", "Lax");
-        response.addCookie(cookie);
+        response.addCookie(cookie(request, session.getId()));
     }
 
     /** Clears the session cookie (at logout). */
     public static void clear(HttpServletRequest request, HttpServletResponse response) {
+        Cookie cookie = cookie(request, "");
+        cookie.setMaxAge(0);
+        response.addCookie(cookie);
+    }
+
+    private static Cookie cookie(HttpServletRequest request, String value) {
         SessionCookieConfig config = request.getServletContext().getSessionCookieConfig();
-        Cookie cookie = new Cookie(config.getName() != null ? config.getName() : "JSESSIONID", "");
+        Cookie cookie = new Cookie(config.getName() != null ? config.getName() : "JSESSIONID", value);
         cookie.setPath(config.getPath() != null ? config.getPath()
                 : request.getContextPath().isEmpty() ? "/" : request.getContextPath());
-        cookie.setMaxAge(0);
         cookie.setHttpOnly(true);
         cookie.setSecure(RequestOrigin.secure(request));
         cookie.setAttribute("SameSite", "Lax");
-        response.addCookie(cookie);
+        return cookie;
     }
 }

@@ -1,16 +1,17 @@
 package io.segmatch.activation.api;
 
 import io.segmatch.access.control.Role;
-import jakarta.annotation.security.RolesAllowed;
 import io.segmatch.activation.boundary.Activation;
 import io.segmatch.activation.store.SyncRuns;
 import io.segmatch.shared.api.QueryParams;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -70,7 +71,7 @@ public class ActivationResource {
 
     /** 204: the stored Google connection is forgotten (the refresh token is deleted). */
     @RolesAllowed(Role.Names.ADMIN)
-    @jakarta.ws.rs.DELETE
+    @DELETE
     @Path("google-ads")
     public Response disconnect() {
         activation.disconnect();

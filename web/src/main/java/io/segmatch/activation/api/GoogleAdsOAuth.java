@@ -1,11 +1,15 @@
 package io.segmatch.activation.api;
 
+import io.segmatch.access.control.Role;
 import io.segmatch.activation.boundary.Activation;
 import io.segmatch.activation.google.GoogleException;
 import io.segmatch.activation.google.GoogleSettings;
 import io.segmatch.activation.google.OAuthApi;
+import io.segmatch.activation.store.GoogleAdsConnection;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
+import jakarta.servlet.annotation.HttpConstraint;
+import jakarta.servlet.annotation.ServletSecurity;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -32,7 +36,7 @@ import static io.segmatch.shared.json.Jsons.JSON;
  * appear in a redirect, a page or a log line.
  */
 @WebServlet(urlPatterns = {"/oauth/google-ads/start", "/oauth/google-ads/callback"})
-@jakarta.servlet.annotation.ServletSecurity(@jakarta.servlet.annotation.HttpConstraint(rolesAllowed = io.segmatch.access.control.Role.Names.ADMIN))
+@ServletSecurity(@HttpConstraint(rolesAllowed = Role.Names.ADMIN))
 public class GoogleAdsOAuth extends HttpServlet {
 
     /** Session attribute: the OAuth state this session's connect flow was given. */
@@ -47,8 +51,8 @@ public class GoogleAdsOAuth extends HttpServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         GoogleSettings settings = GoogleSettings.fromConfig();
         if (request.getServletPath().endsWith("/start")) {
-            if (!io.segmatch.activation.store.GoogleAdsConnection.keyConfigured()) {
-                back(request, response, "error", io.segmatch.activation.store.GoogleAdsConnection.NO_KEY);
+            if (!GoogleAdsConnection.keyConfigured()) {
+                back(request, response, "error", GoogleAdsConnection.NO_KEY);
                 return;
             }
             if (settings.clientId() == null || settings.clientSecret() == null) {

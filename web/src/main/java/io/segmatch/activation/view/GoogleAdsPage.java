@@ -1,6 +1,9 @@
 package io.segmatch.activation.view;
 
+import io.segmatch.access.control.Role;
+import io.segmatch.access.view.Me;
 import io.segmatch.activation.boundary.Activation;
+import io.segmatch.activation.store.GoogleAdsConnection;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -37,7 +40,7 @@ public class GoogleAdsPage {
 
     /** Forgets the stored authorization (admins only). */
     public String disconnect() {
-        if (!io.segmatch.access.view.Me.allowed(io.segmatch.access.control.Role.Names.ADMIN)) {
+        if (!Me.allowed(Role.Names.ADMIN)) {
             return null;
         }
         activation.disconnect();
@@ -46,7 +49,7 @@ public class GoogleAdsPage {
 
     /** Whether a secret key is configured (without one, the token could not be stored). */
     public boolean isKeyConfigured() {
-        return io.segmatch.activation.store.GoogleAdsConnection.keyConfigured();
+        return GoogleAdsConnection.keyConfigured();
     }
 
     public boolean isFromConfiguration() {

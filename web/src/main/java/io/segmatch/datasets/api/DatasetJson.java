@@ -4,10 +4,12 @@ import io.segmatch.datasets.entity.Dataset;
 import io.segmatch.datasets.entity.DatasetColumn;
 import io.segmatch.datasets.entity.Upload;
 import io.segmatch.datasets.store.StoredRow;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
 
 import java.io.StringReader;
 import java.util.List;
@@ -78,12 +80,12 @@ final class DatasetJson {
         return b.build();
     }
 
-    private static jakarta.json.JsonValue lineNumbers(jakarta.json.JsonValue errors) {
-        if (!(errors instanceof jakarta.json.JsonArray list)) {
+    private static JsonValue lineNumbers(JsonValue errors) {
+        if (!(errors instanceof JsonArray list)) {
             return errors;
         }
         JsonArrayBuilder lines = JSON.createArrayBuilder();
-        for (jakarta.json.JsonValue e : list) {
+        for (JsonValue e : list) {
             if (e instanceof JsonObject o && o.containsKey("line")) {
                 lines.add(JSON.createObjectBuilder().add("line", o.get("line")));
             }
@@ -125,7 +127,7 @@ final class DatasetJson {
         return b.build();
     }
 
-    private static jakarta.json.JsonArray parse(String json) {
+    private static JsonArray parse(String json) {
         try (JsonReader reader = JSON.createReader(new StringReader(json))) {
             return reader.readArray();
         }

@@ -1,14 +1,14 @@
 package io.segmatch.datasets.api;
 
 import io.segmatch.access.control.Role;
-import jakarta.annotation.security.RolesAllowed;
-import io.segmatch.shared.api.QueryParams;
 import io.segmatch.datasets.boundary.Datasets;
 import io.segmatch.datasets.boundary.Datasets.UploadParams;
 import io.segmatch.datasets.control.SpooledUpload;
 import io.segmatch.datasets.entity.Dataset;
 import io.segmatch.datasets.entity.Upload;
+import io.segmatch.shared.api.QueryParams;
 import io.segmatch.shared.control.SegmatchException;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.ws.rs.Consumes;
@@ -22,9 +22,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.EntityPart;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -47,11 +49,11 @@ public class DatasetsResource {
     @ConfigProperty(name = "segmatch.upload.max-bytes", defaultValue = "4294967296")
     long maxBytes;
 
-    @jakarta.ws.rs.core.Context
+    @Context
     UriInfo uri;
 
-    @jakarta.ws.rs.core.Context
-    jakarta.ws.rs.core.SecurityContext security;
+    @Context
+    SecurityContext security;
 
     /** Whether the caller may see personal data (row values, rejected lines): editors and admins. */
     private boolean personal() {

@@ -1,14 +1,16 @@
 package io.segmatch.datasets.view;
 
+import io.segmatch.access.control.Role;
+import io.segmatch.access.view.Me;
+import io.segmatch.datasets.boundary.DatasetPatch;
 import io.segmatch.datasets.boundary.Datasets;
+import io.segmatch.datasets.entity.ColumnType;
 import io.segmatch.datasets.entity.Dataset;
+import io.segmatch.datasets.entity.DatasetColumn;
 import io.segmatch.datasets.entity.Identifiers;
 import io.segmatch.datasets.entity.Upload;
 import io.segmatch.datasets.store.StoredRow;
 import io.segmatch.shared.control.SegmatchException;
-import io.segmatch.datasets.boundary.DatasetPatch;
-import io.segmatch.datasets.entity.ColumnType;
-import io.segmatch.datasets.entity.DatasetColumn;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.faces.application.FacesMessage;
@@ -70,14 +72,14 @@ public class DatasetPage {
             return;
         }
         // row values are personal data: editors and admins only
-        sample = FacesContext.getCurrentInstance().getExternalContext().isUserInRole(io.segmatch.access.control.Role.Names.EDITOR)
+        sample = FacesContext.getCurrentInstance().getExternalContext().isUserInRole(Role.Names.EDITOR)
                 ? datasets.rows(dataset.getId(), null, 10) : List.of();
         uploads = datasets.uploads(dataset.getId(), 10);
     }
 
     /** Saves the column types and Customer Match roles chosen in the form. */
     public String save() {
-        if (!io.segmatch.access.view.Me.allowed(io.segmatch.access.control.Role.Names.EDITOR)) {
+        if (!Me.allowed(Role.Names.EDITOR)) {
             return null;
         }
         Map<String, String> changedTypes = new LinkedHashMap<>();

@@ -1,5 +1,7 @@
 package io.segmatch.datasets.view;
 
+import io.segmatch.access.control.Role;
+import io.segmatch.access.view.Me;
 import io.segmatch.datasets.boundary.Datasets;
 import io.segmatch.datasets.boundary.Datasets.UploadParams;
 import io.segmatch.datasets.control.SpooledUpload;
@@ -70,7 +72,7 @@ public class UploadPage implements Serializable {
 
     /** Step 1: reads the file's header. */
     public void read() {
-        if (!io.segmatch.access.view.Me.allowed(io.segmatch.access.control.Role.Names.EDITOR)) {
+        if (!Me.allowed(Role.Names.EDITOR)) {
             return;
         }
         discard();
@@ -109,7 +111,7 @@ public class UploadPage implements Serializable {
 
     /** Step 2: applies the upload and shows its summary. */
     public void apply() {
-        if (!io.segmatch.access.view.Me.allowed(io.segmatch.access.control.Role.Names.EDITOR)) {
+        if (!Me.allowed(Role.Names.EDITOR)) {
             return;
         }
         if (spoolPath == null) {

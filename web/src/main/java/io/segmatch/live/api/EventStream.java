@@ -1,15 +1,17 @@
 package io.segmatch.live.api;
 
 import io.segmatch.access.control.Role;
+import io.segmatch.access.web.Challenges;
 import jakarta.inject.Inject;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.annotation.HttpConstraint;
 import jakarta.servlet.annotation.ServletSecurity;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import jakarta.servlet.AsyncContext;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.IOException;
 
@@ -34,14 +36,9 @@ public class EventStream extends HttpServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String user = request.getUserPrincipal().getName();
         if (!events.reserve(user, maxPerUser)) {
-            byte[] body = ("{\"type\":\"https://segmatch.io/problems/too-many-streams\",\"title\":\"Too many requests\","
-                    + "\"status\":429,\"detail\":\"at most " + maxPerUser + " event streams per user "
-                    + "(segmatch.events.max-clients-per-user)\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            response.setStatus(429);
             response.setHeader("Retry-After", "10");
-            response.setContentType("application/problem+json");
-            response.setContentLength(body.length);
-            response.getOutputStream().write(body);
+            Challenges.problem(request, response, 429, "too-many-streams", "Too many requests",
+                    "at most " + maxPerUser + " event streams per user (segmatch.events.max-clients-per-user)");
             return;
         }
         response.setStatus(200);
@@ -50,7 +47,7 @@ public class EventStream extends HttpServlet {
         response.setHeader("Cache-Control", "no-cache");
         response.setHeader("X-Accel-Buffering", "no");
         AsyncContext async;
-        jakarta.servlet.ServletOutputStream out;
+        ServletOutputStream out;
         try {
             out = response.getOutputStream();
             async = request.startAsync();

@@ -1,7 +1,6 @@
 package io.segmatch.live.api;
 
 import io.segmatch.live.boundary.LiveState;
-import io.segmatch.live.store.LiveSnapshots;
 import io.segmatch.membership.batch.RunListener;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -20,6 +19,7 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -63,8 +63,8 @@ public class LiveEvents {
 
     private final Set<LiveClient> clients = ConcurrentHashMap.newKeySet();
     /** Whose each stream is, and how many streams each user has open. */
-    private final java.util.Map<LiveClient, String> owners = new ConcurrentHashMap<>();
-    private final java.util.Map<String, Integer> streams = new ConcurrentHashMap<>();
+    private final Map<LiveClient, String> owners = new ConcurrentHashMap<>();
+    private final Map<String, Integer> streams = new ConcurrentHashMap<>();
     /** Event ids grow across restarts (they start at the boot time in milliseconds). */
     private final AtomicLong ids = new AtomicLong(System.currentTimeMillis());
     private volatile String lastState;

@@ -1,10 +1,11 @@
 package io.segmatch.processing.api;
 
 import io.segmatch.access.control.Role;
-import jakarta.annotation.security.RolesAllowed;
 import io.segmatch.membership.store.ProcessingRuns.Run;
 import io.segmatch.processing.boundary.Processing;
 import io.segmatch.shared.api.QueryParams;
+import io.segmatch.shared.control.SegmatchException;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
@@ -77,7 +78,7 @@ public class ProcessingResource {
         try {
             runId = Long.parseLong(id);
         } catch (NumberFormatException e) {
-            throw io.segmatch.shared.control.SegmatchException.notFound("run-not-found", "no processing run with id " + id);
+            throw SegmatchException.notFound("run-not-found", "no processing run with id " + id);
         }
         Run run = processing.run(runId);
         JsonArrayBuilder steps = JSON.createArrayBuilder();

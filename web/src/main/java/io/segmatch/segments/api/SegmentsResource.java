@@ -1,26 +1,27 @@
 package io.segmatch.segments.api;
 
 import io.segmatch.access.control.Role;
-import jakarta.annotation.security.RolesAllowed;
 import io.segmatch.segments.boundary.Segments;
 import io.segmatch.shared.api.JsonBody;
 import io.segmatch.shared.api.QueryParams;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 
 import static io.segmatch.shared.json.Jsons.JSON;
@@ -32,7 +33,7 @@ import static io.segmatch.shared.json.Jsons.JSON;
 public class SegmentsResource {
 
     @Context
-    jakarta.ws.rs.core.SecurityContext security;
+    SecurityContext security;
 
     @Inject
     Segments segments;

@@ -1,5 +1,7 @@
 package io.segmatch.segments.view;
 
+import io.segmatch.access.control.Role;
+import io.segmatch.access.view.Me;
 import io.segmatch.datasets.boundary.Datasets;
 import io.segmatch.datasets.entity.ColumnType;
 import io.segmatch.datasets.entity.Dataset;
@@ -182,7 +184,7 @@ public class EditSegmentPage implements Serializable {
      * panel says which; invalid conditions get their message next to them.
      */
     public void refresh() {
-        if (!io.segmatch.access.view.Me.allowed(io.segmatch.access.control.Role.Names.EDITOR)) {
+        if (!Me.allowed(Role.Names.EDITOR)) {
             return;
         }
         clearErrors();
@@ -217,7 +219,7 @@ public class EditSegmentPage implements Serializable {
 
     /** Saves the segment and returns to the list; on invalid input the messages appear where they belong. */
     public String save() {
-        if (!io.segmatch.access.view.Me.allowed(io.segmatch.access.control.Role.Names.EDITOR)) {
+        if (!Me.allowed(Role.Names.EDITOR)) {
             return null;
         }
         clearErrors();
@@ -243,7 +245,7 @@ public class EditSegmentPage implements Serializable {
 
     /** Deletes the segment being edited and returns to the list. */
     public String delete() {
-        if (!io.segmatch.access.view.Me.allowed(io.segmatch.access.control.Role.Names.EDITOR)) {
+        if (!Me.allowed(Role.Names.EDITOR)) {
             return null;
         }
         if (id != null) {

@@ -1,5 +1,6 @@
 package io.segmatch.segments.view;
 
+import io.segmatch.access.control.Role;
 import io.segmatch.datasets.boundary.Datasets;
 import io.segmatch.membership.store.MemberPages;
 import io.segmatch.membership.store.ProcessingRuns;
@@ -12,6 +13,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -59,7 +61,7 @@ public class SegmentPage {
         String from = after == null || after.isEmpty() ? null : after;
         String starting = prefix == null || prefix.isBlank() ? null : prefix.trim();
         // member keys are personal data: editors and admins only
-        if (FacesContext.getCurrentInstance().getExternalContext().isUserInRole(io.segmatch.access.control.Role.Names.EDITOR)) {
+        if (FacesContext.getCurrentInstance().getExternalContext().isUserInRole(Role.Names.EDITOR)) {
             List<MemberPages.Member> page = segments.members(id, from, starting, PAGE);
             members = page.stream().limit(PAGE).toList();
             next = page.size() > PAGE ? members.get(PAGE - 1).key() : null;
@@ -78,7 +80,7 @@ public class SegmentPage {
 
     /** The newest runs that changed the segment, newest first (the chart's numbers). */
     public List<io.segmatch.membership.store.MemberHistory.Point> getRecentHistory() {
-        List<io.segmatch.membership.store.MemberHistory.Point> recent = new java.util.ArrayList<>(
+        List<io.segmatch.membership.store.MemberHistory.Point> recent = new ArrayList<>(
                 history.subList(Math.max(0, history.size() - 10), history.size()));
         java.util.Collections.reverse(recent);
         return recent;
