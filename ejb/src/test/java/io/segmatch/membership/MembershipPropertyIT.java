@@ -5,6 +5,7 @@ import io.segmatch.datasets.control.UploadProcessor;
 import io.segmatch.datasets.entity.ColumnType;
 import io.segmatch.datasets.entity.DatasetColumn;
 import io.segmatch.datasets.store.RowStore;
+import io.segmatch.datasets.store.TypedRows;
 import io.segmatch.datasets.store.StoredRow;
 import io.segmatch.membership.evaluation.ChangeEvaluator;
 import io.segmatch.membership.evaluation.ChangedRow;
@@ -19,6 +20,7 @@ import io.segmatch.membership.store.RunSteps;
 import io.segmatch.membership.store.Transactions;
 import io.segmatch.segments.evaluation.RuleEvaluator;
 import io.segmatch.testing.TestDatabase;
+import io.segmatch.testing.TypedTables;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -218,6 +220,8 @@ class MembershipPropertyIT {
                     }
                 }
                 schema = new UploadProcessor.Schema("id", columns, 0);
+                // as the boundary's first upload leaves it: with its typed table
+                TypedRows.ensure(c, datasetId);
             }
         }
 
@@ -393,6 +397,10 @@ class MembershipPropertyIT {
             Map<String, Map<String, String>> rows = new TreeMap<>();
             inTransaction(c -> {
                 new RowStore().page(c, datasetId, null, 1000).forEach((StoredRow r) -> rows.put(r.key(), r.values()));
+                return null;
+            });
+            inTransaction(c -> {
+                TypedTables.assertConsistent(c, datasetId, TypedRows.columns(c, datasetId));
                 return null;
             });
             for (String segment : segments) {

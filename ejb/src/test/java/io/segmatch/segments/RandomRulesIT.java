@@ -25,8 +25,9 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Random rules over random rows: the SQL compiled rule and the Java evaluator always select
- * the same rows. Values come from pools rich in the cases that tend to differ: missing and
+ * Random rules over random rows: the SQL compiled rule (over the rows' JSON and over the
+ * typed table) and the Java evaluator always select the same rows. Values come from pools
+ * rich in the cases that tend to differ: missing and
  * non-conforming values, case and non-ASCII letters, equal decimals written differently,
  * time zones, fractions of seconds and the edges of in_last_days.
  */
@@ -84,6 +85,9 @@ class RandomRulesIT {
                 .map(Map.Entry::getKey).collect(Collectors.toSet());
         Set<String> inSql = SqlEvaluatorIT.SqlEvaluator.matching(connection, rule, byKey, EvaluatorContract.NOW);
         assertEquals(inJava, inSql, ruleJson + " over " + byKey);
+        Set<String> inTyped = SqlEvaluatorIT.SqlEvaluator.typedMatching(connection, rule, byKey, EvaluatorContract.NOW,
+                FIELDS).orElseThrow();
+        assertEquals(inJava, inTyped, "over the typed table: " + ruleJson + " over " + byKey);
     }
 
     @Provide

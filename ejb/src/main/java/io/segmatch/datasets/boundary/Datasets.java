@@ -10,6 +10,7 @@ import io.segmatch.datasets.entity.Dataset;
 import io.segmatch.datasets.entity.DatasetColumn;
 import io.segmatch.datasets.entity.Upload;
 import io.segmatch.datasets.store.RowStore;
+import io.segmatch.datasets.store.TypedRows;
 import io.segmatch.datasets.store.StoredRow;
 import io.segmatch.membership.store.ProcessingRuns;
 import io.segmatch.segments.control.RuleValidator;
@@ -170,6 +171,10 @@ public class Datasets {
                 dataset.column(column).orElseThrow().setType(ColumnType.fromApiName(type).orElseThrow()));
         if (!patch.columns().isEmpty()) {
             segmentsAfterTypeChange(dataset, now);
+            withConnection(c -> {
+                TypedRows.rebuild(c, id, TypedRows.of(dataset.getColumns()));
+                return null;
+            });
         }
         patch.applyIdentifiers(dataset);
         dataset.touch(now);

@@ -4,6 +4,7 @@ import io.segmatch.datasets.entity.ColumnType;
 import io.segmatch.datasets.entity.DatasetColumn;
 import io.segmatch.datasets.entity.Upload.Counts;
 import io.segmatch.datasets.store.JsonText;
+import io.segmatch.datasets.store.TypedRows;
 import io.segmatch.datasets.store.UploadStage;
 import io.segmatch.shared.control.SegmatchException;
 import io.segmatch.shared.control.SegmatchException.FieldError;
@@ -153,12 +154,17 @@ public final class UploadProcessor {
                     keys != null && keys.maybeRepeated(), schema == null ? 0 : schema.rowCount(), now);
             long merged = System.nanoTime();
             long deleted = options.mode() == Mode.REPLACE ? stage.deleteMissing(now) : 0;
+            long typedFrom = System.nanoTime();
+            List<DatasetColumn> after = new ArrayList<>(schema == null ? List.of() : schema.columns());
+            after.addAll(columns.added());
+            stage.refreshTyped(TypedRows.of(after));
+            long typed = System.nanoTime();
             stage.dropTables();
             long done = System.nanoTime();
             LOG.info(String.format(Locale.ROOT, "upload to dataset %s (%s): %d rows read and staged in %.2f s, "
-                            + "copy finished in %.2f s, applied in %.2f s (%s), replace deletions in %.2f s", datasetId,
-                    direct ? "direct" : "staged", read, (staged - t0) / 1e9, (copied - staged) / 1e9,
-                    (merged - copied) / 1e9, merge.timings(), (done - merged) / 1e9));
+                            + "copy finished in %.2f s, applied in %.2f s (%s), replace deletions in %.2f s, typed rows in %.2f s",
+                    datasetId, direct ? "direct" : "staged", read, (staged - t0) / 1e9, (copied - staged) / 1e9,
+                    (merged - copied) / 1e9, merge.timings(), (typedFrom - merged) / 1e9, (typed - typedFrom) / 1e9));
             long accepted = read - rejected;
             Counts counts = new Counts(read, merge.inserted(), merge.updated(),
                     accepted - merge.duplicates() - merge.inserted() - merge.updated(), rejected,

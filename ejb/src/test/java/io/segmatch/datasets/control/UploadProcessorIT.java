@@ -4,8 +4,10 @@ import io.segmatch.datasets.entity.ColumnType;
 import io.segmatch.datasets.entity.DatasetColumn;
 import io.segmatch.datasets.entity.Upload.Counts;
 import io.segmatch.datasets.store.StoredRow;
+import io.segmatch.datasets.store.TypedRows;
 import io.segmatch.shared.control.SegmatchException;
 import io.segmatch.testing.TestDatabase;
+import io.segmatch.testing.TypedTables;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,8 +41,13 @@ class UploadProcessorIT {
     }
 
     @org.junit.jupiter.api.AfterEach
-    void noStagingTableOutlivesItsUpload() throws Exception {
+    void noStagingTableOutlivesItsUploadAndTheTypedRowsFollow() throws Exception {
         assertEquals(0, dataset.count("SELECT count(*) FROM pg_class WHERE relname ~ '^upload_(stage|change)_'"));
+        if (dataset.schema != null) {
+            try (var c = db.getConnection()) {
+                TypedTables.assertConsistent(c, dataset.datasetId, TypedRows.of(dataset.schema.columns()));
+            }
+        }
     }
 
     static final String FIRST = """

@@ -68,6 +68,7 @@ public class RowStore {
             ps.executeUpdate();
         }
         PendingChanges.record(c, datasetId, key, now);
+        TypedRows.put(c, datasetId, TypedRows.columns(c, datasetId), key);
     }
 
     /** Replaces the row's values; returns false (and touches nothing) when they are the same. */
@@ -87,6 +88,7 @@ public class RowStore {
             }
         }
         PendingChanges.record(c, datasetId, key, now);
+        TypedRows.put(c, datasetId, TypedRows.columns(c, datasetId), key);
         return true;
     }
 
@@ -100,6 +102,7 @@ public class RowStore {
             }
         }
         PendingChanges.record(c, datasetId, key, now);
+        TypedRows.put(c, datasetId, TypedRows.columns(c, datasetId), key);
         return true;
     }
 
@@ -108,6 +111,7 @@ public class RowStore {
      * left once its segments are deleted and retired; the dataset itself is going away).
      */
     public void deleteDataset(Connection c, String datasetId) throws SQLException {
+        TypedRows.drop(c, datasetId);
         for (String table : List.of("dataset_row", "pending_change", "row_membership")) {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE dataset_id = ?")) {
                 ps.setString(1, datasetId);

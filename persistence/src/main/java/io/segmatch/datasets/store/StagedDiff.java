@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,6 +20,7 @@ final class StagedDiff {
     private final String datasetId;
     private final String stage;
     private final String change;
+    private final List<Long> seqs = new ArrayList<>();
 
     StagedDiff(Connection connection, String datasetId, String stage, String change) {
         this.connection = connection;
@@ -27,9 +29,15 @@ final class StagedDiff {
         this.change = change;
     }
 
+    /** The sequence values of the pending changes this diff recorded. */
+    List<Long> seqs() {
+        return List.copyOf(seqs);
+    }
+
     UploadStage.Merge merge(List<String> uploadColumns, boolean allColumns, boolean maybeRepeatedKeys,
                             long existingRows, Timestamp at) throws SQLException {
         long seq = PendingChanges.nextSeq(connection);
+        seqs.add(seq);
         long t0 = System.nanoTime();
         long duplicates = maybeRepeatedKeys ? Sql.single(connection, "SELECT count(*) - count(DISTINCT row_key) FROM " + stage
                 + " WHERE data IS NOT NULL") : 0;
@@ -77,6 +85,7 @@ final class StagedDiff {
 
     long deleteMissing(Timestamp at) throws SQLException {
         long seq = PendingChanges.nextSeq(connection);
+        seqs.add(seq);
         String sql = "WITH del AS (DELETE FROM dataset_row r WHERE r.dataset_id = ? AND NOT EXISTS "
                 + "(SELECT 1 FROM " + stage + " s WHERE s.row_key = r.row_key) RETURNING r.row_key), "
                 + "pc AS (INSERT INTO pending_change (dataset_id, row_key, seq, changed_at) SELECT ?, row_key, ?, ? FROM del"

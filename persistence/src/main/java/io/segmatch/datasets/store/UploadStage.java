@@ -285,6 +285,19 @@ public class UploadStage implements AutoCloseable {
         return diff.deleteMissing(Timestamp.from(now));
     }
 
+    /**
+     * Brings the dataset's typed rows up to date with what this upload wrote (its pending
+     * changes), or rebuilds them when {@code columns}, the dataset's columns after the
+     * upload, differ from those they were built for.
+     */
+    public void refreshTyped(List<TypedRows.Column> columns) throws SQLException, DuplicateKeyException {
+        finishCopy();
+        Long[] seqs = direct ? new Long[]{directSeq} : diff.seqs().toArray(Long[]::new);
+        TypedRows.refresh(connection, datasetId, columns,
+                "SELECT row_key FROM pending_change WHERE dataset_id = ? AND seq = ANY(?)",
+                datasetId, connection.createArrayOf("bigint", seqs));
+    }
+
     /** Drops the staging tables; called when the upload has been applied, before its commit. */
     public void dropTables() throws SQLException {
         if (!direct) {

@@ -1,5 +1,6 @@
 package io.segmatch.membership.store;
 
+import io.segmatch.datasets.store.TypedRows;
 import io.segmatch.membership.evaluation.SegmentRule;
 
 import java.sql.PreparedStatement;
@@ -52,6 +53,11 @@ public final class RunSteps {
      */
     public static Set<String> rebuild(Transactions tx, long runId) throws Exception {
         Set<String> rebuilt = new HashSet<>();
+        // typed tables missing (an upgrade) or left behind by a change of columns: built first,
+        // each with its dataset locked against writes, so that rebuilds and previews read them
+        for (String datasetId : tx.run(TypedRows::stale)) {
+            tx.run(c -> TypedRows.ensureLocked(c, datasetId));
+        }
         // changes to datasets none of whose segments is up to date need no incremental
         // evaluation: every segment of theirs is rebuilt below, over rows at least as new
         tx.run(c -> {

@@ -1,8 +1,10 @@
 package io.segmatch.membership.store;
 
+import io.segmatch.datasets.store.TypedRows;
 import io.segmatch.membership.evaluation.Memberships;
 import io.segmatch.membership.evaluation.SegmentRule;
 import io.segmatch.membership.evaluation.SegmentSet;
+import io.segmatch.segments.evaluation.RuleSql;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -70,11 +72,20 @@ public final class SegmentRebuilds {
         long nowMillis = now.toEpochMilli();
         ChangeLog log = new ChangeLog(c, runId, at, activated);
         RowMemberships.Writer writer = new RowMemberships.Writer(c, datasetId);
+        // over the typed table, each rule is a predicate the database evaluates: only the answers come back
+        List<RuleSql.Predicate> predicates = segments.isEmpty() ? List.of() : typedPredicates(c, datasetId, segments, now);
+        boolean typed = !predicates.isEmpty();
         StringBuilder sql = new StringBuilder();
         if (segments.isEmpty()) {
             // only retiring: the rows in those segments, no row values needed
             sql.append("SELECT row_key, true, array_to_string(segments, ','), array_to_string(since, ',') "
                     + "FROM row_membership WHERE dataset_id = ? AND segments && ?::integer[]");
+        } else if (typed) {
+            sql.append("SELECT coalesce(t.row_key, m.row_key), t.row_key IS NOT NULL, "
+                    + "array_to_string(m.segments, ','), array_to_string(m.since, ',')");
+            predicates.forEach(p -> sql.append(", coalesce(").append(p.sql()).append(", false)"));
+            sql.append(" FROM ").append(TypedRows.current(c, datasetId).orElseThrow().name()).append(" t FULL JOIN "
+                    + "(SELECT row_key, segments, since FROM row_membership WHERE dataset_id = ?) m ON m.row_key = t.row_key");
         } else {
             sql.append("SELECT coalesce(r.row_key, m.row_key), r.row_key IS NOT NULL, "
                     + "array_to_string(m.segments, ','), array_to_string(m.since, ',')");
@@ -84,17 +95,25 @@ public final class SegmentRebuilds {
         }
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             int p = 1;
-            for (String f : fields) {
-                ps.setString(p++, f);
-            }
-            ps.setString(p++, datasetId);
-            if (segments.isEmpty()) {
-                ps.setArray(p, c.createArrayOf("integer", all));
-            } else {
+            if (typed) {
+                for (RuleSql.Predicate predicate : predicates) {
+                    p = predicate.bind(c, ps, p);
+                }
                 ps.setString(p, datasetId);
+            } else {
+                for (String f : fields) {
+                    ps.setString(p++, f);
+                }
+                ps.setString(p++, datasetId);
+                if (segments.isEmpty()) {
+                    ps.setArray(p, c.createArrayOf("integer", all));
+                } else {
+                    ps.setString(p, datasetId);
+                }
             }
             ps.setFetchSize(5000);
             String[] raw = new String[fields.size()];
+            boolean[] answers = new boolean[predicates.size()];
             long t = System.nanoTime();
             try (ResultSet rs = ps.executeQuery()) {
                 while (true) {
@@ -107,15 +126,21 @@ public final class SegmentRebuilds {
                     String key = rs.getString(1);
                     boolean exists = rs.getBoolean(2);
                     Memberships old = Memberships.parse(rs.getString(3), rs.getString(4));
-                    for (int i = 0; i < raw.length; i++) {
-                        raw[i] = rs.getString(5 + i);
+                    if (typed) {
+                        for (int i = 0; i < answers.length; i++) {
+                            answers[i] = rs.getBoolean(5 + i);
+                        }
+                    } else {
+                        for (int i = 0; i < raw.length; i++) {
+                            raw[i] = rs.getString(5 + i);
+                        }
                     }
                     long t1 = System.nanoTime();
                     readNanos += t1 - t0;
-                    Object[] parsed = exists ? compiled.parse(raw) : null;
+                    Object[] parsed = exists && !typed ? compiled.parse(raw) : null;
                     RowMemberships.Builder next = new RowMemberships.Builder(old, numbers.length + retired.length);
                     for (int i = 0; i < numbers.length; i++) {
-                        boolean in = exists && compiled.matches(i, parsed);
+                        boolean in = exists && (typed ? answers[i] : compiled.matches(i, parsed));
                         if (in) {
                             members[i]++;
                         }
@@ -146,9 +171,9 @@ public final class SegmentRebuilds {
             writeNanos += System.nanoTime() - t3;
             long logNanos = log.nanos();
             long rowNanos = writer.nanos();
-            LOG.info(String.format(java.util.Locale.ROOT, "dataset %s: %d segments rebuilt, %d retired over %d rows "
+            LOG.info(String.format(java.util.Locale.ROOT, "dataset %s: %d segments rebuilt, %d retired over %d %s rows "
                     + "in %.2f s (rows read in %.2f s, evaluated in %.2f s, memberships written in %.2f s, log in %.2f s)",
-                    datasetId, segments.size(), retiring.size(), rows, (System.nanoTime() - t) / 1e9, readNanos / 1e9,
+                    datasetId, segments.size(), retiring.size(), rows, typed ? "typed" : "JSON", (System.nanoTime() - t) / 1e9, readNanos / 1e9,
                     (evaluateNanos + writeNanos - logNanos - rowNanos) / 1e9, rowNanos / 1e9, logNanos / 1e9));
         }
 
@@ -182,6 +207,27 @@ public final class SegmentRebuilds {
             ps.executeBatch();
         }
         return rebuilt;
+    }
+
+    /**
+     * The segments' rules over the dataset's typed table, in order, or none when the table is
+     * not current or some rule reads a column it lacks (the rows' JSON is read then).
+     */
+    private static List<RuleSql.Predicate> typedPredicates(Connection c, String datasetId, List<SegmentRule> segments,
+                                                           Instant now) throws SQLException {
+        var table = TypedRows.current(c, datasetId);
+        if (table.isEmpty()) {
+            return List.of();
+        }
+        List<RuleSql.Predicate> predicates = new ArrayList<>();
+        for (SegmentRule segment : segments) {
+            var predicate = RuleSql.typed(segment.rule(), now, table.get());
+            if (predicate.isEmpty()) {
+                return List.of();
+            }
+            predicates.add(predicate.get());
+        }
+        return predicates;
     }
 
     /**

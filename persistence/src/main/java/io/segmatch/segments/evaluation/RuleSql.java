@@ -1,6 +1,7 @@
 package io.segmatch.segments.evaluation;
 
 import io.segmatch.datasets.entity.ColumnType;
+import io.segmatch.datasets.store.TypedRows;
 import io.segmatch.segments.entity.Condition;
 import io.segmatch.segments.entity.Logic;
 import io.segmatch.segments.entity.Rule;
@@ -15,14 +16,20 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Compiles a rule into a SQL predicate over {@code dataset_row.data} (alias {@code r}),
  * with the semantics of {@link RuleEvaluator}. Column names and values are always bound
  * parameters; the SQL text comes only from this class. Each value is read through the
  * {@code segmatch_<type>} functions of the schema, which return null for a missing or
- * non-conforming value, exactly as {@link ColumnType#parse(String)} does.
+ * non-conforming value, exactly as {@link ColumnType#parse(String)} does; or, over a
+ * dataset's typed table ({@link #typed}), from the column that holds that parse already.
  */
 public final class RuleSql {
 
@@ -51,87 +58,105 @@ public final class RuleSql {
     }
 
     public static Predicate where(Rule rule, Instant now) {
+        return compile(rule, now, c -> null);
+    }
+
+    /**
+     * The rule over a dataset's typed table (alias {@code t}) instead of the rows' JSON, when
+     * every condition's column is there with the condition's type; empty otherwise.
+     */
+    public static Optional<Predicate> typed(Rule rule, Instant now, TypedRows.Table table) {
+        Map<Condition, String> columns = new HashMap<>();
+        for (Condition c : rule.conditions()) {
+            Optional<String> column = table.column("t", c.field(), c.type());
+            if (column.isEmpty()) {
+                return Optional.empty();
+            }
+            columns.put(c, column.get());
+        }
+        return Optional.of(compile(rule, now, columns::get));
+    }
+
+    /** {@code typedColumn} gives a condition's typed column, or null to read the JSON. */
+    private static Predicate compile(Rule rule, Instant now, Function<Condition, String> typedColumn) {
         List<String> parts = new ArrayList<>();
         List<Object> params = new ArrayList<>();
         for (Condition c : rule.conditions()) {
-            parts.add(condition(c, now, params));
+            String column = typedColumn.apply(c);
+            Supplier<String> x = column != null ? () -> column : () -> {
+                params.add(c.field());
+                return "segmatch_" + c.type().apiName() + "(r.data->>?)";
+            };
+            parts.add(condition(c, now, x, params));
         }
         String joiner = rule.logic() == Logic.AND ? " AND " : " OR ";
         return new Predicate("(" + String.join(joiner, parts) + ")", params);
     }
 
-    private static String condition(Condition c, Instant now, List<Object> params) {
-        String x = "segmatch_" + c.type().apiName() + "(r.data->>?)";
-        params.add(c.field());
+    /**
+     * One condition. {@code x} gives the SQL of the typed value each time it is used (adding
+     * its parameters); the text is built left to right, so parameters follow in SQL order.
+     */
+    private static String condition(Condition c, Instant now, Supplier<String> x, List<Object> params) {
+        Function<Object, String> value = v -> {
+            params.add(v);
+            return cast(c.type());
+        };
+        Function<Object, String> plain = v -> {
+            params.add(v);
+            return "?";
+        };
         switch (c.operator()) {
             case EQ -> {
-                params.add(c.value());
-                return x + " = " + cast(c.type());
+                return x.get() + " = " + value.apply(c.value());
             }
             case NEQ -> {
-                params.add(c.field());
-                params.add(c.value());
-                return "(" + x + " IS NULL OR " + x + " <> " + cast(c.type()) + ")";
+                return "(" + x.get() + " IS NULL OR " + x.get() + " <> " + value.apply(c.value()) + ")";
             }
             case CONTAINS -> {
-                params.add(c.value());
-                return "strpos(" + x + ", ?) > 0";
+                return "strpos(" + x.get() + ", " + plain.apply(c.value()) + ") > 0";
             }
             case NOT_CONTAINS -> {
-                params.add(c.field());
-                params.add(c.value());
-                return "(" + x + " IS NULL OR strpos(" + x + ", ?) = 0)";
+                return "(" + x.get() + " IS NULL OR strpos(" + x.get() + ", " + plain.apply(c.value()) + ") = 0)";
             }
             case STARTS_WITH -> {
-                params.add(c.value());
-                return "starts_with(" + x + ", ?)";
+                return "starts_with(" + x.get() + ", " + plain.apply(c.value()) + ")";
             }
             case ENDS_WITH -> {
                 String v = (String) c.value();
-                params.add(v.codePointCount(0, v.length()));
-                params.add(v);
-                return "right(" + x + ", ?) = ?";
+                return "right(" + x.get() + ", " + plain.apply(v.codePointCount(0, v.length())) + ") = " + plain.apply(v);
             }
             case IN -> {
-                params.add(array(c));
-                return x + " = ANY(?)";
+                return x.get() + " = ANY(" + plain.apply(array(c)) + ")";
             }
             case NOT_IN -> {
-                params.add(c.field());
-                params.add(array(c));
-                return "(" + x + " IS NULL OR NOT " + x + " = ANY(?))";
+                return "(" + x.get() + " IS NULL OR NOT " + x.get() + " = ANY(" + plain.apply(array(c)) + "))";
             }
             case GT, GTE, LT, LTE -> {
-                params.add(c.value());
                 String op = switch (c.operator()) {
                     case GT -> " > ";
                     case GTE -> " >= ";
                     case LT -> " < ";
                     default -> " <= ";
                 };
-                return x + op + cast(c.type());
+                return x.get() + op + value.apply(c.value());
             }
             case BETWEEN -> {
-                params.add(c.values().get(0));
-                params.add(c.values().get(1));
-                return x + " BETWEEN " + cast(c.type()) + " AND " + cast(c.type());
+                return x.get() + " BETWEEN " + value.apply(c.values().get(0)) + " AND " + value.apply(c.values().get(1));
             }
             case IN_LAST_DAYS -> {
+                String v = x.get();
                 if (c.type() == ColumnType.DATE) {
                     LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-                    params.add(today.minusDays(c.days()));
-                    params.add(today);
-                } else {
-                    params.add(now.minus(Duration.ofDays(c.days())));
-                    params.add(now);
+                    return v + " BETWEEN " + value.apply(today.minusDays(c.days())) + " AND " + value.apply(today);
                 }
-                return x + " BETWEEN " + cast(c.type()) + " AND " + cast(c.type());
+                return v + " BETWEEN " + value.apply(now.minus(Duration.ofDays(c.days()))) + " AND " + value.apply(now);
             }
             case IS_SET -> {
-                return x + " IS NOT NULL";
+                return x.get() + " IS NOT NULL";
             }
             case IS_NOT_SET -> {
-                return x + " IS NULL";
+                return x.get() + " IS NULL";
             }
             default -> throw new IllegalArgumentException("unknown operator " + c.operator());
         }

@@ -2,6 +2,7 @@ package io.segmatch.segments.store;
 
 import io.segmatch.datasets.store.RowStore;
 import io.segmatch.datasets.store.StoredRow;
+import io.segmatch.datasets.store.TypedRows;
 import io.segmatch.segments.entity.Rule;
 import io.segmatch.segments.evaluation.RuleEvaluator;
 import io.segmatch.segments.evaluation.RuleSql;
@@ -13,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The live count of the segment builder: how many of the dataset's first {@code limit} rows
@@ -35,9 +37,14 @@ public final class Preview {
      */
     public static Result run(Connection c, String datasetId, Rule rule, int limit, long totalRows, Instant now)
             throws SQLException {
+        if (limit == 0) {
+            Optional<TypedRows.Table> table = TypedRows.current(c, datasetId);
+            Optional<RuleSql.Predicate> typed = table.isEmpty() ? Optional.empty() : RuleSql.typed(rule, now, table.get());
+            if (typed.isPresent()) {
+                return typed(c, datasetId, table.get(), typed.get(), totalRows);
+            }
+        }
         RuleSql.Predicate where = RuleSql.where(rule, now);
-        List<StoredRow> sample = new ArrayList<>();
-        long count = 0;
         String rows = limit > 0
                 ? "(SELECT * FROM dataset_row r WHERE r.dataset_id = ? ORDER BY r.row_key LIMIT ?) r WHERE "
                 : "dataset_row r WHERE r.dataset_id = ? AND ";
@@ -47,15 +54,38 @@ public final class Preview {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int next = bindRows(ps, datasetId, limit);
             where.bind(c, ps, next);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    sample.add(new StoredRow(rs.getString(1), RowStore.parse(rs.getString(2)),
-                            rs.getTimestamp(3).toInstant(), rs.getTimestamp(4).toInstant()));
-                    count = rs.getLong(5);
-                }
+            long scanned = limit > 0 ? Math.min(limit, totalRows) : totalRows;
+            return read(ps, scanned);
+        }
+    }
+
+    /**
+     * The whole dataset over its typed table: the count and the first ten matching keys in one
+     * scan of typed values, then those ten rows.
+     */
+    private static Result typed(Connection c, String datasetId, TypedRows.Table table, RuleSql.Predicate where,
+                                long totalRows) throws SQLException {
+        String sql = "SELECT r.row_key, r.data::text, r.created_at, r.updated_at, m.total FROM (SELECT t.row_key, "
+                + "count(*) OVER () AS total FROM " + table.name() + " t WHERE " + where.sql()
+                + " ORDER BY t.row_key LIMIT " + SAMPLE_SIZE + ") m JOIN dataset_row r ON r.dataset_id = ? "
+                + "AND r.row_key = m.row_key ORDER BY r.row_key";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int next = where.bind(c, ps, 1);
+            ps.setString(next, datasetId);
+            return read(ps, totalRows);
+        }
+    }
+
+    private static Result read(PreparedStatement ps, long scanned) throws SQLException {
+        List<StoredRow> sample = new ArrayList<>();
+        long count = 0;
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                sample.add(new StoredRow(rs.getString(1), RowStore.parse(rs.getString(2)),
+                        rs.getTimestamp(3).toInstant(), rs.getTimestamp(4).toInstant()));
+                count = rs.getLong(5);
             }
         }
-        long scanned = limit > 0 ? Math.min(limit, totalRows) : totalRows;
         return new Result(count, scanned, sample);
     }
 
