@@ -7,6 +7,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -81,6 +82,42 @@ final class BenchDatabase implements AutoCloseable {
         } finally {
             c.rollback();
             c.setAutoCommit(true);
+        }
+    }
+
+    /**
+     * The reference for the upload: what PostgreSQL alone needs for the same rows on this
+     * machine now. COPY of the CSV file (sent by this client, as the server receives an
+     * upload) into a table of its columns, then the rows in the shape Segmatch stores them
+     * (a jsonb object of the non-empty values per row, keyed by dataset and key, with that
+     * primary key). Both tables are dropped afterwards. Returns seconds.
+     */
+    double referenceLoad(java.nio.file.Path csv) throws Exception {
+        List<String> columns;
+        try (var lines = java.nio.file.Files.lines(csv)) {
+            columns = List.of(lines.findFirst().orElseThrow().split(","));
+        }
+        StringBuilder create = new StringBuilder("CREATE TABLE bench_reference_csv (");
+        StringBuilder object = new StringBuilder("jsonb_strip_nulls(jsonb_build_object(");
+        for (int i = 0; i < columns.size(); i++) {
+            create.append(i == 0 ? "" : ", ").append('"').append(columns.get(i)).append("\" text");
+            object.append(i == 0 ? "" : ", ").append("'").append(columns.get(i)).append("', nullif(\"")
+                    .append(columns.get(i)).append("\", '')");
+        }
+        long t0 = System.nanoTime();
+        try (var st = c.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS bench_reference_csv, bench_reference_rows");
+            st.execute(create.append(')').toString());
+            try (var in = java.nio.file.Files.newBufferedReader(csv, java.nio.charset.StandardCharsets.UTF_8)) {
+                c.unwrap(org.postgresql.PGConnection.class).getCopyAPI()
+                        .copyIn("COPY bench_reference_csv FROM STDIN (FORMAT csv, HEADER true)", in, 1 << 16);
+            }
+            st.execute("CREATE TABLE bench_reference_rows AS SELECT 'bench'::varchar(36) AS dataset_id, \""
+                    + columns.get(0) + "\" AS row_key, " + object + ")) AS data FROM bench_reference_csv");
+            st.execute("ALTER TABLE bench_reference_rows ADD PRIMARY KEY (dataset_id, row_key)");
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            st.execute("DROP TABLE bench_reference_csv, bench_reference_rows");
+            return seconds;
         }
     }
 

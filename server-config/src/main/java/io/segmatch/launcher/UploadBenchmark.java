@@ -85,9 +85,18 @@ public final class UploadBenchmark {
             BenchDatabase db = BenchDatabase.open(server != null ? server.database() : Launcher.database(args), explain);
 
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            double reference = db == null ? 0 : db.referenceLoad(first);
+            if (db != null) {
+                System.out.printf(Locale.ROOT, "reference     %,d rows in %.2f s: PostgreSQL alone (COPY of the file, "
+                        + "then the same jsonb rows with their primary key)%n", rows, reference);
+                db.analyze("the first upload");
+            }
             Result created = upload(http, URI.create(base + "api/datasets?name=bench&key=customer_id"), first);
             String datasetId = field(created.body, "datasetId");
             report("first upload", rows, created);
+            if (db != null) {
+                System.out.printf(Locale.ROOT, "first upload / reference = %.2f%n", created.seconds / reference);
+            }
             // every measured phase starts from the state autovacuum leaves a minute after a big
             // write: statistics that say one dataset holds every row (plans must not depend on it)
             settle(db, "building the segments", args);
@@ -99,6 +108,9 @@ public final class UploadBenchmark {
                 db.explainClaim(datasetId, 1000);
             }
             report("10% changed", rows, again);
+            if (db != null) {
+                System.out.printf(Locale.ROOT, "10%% changed / reference = %.2f%n", again.seconds / reference);
+            }
             MembershipBenchmark.afterUpload(http, base, responded, Long.parseLong(field(again.body, "updated")));
             settle(db, "the previews", args);
             previews(http, base, datasetId);

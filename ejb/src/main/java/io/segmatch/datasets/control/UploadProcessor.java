@@ -132,7 +132,7 @@ public final class UploadProcessor {
                     keys.add(values[keyIndex]);
                 }
                 try {
-                    stage.add(record.line(), values[keyIndex], columns.json(values, json));
+                    stage.add(record.line(), values[keyIndex], columns.json(values, json), values);
                 } catch (IOException e) {
                     UploadStage.DuplicateKeyException duplicate = stage.duplicateKeys(e);
                     if (duplicate != null) {
@@ -157,7 +157,7 @@ public final class UploadProcessor {
             long typedFrom = System.nanoTime();
             List<DatasetColumn> after = new ArrayList<>(schema == null ? List.of() : schema.columns());
             after.addAll(columns.added());
-            stage.refreshTyped(TypedRows.of(after));
+            stage.refreshTyped(TypedRows.of(after), columns.names());
             long typed = System.nanoTime();
             stage.dropTables();
             long done = System.nanoTime();

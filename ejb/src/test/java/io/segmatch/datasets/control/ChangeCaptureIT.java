@@ -54,6 +54,20 @@ class ChangeCaptureIT {
         return b.toString();
     }
 
+    /**
+     * A dataset with one row and no pending change: its uploads capture their changes (a
+     * dataset's first upload records none, no segment being able to refer to it yet).
+     */
+    static UploadFixture existing() throws Exception {
+        UploadFixture dataset = new UploadFixture(db);
+        dataset.upload("id,email,score\nseed,seed@example.com,1\n");
+        try (Connection c = db.getConnection(); var ps = c.prepareStatement("DELETE FROM pending_change WHERE dataset_id = ?")) {
+            ps.setString(1, dataset.datasetId);
+            ps.executeUpdate();
+        }
+        return dataset;
+    }
+
     /** What a consumer that reads everything pending and consumes it would claim. */
     static List<PendingChanges.Entry> claimAll() throws Exception {
         try (Connection c = db.getConnection()) {
@@ -65,14 +79,14 @@ class ChangeCaptureIT {
 
     @Test
     void aLateCommittingUploadIsCapturedExactlyOnce() throws Exception {
-        UploadFixture longUpload = new UploadFixture(db);
-        UploadFixture shortUpload = new UploadFixture(db);
+        UploadFixture longUpload = existing();
+        UploadFixture shortUpload = existing();
         List<PendingChanges.Entry> first;
         try (Connection late = db.getConnection(); SpooledUpload file = SpooledUpload.of(
                 csv(0, 500, "").getBytes(StandardCharsets.UTF_8))) {
             late.setAutoCommit(false);
             // the long upload writes its rows and changes first, but has not committed yet
-            UploadProcessor.apply(late, longUpload.datasetId, null, file,
+            UploadProcessor.apply(late, longUpload.datasetId, longUpload.schema, file,
                     new UploadProcessor.Options(null, UploadProcessor.Mode.UPSERT, null, null, 0.5));
 
             shortUpload.upload(csv(0, 10, "s"));
@@ -92,7 +106,7 @@ class ChangeCaptureIT {
 
     @Test
     void aRowChangedAgainAfterItWasReadStaysPending() throws Exception {
-        UploadFixture dataset = new UploadFixture(db);
+        UploadFixture dataset = existing();
         dataset.upload(csv(0, 3, ""));
         RowStore rows = new RowStore();
         try (Connection c = db.getConnection()) {
@@ -180,7 +194,7 @@ class ChangeCaptureIT {
         List<UploadFixture> datasets = new ArrayList<>();
         List<CompletableFuture<?>> uploads = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            UploadFixture d = new UploadFixture(db);
+            UploadFixture d = existing();
             datasets.add(d);
             int n = 200 * (i + 1);
             uploads.add(CompletableFuture.runAsync(() -> {

@@ -6,7 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,7 +19,7 @@ final class StagedDiff {
     private final String datasetId;
     private final String stage;
     private final String change;
-    private final List<Long> seqs = new ArrayList<>();
+    private boolean deletedMissing;
 
     StagedDiff(Connection connection, String datasetId, String stage, String change) {
         this.connection = connection;
@@ -29,15 +28,10 @@ final class StagedDiff {
         this.change = change;
     }
 
-    /** The sequence values of the pending changes this diff recorded. */
-    List<Long> seqs() {
-        return List.copyOf(seqs);
-    }
-
-    UploadStage.Merge merge(List<String> uploadColumns, boolean allColumns, boolean maybeRepeatedKeys,
+    /** @param newDataset a dataset created by this upload: no pending changes (see {@code UploadStage}) */
+    UploadStage.Merge merge(List<String> uploadColumns, boolean allColumns, boolean newDataset, boolean maybeRepeatedKeys,
                             long existingRows, Timestamp at) throws SQLException {
         long seq = PendingChanges.nextSeq(connection);
-        seqs.add(seq);
         long t0 = System.nanoTime();
         long duplicates = maybeRepeatedKeys ? Sql.single(connection, "SELECT count(*) - count(DISTINCT row_key) FROM " + stage
                 + " WHERE data IS NOT NULL") : 0;
@@ -75,8 +69,10 @@ final class StagedDiff {
         }
         long inserted = Sql.update(connection, "INSERT INTO dataset_row (dataset_id, row_key, data, created_at, updated_at) "
                 + "SELECT ?, row_key, data, ?, ? FROM " + change + " WHERE is_new", datasetId, at, at);
-        Sql.update(connection, "INSERT INTO pending_change (dataset_id, row_key, seq, changed_at) "
-                + "SELECT ?, row_key, ?, ? FROM " + change + PendingChanges.ON_CONFLICT, datasetId, seq, at);
+        if (!newDataset) {
+            Sql.update(connection, "INSERT INTO pending_change (dataset_id, row_key, seq, changed_at) "
+                    + "SELECT ?, row_key, ?, ? FROM " + change + PendingChanges.ON_CONFLICT, datasetId, seq, at);
+        }
         long t3 = System.nanoTime();
         return new UploadStage.Merge(inserted, updated, duplicates, String.format(java.util.Locale.ROOT,
                 "repeats %.2f s, diff %.2f s, writes and changes %.2f s", (t1 - t0) / 1e9, (t2 - t1) / 1e9,
@@ -85,7 +81,7 @@ final class StagedDiff {
 
     long deleteMissing(Timestamp at) throws SQLException {
         long seq = PendingChanges.nextSeq(connection);
-        seqs.add(seq);
+        deletedMissing = true;
         String sql = "WITH del AS (DELETE FROM dataset_row r WHERE r.dataset_id = ? AND NOT EXISTS "
                 + "(SELECT 1 FROM " + stage + " s WHERE s.row_key = r.row_key) RETURNING r.row_key), "
                 + "pc AS (INSERT INTO pending_change (dataset_id, row_key, seq, changed_at) SELECT ?, row_key, ?, ? FROM del"
@@ -100,6 +96,26 @@ final class StagedDiff {
                 return rs.getLong(1);
             }
         }
+    }
+
+    /**
+     * The typed rows of what {@link #merge} and {@link #deleteMissing} wrote: changed rows are
+     * replaced from the change table (which holds their merged values), rows deleted as
+     * missing go. The whole table is rebuilt instead when it was built for other columns.
+     */
+    void refreshTyped(List<TypedRows.Column> columns) throws SQLException {
+        var table = TypedRows.current(connection, datasetId, columns);
+        if (table.isEmpty()) {
+            TypedRows.rebuild(connection, datasetId, columns);
+            return;
+        }
+        String name = table.get().name();
+        Sql.update(connection, "DELETE FROM " + name + " t USING " + change + " c WHERE t.row_key = c.row_key");
+        if (deletedMissing) {
+            Sql.update(connection, "DELETE FROM " + name + " t WHERE NOT EXISTS (SELECT 1 FROM " + stage
+                    + " s WHERE s.row_key = t.row_key)");
+        }
+        TypedRows.fill(connection, columns, name, "SELECT row_key, data FROM " + change);
     }
 
     void drop() throws SQLException {

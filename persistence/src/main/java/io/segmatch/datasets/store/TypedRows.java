@@ -3,9 +3,14 @@ package io.segmatch.datasets.store;
 import io.segmatch.datasets.entity.ColumnType;
 import io.segmatch.datasets.entity.DatasetColumn;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.PGCopyOutputStream;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedWriter;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -117,24 +122,6 @@ public final class TypedRows {
     }
 
     /**
-     * Brings the typed rows of some keys up to date after they were written: each key that
-     * has a row gets its typed row, each that has none loses it. {@code keysSql} selects the
-     * keys (one text column) with {@code keyParams} bound. When the typed table is not current
-     * with {@code columns}, it is rebuilt whole instead.
-     */
-    public static void refresh(Connection c, String datasetId, List<Column> columns, String keysSql, Object... keyParams)
-            throws SQLException {
-        Optional<Table> table = current(c, datasetId, columns);
-        if (table.isEmpty()) {
-            rebuild(c, datasetId, columns);
-            return;
-        }
-        String name = table.get().name();
-        Sql.update(c, "DELETE FROM " + name + " WHERE row_key IN (" + keysSql + ")", keyParams);
-        fill(c, datasetId, columns, name, " AND r.row_key IN (" + keysSql + ")", keyParams);
-    }
-
-    /**
      * One row was inserted, replaced or deleted: its typed row follows (the whole table is
      * rebuilt instead when it is not current with {@code columns}).
      */
@@ -223,19 +210,28 @@ public final class TypedRows {
     /** Builds the dataset's typed table from all its rows, replacing the one it had. */
     public static void rebuild(Connection c, String datasetId, List<Column> columns) throws SQLException {
         String name = tableName(datasetId);
+        create(c, name, columns);
+        fill(c, columns, name, "SELECT row_key, data FROM dataset_row WHERE dataset_id = ?", datasetId);
+        finish(c, datasetId, name, columns);
+    }
+
+    /** (Re)creates an empty typed table, without its key index (added after the load, by {@link #finish}). */
+    private static void create(Connection c, String name, List<Column> columns) throws SQLException {
         Sql.update(c, "DROP TABLE IF EXISTS " + name);
         StringBuilder create = new StringBuilder("CREATE TABLE ").append(name).append(" (row_key text NOT NULL");
         for (Column column : columns) {
             create.append(", ").append(column.sqlName()).append(' ').append(column.sqlType());
         }
         Sql.update(c, create.append(')').toString());
-        fill(c, datasetId, columns, name, "");
-        // the key index after the load: one sort instead of a million insertions
+    }
+
+    /** After a table's load: its key index (one sort rather than a million insertions), statistics, its layout. */
+    private static void finish(Connection c, String datasetId, String name, List<Column> columns) throws SQLException {
         Sql.update(c, "ALTER TABLE " + name + " ADD PRIMARY KEY (row_key)");
         Sql.update(c, "ANALYZE " + name);
         Sql.update(c, "INSERT INTO dataset_typed (dataset_id, table_name, layout, built_at) VALUES (?, ?, ?, now()) "
-                        + "ON CONFLICT (dataset_id) DO UPDATE SET table_name = excluded.table_name, layout = excluded.layout, "
-                        + "built_at = excluded.built_at", datasetId, name, layout(columns));
+                + "ON CONFLICT (dataset_id) DO UPDATE SET table_name = excluded.table_name, layout = excluded.layout, "
+                + "built_at = excluded.built_at", datasetId, name, layout(columns));
     }
 
     /** Removes the dataset's typed table (the dataset is being deleted). */
@@ -273,17 +269,17 @@ public final class TypedRows {
     }
 
     /**
-     * Reads the rows ({@code filter} narrows them, with {@code params} bound after the dataset
-     * id), parses their values, and copies the typed rows into {@code table} through a
-     * temporary file: one connection cannot stream a query and a COPY at once.
+     * Reads rows ({@code source} selects {@code row_key, data} with {@code params} bound),
+     * parses their values, and copies the typed rows into {@code table} through a temporary
+     * file: one connection cannot stream a query and a COPY at once.
      */
-    private static void fill(Connection c, String datasetId, List<Column> columns, String table, String filter,
-                             Object... params) throws SQLException {
+    static void fill(Connection c, List<Column> columns, String table, String source, Object... params)
+            throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT r.row_key");
         for (int i = 0; i < columns.size(); i++) {
             sql.append(", r.data->>?");
         }
-        sql.append(" FROM dataset_row r WHERE r.dataset_id = ?").append(filter);
+        sql.append(" FROM (").append(source).append(") r");
         Path file = null;
         try {
             file = Files.createTempFile("segmatch-typed-", ".txt");
@@ -294,7 +290,6 @@ public final class TypedRows {
                 for (Column column : columns) {
                     ps.setString(p++, column.name());
                 }
-                ps.setString(p++, datasetId);
                 for (Object param : params) {
                     ps.setObject(p++, param);
                 }
@@ -313,24 +308,111 @@ public final class TypedRows {
                     }
                 }
             }
-            if (rows == 0) {
-                return;
-            }
-            StringBuilder copy = new StringBuilder("COPY ").append(table).append(" (row_key");
-            columns.forEach(column -> copy.append(", ").append(column.sqlName()));
-            copy.append(") FROM STDIN");
-            try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                c.unwrap(PGConnection.class).getCopyAPI().copyIn(copy.toString(), in, 1 << 16);
+            if (rows > 0) {
+                try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                    c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql(table, columns), in, 1 << 16);
+                }
             }
         } catch (IOException e) {
             throw new SQLException("writing the typed rows failed: " + e.getMessage(), e);
         } finally {
-            if (file != null) {
-                try {
-                    Files.deleteIfExists(file);
-                } catch (IOException ignored) {
-                    // left in the temp directory
+            delete(file);
+        }
+    }
+
+    /**
+     * Writes the typed rows of a direct load (rows into a dataset that had none) from the
+     * values it kept on disk ({@link #writeRaw}, in {@code uploadColumns} order): into the
+     * table if it is current with {@code columns} (an emptied dataset's), else into a new one.
+     */
+    public static void load(Connection c, String datasetId, List<Column> columns, List<String> uploadColumns,
+                            Path rawFile) throws SQLException {
+        Optional<Table> current = current(c, datasetId, columns);
+        String name = current.map(Table::name).orElse(tableName(datasetId));
+        if (current.isEmpty()) {
+            create(c, name, columns);
+        }
+        int[] source = new int[columns.size()];
+        for (int i = 0; i < source.length; i++) {
+            source[i] = uploadColumns.indexOf(columns.get(i).name());
+        }
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(rawFile), 1 << 16));
+             BufferedWriter out = new BufferedWriter(new OutputStreamWriter(new PGCopyOutputStream(
+                     c.unwrap(PGConnection.class), copySql(name, columns), 1 << 16), StandardCharsets.UTF_8), 1 << 16)) {
+            String[] raw = new String[uploadColumns.size()];
+            StringBuilder line = new StringBuilder(256);
+            String key;
+            while ((key = readRaw(in, raw)) != null) {
+                line.setLength(0);
+                UploadStage.escape(line, key);
+                for (int i = 0; i < source.length; i++) {
+                    line.append('\t');
+                    typed(line, columns.get(i).type(), source[i] < 0 ? null : raw[source[i]]);
                 }
+                out.append(line.append('\n'));
+            }
+        } catch (IOException e) {
+            throw new SQLException("writing the typed rows failed: " + e.getMessage(), e);
+        }
+        if (current.isEmpty()) {
+            finish(c, datasetId, name, columns);
+        }
+    }
+
+    /** Appends a row's key and values (null: missing) to a direct load's values file. */
+    static void writeRaw(DataOutputStream out, String key, String[] values) throws IOException {
+        writeString(out, key);
+        for (String value : values) {
+            writeString(out, value);
+        }
+    }
+
+    /** Reads the next row written by {@link #writeRaw} into {@code values}; returns its key, or null at the end. */
+    private static String readRaw(DataInputStream in, String[] values) throws IOException {
+        int length;
+        try {
+            length = in.readInt();
+        } catch (java.io.EOFException end) {
+            return null;
+        }
+        String key = readString(in, length);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = readString(in, in.readInt());
+        }
+        return key;
+    }
+
+    private static void writeString(DataOutputStream out, String value) throws IOException {
+        if (value == null) {
+            out.writeInt(-1);
+            return;
+        }
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    private static String readString(DataInputStream in, int length) throws IOException {
+        if (length < 0) {
+            return null;
+        }
+        byte[] bytes = new byte[length];
+        in.readFully(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static String copySql(String table, List<Column> columns) {
+        StringBuilder copy = new StringBuilder("COPY ").append(table).append(" (row_key");
+        columns.forEach(column -> copy.append(", ").append(column.sqlName()));
+        return copy.append(") FROM STDIN").toString();
+    }
+
+    private static void delete(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // left in the temp directory
             }
         }
     }

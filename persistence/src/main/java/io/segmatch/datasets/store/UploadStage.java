@@ -3,7 +3,9 @@ package io.segmatch.datasets.store;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.PGCopyOutputStream;
 
+import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
@@ -49,27 +51,28 @@ public class UploadStage implements AutoCloseable {
     private final StagedDiff diff;
     private final BufferedWriter out;
     private final StringBuilder line = new StringBuilder(512);
-    /** Direct loads: the keys, kept on disk for the pending-change COPY that follows. */
-    private final Path keysFile;
-    private final BufferedWriter keys;
+    /**
+     * Direct loads: each row's key and values (in the upload's column order), kept on disk
+     * for the typed rows, written once the columns' types are known ({@link #refreshTyped}).
+     */
+    private final Path valuesFile;
+    private final DataOutputStream values;
     private final long directSeq;
-    private final String directSeqText;
     private boolean copying = true;
     private long staged;
 
     private UploadStage(Connection connection, String datasetId, boolean direct, long directSeq, String suffix,
-                        Path keysFile, BufferedWriter keys, PGCopyOutputStream copy) {
+                        Path valuesFile, DataOutputStream values, PGCopyOutputStream copy) {
         this.stage = "upload_stage_" + suffix;
         this.diff = new StagedDiff(connection, datasetId, stage, "upload_change_" + suffix);
         this.directSeq = directSeq;
-        this.directSeqText = Long.toString(directSeq);
         this.connection = connection;
         this.copy = copy;
         this.datasetId = datasetId;
         this.direct = direct;
         this.out = new BufferedWriter(new OutputStreamWriter(copy, StandardCharsets.UTF_8), 1 << 16);
-        this.keysFile = keysFile;
-        this.keys = keys;
+        this.valuesFile = valuesFile;
+        this.values = values;
     }
 
     /**
@@ -93,28 +96,28 @@ public class UploadStage implements AutoCloseable {
                         + "data jsonb)");
             }
         }
-        Path keysFile = null;
-        BufferedWriter keys = null;
+        Path valuesFile = null;
+        DataOutputStream values = null;
         try {
             if (direct) {
-                keysFile = Files.createTempFile("segmatch-keys-", ".txt");
-                keys = Files.newBufferedWriter(keysFile, StandardCharsets.UTF_8);
+                valuesFile = Files.createTempFile("segmatch-values-", ".bin");
+                values = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(valuesFile), 1 << 16));
             }
             String sql = direct
                     ? "COPY dataset_row (dataset_id, row_key, data) FROM STDIN"
                     : "COPY " + stage + " (line, row_key, data) FROM STDIN";
             var copy = new PGCopyOutputStream(c.unwrap(PGConnection.class), sql, 1 << 16);
-            return new UploadStage(c, datasetId, direct, directSeq, suffix, keysFile, keys, copy);
+            return new UploadStage(c, datasetId, direct, directSeq, suffix, valuesFile, values, copy);
         } catch (IOException e) {
-            discard(keysFile, keys);
+            discard(valuesFile, values);
             throw new SQLException("cannot stage the upload: " + e.getMessage(), e);
         } catch (SQLException | RuntimeException e) {
-            discard(keysFile, keys);
+            discard(valuesFile, values);
             throw e;
         }
     }
 
-    private static void discard(Path file, BufferedWriter writer) {
+    private static void discard(Path file, java.io.Closeable writer) {
         try {
             if (writer != null) {
                 writer.close();
@@ -135,8 +138,11 @@ public class UploadStage implements AutoCloseable {
         }
     }
 
-    /** Stages one accepted row; {@code json} is the row's values as a JSON object. */
-    public void add(long lineNumber, String key, String json) throws IOException {
+    /**
+     * Stages one accepted row; {@code json} is the row's values as a JSON object, {@code raw}
+     * the same values in the upload's column order (null: missing).
+     */
+    public void add(long lineNumber, String key, String json, String[] raw) throws IOException {
         line.setLength(0);
         if (direct) {
             line.append(datasetId).append('\t');
@@ -145,12 +151,11 @@ public class UploadStage implements AutoCloseable {
         }
         escape(line, key);
         line.append('\t');
-        int keyEnd = line.length();
         escape(line, json);
         line.append('\n');
         out.append(line);
-        if (keys != null) {
-            keys.append(line, 0, keyEnd).append(directSeqText).append('\n');
+        if (values != null) {
+            TypedRows.writeRaw(values, key, raw);
         }
         staged++;
     }
@@ -248,28 +253,19 @@ public class UploadStage implements AutoCloseable {
             return new Merge(staged, 0, 0, String.format(java.util.Locale.ROOT, "changes %.2f s",
                     (System.nanoTime() - t0) / 1e9));
         }
-        return diff.merge(uploadColumns, allColumns, maybeRepeatedKeys, existingRows, at);
+        return diff.merge(uploadColumns, allColumns, newDataset, maybeRepeatedKeys, existingRows, at);
     }
 
     /**
-     * Records the pending changes of a direct load: a new dataset has none yet, so its keys
-     * are copied straight in; an emptied dataset may still have some, so they are merged.
+     * Records the pending changes of a direct load. A dataset created by this upload records
+     * none: no segment can refer to it yet, and a segment made later is first built over all
+     * its rows. An emptied dataset may have segments: its rows are queued for them.
      */
     private void recordDirectChanges(boolean newDataset, Timestamp at) throws SQLException {
-        try {
-            keys.close();
-            if (newDataset) {
-                String sql = "COPY pending_change (dataset_id, row_key, seq) FROM STDIN";
-                try (var in = Files.newBufferedReader(keysFile, StandardCharsets.UTF_8)) {
-                    connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql, in, 1 << 16);
-                }
-            } else {
-                update("INSERT INTO pending_change (dataset_id, row_key, seq, changed_at) "
-                        + "SELECT dataset_id, row_key, ?, ? FROM dataset_row WHERE dataset_id = ?"
-                        + PendingChanges.ON_CONFLICT, directSeq, at, datasetId);
-            }
-        } catch (IOException e) {
-            throw new SQLException("recording the pending changes failed: " + e.getMessage(), e);
+        if (!newDataset) {
+            update("INSERT INTO pending_change (dataset_id, row_key, seq, changed_at) "
+                    + "SELECT dataset_id, row_key, ?, ? FROM dataset_row WHERE dataset_id = ?"
+                    + PendingChanges.ON_CONFLICT, directSeq, at, datasetId);
         }
     }
 
@@ -286,16 +282,25 @@ public class UploadStage implements AutoCloseable {
     }
 
     /**
-     * Brings the dataset's typed rows up to date with what this upload wrote (its pending
-     * changes), or rebuilds them when {@code columns}, the dataset's columns after the
-     * upload, differ from those they were built for.
+     * Writes the dataset's typed rows for what this upload wrote: a direct load's rows from
+     * the values kept on disk, a staged upload's changed and deleted rows from its staging
+     * tables; the whole table is rebuilt instead when {@code columns}, the dataset's columns
+     * after the upload, differ from those it was built for. {@code uploadColumns}: the
+     * upload's columns in file order.
      */
-    public void refreshTyped(List<TypedRows.Column> columns) throws SQLException, DuplicateKeyException {
+    public void refreshTyped(List<TypedRows.Column> columns, List<String> uploadColumns)
+            throws SQLException, DuplicateKeyException {
         finishCopy();
-        Long[] seqs = direct ? new Long[]{directSeq} : diff.seqs().toArray(Long[]::new);
-        TypedRows.refresh(connection, datasetId, columns,
-                "SELECT row_key FROM pending_change WHERE dataset_id = ? AND seq = ANY(?)",
-                datasetId, connection.createArrayOf("bigint", seqs));
+        if (direct) {
+            try {
+                values.close();
+            } catch (IOException e) {
+                throw new SQLException("writing the typed rows failed: " + e.getMessage(), e);
+            }
+            TypedRows.load(connection, datasetId, columns, uploadColumns, valuesFile);
+        } else {
+            diff.refreshTyped(columns);
+        }
     }
 
     /** Drops the staging tables; called when the upload has been applied, before its commit. */
@@ -312,10 +317,10 @@ public class UploadStage implements AutoCloseable {
     /** Abandons the COPY if it is still open (the transaction is rolled back by its owner). */
     @Override
     public void close() {
-        if (keys != null) {
+        if (values != null) {
             try {
-                keys.close();
-                Files.deleteIfExists(keysFile);
+                values.close();
+                Files.deleteIfExists(valuesFile);
             } catch (IOException ignored) {
                 // a temporary file left behind is removed with the temp directory
             }
