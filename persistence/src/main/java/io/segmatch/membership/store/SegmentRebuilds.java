@@ -81,11 +81,22 @@ public final class SegmentRebuilds {
             sql.append("SELECT row_key, true, array_to_string(segments, ','), array_to_string(since, ',') "
                     + "FROM row_membership WHERE dataset_id = ? AND segments && ?::integer[]");
         } else if (typed) {
+            // only the rows whose membership of a rebuilt (or retired) segment changes come back;
+            // the member counts come from one aggregate over the typed table
+            String table = TypedRows.current(c, datasetId).orElseThrow().name();
+            System.arraycopy(typedCounts(c, table, predicates), 0, members, 0, members.length);
             sql.append("SELECT coalesce(t.row_key, m.row_key), t.row_key IS NOT NULL, "
                     + "array_to_string(m.segments, ','), array_to_string(m.since, ',')");
             predicates.forEach(p -> sql.append(", coalesce(").append(p.sql()).append(", false)"));
-            sql.append(" FROM ").append(TypedRows.current(c, datasetId).orElseThrow().name()).append(" t FULL JOIN "
-                    + "(SELECT row_key, segments, since FROM row_membership WHERE dataset_id = ?) m ON m.row_key = t.row_key");
+            sql.append(" FROM ").append(table).append(" t FULL JOIN (SELECT row_key, segments, since FROM row_membership "
+                    + "WHERE dataset_id = ?) m ON m.row_key = t.row_key WHERE false");
+            for (int i = 0; i < predicates.size(); i++) {
+                sql.append(" OR coalesce(").append(predicates.get(i).sql()).append(", false) <> coalesce(")
+                        .append(numbers[i]).append(" = ANY(m.segments), false)");
+            }
+            if (retired.length > 0) {
+                sql.append(" OR m.segments && ?::integer[]");
+            }
         } else {
             sql.append("SELECT coalesce(r.row_key, m.row_key), r.row_key IS NOT NULL, "
                     + "array_to_string(m.segments, ','), array_to_string(m.since, ',')");
@@ -99,7 +110,13 @@ public final class SegmentRebuilds {
                 for (RuleSql.Predicate predicate : predicates) {
                     p = predicate.bind(c, ps, p);
                 }
-                ps.setString(p, datasetId);
+                ps.setString(p++, datasetId);
+                for (RuleSql.Predicate predicate : predicates) {
+                    p = predicate.bind(c, ps, p);
+                }
+                if (retired.length > 0) {
+                    ps.setArray(p, c.createArrayOf("integer", Arrays.stream(retired).boxed().toArray()));
+                }
             } else {
                 for (String f : fields) {
                     ps.setString(p++, f);
@@ -141,7 +158,7 @@ public final class SegmentRebuilds {
                     RowMemberships.Builder next = new RowMemberships.Builder(old, numbers.length + retired.length);
                     for (int i = 0; i < numbers.length; i++) {
                         boolean in = exists && (typed ? answers[i] : compiled.matches(i, parsed));
-                        if (in) {
+                        if (in && !typed) {
                             members[i]++;
                         }
                         next.decide(numbers[i], segments.get(i).segmentId(), in, key, log, nowMillis);
@@ -171,9 +188,10 @@ public final class SegmentRebuilds {
             writeNanos += System.nanoTime() - t3;
             long logNanos = log.nanos();
             long rowNanos = writer.nanos();
-            LOG.info(String.format(java.util.Locale.ROOT, "dataset %s: %d segments rebuilt, %d retired over %d %s rows "
+            LOG.info(String.format(java.util.Locale.ROOT, "dataset %s: %d segments rebuilt, %d retired, %d %s rows "
                     + "in %.2f s (rows read in %.2f s, evaluated in %.2f s, memberships written in %.2f s, log in %.2f s)",
-                    datasetId, segments.size(), retiring.size(), rows, typed ? "typed" : "JSON", (System.nanoTime() - t) / 1e9, readNanos / 1e9,
+                    datasetId, segments.size(), retiring.size(), rows, typed ? "changed typed" : "JSON",
+                    (System.nanoTime() - t) / 1e9, readNanos / 1e9,
                     (evaluateNanos + writeNanos - logNanos - rowNanos) / 1e9, rowNanos / 1e9, logNanos / 1e9));
         }
 
@@ -207,6 +225,29 @@ public final class SegmentRebuilds {
             ps.executeBatch();
         }
         return rebuilt;
+    }
+
+    /** How many rows of the typed table match each predicate: one scan. */
+    private static long[] typedCounts(Connection c, String table, List<RuleSql.Predicate> predicates) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT ");
+        for (int i = 0; i < predicates.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("count(*) FILTER (WHERE ").append(predicates.get(i).sql()).append(')');
+        }
+        sql.append(" FROM ").append(table).append(" t");
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int p = 1;
+            for (RuleSql.Predicate predicate : predicates) {
+                p = predicate.bind(c, ps, p);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long[] counts = new long[predicates.size()];
+                for (int i = 0; i < counts.length; i++) {
+                    counts[i] = rs.getLong(i + 1);
+                }
+                return counts;
+            }
+        }
     }
 
     /**

@@ -60,17 +60,30 @@ public final class Preview {
     }
 
     /**
-     * The whole dataset over its typed table: the count and the first ten matching keys in one
-     * scan of typed values, then those ten rows.
+     * The whole dataset over its typed table: the count (a scan of typed values, which
+     * PostgreSQL may run in parallel), then the first ten matching keys, read in key order
+     * until ten are found, and those rows. Two statements: one that counts and samples
+     * at once must sort every match by key, which took longer than the count itself.
      */
     private static Result typed(Connection c, String datasetId, TypedRows.Table table, RuleSql.Predicate where,
                                 long totalRows) throws SQLException {
-        String sql = "SELECT r.row_key, r.data::text, r.created_at, r.updated_at, m.total FROM (SELECT t.row_key, "
-                + "count(*) OVER () AS total FROM " + table.name() + " t WHERE " + where.sql()
-                + " ORDER BY t.row_key LIMIT " + SAMPLE_SIZE + ") m JOIN dataset_row r ON r.dataset_id = ? "
-                + "AND r.row_key = m.row_key ORDER BY r.row_key";
+        long count;
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + table.name() + " t WHERE " + where.sql())) {
+            where.bind(c, ps, 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                count = rs.getLong(1);
+            }
+        }
+        if (count == 0) {
+            return new Result(0, totalRows, List.of());
+        }
+        String sql = "SELECT r.row_key, r.data::text, r.created_at, r.updated_at, ? FROM (SELECT t.row_key FROM "
+                + table.name() + " t WHERE " + where.sql() + " ORDER BY t.row_key LIMIT " + SAMPLE_SIZE
+                + ") m JOIN dataset_row r ON r.dataset_id = ? AND r.row_key = m.row_key ORDER BY r.row_key";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int next = where.bind(c, ps, 1);
+            ps.setLong(1, count);
+            int next = where.bind(c, ps, 2);
             ps.setString(next, datasetId);
             return read(ps, totalRows);
         }
