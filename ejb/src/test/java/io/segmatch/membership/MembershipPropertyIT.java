@@ -126,7 +126,8 @@ class MembershipPropertyIT {
      * (its open transaction rolled back) after that many committed units of work, and is then
      * restarted from its checkpoint when {@code restart}, or left for a later run.
      */
-    record Run(int chunkSize, int dieAfter, boolean restart) implements Op {
+    /** {@code bulkMinimum}: a dataset with this many pending changes is evaluated in bulk (1: always). */
+    record Run(int chunkSize, int dieAfter, boolean restart, int bulkMinimum) implements Op {
     }
 
     @Provide
@@ -156,7 +157,7 @@ class MembershipPropertyIT {
         Arbitrary<Op> edit = Combinators.combine(Arbitraries.integers().between(0, 3), logic, conditions).as(EditSegment::new);
         Arbitrary<Op> deleteSegment = Arbitraries.integers().between(0, 3).map(DeleteSegment::new);
         Arbitrary<Op> run = Combinators.combine(Arbitraries.integers().between(1, 4), Arbitraries.integers().between(-1, 6),
-                Arbitraries.of(true, false)).as(Run::new);
+                Arbitraries.of(true, false), Arbitraries.of(1, 3, Integer.MAX_VALUE)).as(Run::new);
         return Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(4, upload), net.jqwik.api.Tuple.of(3, patch), net.jqwik.api.Tuple.of(2, delete),
                 net.jqwik.api.Tuple.of(3, create), net.jqwik.api.Tuple.of(2, edit), net.jqwik.api.Tuple.of(1, deleteSegment),
@@ -181,7 +182,7 @@ class MembershipPropertyIT {
         }
         // catch up: runs until nothing is pending (a run that died is noticed as lost)
         for (int i = 0; i < 5 && world.workLeft(); i++) {
-            world.run(new Run(3, -1, false));
+            world.run(new Run(3, -1, false, Integer.MAX_VALUE));
         }
         assertTrue(!world.workLeft(), "caught up");
         world.check();
@@ -310,7 +311,7 @@ class MembershipPropertyIT {
         }
 
         /**
-         * The job, as the batch job runs it: retire, rebuild, then chunks (claim, evaluate,
+         * The job, as the batch job runs it: retire, rebuild, bulk, then chunks (claim, evaluate,
          * apply with the run's progress, commit, checkpoint), then finish. Dying rolls back
          * the open transaction and leaves the run "running" with its last checkpoint.
          */
@@ -332,6 +333,7 @@ class MembershipPropertyIT {
             try {
                 rebuilt.addAll(RunSteps.retire(tx, runId));
                 rebuilt.addAll(RunSteps.rebuild(tx, runId));
+                RunSteps.bulk(tx, runId, r.bulkMinimum(), evaluated, new HashSet<>());
                 chunks(tx, runId, r.chunkSize(), null, evaluated);
                 RunSteps.finish(this::inTransaction, runId, evaluated, rebuilt, null);
             } catch (Died died) {
@@ -339,6 +341,7 @@ class MembershipPropertyIT {
                     // a restart runs the steps again, the chunk step from its last committed checkpoint, same run
                     rebuilt.addAll(RunSteps.retire(this::inTransaction, runId));
                     rebuilt.addAll(RunSteps.rebuild(this::inTransaction, runId));
+                    RunSteps.bulk(this::inTransaction, runId, r.bulkMinimum(), evaluated, new HashSet<>());
                     chunks(this::inTransaction, runId, r.chunkSize(), lastCheckpoint, evaluated);
                     RunSteps.finish(this::inTransaction, runId, evaluated, rebuilt, null);
                 }

@@ -5,6 +5,8 @@ import io.segmatch.membership.store.ProcessingRuns;
 import io.segmatch.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.sql.Connection;
 import java.time.Duration;
@@ -28,8 +30,9 @@ class RunConcurrencyIT {
         MembershipPropertyIT.db = TestDatabase.newDatabase("run_concurrency");
     }
 
-    @Test
-    void aLateCommittingWritersChangeIsEvaluatedByTheNextRun() throws Exception {
+    @ParameterizedTest(name = "bulk minimum {0}")
+    @ValueSource(ints = {1, Integer.MAX_VALUE})
+    void aLateCommittingWritersChangeIsEvaluatedByTheNextRun(int bulkMinimum) throws Exception {
         var world = new MembershipPropertyIT.World();
         world.apply(new MembershipPropertyIT.CreateSegment("AND",
                 List.of("{\"field\": \"country\", \"operator\": \"eq\", \"value\": \"de\"}"), true));
@@ -43,12 +46,12 @@ class RunConcurrencyIT {
             writer.setAutoCommit(false);
             // the writer's transaction began before the run and commits after it
             new RowStore().insert(writer, world.datasetId, "late", Map.of("id", "late", "country", "de"), Instant.now());
-            world.run(new MembershipPropertyIT.Run(1, -1, false));
+            world.run(new MembershipPropertyIT.Run(1, -1, false, bulkMinimum));
             assertFalse(world.workLeftIgnoringOthers(), "the run saw everything committed");
             writer.commit();
         }
         assertTrue(world.workLeft(), "the late change is pending");
-        world.run(new MembershipPropertyIT.Run(1, -1, false));
+        world.run(new MembershipPropertyIT.Run(1, -1, false, bulkMinimum));
         assertFalse(world.workLeft());
         world.check();
         assertEquals(java.util.Set.of("k1", "late"), world.inTransaction(c -> MembershipPropertyIT.keys(c,
@@ -58,7 +61,7 @@ class RunConcurrencyIT {
     @Test
     void twoStartsAtTheSameMomentStartOneRun() throws Exception {
         var world = new MembershipPropertyIT.World();
-        world.run(new MembershipPropertyIT.Run(10, -1, false)); // nothing running before
+        world.run(new MembershipPropertyIT.Run(10, -1, false, Integer.MAX_VALUE)); // nothing running before
         CyclicBarrier together = new CyclicBarrier(2);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {

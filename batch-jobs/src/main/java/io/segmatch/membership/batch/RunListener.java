@@ -79,10 +79,12 @@ public class RunListener extends AbstractJobListener {
         }
         RunSteps.finish(transactions, tally.runId, tally.datasets, tally.rebuilt, error);
         LOG.log(error == null ? Level.INFO : Level.WARNING, String.format(java.util.Locale.ROOT,
-                "processing run %d %s: %d datasets evaluated, %d segments rebuilt or retired in %.2f s; changed rows "
-                        + "read in %.2f s, evaluated in %.2f s, written in %.2f s%s", tally.runId,
+                "processing run %d %s: %d datasets evaluated, %d segments rebuilt or retired in %.2f s; %d changed "
+                        + "rows evaluated in bulk in %.2f s; changed rows in chunks read in %.2f s, evaluated in %.2f s, "
+                        + "written in %.2f s%s", tally.runId,
                 error == null ? "completed" : "failed", tally.datasets.size(), tally.rebuilt.size(),
-                tally.stepsNanos.get() / 1e9, tally.readNanos.get() / 1e9, tally.evaluateNanos.get() / 1e9,
+                (tally.stepsNanos.get() - tally.bulkNanos.get()) / 1e9, tally.bulkRows.get(), tally.bulkNanos.get() / 1e9,
+                tally.readNanos.get() / 1e9, tally.evaluateNanos.get() / 1e9,
                 tally.writeNanos.get() / 1e9, error == null ? "" : " (" + error + ")"));
         measure(tally.runId);
         ended.fire(new RunEnded(tally.runId, error != null));

@@ -23,6 +23,9 @@ public final class RunTally {
     final java.util.concurrent.atomic.AtomicLong evaluateNanos = new java.util.concurrent.atomic.AtomicLong();
     final java.util.concurrent.atomic.AtomicLong writeNanos = new java.util.concurrent.atomic.AtomicLong();
     final java.util.concurrent.atomic.AtomicLong stepsNanos = new java.util.concurrent.atomic.AtomicLong();
+    /** The bulk step's share of {@code stepsNanos}, and the changes it applied. */
+    final java.util.concurrent.atomic.AtomicLong bulkNanos = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong bulkRows = new java.util.concurrent.atomic.AtomicLong();
 
     RunTally(long runId) {
         this.runId = runId;

@@ -49,6 +49,10 @@ public class RunStarter {
     @ConfigProperty(name = "segmatch.processing.chunk-size", defaultValue = "1000")
     int chunkSize;
 
+    @Inject
+    @ConfigProperty(name = "segmatch.processing.bulk-minimum", defaultValue = "10000")
+    long bulkMinimum;
+
     /** Starts a run if one is due (see {@link ProcessingRuns.Due}); returns it if it did. */
     public Optional<ProcessingRuns.Run> startIfDue() {
         ProcessingRuns.Due due = local(ProcessingRuns::due);
@@ -76,6 +80,7 @@ public class RunStarter {
             Properties parameters = new Properties();
             parameters.setProperty("runId", Long.toString(runId));
             parameters.setProperty("chunkSize", Integer.toString(chunkSize));
+            parameters.setProperty("bulkMinimum", Long.toString(bulkMinimum));
             long execution = BatchRuntime.getJobOperator().start(JOB, parameters);
             local(c -> {
                 ProcessingRuns.executionStarted(c, runId, execution);

@@ -103,6 +103,32 @@ public final class RunSteps {
     }
 
     /**
+     * Evaluates the pending changes of each dataset that has at least {@code minimum} of them
+     * all at once ({@link BulkChanges}), one transaction per dataset; the chunk step takes
+     * the rest. {@code datasets} receives the datasets evaluated, {@code activated} the
+     * activated segments met. Returns how many changes were applied.
+     */
+    public static long bulk(Transactions tx, long runId, long minimum, Set<String> datasets, Set<String> activated)
+            throws Exception {
+        long total = 0;
+        for (String datasetId : tx.run(c -> BulkChanges.candidates(c, minimum)).keySet()) {
+            long applied = tx.run(c -> {
+                var done = BulkChanges.evaluate(c, runId, datasetId, Instant.now(), activated);
+                if (done.isEmpty()) {
+                    return 0L;
+                }
+                ProcessingRuns.progress(c, runId, done.get().rows(), 0, done.get().entered(), done.get().exited());
+                return done.get().rows();
+            });
+            if (applied > 0) {
+                datasets.add(datasetId);
+                total += applied;
+            }
+        }
+        return total;
+    }
+
+    /**
      * Ends a run: segments caught up become live, the run completes (or fails with the
      * error). {@code rebuilt} holds the segments rebuilt or retired.
      */

@@ -1,0 +1,140 @@
+package io.segmatch.membership.store;
+
+import io.segmatch.datasets.store.TypedRows;
+import io.segmatch.membership.evaluation.ChangedRow;
+import io.segmatch.membership.evaluation.EvaluatedRow;
+import io.segmatch.membership.evaluation.Memberships;
+import io.segmatch.membership.evaluation.SegmentRule;
+import io.segmatch.segments.evaluation.RuleSql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The pending changes of a dataset evaluated all at once, when there are many: the changes
+ * are claimed (locked, skipping those another transaction holds) in one statement, then one
+ * more reads every claimed row's memberships and its answer to each live segment's rule,
+ * compiled to SQL over the dataset's typed table, and the rows are applied as the chunk step
+ * applies them ({@link ChangeChunks#apply}), a few thousand at a time, in one transaction.
+ * A hundred thousand changes cost two joins instead of two hundred thousand index lookups
+ * and as many JSON parses. Datasets whose typed table is not current, or whose rules read a
+ * column it lacks, are left to the chunk step.
+ */
+public final class BulkChanges {
+
+    private static final int APPLY_BATCH = 5000;
+
+    private BulkChanges() {
+    }
+
+    /** Datasets with at least {@code minimum} pending changes, by how many. */
+    public static Map<String, Long> candidates(Connection c, long minimum) throws SQLException {
+        Map<String, Long> found = new TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT dataset_id, count(*) FROM pending_change "
+                + "GROUP BY dataset_id HAVING count(*) >= ?")) {
+            ps.setLong(1, minimum);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Evaluates and applies the dataset's pending changes in this transaction; empty when the
+     * dataset is left to the chunk step (see the class comment) or has no live segment.
+     *
+     * @param activated receives the activated segments among those evaluated
+     */
+    public static Optional<ChangeChunks.Applied> evaluate(Connection c, long runId, String datasetId, Instant now,
+                                                          Set<String> activated) throws SQLException {
+        List<SegmentRule> segments = LiveSegments.ofDataset(c, datasetId);
+        Optional<TypedRows.Table> table = TypedRows.current(c, datasetId);
+        if (segments.isEmpty() || table.isEmpty()) {
+            return Optional.empty();
+        }
+        List<RuleSql.Predicate> predicates = new ArrayList<>();
+        for (SegmentRule segment : segments) {
+            Optional<RuleSql.Predicate> predicate = RuleSql.typed(segment.rule(), now, table.get());
+            if (predicate.isEmpty()) {
+                return Optional.empty();
+            }
+            predicates.add(predicate.get());
+        }
+        Set<String> mine = new HashSet<>();
+        segments.stream().filter(SegmentRule::activated).forEach(s -> mine.add(s.segmentId()));
+        activated.addAll(mine);
+        Set<String> evaluated = Set.copyOf(segments.stream().map(SegmentRule::segmentId).toList());
+
+        // the claim first, then the reads in a statement of their own: a change committed
+        // before the claim is read with its row as that change left it
+        execute(c, "CREATE TEMPORARY TABLE bulk_claim (row_key text PRIMARY KEY, seq bigint NOT NULL) ON COMMIT DROP");
+        try (PreparedStatement ps = c.prepareStatement("WITH claimed AS (SELECT row_key, seq FROM pending_change "
+                + "WHERE dataset_id = ? FOR UPDATE SKIP LOCKED) INSERT INTO bulk_claim SELECT row_key, seq FROM claimed")) {
+            ps.setString(1, datasetId);
+            ps.executeUpdate();
+        }
+        execute(c, "ANALYZE bulk_claim");
+
+        StringBuilder sql = new StringBuilder("SELECT b.row_key, b.seq, t.row_key IS NOT NULL, "
+                + "array_to_string(m.segments, ','), array_to_string(m.since, ',')");
+        predicates.forEach(p -> sql.append(", coalesce(").append(p.sql()).append(", false)"));
+        sql.append(" FROM bulk_claim b LEFT JOIN ").append(table.get().name()).append(" t ON t.row_key = b.row_key "
+                + "LEFT JOIN row_membership m ON m.dataset_id = ? AND m.row_key = b.row_key ORDER BY b.row_key");
+        long rows = 0;
+        long entered = 0;
+        long exited = 0;
+        List<EvaluatedRow> batch = new ArrayList<>(APPLY_BATCH);
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int p = 1;
+            for (RuleSql.Predicate predicate : predicates) {
+                p = predicate.bind(c, ps, p);
+            }
+            ps.setString(p, datasetId);
+            ps.setFetchSize(APPLY_BATCH);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    boolean exists = rs.getBoolean(3);
+                    ChangedRow change = new ChangedRow(datasetId, rs.getString(1), rs.getLong(2), exists ? Map.of() : null,
+                            Memberships.parse(rs.getString(4), rs.getString(5)));
+                    Set<String> matching = new HashSet<>();
+                    for (int i = 0; i < predicates.size(); i++) {
+                        if (exists && rs.getBoolean(6 + i)) {
+                            matching.add(segments.get(i).segmentId());
+                        }
+                    }
+                    batch.add(new EvaluatedRow(change, evaluated, matching));
+                    if (batch.size() == APPLY_BATCH) {
+                        ChangeChunks.Applied applied = ChangeChunks.apply(c, runId, batch, mine, now);
+                        rows += applied.rows();
+                        entered += applied.entered();
+                        exited += applied.exited();
+                        batch.clear();
+                    }
+                }
+            }
+        }
+        ChangeChunks.Applied applied = ChangeChunks.apply(c, runId, batch, mine, now);
+        return Optional.of(new ChangeChunks.Applied(rows + applied.rows(), entered + applied.entered(),
+                exited + applied.exited()));
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+}
