@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The membership part of the benchmark: ten segments of mixed operators on the big dataset
+ * The membership part of the benchmark: ten segments (or {@code --segments}) of mixed operators on the big dataset
  * (built by the processing run the timer starts), then, after the 10%-changed re-upload, the
  * time until every change is evaluated and the run's own time.
  */
@@ -36,7 +36,21 @@ final class MembershipBenchmark {
             "\"logic\": \"AND\", \"conditions\": [{\"field\": \"phone\", \"operator\": \"is_set\"}, "
                     + "{\"field\": \"country\", \"operator\": \"in\", \"value\": [\"AT\", \"CH\"]}]");
 
+    /** How many segments the benchmark makes ({@code --segments}, 10 by default). */
+    static int count = SEGMENTS.size();
+
     private MembershipBenchmark() {
+    }
+
+    /**
+     * The i-th segment's rule: the ten above, then the same ten again and again, each round
+     * with one more condition first ({@code orders_count >= round}), so that no two are alike.
+     */
+    static String segment(int i) {
+        String rule = SEGMENTS.get(i % SEGMENTS.size());
+        int round = i / SEGMENTS.size();
+        return round == 0 ? rule : rule.replace("\"conditions\": [", "\"conditions\": [{\"field\": \"orders_count\", "
+                + "\"operator\": \"gte\", \"value\": " + round + "}, ");
     }
 
     /** Creates the ten segments and waits until the processing run has built them all. */
@@ -44,8 +58,8 @@ final class MembershipBenchmark {
         List<String> ids = new ArrayList<>();
         long t0 = System.nanoTime();
         Instant created = Instant.now();
-        for (int i = 0; i < SEGMENTS.size(); i++) {
-            String body = "{\"name\": \"bench " + (i + 1) + "\", \"datasetId\": \"" + datasetId + "\", " + SEGMENTS.get(i) + "}";
+        for (int i = 0; i < count; i++) {
+            String body = "{\"name\": \"bench " + (i + 1) + "\", \"datasetId\": \"" + datasetId + "\", " + segment(i) + "}";
             var response = send(http, BenchAuth.request(URI.create(base + "api/segments"))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
             if (response.statusCode() != 201) {
@@ -65,14 +79,14 @@ final class MembershipBenchmark {
         double toLive = (System.nanoTime() - t0) / 1e9;
         // the segments are live when their rebuild commits; the run ends a moment later
         waitFor(http, base + "api/processing", b -> "false".equals(UploadBenchmark.field(b, "running")), Duration.ofMinutes(10));
-        System.out.printf(Locale.ROOT, "10 segments built over the dataset (every member entered and logged): live %.2f s "
-                + "after creation; %s; members %s%n", toLive, runTimes(http, base, created), counts);
+        System.out.printf(Locale.ROOT, "%d segments built over the dataset (every member entered and logged): live %.2f s "
+                + "after creation; %s; members %s%n", count, toLive, runTimes(http, base, created), counts);
 
         // a full rebuild of the same ten: each saved with its first condition repeated (the same
         // members by another rule), so each is re-evaluated over every row and nobody moves
         Instant saved = Instant.now();
         long t1 = System.nanoTime();
-        for (int i = 0; i < SEGMENTS.size(); i++) {
+        for (int i = 0; i < count; i++) {
             String rule = rebuiltRule(i);
             String body = "{\"name\": \"bench " + (i + 1) + "\", \"datasetId\": \"" + datasetId + "\", " + rule + "}";
             var response = send(http, BenchAuth.request(URI.create(base + "api/segments/" + ids.get(i)))
@@ -86,15 +100,15 @@ final class MembershipBenchmark {
         }
         double rebuilt = (System.nanoTime() - t1) / 1e9;
         waitFor(http, base + "api/processing", b -> "false".equals(UploadBenchmark.field(b, "running")), Duration.ofMinutes(10));
-        System.out.printf(Locale.ROOT, "full rebuild of the 10 segments (each first condition repeated: same members): "
+        System.out.printf(Locale.ROOT, "full rebuild of the %d segments (each first condition repeated: same members): "
                 + "live %.2f s after saving; %s%n",
-                rebuilt, runTimes(http, base, saved));
+                count, rebuilt, runTimes(http, base, saved));
         return ids;
     }
 
     /** Segment i's rule with its first condition repeated: the same members by another rule. */
     static String rebuiltRule(int i) {
-        String rule = SEGMENTS.get(i);
+        String rule = segment(i);
         int open = rule.indexOf('{');
         String first = rule.substring(open, rule.indexOf('}', open) + 1);
         return rule.replace("\"conditions\": [", "\"conditions\": [" + first + ", ");
@@ -127,7 +141,7 @@ final class MembershipBenchmark {
         double own = Duration.between(Instant.parse(started), Instant.parse(ended)).toMillis() / 1000.0;
         System.out.printf(Locale.ROOT, "membership after the re-upload: no change pending %.2f s after the upload's response; "
                         + "the run's own time %.2f s for %s changed rows × %d segments (%s entered, %s exited)%n",
-                caughtUp, own, UploadBenchmark.field(run, "rowsEvaluated"), SEGMENTS.size(),
+                caughtUp, own, UploadBenchmark.field(run, "rowsEvaluated"), count,
                 UploadBenchmark.field(run, "entered"), UploadBenchmark.field(run, "exited"));
     }
 

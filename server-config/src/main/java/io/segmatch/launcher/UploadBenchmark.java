@@ -40,6 +40,7 @@ public final class UploadBenchmark {
     public static void main(String[] args) throws Exception {
         int rows = Integer.parseInt(Launcher.setting(args, "--rows", "segmatch.bench.rows", "1000000"));
         String heap = Launcher.setting(args, "--heap", "segmatch.bench.heap", "512m");
+        MembershipBenchmark.count = Integer.parseInt(Launcher.setting(args, "--segments", "segmatch.bench.segments", "10"));
         String url = Launcher.setting(args, "--url", "segmatch.bench.url", null);
         Path dir = Path.of(Launcher.setting(args, "--dir", "segmatch.bench.dir", "target/bench"));
         String existing = Launcher.setting(args, "--dataset", "segmatch.bench.dataset", null);

@@ -21,7 +21,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -427,18 +426,26 @@ public final class TypedRows {
         }
     }
 
-    /** A value's typed form as PostgreSQL reads it for the column's SQL type, or null when it has none. */
+    /**
+     * A value's typed form as PostgreSQL reads it for the column's SQL type, or null when it
+     * has none: what {@link ColumnType#parse} gives, written without building it (this runs for
+     * every value of an upload). Conforming numbers and dates are read as written, as the SQL
+     * functions read them; a timestamp gets their normalisation ('T', upper case, UTC when it
+     * names no zone), and PostgreSQL rounds its fraction as {@code parse} does.
+     */
     static String text(ColumnType type, String raw) {
-        Object value = type.parse(raw);
-        if (value == null) {
+        if (raw == null || raw.isEmpty() || !type.conforms(raw)) {
             return null;
         }
         return switch (type) {
-            case STRING -> (String) value;
-            case BOOLEAN -> (Boolean) value ? "t" : "f";
-            case TIMESTAMP -> value.toString();
-            // conforming numbers and dates are read by PostgreSQL as written, as the SQL functions do
-            default -> raw;
+            case STRING -> raw.toLowerCase(Locale.ROOT);
+            case BOOLEAN -> raw.equalsIgnoreCase("true") || raw.equalsIgnoreCase("yes") ? "t" : "f";
+            case TIMESTAMP -> {
+                String v = raw.replace(' ', 'T').toUpperCase(Locale.ROOT);
+                char sign = v.charAt(v.length() - 6);
+                yield v.endsWith("Z") || sign == '+' || sign == '-' ? v : v + "Z";
+            }
+            case NUMBER, DATE -> raw;
         };
     }
 }
