@@ -24,6 +24,7 @@ import io.segmatch.testing.TypedTables;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -186,6 +187,37 @@ class MembershipPropertyIT {
         }
         assertTrue(!world.workLeft(), "caught up");
         world.check();
+    }
+
+    /**
+     * Found by the property: a row deleted before a rebuild whose new rule holds for missing
+     * values ({@code country neq DE}) must still leave the segment (a rebuild over typed rows
+     * once compared the rule's answer for the missing row, true, with the old membership).
+     */
+    @Example
+    void aDeletedRowLeavesASegmentRebuiltWithARuleThatMissingValuesMatch() throws Exception {
+        RowMemberships.batchSizes(5000, 10_000);
+        World world = new World();
+        world.apply(new Upload(true, Map.of("k1", values("DE", "5", "free", "2024-01-01", "true"))));
+        world.apply(new CreateSegment("OR", List.of("{\"field\": \"vip\", \"operator\": \"eq\", \"value\": true}"), true));
+        world.apply(new Run(2, -1, false, 1));
+        world.apply(new Upload(true, Map.of("k0", values("DE", "1000", "", "2024-01-01", ""))));
+        world.apply(new EditSegment(0, "OR", List.of(
+                "{\"field\": \"country\", \"operator\": \"neq\", \"value\": \"DE\"}",
+                "{\"field\": \"ltv\", \"operator\": \"between\", \"value\": [10, 200]}")));
+        world.run(new Run(3, -1, false, Integer.MAX_VALUE));
+        assertTrue(!world.workLeft(), "caught up");
+        world.check();
+    }
+
+    private static Map<String, String> values(String country, String ltv, String plan, String signup, String vip) {
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        values.put("country", country);
+        values.put("ltv", ltv);
+        values.put("plan", plan);
+        values.put("signup", signup);
+        values.put("vip", vip);
+        return values;
     }
 
     /** One dataset and its segments, driven through the real upload, row, rebuild and chunk code. */

@@ -121,6 +121,31 @@ final class BenchDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * What the data takes on disk (tables with their indexes and TOAST), per table and per
+     * row of the dataset, largest first: rows, typed rows, pending changes, memberships, the
+     * change log, the activation state.
+     */
+    void diskReport(long rows) throws SQLException {
+        String sql = "SELECT CASE WHEN c.relname LIKE 'dataset_typed_%' THEN 'dataset_typed_<id>' ELSE c.relname END, "
+                + "sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                + "WHERE n.nspname = 'public' AND c.relkind = 'r' GROUP BY 1 ORDER BY 2 DESC";
+        long total = 0;
+        StringBuilder out = new StringBuilder();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                long bytes = rs.getLong(2);
+                total += bytes;
+                if (bytes >= 1 << 20) {
+                    out.append(String.format(Locale.ROOT, "  %-24s %,8.0f MB  %,6.0f bytes/row%n", rs.getString(1),
+                            bytes / 1048576.0, (double) bytes / rows));
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "disk: %,.0f MB in all, %,.0f bytes per dataset row (tables with indexes; "
+                + "those of 1 MB or more:)%n%s", total / 1048576.0, (double) total / rows, out);
+    }
+
     @Override
     public void close() throws SQLException {
         c.close();

@@ -120,6 +120,7 @@ public final class UploadBenchmark {
                 ActivationBenchmark.run(http, base, google, datasetId, segments.get(0), changed, dir);
             }
             if (db != null) {
+                db.diskReport(rows);
                 db.close();
             }
             if (heapProbe != null) {

@@ -20,6 +20,8 @@ final class StagedDiff {
     private final String stage;
     private final String change;
     private boolean deletedMissing;
+    /** Whether {@link #merge} found few changed rows among many (then they are looked up by key). */
+    private boolean fewChanged;
 
     StagedDiff(Connection connection, String datasetId, String stage, String change) {
         this.connection = connection;
@@ -57,6 +59,7 @@ final class StagedDiff {
         long t2 = System.nanoTime();
         // few changed rows among many: look each up by key rather than hash the whole dataset
         boolean lookUp = changed * 5 < existingRows;
+        fewChanged = lookUp;
         if (lookUp) {
             Sql.update(connection, "SET LOCAL enable_hashjoin = off");
             Sql.update(connection, "SET LOCAL enable_mergejoin = off");
@@ -110,7 +113,15 @@ final class StagedDiff {
             return;
         }
         String name = table.get().name();
+        if (fewChanged) {
+            Sql.update(connection, "SET LOCAL enable_hashjoin = off");
+            Sql.update(connection, "SET LOCAL enable_mergejoin = off");
+        }
         Sql.update(connection, "DELETE FROM " + name + " t USING " + change + " c WHERE t.row_key = c.row_key");
+        if (fewChanged) {
+            Sql.update(connection, "RESET enable_hashjoin");
+            Sql.update(connection, "RESET enable_mergejoin");
+        }
         if (deletedMissing) {
             Sql.update(connection, "DELETE FROM " + name + " t WHERE NOT EXISTS (SELECT 1 FROM " + stage
                     + " s WHERE s.row_key = t.row_key)");

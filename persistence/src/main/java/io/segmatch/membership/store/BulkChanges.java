@@ -16,10 +16,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.logging.Logger;
 
 /**
  * The pending changes of a dataset evaluated all at once, when there are many: the changes
@@ -33,6 +35,7 @@ import java.util.TreeMap;
  */
 public final class BulkChanges {
 
+    private static final Logger LOG = Logger.getLogger(BulkChanges.class.getName());
     private static final int APPLY_BATCH = 5000;
 
     private BulkChanges() {
@@ -79,6 +82,7 @@ public final class BulkChanges {
         activated.addAll(mine);
         Set<String> evaluated = Set.copyOf(segments.stream().map(SegmentRule::segmentId).toList());
 
+        long t0 = System.nanoTime();
         // the claim first, then the reads in a statement of their own: a change committed
         // before the claim is read with its row as that change left it
         execute(c, "CREATE TEMPORARY TABLE bulk_claim (row_key text PRIMARY KEY, seq bigint NOT NULL) ON COMMIT DROP");
@@ -89,6 +93,8 @@ public final class BulkChanges {
         }
         execute(c, "ANALYZE bulk_claim");
 
+        long t1 = System.nanoTime();
+        long applyNanos = 0;
         StringBuilder sql = new StringBuilder("SELECT b.row_key, b.seq, t.row_key IS NOT NULL, "
                 + "array_to_string(m.segments, ','), array_to_string(m.since, ',')");
         predicates.forEach(p -> sql.append(", coalesce(").append(p.sql()).append(", false)"));
@@ -118,7 +124,9 @@ public final class BulkChanges {
                     }
                     batch.add(new EvaluatedRow(change, evaluated, matching));
                     if (batch.size() == APPLY_BATCH) {
-                        ChangeChunks.Applied applied = ChangeChunks.apply(c, runId, batch, mine, now);
+                        long a0 = System.nanoTime();
+                        ChangeChunks.Applied applied = ChangeChunks.apply(c, runId, batch, mine, now, false);
+                        applyNanos += System.nanoTime() - a0;
                         rows += applied.rows();
                         entered += applied.entered();
                         exited += applied.exited();
@@ -127,7 +135,21 @@ public final class BulkChanges {
                 }
             }
         }
-        ChangeChunks.Applied applied = ChangeChunks.apply(c, runId, batch, mine, now);
+        long t2 = System.nanoTime();
+        ChangeChunks.Applied applied = ChangeChunks.apply(c, runId, batch, mine, now, false);
+        // every claimed change is consumed at once: they are locked, so their seq is still the one read
+        long consumed;
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM pending_change p USING bulk_claim b "
+                + "WHERE p.dataset_id = ? AND p.row_key = b.row_key AND p.seq = b.seq")) {
+            ps.setString(1, datasetId);
+            consumed = ps.executeUpdate();
+        }
+        long t3 = System.nanoTime();
+        applyNanos += t3 - t2;
+        LOG.info(String.format(Locale.ROOT, "dataset %s: %d pending changes evaluated in bulk against %d segments in "
+                + "%.2f s (claimed in %.2f s, read with the rules' answers in %.2f s, applied and consumed in %.2f s)",
+                datasetId, consumed, segments.size(), (t3 - t0) / 1e9, (t1 - t0) / 1e9,
+                (t3 - t1 - applyNanos) / 1e9, applyNanos / 1e9));
         return Optional.of(new ChangeChunks.Applied(rows + applied.rows(), entered + applied.entered(),
                 exited + applied.exited()));
     }

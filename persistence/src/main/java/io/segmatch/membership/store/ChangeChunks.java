@@ -105,6 +105,12 @@ public final class ChangeChunks {
      */
     public static Applied apply(Connection c, long runId, List<EvaluatedRow> rows, Set<String> activated,
                                 Instant now) throws SQLException {
+        return apply(c, runId, rows, activated, now, true);
+    }
+
+    /** {@link #apply}, leaving the claimed changes to the caller when {@code consume} is false. */
+    static Applied apply(Connection c, long runId, List<EvaluatedRow> rows, Set<String> activated, Instant now,
+                         boolean consume) throws SQLException {
         if (rows.isEmpty()) {
             return new Applied(0, 0, 0);
         }
@@ -142,7 +148,9 @@ public final class ChangeChunks {
         }
         log.flush();
         log.count(true);
-        consume(c, rows);
+        if (consume) {
+            consume(c, rows);
+        }
         return new Applied(rows.size(), log.entered(), log.exited());
     }
 

@@ -90,9 +90,10 @@ public final class SegmentRebuilds {
             predicates.forEach(p -> sql.append(", coalesce(").append(p.sql()).append(", false)"));
             sql.append(" FROM ").append(table).append(" t FULL JOIN (SELECT row_key, segments, since FROM row_membership "
                     + "WHERE dataset_id = ?) m ON m.row_key = t.row_key WHERE false");
+            // a missing row matches nothing, whatever its rule says of missing values ("is not set")
             for (int i = 0; i < predicates.size(); i++) {
-                sql.append(" OR coalesce(").append(predicates.get(i).sql()).append(", false) <> coalesce(")
-                        .append(numbers[i]).append(" = ANY(m.segments), false)");
+                sql.append(" OR (t.row_key IS NOT NULL AND coalesce(").append(predicates.get(i).sql())
+                        .append(", false)) <> coalesce(").append(numbers[i]).append(" = ANY(m.segments), false)");
             }
             if (retired.length > 0) {
                 sql.append(" OR m.segments && ?::integer[]");
