@@ -47,9 +47,7 @@ class SqlEvaluatorIT extends EvaluatorContract {
 
     /** Inserts the rows under a fresh dataset id and selects the keys the compiled predicate matches. */
     static final class SqlEvaluator {
-        static Set<String> matching(Connection c, Rule rule, Map<String, Map<String, String>> rows, Instant now)
-                throws Exception {
-            String datasetId = UUID.randomUUID().toString();
+        static void insertRows(Connection c, String datasetId, Map<String, Map<String, String>> rows) throws Exception {
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO dataset_row (dataset_id, row_key, data) "
                     + "VALUES (?, ?, ?::jsonb)")) {
                 for (var row : rows.entrySet()) {
@@ -60,6 +58,12 @@ class SqlEvaluatorIT extends EvaluatorContract {
                 }
                 insert.executeBatch();
             }
+        }
+
+        static Set<String> matching(Connection c, Rule rule, Map<String, Map<String, String>> rows, Instant now)
+                throws Exception {
+            String datasetId = UUID.randomUUID().toString();
+            insertRows(c, datasetId, rows);
             RuleSql.Predicate where = RuleSql.where(rule, now);
             Set<String> keys = new HashSet<>();
             try (PreparedStatement select = c.prepareStatement(
@@ -102,16 +106,7 @@ class SqlEvaluatorIT extends EvaluatorContract {
                 }
                 ps.executeBatch();
             }
-            try (PreparedStatement insert = c.prepareStatement("INSERT INTO dataset_row (dataset_id, row_key, data) "
-                    + "VALUES (?, ?, ?::jsonb)")) {
-                for (var row : rows.entrySet()) {
-                    insert.setString(1, datasetId);
-                    insert.setString(2, row.getKey());
-                    insert.setString(3, JsonText.object(row.getValue()));
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
+            insertRows(c, datasetId, rows);
             TypedRows.ensure(c, datasetId);
             TypedRows.Table table = TypedRows.current(c, datasetId).orElseThrow();
             Optional<RuleSql.Predicate> where = RuleSql.typed(rule, now, table);

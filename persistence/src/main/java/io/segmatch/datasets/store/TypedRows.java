@@ -35,8 +35,8 @@ import java.util.regex.Pattern;
  * boolean, date or timestamptz, null when the value is missing or does not conform. Rules
  * then compare typed columns (see {@code RuleSql}) instead of parsing each row's JSON.
  * <p>
- * Every write of rows calls this store in its own transaction, so the typed table always
- * holds exactly the rows of {@code dataset_row}. Table {@code dataset_typed} records the
+ * Every write of rows calls this store in the write's own transaction, so the typed table
+ * always holds exactly the rows of {@code dataset_row}. Table {@code dataset_typed} records the
  * column layout each table was built for; readers use a table only when that layout is the
  * dataset's current one ({@link #current}), and a changed layout (a new column, a type
  * change) is rebuilt by the next write or processing run ({@link #ensure}).
