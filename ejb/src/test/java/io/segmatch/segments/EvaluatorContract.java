@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The one suite every rule evaluator must pass: each operator on each type it takes, with
- * present, missing and non-conforming values (segments.md). Subclasses plug in an evaluator.
+ * present, missing and non-conforming values (docs/segments.md). Subclasses plug in an evaluator.
  */
 public abstract class EvaluatorContract {
 

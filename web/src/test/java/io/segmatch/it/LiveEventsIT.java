@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LiveEventsIT extends DeployedWar {
 
-    /** Within this of a run's commit, every reading client has the new state (api.md). */
+    /** Within this of a run's commit, every reading client has the new state (docs/operations.md). */
     static final Duration PROMPT = Duration.ofSeconds(2);
 
     static String dataset;

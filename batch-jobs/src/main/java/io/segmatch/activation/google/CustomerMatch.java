@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The two ways to Customer Match behind one interface (activation.md): the Google Ads API's
+ * The two ways to Customer Match behind one interface (docs/activation.md): the Google Ads API's
  * offline user data jobs (asynchronous: create, add operations, run, poll) and the Data
  * Manager API (synchronous requests; a "job" is the batches of one kind).
  */

@@ -14,7 +14,7 @@ import java.util.logging.Logger;
 import static io.segmatch.shared.json.Jsons.JSON;
 
 /**
- * Calls Google with activation.md's retry policy: 429 waits Google's {@code retryDelay};
+ * Calls Google with docs/activation.md's retry policy: 429 waits Google's {@code retryDelay};
  * {@code CONCURRENT_MODIFICATION} (sent as 400), 5xx and network errors back off
  * exponentially with jitter; 401 gets a fresh access token once; any other 4xx is final.
  */

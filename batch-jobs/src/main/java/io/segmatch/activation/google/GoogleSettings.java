@@ -6,7 +6,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import java.time.Duration;
 import java.util.Optional;
 
-/** The Google Ads settings of api.md's configuration table, read from MicroProfile Config. */
+/** The Google Ads settings of docs/configuration.md, read from MicroProfile Config. */
 public record GoogleSettings(String api, String apiUrl, String apiVersion, String dataManagerUrl, String customerId,
                              String loginCustomerId, String developerToken, String clientId, String clientSecret,
                              String authUrl, String tokenUrl, String refreshToken, boolean canonicalGmail,

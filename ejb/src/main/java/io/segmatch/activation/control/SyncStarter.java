@@ -22,7 +22,7 @@ import java.util.logging.Logger;
 /**
  * Starts Customer Match syncs: a batch is claimed in the database (one at a time, whatever
  * the number of instances), then the {@code sync-customer-match} job is started — outside
- * any container transaction (payara-notes P1).
+ * any container transaction (a batch job must not start inside one).
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)

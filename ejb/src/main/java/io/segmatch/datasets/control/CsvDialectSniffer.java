@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Decides how to read an uploaded file (csv-import.md, "Reading"): refuses what is not
+ * Decides how to read an uploaded file (docs/datasets.md, "Reading"): refuses what is not
  * CSV text at all, detects the encoding from the byte-order mark or the bytes, and the
  * delimiter among {@code , ; tab |} from the first records, honouring overrides.
  */

@@ -6,7 +6,7 @@ import java.util.EnumSet;
 
 /**
  * Infers one column's type from its non-missing values: the first of boolean, number,
- * date, timestamp that every value conforms to, otherwise string (segments.md).
+ * date, timestamp that every value conforms to, otherwise string (docs/segments.md).
  */
 public final class TypeInference {
 

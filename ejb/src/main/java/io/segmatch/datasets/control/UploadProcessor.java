@@ -20,7 +20,7 @@ import java.util.Locale;
 
 /**
  * Applies one CSV upload to a dataset's rows on a JDBC connection whose transaction the
- * caller owns (csv-import.md): reads the file once, rejects rows it cannot take with their
+ * caller owns (docs/datasets.md): reads the file once, rejects rows it cannot take with their
  * line and reason, streams the others into the upload stage and merges them. Nothing is
  * committed here; on any exception the caller rolls back and the dataset is as before.
  */

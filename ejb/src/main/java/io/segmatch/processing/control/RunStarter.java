@@ -24,7 +24,7 @@ import java.util.logging.Logger;
 /**
  * Starts processing runs. A run is claimed in the database first (at most one runs at a time,
  * whatever the number of application instances), then its batch job is started. Both happen
- * outside any container transaction (payara-notes P1: a job must not start inside one), the
+ * outside any container transaction (a batch job must not start inside one), the
  * claim in a local transaction of its own.
  */
 @Stateless

@@ -6,7 +6,7 @@ import jakarta.ejb.Singleton;
 /**
  * The application's PostgreSQL datasource, configured through MicroProfile Config
  * ({@code segmatch.db.url}, {@code .user}, {@code .password}). It is {@code java:global}
- * because the Jakarta Batch job repository must use the same pool (payara-notes, trap 7).
+ * because the Jakarta Batch job repository must use the same pool (docs/deployment.md: with a second pool every chunk commit fails).
  */
 @DataSourceDefinition(
         name = DataSourceConfig.JNDI_NAME,

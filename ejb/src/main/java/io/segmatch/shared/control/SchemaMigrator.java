@@ -13,7 +13,7 @@ import java.util.logging.Logger;
 
 /**
  * Brings the schema up to date with Flyway before anything else touches the database.
- * Bean-managed: Flyway commits on its own connection (payara-notes, trap 16).
+ * Bean-managed: Flyway commits on its own connection (inside a container transaction its commits would fail).
  */
 @Startup
 @Singleton

@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The type of a dataset column and which values conform to it (segments.md, "Datasets,
+ * The type of a dataset column and which values conform to it (docs/segments.md, "Datasets,
  * columns and types"). Inference tries the types in declaration order, string last.
  */
 public enum ColumnType {

@@ -11,7 +11,7 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 
 /**
- * The summary of one applied upload (csv-import.md, "Summary"), kept as the dataset's
+ * The summary of one applied upload (docs/datasets.md, "Summary"), kept as the dataset's
  * upload history. Columns and errors are stored as the JSON the API returns.
  */
 @Entity

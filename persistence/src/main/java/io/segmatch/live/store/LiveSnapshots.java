@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads the state the {@code segments} event carries (api.md, "Live events"). It reads only
+ * Reads the state the {@code segments} event carries (docs/operations.md). It reads only
  * what is committed, so an event never shows state that may still roll back.
  */
 public final class LiveSnapshots {

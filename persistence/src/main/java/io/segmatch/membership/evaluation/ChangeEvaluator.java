@@ -11,7 +11,7 @@ import java.util.function.Function;
 
 /**
  * Evaluates a changed row against every live segment of its dataset in one pass (the rules
- * are segments.md's, through {@link RuleEvaluator}); a deleted row matches nothing.
+ * are docs/segments.md's, through {@link RuleEvaluator}); a deleted row matches nothing.
  */
 public final class ChangeEvaluator {
 

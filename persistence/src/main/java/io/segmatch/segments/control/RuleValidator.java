@@ -23,7 +23,7 @@ import java.util.Locale;
 /**
  * Turns the JSON form of a rule ({@code logic}, {@code conditions}) into a validated
  * {@link Rule} for a dataset, or refuses it with every problem named by its path
- * ({@code conditions[2].value}), as segments.md's "Validation" says. Fields are looked up
+ * ({@code conditions[2].value}), as docs/segments.md's "Validation" says. Fields are looked up
  * among the dataset's columns, values parsed into their column's type.
  */
 public final class RuleValidator {

@@ -13,7 +13,7 @@ import static io.segmatch.datasets.entity.ColumnType.NUMBER;
 import static io.segmatch.datasets.entity.ColumnType.STRING;
 import static io.segmatch.datasets.entity.ColumnType.TIMESTAMP;
 
-/** The operators of a segment condition, the column types each takes and its value's shape (segments.md). */
+/** The operators of a segment condition, the column types each takes and its value's shape (docs/segments.md). */
 public enum Operator {
     EQ(Shape.ONE, false, STRING, NUMBER, DATE, TIMESTAMP, BOOLEAN),
     NEQ(Shape.ONE, true, STRING, NUMBER, DATE, TIMESTAMP, BOOLEAN),

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Evaluates a rule on one row in Java (segments.md): used where rows are read once anyway,
+ * Evaluates a rule on one row in Java (docs/segments.md): used where rows are read once anyway,
  * such as the incremental membership job. {@link RuleSql} must give the same answers.
  */
 public final class RuleEvaluator {

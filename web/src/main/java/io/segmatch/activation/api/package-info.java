@@ -1,2 +1,2 @@
-/** The activation API (api.md, "Activation"). */
+/** The activation API (docs/activation.md). */
 package io.segmatch.activation.api;

@@ -16,7 +16,7 @@ import java.util.List;
 
 import static io.segmatch.shared.json.Jsons.JSON;
 
-/** The JSON shapes of the datasets API (api.md, "Datasets and rows"). */
+/** The JSON shapes of the datasets API (docs/datasets.md). */
 final class DatasetJson {
 
     private DatasetJson() {

@@ -37,7 +37,7 @@ import java.util.List;
 
 import static io.segmatch.shared.json.Jsons.JSON;
 
-/** The datasets API: uploads, dataset metadata and rows (api.md, "Datasets and rows"). */
+/** The datasets API: uploads, dataset metadata and rows (docs/datasets.md). */
 @Path("datasets")
 @Produces(MediaType.APPLICATION_JSON)
 public class DatasetsResource {

@@ -8,8 +8,8 @@ import static io.segmatch.shared.api.JsonTimes.time;
 import static io.segmatch.shared.json.Jsons.JSON;
 
 /**
- * The {@code segments} event's data (api.md, "Live events"), without its {@code at}: the
- * fields api.md names, and (extensions) each segment's dataset and activation, whether a
+ * The {@code segments} event's data (docs/operations.md), without its {@code at}: the
+ * fields docs/operations.md lists, and (extensions) each segment's dataset and activation, whether a
  * processing run or a sync is running and when the last one ended, and the number of datasets
  * and customer rows.
  */

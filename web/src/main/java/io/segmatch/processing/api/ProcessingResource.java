@@ -25,7 +25,7 @@ import jakarta.ws.rs.core.Response;
 import static io.segmatch.shared.api.JsonTimes.time;
 import static io.segmatch.shared.json.Jsons.JSON;
 
-/** The processing API (api.md, "Processing"): pending changes, the runs, and starting one. */
+/** The processing API (docs/processing.md): pending changes, the runs, and starting one. */
 @ApplicationScoped
 @Path("processing")
 @Produces(MediaType.APPLICATION_JSON)

@@ -16,7 +16,7 @@ import java.io.StringReader;
 import static io.segmatch.shared.api.JsonTimes.time;
 import static io.segmatch.shared.json.Jsons.JSON;
 
-/** The JSON shapes of the segments API (api.md, "Segments"). */
+/** The JSON shapes of the segments API (docs/segments.md). */
 final class SegmentJson {
 
     private SegmentJson() {

@@ -26,7 +26,7 @@ import jakarta.ws.rs.core.UriInfo;
 
 import static io.segmatch.shared.json.Jsons.JSON;
 
-/** The segments API: definitions and the live preview (api.md, "Segments"). */
+/** The segments API: definitions and the live preview (docs/segments.md). */
 @ApplicationScoped
 @Path("segments")
 @Produces(MediaType.APPLICATION_JSON)
