@@ -58,18 +58,11 @@ final class StagedDiff {
         Sql.update(connection, "RESET parallel_tuple_cost");
         long t2 = System.nanoTime();
         // few changed rows among many: look each up by key rather than hash the whole dataset
-        boolean lookUp = changed * 5 < existingRows;
-        fewChanged = lookUp;
-        if (lookUp) {
-            Sql.update(connection, "SET LOCAL enable_hashjoin = off");
-            Sql.update(connection, "SET LOCAL enable_mergejoin = off");
-        }
+        fewChanged = changed * 5 < existingRows;
+        joinsByKey(fewChanged, true);
         long updated = Sql.update(connection, "UPDATE dataset_row r SET data = c.data, updated_at = ? FROM " + change + " c "
                 + "WHERE NOT c.is_new AND r.dataset_id = ? AND r.row_key = c.row_key", at, datasetId);
-        if (lookUp) {
-            Sql.update(connection, "RESET enable_hashjoin");
-            Sql.update(connection, "RESET enable_mergejoin");
-        }
+        joinsByKey(fewChanged, false);
         long inserted = Sql.update(connection, "INSERT INTO dataset_row (dataset_id, row_key, data, created_at, updated_at) "
                 + "SELECT ?, row_key, data, ?, ? FROM " + change + " WHERE is_new", datasetId, at, at);
         if (!newDataset) {
@@ -113,20 +106,25 @@ final class StagedDiff {
             return;
         }
         String name = table.get().name();
-        if (fewChanged) {
-            Sql.update(connection, "SET LOCAL enable_hashjoin = off");
-            Sql.update(connection, "SET LOCAL enable_mergejoin = off");
-        }
+        joinsByKey(fewChanged, true);
         Sql.update(connection, "DELETE FROM " + name + " t USING " + change + " c WHERE t.row_key = c.row_key");
-        if (fewChanged) {
-            Sql.update(connection, "RESET enable_hashjoin");
-            Sql.update(connection, "RESET enable_mergejoin");
-        }
+        joinsByKey(fewChanged, false);
         if (deletedMissing) {
             Sql.update(connection, "DELETE FROM " + name + " t WHERE NOT EXISTS (SELECT 1 FROM " + stage
                     + " s WHERE s.row_key = t.row_key)");
         }
         TypedRows.fill(connection, columns, name, "SELECT row_key, data FROM " + change);
+    }
+
+    /**
+     * With few changed rows among many ({@code few}), the next statements join by key lookups
+     * ({@code on}) instead of hashing whole tables; {@code on = false} restores the planner's choice.
+     */
+    private void joinsByKey(boolean few, boolean on) throws SQLException {
+        if (few) {
+            Sql.update(connection, on ? "SET LOCAL enable_hashjoin = off" : "RESET enable_hashjoin");
+            Sql.update(connection, on ? "SET LOCAL enable_mergejoin = off" : "RESET enable_mergejoin");
+        }
     }
 
     void drop() throws SQLException {

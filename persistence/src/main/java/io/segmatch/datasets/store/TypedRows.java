@@ -8,7 +8,6 @@ import org.postgresql.copy.PGCopyOutputStream;
 import java.io.BufferedInputStream;
 import java.io.BufferedWriter;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Reader;
@@ -148,7 +147,7 @@ public final class TypedRows {
                     return; // deleted
                 }
                 for (int i = 0; i < typed.length; i++) {
-                    typed[i] = text(columns.get(i).type(), rs.getString(2 + i));
+                    typed[i] = TypedValues.text(columns.get(i).type(), rs.getString(2 + i));
                 }
             }
         }
@@ -300,7 +299,7 @@ public final class TypedRows {
                         UploadStage.escape(line, rs.getString(1));
                         for (int i = 0; i < columns.size(); i++) {
                             line.append('\t');
-                            typed(line, columns.get(i).type(), rs.getString(2 + i));
+                            TypedValues.typed(line, columns.get(i).type(), rs.getString(2 + i));
                         }
                         out.append(line.append('\n'));
                         rows++;
@@ -321,7 +320,7 @@ public final class TypedRows {
 
     /**
      * Writes the typed rows of a direct load (rows into a dataset that had none) from the
-     * values it kept on disk ({@link #writeRaw}, in {@code uploadColumns} order): into the
+     * values it kept on disk ({@link TypedValues#writeRaw}, in {@code uploadColumns} order): into the
      * table if it is current with {@code columns} (an emptied dataset's), else into a new one.
      */
     public static void load(Connection c, String datasetId, List<Column> columns, List<String> uploadColumns,
@@ -341,12 +340,12 @@ public final class TypedRows {
             String[] raw = new String[uploadColumns.size()];
             StringBuilder line = new StringBuilder(256);
             String key;
-            while ((key = readRaw(in, raw)) != null) {
+            while ((key = TypedValues.readRaw(in, raw)) != null) {
                 line.setLength(0);
                 UploadStage.escape(line, key);
                 for (int i = 0; i < source.length; i++) {
                     line.append('\t');
-                    typed(line, columns.get(i).type(), source[i] < 0 ? null : raw[source[i]]);
+                    TypedValues.typed(line, columns.get(i).type(), source[i] < 0 ? null : raw[source[i]]);
                 }
                 out.append(line.append('\n'));
             }
@@ -356,48 +355,6 @@ public final class TypedRows {
         if (current.isEmpty()) {
             finish(c, datasetId, name, columns);
         }
-    }
-
-    /** Appends a row's key and values (null: missing) to a direct load's values file. */
-    static void writeRaw(DataOutputStream out, String key, String[] values) throws IOException {
-        writeString(out, key);
-        for (String value : values) {
-            writeString(out, value);
-        }
-    }
-
-    /** Reads the next row written by {@link #writeRaw} into {@code values}; returns its key, or null at the end. */
-    private static String readRaw(DataInputStream in, String[] values) throws IOException {
-        int length;
-        try {
-            length = in.readInt();
-        } catch (java.io.EOFException end) {
-            return null;
-        }
-        String key = readString(in, length);
-        for (int i = 0; i < values.length; i++) {
-            values[i] = readString(in, in.readInt());
-        }
-        return key;
-    }
-
-    private static void writeString(DataOutputStream out, String value) throws IOException {
-        if (value == null) {
-            out.writeInt(-1);
-            return;
-        }
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(bytes.length);
-        out.write(bytes);
-    }
-
-    private static String readString(DataInputStream in, int length) throws IOException {
-        if (length < 0) {
-            return null;
-        }
-        byte[] bytes = new byte[length];
-        in.readFully(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private static String copySql(String table, List<Column> columns) {
@@ -414,38 +371,5 @@ public final class TypedRows {
                 // left in the temp directory
             }
         }
-    }
-
-    /** Appends a value's typed form in COPY text format ({@code \N} when it has none). */
-    static void typed(StringBuilder out, ColumnType type, String raw) {
-        String text = text(type, raw);
-        if (text == null) {
-            out.append("\\N");
-        } else {
-            UploadStage.escape(out, text);
-        }
-    }
-
-    /**
-     * A value's typed form as PostgreSQL reads it for the column's SQL type, or null when it
-     * has none: what {@link ColumnType#parse} gives, written without building it (this runs for
-     * every value of an upload). Conforming numbers and dates are read as written, as the SQL
-     * functions read them; a timestamp gets their normalisation ('T', upper case, UTC when it
-     * names no zone), and PostgreSQL rounds its fraction as {@code parse} does.
-     */
-    static String text(ColumnType type, String raw) {
-        if (raw == null || raw.isEmpty() || !type.conforms(raw)) {
-            return null;
-        }
-        return switch (type) {
-            case STRING -> raw.toLowerCase(Locale.ROOT);
-            case BOOLEAN -> raw.equalsIgnoreCase("true") || raw.equalsIgnoreCase("yes") ? "t" : "f";
-            case TIMESTAMP -> {
-                String v = raw.replace(' ', 'T').toUpperCase(Locale.ROOT);
-                char sign = v.charAt(v.length() - 6);
-                yield v.endsWith("Z") || sign == '+' || sign == '-' ? v : v + "Z";
-            }
-            case NUMBER, DATE -> raw;
-        };
     }
 }

@@ -155,7 +155,7 @@ public class UploadStage implements AutoCloseable {
         line.append('\n');
         out.append(line);
         if (values != null) {
-            TypedRows.writeRaw(values, key, raw);
+            TypedValues.writeRaw(values, key, raw);
         }
         staged++;
     }

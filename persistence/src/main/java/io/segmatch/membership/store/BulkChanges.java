@@ -1,6 +1,5 @@
 package io.segmatch.membership.store;
 
-import io.segmatch.datasets.store.TypedRows;
 import io.segmatch.membership.evaluation.ChangedRow;
 import io.segmatch.membership.evaluation.EvaluatedRow;
 import io.segmatch.membership.evaluation.Memberships;
@@ -65,18 +64,11 @@ public final class BulkChanges {
     public static Optional<ChangeChunks.Applied> evaluate(Connection c, long runId, String datasetId, Instant now,
                                                           Set<String> activated) throws SQLException {
         List<SegmentRule> segments = LiveSegments.ofDataset(c, datasetId);
-        Optional<TypedRows.Table> table = TypedRows.current(c, datasetId);
-        if (segments.isEmpty() || table.isEmpty()) {
+        Optional<TypedRules> rules = TypedRules.of(c, datasetId, segments, now);
+        if (rules.isEmpty()) {
             return Optional.empty();
         }
-        List<RuleSql.Predicate> predicates = new ArrayList<>();
-        for (SegmentRule segment : segments) {
-            Optional<RuleSql.Predicate> predicate = RuleSql.typed(segment.rule(), now, table.get());
-            if (predicate.isEmpty()) {
-                return Optional.empty();
-            }
-            predicates.add(predicate.get());
-        }
+        List<RuleSql.Predicate> predicates = rules.get().predicates();
         Set<String> mine = new HashSet<>();
         segments.stream().filter(SegmentRule::activated).forEach(s -> mine.add(s.segmentId()));
         activated.addAll(mine);
@@ -98,7 +90,7 @@ public final class BulkChanges {
         StringBuilder sql = new StringBuilder("SELECT b.row_key, b.seq, t.row_key IS NOT NULL, "
                 + "array_to_string(m.segments, ','), array_to_string(m.since, ',')");
         predicates.forEach(p -> sql.append(", coalesce(").append(p.sql()).append(", false)"));
-        sql.append(" FROM bulk_claim b LEFT JOIN ").append(table.get().name()).append(" t ON t.row_key = b.row_key "
+        sql.append(" FROM bulk_claim b LEFT JOIN ").append(rules.get().table().name()).append(" t ON t.row_key = b.row_key "
                 + "LEFT JOIN row_membership m ON m.dataset_id = ? AND m.row_key = b.row_key ORDER BY b.row_key");
         long rows = 0;
         long entered = 0;

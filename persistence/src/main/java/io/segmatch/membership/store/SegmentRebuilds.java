@@ -1,6 +1,5 @@
 package io.segmatch.membership.store;
 
-import io.segmatch.datasets.store.TypedRows;
 import io.segmatch.membership.evaluation.Memberships;
 import io.segmatch.membership.evaluation.SegmentRule;
 import io.segmatch.membership.evaluation.SegmentSet;
@@ -18,6 +17,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -73,8 +73,9 @@ public final class SegmentRebuilds {
         ChangeLog log = new ChangeLog(c, runId, at, activated);
         RowMemberships.Writer writer = new RowMemberships.Writer(c, datasetId);
         // over the typed table, each rule is a predicate the database evaluates: only the answers come back
-        List<RuleSql.Predicate> predicates = segments.isEmpty() ? List.of() : typedPredicates(c, datasetId, segments, now);
-        boolean typed = !predicates.isEmpty();
+        Optional<TypedRules> rules = TypedRules.of(c, datasetId, segments, now);
+        boolean typed = rules.isPresent();
+        List<RuleSql.Predicate> predicates = typed ? rules.get().predicates() : List.of();
         StringBuilder sql = new StringBuilder();
         if (segments.isEmpty()) {
             // only retiring: the rows in those segments, no row values needed
@@ -83,7 +84,7 @@ public final class SegmentRebuilds {
         } else if (typed) {
             // only the rows whose membership of a rebuilt (or retired) segment changes come back;
             // the member counts come from one aggregate over the typed table
-            String table = TypedRows.current(c, datasetId).orElseThrow().name();
+            String table = rules.get().table().name();
             System.arraycopy(typedCounts(c, table, predicates), 0, members, 0, members.length);
             sql.append("SELECT coalesce(t.row_key, m.row_key), t.row_key IS NOT NULL, "
                     + "array_to_string(m.segments, ','), array_to_string(m.since, ',')");
@@ -249,27 +250,6 @@ public final class SegmentRebuilds {
                 return counts;
             }
         }
-    }
-
-    /**
-     * The segments' rules over the dataset's typed table, in order, or none when the table is
-     * not current or some rule reads a column it lacks (the rows' JSON is read then).
-     */
-    private static List<RuleSql.Predicate> typedPredicates(Connection c, String datasetId, List<SegmentRule> segments,
-                                                           Instant now) throws SQLException {
-        var table = TypedRows.current(c, datasetId);
-        if (table.isEmpty()) {
-            return List.of();
-        }
-        List<RuleSql.Predicate> predicates = new ArrayList<>();
-        for (SegmentRule segment : segments) {
-            var predicate = RuleSql.typed(segment.rule(), now, table.get());
-            if (predicate.isEmpty()) {
-                return List.of();
-            }
-            predicates.add(predicate.get());
-        }
-        return predicates;
     }
 
     /**
