@@ -1,5 +1,6 @@
 package io.segmatch.membership;
 
+import io.segmatch.activation.store.SyncJobs;
 import io.segmatch.activation.store.SyncPlans;
 import io.segmatch.membership.store.ChangeChunks;
 import io.segmatch.membership.store.RowMemberships;
@@ -72,6 +73,18 @@ class ClaimPlanIT {
                     failures);
             check(c, mode, "sync plan of a small segment", SyncPlans.planSql(1), List.of("email", dataset, 2, "false", "s2", "s2"),
                     failures);
+            // a plan of changes: a thousand queued keys (half of them members), each looked up by key
+            try (Statement st = c.createStatement()) {
+                st.execute("DROP TABLE IF EXISTS plan_keys");
+                st.execute("CREATE TEMP TABLE plan_keys (row_key text PRIMARY KEY)");
+                st.execute("INSERT INTO plan_keys SELECT unnest(" + literal(keys) + "::text[])");
+            }
+            check(c, mode, "sync plan of changes", SyncPlans.changesSql(1),
+                    List.of("s1", "email", dataset, 1, "false", dataset, "s1"), failures);
+            check(c, mode, "members due to be added again", SyncPlans.READD_SQL,
+                    List.of("s1", "2020-01-01T00:00:00Z"), failures);
+            // the next batch of a big job, half of whose people were sent
+            check(c, mode, "unsent people of a job", SyncJobs.UNSENT_SQL, List.of(1, rows(c, dataset) / 4, 10_000), failures);
             assertEquals(List.of(), failures, mode);
         }
     }
@@ -173,8 +186,22 @@ class ClaimPlanIT {
                         + "'s' || (CASE WHEN i % 1000 = 0 THEN 2 ELSE 1 END), lpad(i::text, 8, '0'), 'list', "
                         + "'{\"email\":\"' || md5(i::text) || '\"}', now() FROM generate_series(1, " + rows + ") i WHERE i % 4 = 0"
                         + " ON CONFLICT DO NOTHING");
+                // a job of every member, the first half sent
+                st.execute("INSERT INTO sync_job_item (job_id, row_key, identifiers, position, sent) SELECT "
+                        + "1, '" + d + "' || lpad(i::text, 8, '0'), '{}', i / 2, i <= " + rows + " / 2 "
+                        + "FROM generate_series(1, " + rows + ") i WHERE i % 2 = 0 ON CONFLICT DO NOTHING");
             }
             st.execute("ANALYZE");
+        }
+    }
+
+    private static long rows(Connection c, String dataset) throws SQLException {
+        try (var ps = c.prepareStatement("SELECT row_count FROM dataset WHERE id = ?")) {
+            ps.setString(1, dataset);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 

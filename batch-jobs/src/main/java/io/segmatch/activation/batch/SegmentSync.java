@@ -8,6 +8,7 @@ import io.segmatch.activation.store.SyncPlans;
 import io.segmatch.activation.store.SyncRuns;
 import io.segmatch.membership.store.Transactions;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -28,12 +29,15 @@ public final class SegmentSync {
     private final CustomerMatch google;
     private final boolean canonicalGmail;
     private final String transport;
+    private final Duration fullPlanEvery;
 
-    public SegmentSync(Transactions tx, CustomerMatch google, boolean canonicalGmail, String transport) {
+    /** @param fullPlanEvery a plan older than this since the last full one is full (a reconciliation) */
+    public SegmentSync(Transactions tx, CustomerMatch google, boolean canonicalGmail, String transport, Duration fullPlanEvery) {
         this.tx = tx;
         this.google = google;
         this.canonicalGmail = canonicalGmail;
         this.transport = transport;
+        this.fullPlanEvery = fullPlanEvery;
     }
 
     /** Syncs one segment; returns the sync run's status. Failures are recorded on the run, not thrown. */
@@ -72,13 +76,28 @@ public final class SegmentSync {
                 userList = created;
             }
             String list = userList;
-            SyncPlans.Plan plan = tx.run(c -> {
-                long head = SyncRuns.queueHead(c, segment.id());
-                SyncPlans.Plan p = SyncPlans.plan(c, runId, segment, list, canonicalGmail, Instant.now());
-                SyncRuns.record(c, runId, list, p);
-                SyncRuns.consumeQueue(c, segment.id(), head);
-                return p;
-            });
+            SyncPlans.Plan plan = null;
+            while (plan == null) {
+                // a full plan first waits for membership writes that read the activation settings before now
+                SyncPlans.Basis basis = tx.run(c -> SyncPlans.basis(c, segment, list, canonicalGmail, fullPlanEvery, Instant.now()));
+                if (basis.full()) {
+                    tx.run(c -> {
+                        SyncPlans.barrier(c);
+                        return null;
+                    });
+                }
+                plan = tx.run(c -> {
+                    SyncPlans.Plan p = SyncPlans.plan(c, runId, segment, list, canonicalGmail, fullPlanEvery, basis, Instant.now());
+                    if (p != null) {
+                        SyncRuns.record(c, runId, list, p);
+                    }
+                    return p;
+                });
+            }
+            SyncPlans.Plan planned = plan;
+            LOG.info(() -> "sync of segment " + segment.id() + " planned (" + planned.scope() + ", " + planned.examined()
+                    + " looked at) in " + planned.millis() + " ms: " + planned.adds() + " to add, " + planned.removes()
+                    + " to remove, " + planned.skipped() + " skipped");
             String status = "completed";
             if (plan.jobId() != null) {
                 SyncJobs.Job job = tx.run(c -> SyncJobs.open(c, segment.id())).orElseThrow();
@@ -112,9 +131,9 @@ public final class SegmentSync {
             } catch (GoogleException e) {
                 if ("EXTERNAL_UPDATE_ID_ALREADY_EXISTS".equals(e.code())) {
                     // created by a call whose answer was lost: that job is never run; the next sync plans anew
-                    long id = job.id();
+                    SyncJobs.Job lost = job;
                     tx.run(c -> {
-                        SyncJobs.status(c, id, "abandoned", null, null, "its creation's answer was lost");
+                        SyncJobs.unapplied(c, lost, "abandoned", null, "its creation's answer was lost");
                         return null;
                     });
                 }
@@ -128,11 +147,14 @@ public final class SegmentSync {
             job = tx.run(c -> SyncJobs.open(c, segment.id())).orElseThrow();
         }
         SyncJobs.Job created = job;
+        int after = -1;
         while (true) {
-            List<SyncJobs.Item> items = tx.run(c -> SyncJobs.unsent(c, created.id(), CustomerMatch.BATCH));
+            int from = after;
+            List<SyncJobs.Item> items = tx.run(c -> SyncJobs.unsent(c, created.id(), from, CustomerMatch.BATCH));
             if (items.isEmpty()) {
                 break;
             }
+            after = items.get(items.size() - 1).position();
             CustomerMatch.Sent sent = google.send(created, items, segment.adUserData(), segment.adPersonalization());
             tx.run(c -> {
                 SyncJobs.sent(c, created.id(), items, sent.rejected());
@@ -165,7 +187,7 @@ public final class SegmentSync {
             });
             case "FAILED" -> tx.run(c -> {
                 // Google may have applied part of it; the next plan sends the difference again
-                SyncJobs.status(c, job.id(), "failed", null, status.matchRateRange(), "Google reported the job failed");
+                SyncJobs.unapplied(c, job, "failed", status.matchRateRange(), "Google reported the job failed");
                 return null;
             });
             default -> {

@@ -65,7 +65,8 @@ public class SyncActivatedSegments extends AbstractBatchlet {
                 GoogleCalls calls = new GoogleCalls(tokens, settings.maxRetryDelay(), Duration.ofMillis(500),
                         outcome -> metrics.counter(REQUESTS, new Tag("outcome", outcome)).inc());
                 CustomerMatch google = CustomerMatch.of(settings, calls);
-                SegmentSync sync = new SegmentSync(transactions, google, settings.canonicalGmail(), settings.api());
+                SegmentSync sync = new SegmentSync(transactions, google, settings.canonicalGmail(), settings.api(),
+                        fullPlanEvery());
                 int failed = 0;
                 for (ActivatedSegment segment : segments) {
                     String status = sync.sync(batchId, segment, reason);
@@ -95,6 +96,13 @@ public class SyncActivatedSegments extends AbstractBatchlet {
             });
             LOG.info(() -> "sync batch " + batchId + " ended at " + Instant.now() + (problem == null ? "" : ": " + problem));
         }
+    }
+
+    /** {@code segmatch.activation.full-plan-every}: how often a segment's plan looks at every member anyway. */
+    static Duration fullPlanEvery() {
+        return org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("segmatch.activation.full-plan-every", String.class)
+                .map(String::trim).filter(v -> !v.isEmpty()).map(Duration::parse).orElse(Duration.ofDays(1));
     }
 
     private String refreshToken(GoogleSettings settings) {

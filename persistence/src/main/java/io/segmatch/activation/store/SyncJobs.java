@@ -67,10 +67,6 @@ public final class SyncJobs {
             }
         }
 
-        void countOnly() {
-            count++;
-        }
-
         long count() {
             return count;
         }
@@ -129,6 +125,22 @@ public final class SyncJobs {
         }
     }
 
+    /**
+     * Puts the keys of these jobs (only those Google rejected, when {@code rejectedOnly}) back
+     * in the segment's activation queue, as updates: the next plan looks at them again.
+     */
+    public static void requeue(Connection c, String segmentId, List<Long> jobIds, boolean rejectedOnly) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO activation_queue (segment_id, change, queued_at, run_id, "
+                + "row_keys) SELECT ?, 'update', now(), NULL, array_agg(row_key) FROM (SELECT row_key, "
+                + "(row_number() OVER (ORDER BY job_id, position) - 1) / 10000 AS b FROM sync_job_item "
+                + "WHERE job_id = ANY(?) AND (NOT ? OR rejected_code IS NOT NULL)) x GROUP BY b")) {
+            ps.setString(1, segmentId);
+            ps.setArray(2, c.createArrayOf("bigint", jobIds.toArray()));
+            ps.setBoolean(3, rejectedOnly);
+            ps.executeUpdate();
+        }
+    }
+
     /** The segment's job that is not finished yet (at most one), if any. */
     public static Optional<Job> open(Connection c, String segmentId) throws SQLException {
         List<Job> jobs = read(c, "WHERE segment_id = ? AND status IN ('new', 'created', 'running') ORDER BY id", segmentId);
@@ -155,13 +167,21 @@ public final class SyncJobs {
         return jobs;
     }
 
-    /** The next people of a job not sent yet, in position order. */
-    public static List<Item> unsent(Connection c, long jobId, int limit) throws SQLException {
+    /** The next people of a job not sent yet: (job, after position, limit). */
+    public static final String UNSENT_SQL = "SELECT position, row_key, identifiers FROM sync_job_item "
+            + "WHERE job_id = ? AND position > ? AND NOT sent ORDER BY position LIMIT ?";
+
+    /**
+     * The next people of a job not sent yet, in position order, after a position (people are
+     * sent in that order: the index scan starts where the last batch ended instead of walking
+     * past every person already sent; -1 from the start).
+     */
+    public static List<Item> unsent(Connection c, long jobId, int after, int limit) throws SQLException {
         List<Item> items = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT position, row_key, identifiers FROM sync_job_item "
-                + "WHERE job_id = ? AND NOT sent ORDER BY position LIMIT ?")) {
+        try (PreparedStatement ps = c.prepareStatement(UNSENT_SQL)) {
             ps.setLong(1, jobId);
-            ps.setInt(2, limit);
+            ps.setInt(2, after);
+            ps.setInt(3, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     items.add(new Item(rs.getInt(1), rs.getString(2), rs.getString(3)));
@@ -194,6 +214,16 @@ public final class SyncJobs {
             ps.setLong(5, jobId);
             ps.executeUpdate();
         }
+    }
+
+    /**
+     * Ends a job that will not move the acknowledged set ({@code failed}: Google reported it
+     * failed, {@code abandoned}: never run); its people go back to the activation queue.
+     */
+    public static void unapplied(Connection c, Job job, String status, String matchRateRange, String error)
+            throws SQLException {
+        status(c, job.id(), status, null, matchRateRange, error);
+        requeue(c, job.segmentId(), List.of(job.id()), false);
     }
 
     /** What a finished job did: people accepted (sent, not rejected) and rejected, by code. */
@@ -240,6 +270,9 @@ public final class SyncJobs {
                 ps.setLong(2, job.id());
                 ps.executeUpdate();
             }
+        } else {
+            // a refused remove stays acknowledged: the next plan tries it again
+            requeue(c, job.segmentId(), List.of(job.id()), true);
         }
         Map<String, Long> codes = new java.util.TreeMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT rejected_code, count(*) FROM sync_job_item "

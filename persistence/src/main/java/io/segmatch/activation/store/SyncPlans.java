@@ -2,6 +2,7 @@ package io.segmatch.activation.store;
 
 import io.segmatch.activation.identifiers.CustomerIdentifiers;
 import io.segmatch.datasets.entity.Identifiers;
+import io.segmatch.membership.store.LiveSegments;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,7 +11,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +24,15 @@ import java.util.Map;
  * longer members (or the segment was deleted), or left without a usable identifier. People
  * Google refused are not sent again with the same identifiers (counted as skipped). Removes
  * go first: a plan with removes makes a remove job, and the adds wait for the next sync (one
- * job per list at a time). The chosen job and the people it carries are written in the
- * caller's transaction.
+ * job per list at a time); their keys go back to the activation queue. The chosen job and
+ * the people it carries are written in the caller's transaction.
+ *
+ * <p>A plan looks only at what changed when it can: the keys of the activation queue (members
+ * who entered or left, changed rows that stay members, keys put back by an earlier sync) and
+ * the members due to be added again. It looks at every member and every acknowledged person
+ * (a full plan) when the queue cannot hold everything since the last plan: the first plan,
+ * after a change of the activation settings or of the identifier settings, for a deleted
+ * segment, and when the last full plan is older than the configured period.
  */
 public final class SyncPlans {
 
@@ -34,15 +42,78 @@ public final class SyncPlans {
     private SyncPlans() {
     }
 
-    /** What a plan found, and the job it made (null: nothing to send). */
-    public record Plan(long adds, long removes, long skipped, Long jobId, String kind) {
+    /**
+     * What a plan found, and the job it made (null: nothing to send).
+     *
+     * @param scope    "full" or "changes"
+     * @param examined the people looked at (members and acknowledged people, or queued keys)
+     */
+    public record Plan(long adds, long removes, long skipped, Long jobId, String kind, String scope, long examined,
+                       long millis) {
+    }
+
+    /** Adds the members due to be added again to the plan's keys: (segment, added before). */
+    public static final String READD_SQL = "INSERT INTO plan_keys SELECT row_key FROM activation_member "
+            + "WHERE segment_id = ? AND added_at < ? ON CONFLICT DO NOTHING";
+
+    /** What a plan is based on, read before planning: whether it must be full. */
+    public record Basis(boolean full, long activationVersion, String settings) {
     }
 
     /**
-     * The plan's statement for a dataset with {@code roles} identifier columns: the segment's
-     * members with those columns' values — each member's row looked up by key (LATERAL, LIMIT 1:
-     * a plan that does not depend on statistics) — fully joined with what Google acknowledged.
-     * Parameters: the role columns, dataset, segment number, deleted, segment id, segment id.
+     * Whether the next plan of this segment must be full: no earlier plan, another activation
+     * version or other identifier settings than the last plan's, a deleted segment, or a last
+     * full plan older than {@code fullEvery}.
+     */
+    public static Basis basis(Connection c, ActivatedSegment segment, String userList, boolean canonicalGmail,
+                              Duration fullEvery, Instant now) throws SQLException {
+        Identifiers roles = ActivatedSegment.roles(c, segment.datasetId());
+        StringBuilder settings = new StringBuilder();
+        for (String role : Identifiers.ROLES) {
+            settings.append(role).append('=').append(roles.column(role)).append(';');
+        }
+        settings.append("region=").append(roles.getDefaultPhoneRegion()).append(";canonicalGmail=").append(canonicalGmail)
+                .append(";list=").append(userList);
+        long version;
+        try (PreparedStatement ps = c.prepareStatement("SELECT activation_version FROM segment WHERE id = ?")) {
+            ps.setString(1, segment.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                version = rs.next() ? rs.getLong(1) : -1;
+            }
+        }
+        boolean full = true;
+        try (PreparedStatement ps = c.prepareStatement("SELECT activation_version, settings, full_at FROM activation_basis "
+                + "WHERE segment_id = ?")) {
+            ps.setString(1, segment.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    full = rs.getLong(1) != version || !rs.getString(2).contentEquals(settings)
+                            || rs.getTimestamp(3).toInstant().isBefore(now.minus(fullEvery));
+                }
+            }
+        }
+        return new Basis(full || segment.deleted(), version, settings.toString());
+    }
+
+    /**
+     * Waits until no membership write that read the activation settings before now is still
+     * open (they hold {@link LiveSegments#ACTIVATION_LOCK} shared): run in a transaction of its
+     * own, committed before a full plan, whose members then include everything those writes
+     * did without queueing.
+     */
+    public static void barrier(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            ps.setLong(1, LiveSegments.ACTIVATION_LOCK);
+            ps.execute();
+        }
+    }
+
+    /**
+     * The full plan's statement for a dataset with {@code roles} identifier columns: the
+     * segment's members with those columns' values — each member's row looked up by key
+     * (LATERAL, LIMIT 1: a plan that does not depend on statistics) — fully joined with what
+     * Google acknowledged. Parameters: the role columns, dataset, segment number, deleted,
+     * segment id, segment id.
      */
     public static String planSql(int roles) {
         StringBuilder sql = new StringBuilder("WITH cur AS (SELECT rm.row_key");
@@ -61,81 +132,172 @@ public final class SyncPlans {
         return sql.append(" FROM cur FULL JOIN ack ON ack.row_key = cur.row_key").toString();
     }
 
+    /**
+     * The statement of a plan over the keys in {@code plan_keys}: for each, whether it is a
+     * member, what Google acknowledged and refused, and its identifier columns' values — all
+     * looked up by key (LATERAL, LIMIT 1). Parameters: segment id (refused), the role columns,
+     * dataset, segment number, deleted, dataset, segment id (acknowledged).
+     */
+    public static String changesSql(int roles) {
+        StringBuilder sql = new StringBuilder("SELECT k.row_key, m.member IS NOT NULL, ack.identifiers, ack.added_at, "
+                + "(SELECT identifiers FROM activation_rejected x WHERE x.segment_id = ? AND x.row_key = k.row_key)");
+        for (int i = 0; i < roles; i++) {
+            sql.append(", r.data->>?");
+        }
+        return sql.append(" FROM plan_keys k "
+                + "LEFT JOIN LATERAL (SELECT true AS member FROM row_membership rm WHERE rm.dataset_id = ? "
+                + "AND rm.row_key = k.row_key AND rm.segments @> ARRAY[?::integer] AND NOT ? LIMIT 1) m ON true "
+                + "LEFT JOIN LATERAL (SELECT data FROM dataset_row x WHERE x.dataset_id = ? AND x.row_key = k.row_key "
+                + "AND m.member LIMIT 1) r ON true "
+                + "LEFT JOIN LATERAL (SELECT identifiers, added_at FROM activation_member a WHERE a.segment_id = ? "
+                + "AND a.row_key = k.row_key LIMIT 1) ack ON true").toString();
+    }
+
+    /**
+     * Plans the segment's sync on the given basis (read by {@link #basis} before; a full one
+     * after {@link #barrier}), consumes the queue entries it covered and records the basis for
+     * the next plan. Returns null when the basis changed meanwhile: call again with a new one.
+     */
     public static Plan plan(Connection c, long syncRunId, ActivatedSegment segment, String userList, boolean canonicalGmail,
-                            Instant now) throws SQLException {
+                            Duration fullEvery, Basis basis, Instant now) throws SQLException {
+        long t0 = System.nanoTime();
+        Basis current = basis(c, segment, userList, canonicalGmail, fullEvery, now);
+        if (current.full() && !basis.full() || current.activationVersion() != basis.activationVersion()
+                || !current.settings().equals(basis.settings())) {
+            return null;
+        }
         Identifiers roles = ActivatedSegment.roles(c, segment.datasetId());
         List<String> roleNames = Identifiers.ROLES.stream().filter(r -> roles.column(r) != null).toList();
-        String sql = planSql(roleNames.size());
+        try (Statement st = c.createStatement()) {
+            st.execute("CREATE TEMP TABLE plan_queue (id bigint PRIMARY KEY) ON COMMIT DROP");
+        }
+        // the queue entries this plan covers: read first, so that the members it reads are at least as new
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO plan_queue SELECT id FROM activation_queue "
+                + "WHERE segment_id = ?")) {
+            ps.setString(1, segment.id());
+            ps.executeUpdate();
+        }
         SyncJobs.Items adds = new SyncJobs.Items(c, syncRunId, segment.id(), userList, "add", now);
         SyncJobs.Items removes = new SyncJobs.Items(c, syncRunId, segment.id(), userList, "remove", now);
-        long changed = 0;
-        long skipped = 0;
         Instant readdBefore = now.minus(READD_AFTER);
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int p = 1;
-            for (String role : roleNames) {
-                ps.setString(p++, roles.column(role));
+        long[] counts = new long[3]; // changed, skipped, examined
+        if (basis.full()) {
+            try (PreparedStatement ps = c.prepareStatement(planSql(roleNames.size()))) {
+                int p = 1;
+                for (String role : roleNames) {
+                    ps.setString(p++, roles.column(role));
+                }
+                ps.setString(p++, segment.datasetId());
+                ps.setInt(p++, segment.number());
+                ps.setBoolean(p++, segment.deleted());
+                ps.setString(p++, segment.id());
+                ps.setString(p, segment.id());
+                decide(ps, roles, roleNames, canonicalGmail, readdBefore, adds, removes, counts);
             }
-            ps.setString(p++, segment.datasetId());
-            ps.setInt(p++, segment.number());
-            ps.setBoolean(p++, segment.deleted());
-            ps.setString(p++, segment.id());
-            ps.setString(p, segment.id());
-            ps.setFetchSize(5000);
-            Map<String, String> values = new HashMap<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String key = rs.getString(1);
-                    boolean member = rs.getBoolean(2);
-                    String acknowledged = rs.getString(3);
-                    Timestamp addedAt = rs.getTimestamp(4);
-                    String refused = rs.getString(5);
-                    String current = null;
-                    if (member) {
-                        values.clear();
-                        for (int i = 0; i < roleNames.size(); i++) {
-                            String v = rs.getString(6 + i);
-                            if (v != null) {
-                                values.put(roles.column(roleNames.get(i)), v);
-                            }
-                        }
-                        CustomerIdentifiers ids = CustomerIdentifiers.of(values, roles, canonicalGmail);
-                        if (ids.isEmpty()) {
-                            skipped++;
-                        } else {
-                            current = ids.toJson();
+        } else {
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE TEMP TABLE plan_keys (row_key text PRIMARY KEY) ON COMMIT DROP");
+                st.execute("INSERT INTO plan_keys SELECT DISTINCT k FROM activation_queue q CROSS JOIN LATERAL "
+                        + "unnest(q.row_keys) AS k WHERE q.id IN (SELECT id FROM plan_queue)");
+            }
+            try (PreparedStatement ps = c.prepareStatement(READD_SQL)) {
+                ps.setString(1, segment.id());
+                ps.setTimestamp(2, Timestamp.from(readdBefore));
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(changesSql(roleNames.size()))) {
+                int p = 1;
+                ps.setString(p++, segment.id());
+                for (String role : roleNames) {
+                    ps.setString(p++, roles.column(role));
+                }
+                ps.setString(p++, segment.datasetId());
+                ps.setInt(p++, segment.number());
+                ps.setBoolean(p++, segment.deleted());
+                ps.setString(p++, segment.datasetId());
+                ps.setString(p, segment.id());
+                decide(ps, roles, roleNames, canonicalGmail, readdBefore, adds, removes, counts);
+            }
+        }
+        // removes go first; the adds wait for the next sync, and so do the members whose
+        // identifiers changed (removed with their old ones now, added with the new ones then):
+        // every key of this plan goes back to the queue, to be looked at once the removes are done
+        Long jobId;
+        String kind;
+        Long addJob = adds.finish();
+        if (removes.count() > 0) {
+            jobId = removes.finish();
+            kind = "remove";
+            SyncJobs.requeue(c, segment.id(), addJob == null ? List.of(jobId) : List.of(jobId, addJob), false);
+            adds.discard();
+        } else {
+            jobId = addJob;
+            kind = jobId == null ? null : "add";
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute("DELETE FROM activation_queue WHERE id IN (SELECT id FROM plan_queue)");
+            st.execute("DROP TABLE plan_queue");
+            if (!basis.full()) {
+                st.execute("DROP TABLE plan_keys");
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO activation_basis (segment_id, activation_version, "
+                + "settings, full_at, planned_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (segment_id) DO UPDATE SET "
+                + "activation_version = excluded.activation_version, settings = excluded.settings, "
+                + "full_at = CASE WHEN ? THEN excluded.full_at ELSE activation_basis.full_at END, planned_at = excluded.planned_at")) {
+            ps.setString(1, segment.id());
+            ps.setLong(2, basis.activationVersion());
+            ps.setString(3, basis.settings());
+            ps.setTimestamp(4, Timestamp.from(now));
+            ps.setTimestamp(5, Timestamp.from(now));
+            ps.setBoolean(6, basis.full());
+            ps.executeUpdate();
+        }
+        return new Plan(adds.count() + counts[0], removes.count(), counts[1], jobId, kind, basis.full() ? "full" : "changes",
+                counts[2], (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** Reads a plan statement's rows and decides, for each person, add, remove, skip or nothing. */
+    private static void decide(PreparedStatement ps, Identifiers roles, List<String> roleNames, boolean canonicalGmail,
+                               Instant readdBefore, SyncJobs.Items adds, SyncJobs.Items removes, long[] counts)
+            throws SQLException {
+        ps.setFetchSize(5000);
+        Map<String, String> values = new HashMap<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                counts[2]++;
+                String key = rs.getString(1);
+                boolean member = rs.getBoolean(2);
+                String acknowledged = rs.getString(3);
+                Timestamp addedAt = rs.getTimestamp(4);
+                String refused = rs.getString(5);
+                String current = null;
+                if (member) {
+                    values.clear();
+                    for (int i = 0; i < roleNames.size(); i++) {
+                        String v = rs.getString(6 + i);
+                        if (v != null) {
+                            values.put(roles.column(roleNames.get(i)), v);
                         }
                     }
-                    if (acknowledged != null && !acknowledged.equals(current)) {
-                        removes.add(key, acknowledged);
-                        if (current != null) {
-                            changed++;
-                        }
-                    } else if (current != null && acknowledged == null && current.equals(refused)) {
-                        skipped++; // Google refused these identifiers: not sent again until they change
-                    } else if (current != null && (acknowledged == null || addedAt.toInstant().isBefore(readdBefore))) {
-                        // while removes wait, adds are only counted (they go in a later job)
-                        if (removes.count() == 0) {
-                            adds.add(key, current);
-                        } else {
-                            adds.countOnly();
-                        }
+                    CustomerIdentifiers ids = CustomerIdentifiers.of(values, roles, canonicalGmail);
+                    if (ids.isEmpty()) {
+                        counts[1]++;
+                    } else {
+                        current = ids.toJson();
                     }
+                }
+                if (acknowledged != null && !acknowledged.equals(current)) {
+                    removes.add(key, acknowledged);
+                    if (current != null) {
+                        counts[0]++;
+                    }
+                } else if (current != null && acknowledged == null && current.equals(refused)) {
+                    counts[1]++; // Google refused these identifiers: not sent again until they change
+                } else if (current != null && (acknowledged == null || addedAt.toInstant().isBefore(readdBefore))) {
+                    adds.add(key, current);
                 }
             }
         }
-        // removes go first; a member whose identifiers changed is removed with its old ones now
-        // and added with the new ones by the next sync
-        Long jobId;
-        String kind;
-        if (removes.count() > 0) {
-            adds.discard();
-            jobId = removes.finish();
-            kind = "remove";
-        } else {
-            jobId = adds.finish();
-            kind = jobId == null ? null : "add";
-        }
-        return new Plan(adds.count() + changed, removes.count(), skipped, jobId, kind);
     }
 }

@@ -19,7 +19,11 @@ public final class SyncRuns {
     public record Run(long id, String segmentId, String status, Instant startedAt, Instant endedAt, String userList,
                       long plannedAdds, long plannedRemoves, long sent, long added, long removed, long rejected,
                       long skipped, String rejectedCodes, Long listSize, Integer matchRate, String requestIds,
-                      String error, List<SyncJobs.Job> jobs) {
+                      String error, List<SyncJobs.Job> jobs, PlanFigures plan) {
+    }
+
+    /** How a run planned: "full" or "changes", the people it looked at, its time in milliseconds. */
+    public record PlanFigures(String scope, long examined, long millis) {
     }
 
     /** Claims the one running batch; null if another is running. Commit before starting the job. */
@@ -105,12 +109,17 @@ public final class SyncRuns {
     /** Adds to a run's figures. */
     public static void record(Connection c, long runId, String userList, SyncPlans.Plan plan) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE sync_run SET user_list = coalesce(?, user_list), "
-                + "planned_adds = planned_adds + ?, planned_removes = planned_removes + ?, skipped = skipped + ? WHERE id = ?")) {
+                + "planned_adds = planned_adds + ?, planned_removes = planned_removes + ?, skipped = skipped + ?, "
+                + "plan_scope = coalesce(?, plan_scope), plan_examined = coalesce(?, plan_examined), "
+                + "plan_millis = coalesce(?, plan_millis) WHERE id = ?")) {
             ps.setString(1, userList);
             ps.setLong(2, plan == null ? 0 : plan.adds());
             ps.setLong(3, plan == null ? 0 : plan.removes());
             ps.setLong(4, plan == null ? 0 : plan.skipped());
-            ps.setLong(5, runId);
+            ps.setString(5, plan == null ? null : plan.scope());
+            ps.setObject(6, plan == null ? null : plan.examined(), java.sql.Types.BIGINT);
+            ps.setObject(7, plan == null ? null : plan.millis(), java.sql.Types.BIGINT);
+            ps.setLong(8, runId);
             ps.executeUpdate();
         }
     }
@@ -167,31 +176,12 @@ public final class SyncRuns {
         }
     }
 
-    /** Consumes the activation queue of a segment up to an id (what the plan covered). */
-    public static long queueHead(Connection c, String segmentId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(id), 0) FROM activation_queue WHERE segment_id = ?")) {
-            ps.setString(1, segmentId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
-
-    public static void consumeQueue(Connection c, String segmentId, long upTo) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM activation_queue WHERE segment_id = ? AND id <= ?")) {
-            ps.setString(1, segmentId);
-            ps.setLong(2, upTo);
-            ps.executeUpdate();
-        }
-    }
-
     /** The newest runs, of one segment or all (null), with their jobs. */
     public static List<Run> list(Connection c, String segmentId, int limit) throws SQLException {
         List<Run> runs = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT id, segment_id, status, started_at, ended_at, user_list, "
                 + "planned_adds, planned_removes, sent, added, removed, rejected, skipped, rejected_codes, list_size, "
-                + "match_rate, request_ids, error FROM sync_run " + (segmentId == null ? "" : "WHERE segment_id = ? ")
+                + "match_rate, request_ids, error, plan_scope, plan_examined, plan_millis FROM sync_run " + (segmentId == null ? "" : "WHERE segment_id = ? ")
                 + "ORDER BY id DESC LIMIT ?")) {
             int p = 1;
             if (segmentId != null) {
@@ -204,7 +194,8 @@ public final class SyncRuns {
                             rs.getTimestamp(5) == null ? null : rs.getTimestamp(5).toInstant(), rs.getString(6),
                             rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12),
                             rs.getLong(13), rs.getString(14), (Long) rs.getObject(15), (Integer) rs.getObject(16),
-                            rs.getString(17), rs.getString(18), List.of()));
+                            rs.getString(17), rs.getString(18), List.of(), rs.getString(19) == null ? null
+                            : new PlanFigures(rs.getString(19), rs.getLong(20), rs.getLong(21))));
                 }
             }
         }
@@ -212,7 +203,7 @@ public final class SyncRuns {
         for (Run r : runs) {
             withJobs.add(new Run(r.id(), r.segmentId(), r.status(), r.startedAt(), r.endedAt(), r.userList(), r.plannedAdds(),
                     r.plannedRemoves(), r.sent(), r.added(), r.removed(), r.rejected(), r.skipped(), r.rejectedCodes(),
-                    r.listSize(), r.matchRate(), r.requestIds(), r.error(), SyncJobs.ofRun(c, r.id())));
+                    r.listSize(), r.matchRate(), r.requestIds(), r.error(), SyncJobs.ofRun(c, r.id()), r.plan()));
         }
         return withJobs;
     }

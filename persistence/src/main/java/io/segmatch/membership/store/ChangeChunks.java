@@ -125,7 +125,7 @@ public final class ChangeChunks {
         Map<String, Integer> numbers = numbers(c, segments);
         Timestamp at = Timestamp.from(now);
         long nowMillis = now.toEpochMilli();
-        ChangeLog log = new ChangeLog(c, runId, at, activated);
+        ChangeLog log = new ChangeLog(c, runId, at, true);
         Map<String, List<EvaluatedRow>> byDataset = new java.util.LinkedHashMap<>();
         rows.forEach(r -> byDataset.computeIfAbsent(r.change().datasetId(), d -> new ArrayList<>()).add(r));
         for (var group : byDataset.entrySet()) {

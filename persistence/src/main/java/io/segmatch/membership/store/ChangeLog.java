@@ -9,12 +9,19 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The enters and exits of one transaction of a run: written to the enter/exit log and, for
  * activated segments, to the activation queue, in batches of keys per segment and change;
- * counted per segment for the member counts and the runs that changed each segment.
+ * counted per segment for the member counts and the runs that changed each segment. Changed
+ * rows that stay members of an activated segment are queued as updates (their identifiers
+ * may have changed), when the caller evaluates changed rows.
+ *
+ * <p>Which segments are activated is read in this transaction, under a shared advisory lock
+ * ({@link LiveSegments#ACTIVATION_LOCK}) held until it ends: a sync about to make a full plan takes the
+ * lock exclusively for a moment, so that no transaction that read the activation settings
+ * before they changed is still writing when the plan reads the members (docs/activation.md,
+ * "How a plan stays small").
  */
 final class ChangeLog {
 
@@ -24,18 +31,59 @@ final class ChangeLog {
     private final Connection c;
     private final long runId;
     private final Timestamp at;
-    private final Set<String> activated;
+    private final boolean queueStays;
+    private final Map<String, Boolean> activated = new HashMap<>();
     private final int size = batch;
     private final Map<String, List<String>> enters = new LinkedHashMap<>();
     private final Map<String, List<String>> exits = new LinkedHashMap<>();
+    private final Map<String, List<String>> stays = new LinkedHashMap<>();
     private final Map<String, long[]> moves = new HashMap<>();
     private long nanos;
 
-    ChangeLog(Connection c, long runId, Timestamp at, Set<String> activated) {
+    /**
+     * @param queueStays whether the rows decided are changed rows, whose staying members of
+     *                   activated segments are queued as updates (a rebuild's are not)
+     */
+    ChangeLog(Connection c, long runId, Timestamp at, boolean queueStays) {
         this.c = c;
         this.runId = runId;
         this.at = at;
-        this.activated = activated;
+        this.queueStays = queueStays;
+    }
+
+    /** A changed row that was and stays a member. */
+    void stay(String segmentId, String key) throws SQLException {
+        if (queueStays && activated(segmentId)) {
+            List<String> keys = stays.computeIfAbsent(segmentId, s -> new ArrayList<>());
+            keys.add(key);
+            if (keys.size() >= size) {
+                queueStays(segmentId, keys);
+                keys.clear();
+            }
+        }
+    }
+
+    /** Whether the segment's changes go to the activation queue, read in this transaction under the shared lock. */
+    private boolean activated(String segmentId) throws SQLException {
+        Boolean known = activated.get(segmentId);
+        if (known != null) {
+            return known;
+        }
+        if (activated.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock_shared(?)")) {
+                ps.setLong(1, LiveSegments.ACTIVATION_LOCK);
+                ps.execute();
+            }
+        }
+        boolean on;
+        try (PreparedStatement ps = c.prepareStatement("SELECT activation_json FROM segment WHERE id = ?")) {
+            ps.setString(1, segmentId);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                on = rs.next() && LiveSegments.activated(rs.getString(1));
+            }
+        }
+        activated.put(segmentId, on);
+        return on;
     }
 
     void enter(String segmentId, String key) throws SQLException {
@@ -65,8 +113,14 @@ final class ChangeLog {
         for (var e : exits.entrySet()) {
             write(e.getKey(), "exit", e.getValue());
         }
+        for (var e : stays.entrySet()) {
+            if (!e.getValue().isEmpty()) {
+                queueStays(e.getKey(), e.getValue());
+            }
+        }
         enters.clear();
         exits.clear();
+        stays.clear();
     }
 
     /** Per segment: {entered, exited} so far. */
@@ -137,16 +191,29 @@ final class ChangeLog {
             ps.setArray(5, array);
             ps.executeUpdate();
         }
-        if (activated.contains(segmentId)) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO activation_queue (segment_id, change, queued_at, "
-                    + "run_id, row_keys) VALUES (?, ?, ?, ?, ?)")) {
-                ps.setString(1, segmentId);
-                ps.setString(2, change.equals("enter") ? "add" : "remove");
-                ps.setTimestamp(3, at);
-                ps.setLong(4, runId);
-                ps.setArray(5, array);
-                ps.executeUpdate();
-            }
+        if (activated(segmentId)) {
+            queue(segmentId, change.equals("enter") ? "add" : "remove", array);
+        }
+    }
+
+    private void queueStays(String segmentId, List<String> keys) throws SQLException {
+        long t0 = System.nanoTime();
+        try {
+            queue(segmentId, "update", c.createArrayOf("text", keys.toArray()));
+        } finally {
+            nanos += System.nanoTime() - t0;
+        }
+    }
+
+    private void queue(String segmentId, String change, java.sql.Array keys) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO activation_queue (segment_id, change, queued_at, "
+                + "run_id, row_keys) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setString(1, segmentId);
+            ps.setString(2, change);
+            ps.setTimestamp(3, at);
+            ps.setLong(4, runId);
+            ps.setArray(5, keys);
+            ps.executeUpdate();
         }
     }
 }

@@ -24,6 +24,15 @@ import static io.segmatch.shared.json.Jsons.JSON;
  */
 public final class LiveSegments {
 
+    /**
+     * The advisory lock that orders membership writes against full sync plans: every
+     * transaction that writes the activation queue holds it shared from before it reads which
+     * segments are activated until it ends; a sync takes it exclusively for a moment before a
+     * full plan, so that no write that read the activation settings before they changed is
+     * still open when the plan reads the members.
+     */
+    public static final long ACTIVATION_LOCK = 0x5E6A_AC71_0000_0001L;
+
     private LiveSegments() {
     }
 

@@ -69,6 +69,8 @@ public final class RowMemberships {
                 if (!member) {
                     log.enter(segmentId, key);
                     moved = true;
+                } else {
+                    log.stay(segmentId, key);
                 }
             } else {
                 out(segment);

@@ -61,7 +61,7 @@ public final class RunSteps {
         // changes to datasets none of whose segments is up to date need no incremental
         // evaluation: every segment of theirs is rebuilt below, over rows at least as new
         tx.run(c -> {
-            long settled = SegmentRebuilds.settleUnevaluated(c);
+            long settled = SegmentRebuilds.settleUnevaluated(c, runId);
             ProcessingRuns.progress(c, runId, settled, 0, 0, 0);
             return null;
         });

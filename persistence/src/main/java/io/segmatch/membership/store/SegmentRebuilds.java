@@ -53,9 +53,6 @@ public final class SegmentRebuilds {
      */
     public static Map<String, Rebuilt> rebuild(Connection c, long runId, String datasetId, List<SegmentRule> segments,
                                                List<Retiring> retiring, Instant now) throws SQLException {
-        Set<String> activated = new HashSet<>();
-        segments.stream().filter(SegmentRule::activated).forEach(s -> activated.add(s.segmentId()));
-        retiring.stream().filter(Retiring::activated).forEach(s -> activated.add(s.segmentId()));
         SegmentSet compiled = new SegmentSet(segments, now);
         List<String> fields = compiled.fields();
         int[] numbers = segments.stream().mapToInt(SegmentRule::number).toArray();
@@ -70,7 +67,7 @@ public final class SegmentRebuilds {
 
         Timestamp at = Timestamp.from(now);
         long nowMillis = now.toEpochMilli();
-        ChangeLog log = new ChangeLog(c, runId, at, activated);
+        ChangeLog log = new ChangeLog(c, runId, at, false);
         RowMemberships.Writer writer = new RowMemberships.Writer(c, datasetId);
         // over the typed table, each rule is a predicate the database evaluates: only the answers come back
         Optional<TypedRules> rules = TypedRules.of(c, datasetId, segments, now);
@@ -293,13 +290,30 @@ public final class SegmentRebuilds {
     /**
      * Consumes the pending changes of datasets that have no up-to-date live segment (none at
      * all, or only segments waiting for a rebuild): there is nothing to evaluate them against
-     * incrementally, and a rebuild that starts after this statement covers them. Returns how
-     * many were consumed.
+     * incrementally, and a rebuild that starts after this statement covers them. A rebuild
+     * queues only enters and exits, so the consumed keys go to the activation queue of the
+     * dataset's activated segments as updates (a member's identifiers may have changed).
+     * Returns how many were consumed.
      */
-    public static long settleUnevaluated(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM pending_change p WHERE NOT EXISTS (SELECT 1 FROM segment s "
-                + "WHERE s.dataset_id = p.dataset_id AND s.deleted_at IS NULL AND s.definition_version = s.evaluated_version)")) {
-            return ps.executeUpdate();
+    public static long settleUnevaluated(Connection c, long runId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock_shared(?)")) {
+            ps.setLong(1, LiveSegments.ACTIVATION_LOCK);
+            ps.execute();
+        }
+        try (PreparedStatement ps = c.prepareStatement("WITH gone AS (DELETE FROM pending_change p WHERE NOT EXISTS "
+                + "(SELECT 1 FROM segment s WHERE s.dataset_id = p.dataset_id AND s.deleted_at IS NULL "
+                + "AND s.definition_version = s.evaluated_version) RETURNING p.dataset_id, p.row_key), "
+                + "queued AS (INSERT INTO activation_queue (segment_id, change, queued_at, run_id, row_keys) "
+                + "SELECT s.id, 'update', now(), ?, array_agg(g.row_key) FROM (SELECT dataset_id, row_key, "
+                + "(row_number() OVER (PARTITION BY dataset_id ORDER BY row_key) - 1) / 10000 AS b FROM gone) g "
+                + "JOIN segment s ON s.dataset_id = g.dataset_id AND s.deleted_at IS NULL "
+                + "AND s.activation_json::jsonb @> '{\"googleAds\": {\"enabled\": true}}' GROUP BY s.id, g.b RETURNING 1) "
+                + "SELECT count(*) FROM gone")) {
+            ps.setLong(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 

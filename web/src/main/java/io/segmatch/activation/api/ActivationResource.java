@@ -97,6 +97,10 @@ public class ActivationResource {
                 .add("rejectedByCode", JSON.createReader(new StringReader(r.rejectedCodes())).readObject())
                 .add("skipped", r.skipped());
         optional(b, "userList", r.userList());
+        if (r.plan() != null) {
+            b.add("plan", JSON.createObjectBuilder().add("scope", r.plan().scope()).add("examined", r.plan().examined())
+                    .add("millis", r.plan().millis()));
+        }
         if (r.listSize() == null) {
             b.addNull("listSize");
         } else {
