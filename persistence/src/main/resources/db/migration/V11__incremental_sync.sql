@@ -44,8 +44,15 @@ CREATE TABLE activation_basis (
     planned_at         timestamptz NOT NULL
 );
 
--- Members due to be added again (lists forget after 540 days) are found without a scan.
-CREATE INDEX activation_member_by_added ON activation_member (segment_id, added_at);
+-- Members due to be added again (lists forget after 540 days) are found without a scan. Not
+-- (segment_id, added_at): with statistics taken before a segment's first big sync, the planner
+-- would take that index for the lookups of one member by key and walk the whole segment each time.
+CREATE INDEX activation_member_by_added ON activation_member (added_at);
+
+-- A job's people are sent in position order: the job records how far it got instead of
+-- updating every person it sent (a million row updates for a first sync of a million).
+ALTER TABLE sync_job ADD COLUMN sent_through integer NOT NULL DEFAULT -1;
+UPDATE sync_job j SET sent_through = coalesce((SELECT max(i.position) FROM sync_job_item i WHERE i.job_id = j.id AND i.sent), -1);
 
 -- How each sync planned: 'full' or 'changes', how many people it looked at, and how long it took.
 ALTER TABLE sync_run ADD COLUMN plan_scope varchar(7) CHECK (plan_scope IN ('full', 'changes'));

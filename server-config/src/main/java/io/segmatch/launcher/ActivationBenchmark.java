@@ -82,6 +82,54 @@ final class ActivationBenchmark {
     }
 
     /**
+     * A segment of every row (one member per row), activated: its first sync, then the syncs
+     * after 1,000 of its members got a new email (each removed with its old identifiers, then
+     * added with the new: two plans that look only at those 1,000).
+     */
+    static void wholeDataset(HttpClient http, String base, FakeGoogle google, String datasetId, Path csv, Path dir)
+            throws Exception {
+        String body = "{\"name\": \"everyone\", \"datasetId\": \"" + datasetId + "\", \"logic\": \"AND\", "
+                + "\"conditions\": [{\"field\": \"email\", \"operator\": \"is_set\"}], "
+                + "\"activation\": {\"googleAds\": {\"enabled\": true, \"userList\": null, "
+                + "\"consent\": {\"adUserData\": \"GRANTED\", \"adPersonalization\": \"GRANTED\"}}}}";
+        var created = MembershipBenchmark.send(http, BenchAuth.request(URI.create(base + "api/segments"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+        check(created.statusCode() == 201, "segment of every row: " + created.body());
+        String segmentId = UploadBenchmark.field(created.body(), "id");
+        String url = base + "api/segments/" + segmentId;
+        MembershipBenchmark.waitFor(http, url, b -> "\"live\"".equals(quoted(b, "status")), Duration.ofMinutes(10));
+        long members = Long.parseLong(UploadBenchmark.field(MembershipBenchmark.send(http,
+                BenchAuth.request(URI.create(url)).GET()).body(), "memberCount"));
+        syncUntilInStep(http, base, google, segmentId, "first sync of every row", members);
+
+        Path changes = dir.resolve("thousand-new-emails.csv");
+        try (BufferedReader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
+             BufferedWriter w = Files.newBufferedWriter(changes, StandardCharsets.UTF_8)) {
+            w.write(in.readLine());
+            w.write('\n');
+            int n = 0;
+            for (String line = in.readLine(); line != null && n < 1000; line = in.readLine()) {
+                String[] v = line.split(",", -1);
+                n++;
+                v[1] = "renamed." + v[1];
+                w.write(String.join(",", v));
+                w.write('\n');
+            }
+        }
+        var upload = UploadBenchmark.upload(http, URI.create(base + "api/datasets/" + datasetId + "/uploads?mode=upsert"), changes);
+        MembershipBenchmark.waitFor(http, base + "api/processing", b -> "0".equals(UploadBenchmark.field(b, "pendingChanges"))
+                && "false".equals(UploadBenchmark.field(b, "running")), Duration.ofMinutes(10));
+        System.out.printf(Locale.ROOT, "1,000 members of every-row segment got a new email (upsert: %s updated)%n",
+                UploadBenchmark.field(upload.body(), "updated"));
+        syncUntilInStep(http, base, google, segmentId, "sync after 1,000 new emails", members);
+    }
+
+    private static String quoted(String json, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + name + "\":(\"[^\"]*\")").matcher(json);
+        return m.find() ? m.group(1) : null;
+    }
+
+    /**
      * Asks for syncs until the fake's list holds exactly the segment's members (Google runs one
      * job per list at a time: removes go first, so changed people are added by the next sync).
      */
@@ -144,6 +192,10 @@ final class ActivationBenchmark {
             each.append(each.length() == 0 ? "" : "; ").append(String.format(Locale.ROOT, "%s planned adds, %s planned removes, "
                     + "%s sent in %.2f s", UploadBenchmark.field(run, "plannedAdds"), UploadBenchmark.field(run, "plannedRemoves"),
                     UploadBenchmark.field(run, "sent"), Duration.between(s, e).toMillis() / 1000.0));
+            if (run.contains("\"plan\":")) {
+                each.append(String.format(Locale.ROOT, " (plan: %s, %s people looked at, %s ms)", quoted(run, "scope"),
+                        UploadBenchmark.field(run, "examined"), UploadBenchmark.field(run, "millis")));
+            }
         }
         System.out.printf(Locale.ROOT, "%s: the fake's list held exactly the %,d members %.2f s after the first sync started "
                         + "(%d sync(s): %s)%n", label, google.size(list),

@@ -118,6 +118,8 @@ public final class UploadBenchmark {
             if (google != null) {
                 settle(db, "the syncs", args);
                 ActivationBenchmark.run(http, base, google, datasetId, segments.get(0), changed, dir);
+                settle(db, "the syncs of every row", args);
+                ActivationBenchmark.wholeDataset(http, base, google, datasetId, first, dir);
             }
             if (db != null) {
                 db.diskReport(rows);

@@ -97,7 +97,7 @@ public final class SegmentSync {
             SyncPlans.Plan planned = plan;
             LOG.info(() -> "sync of segment " + segment.id() + " planned (" + planned.scope() + ", " + planned.examined()
                     + " looked at) in " + planned.millis() + " ms: " + planned.adds() + " to add, " + planned.removes()
-                    + " to remove, " + planned.skipped() + " skipped");
+                    + " to remove, " + planned.skipped() + " skipped (" + planned.phases() + ")");
             String status = "completed";
             if (plan.jobId() != null) {
                 SyncJobs.Job job = tx.run(c -> SyncJobs.open(c, segment.id())).orElseThrow();
@@ -148,21 +148,40 @@ public final class SegmentSync {
         }
         SyncJobs.Job created = job;
         int after = -1;
+        long reading = 0;
+        long calling = 0;
+        long recording = 0;
+        long people = 0;
+        int batches = 0;
         while (true) {
             int from = after;
+            long t0 = System.nanoTime();
             List<SyncJobs.Item> items = tx.run(c -> SyncJobs.unsent(c, created.id(), from, CustomerMatch.BATCH));
+            long t1 = System.nanoTime();
+            reading += t1 - t0;
             if (items.isEmpty()) {
                 break;
             }
             after = items.get(items.size() - 1).position();
             CustomerMatch.Sent sent = google.send(created, items, segment.adUserData(), segment.adPersonalization());
+            long t2 = System.nanoTime();
+            calling += t2 - t1;
             tx.run(c -> {
                 SyncJobs.sent(c, created.id(), items, sent.rejected());
                 SyncRuns.sent(c, runId, items.size(), sent.requestId());
                 SyncRuns.heartbeat(c, batchId);
                 return null;
             });
+            recording += System.nanoTime() - t2;
+            people += items.size();
+            batches++;
         }
+        long sentPeople = people;
+        int sentBatches = batches;
+        long[] ms = {reading / 1_000_000, calling / 1_000_000, recording / 1_000_000};
+        LOG.info(() -> "sync of segment " + segment.id() + ": job " + created.id() + " (" + created.kind() + ") sent "
+                + sentPeople + " people in " + sentBatches + " batches (reading " + ms[0] + " ms, Google " + ms[1]
+                + " ms, recording " + ms[2] + " ms)");
         google.run(created);
         tx.run(c -> {
             SyncJobs.status(c, created.id(), "running", null, null, null);
@@ -180,11 +199,18 @@ public final class SegmentSync {
         }
         CustomerMatch.Status status = google.status(job);
         switch (status.status()) {
-            case "SUCCESS" -> tx.run(c -> {
-                SyncJobs.Outcome outcome = SyncJobs.succeeded(c, job, status.matchRateRange(), Instant.now());
-                SyncRuns.outcome(c, runId, job.kind(), outcome);
-                return null;
-            });
+            case "SUCCESS" -> {
+                long t0 = System.nanoTime();
+                SyncJobs.Outcome outcome = tx.run(c -> {
+                    SyncJobs.Outcome o = SyncJobs.succeeded(c, job, status.matchRateRange(), Instant.now());
+                    SyncRuns.outcome(c, runId, job.kind(), o);
+                    return o;
+                });
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                LOG.info(() -> "sync of segment " + job.segmentId() + ": Google accepted job " + job.id() + " (" + job.kind()
+                        + "): " + outcome.accepted() + " people acknowledged, " + outcome.rejected() + " refused, recorded in "
+                        + ms + " ms");
+            }
             case "FAILED" -> tx.run(c -> {
                 // Google may have applied part of it; the next plan sends the difference again
                 SyncJobs.unapplied(c, job, "failed", status.matchRateRange(), "Google reported the job failed");

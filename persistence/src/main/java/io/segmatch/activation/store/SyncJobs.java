@@ -45,6 +45,12 @@ public final class SyncJobs {
         private final List<String> identifiers = new ArrayList<>();
         private Long jobId;
         private long count;
+        private long nanos;
+
+        /** Time spent writing so far. */
+        long nanos() {
+            return nanos;
+        }
 
         Items(Connection c, long syncRunId, String segmentId, String userList, String kind, Instant now) {
             this.c = c;
@@ -112,6 +118,7 @@ public final class SyncJobs {
             if (keys.isEmpty()) {
                 return;
             }
+            long t0 = System.nanoTime();
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_job_item (job_id, row_key, identifiers, position) "
                     + "SELECT ?, k, i, ? + n::integer - 1 FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS d(k, i, n)")) {
                 ps.setLong(1, jobId);
@@ -122,6 +129,7 @@ public final class SyncJobs {
             }
             keys.clear();
             identifiers.clear();
+            nanos += System.nanoTime() - t0;
         }
     }
 
@@ -167,21 +175,22 @@ public final class SyncJobs {
         return jobs;
     }
 
-    /** The next people of a job not sent yet: (job, after position, limit). */
+    /** The next people of a job not sent yet: (job, after position, job, limit). */
     public static final String UNSENT_SQL = "SELECT position, row_key, identifiers FROM sync_job_item "
-            + "WHERE job_id = ? AND position > ? AND NOT sent ORDER BY position LIMIT ?";
+            + "WHERE job_id = ? AND position > greatest(?, (SELECT sent_through FROM sync_job WHERE id = ?)) "
+            + "ORDER BY position LIMIT ?";
 
     /**
-     * The next people of a job not sent yet, in position order, after a position (people are
-     * sent in that order: the index scan starts where the last batch ended instead of walking
-     * past every person already sent; -1 from the start).
+     * The next people of a job not sent yet, in position order, after a position (-1: after
+     * what the job recorded as sent).
      */
     public static List<Item> unsent(Connection c, long jobId, int after, int limit) throws SQLException {
         List<Item> items = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(UNSENT_SQL)) {
             ps.setLong(1, jobId);
             ps.setInt(2, after);
-            ps.setInt(3, limit);
+            ps.setLong(3, jobId);
+            ps.setInt(4, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     items.add(new Item(rs.getInt(1), rs.getString(2), rs.getString(3)));
@@ -191,12 +200,26 @@ public final class SyncJobs {
         return items;
     }
 
-    /** Records an accepted batch of a job: these people were sent; those in {@code rejected} with Google's code. */
+    /**
+     * Records an accepted batch of a job: everyone up to its last position was sent (people
+     * go in position order); those in {@code rejected} with Google's code.
+     */
     public static void sent(Connection c, long jobId, List<Item> items, Map<String, String> rejected) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_job_item SET sent = true, rejected_code = d.code "
+        if (items.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_job SET sent_through = greatest(sent_through, ?) WHERE id = ?")) {
+            ps.setInt(1, items.stream().mapToInt(Item::position).max().getAsInt());
+            ps.setLong(2, jobId);
+            ps.executeUpdate();
+        }
+        if (rejected.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_job_item SET rejected_code = d.code "
                 + "FROM unnest(?::text[], ?::text[]) AS d(k, code) WHERE job_id = ? AND row_key = d.k")) {
-            ps.setArray(1, c.createArrayOf("text", items.stream().map(Item::key).toArray()));
-            ps.setArray(2, c.createArrayOf("text", items.stream().map(i -> rejected.get(i.key())).toArray()));
+            ps.setArray(1, c.createArrayOf("text", rejected.keySet().toArray()));
+            ps.setArray(2, c.createArrayOf("text", rejected.keySet().stream().map(rejected::get).toArray()));
             ps.setLong(3, jobId);
             ps.executeUpdate();
         }
@@ -237,11 +260,13 @@ public final class SyncJobs {
     public static Outcome succeeded(Connection c, Job job, String matchRateRange, Instant now) throws SQLException {
         String sql = job.kind().equals("add")
                 ? "INSERT INTO activation_member (segment_id, row_key, user_list, identifiers, added_at) "
-                + "SELECT ?, row_key, ?, identifiers, ? FROM sync_job_item WHERE job_id = ? AND sent AND rejected_code IS NULL "
+                + "SELECT ?, i.row_key, ?, i.identifiers, ? FROM sync_job_item i JOIN sync_job j ON j.id = i.job_id "
+                + "WHERE i.job_id = ? AND i.position <= j.sent_through AND i.rejected_code IS NULL "
                 + "ON CONFLICT (segment_id, row_key) DO UPDATE SET identifiers = excluded.identifiers, "
                 + "added_at = excluded.added_at, user_list = excluded.user_list"
-                : "DELETE FROM activation_member a USING sync_job_item i WHERE a.segment_id = ? AND a.user_list = ? "
-                + "AND i.job_id = ? AND i.sent AND i.rejected_code IS NULL AND a.row_key = i.row_key";
+                : "DELETE FROM activation_member a USING sync_job_item i JOIN sync_job j ON j.id = i.job_id "
+                + "WHERE a.segment_id = ? AND a.user_list = ? AND i.job_id = ? AND i.position <= j.sent_through "
+                + "AND i.rejected_code IS NULL AND a.row_key = i.row_key";
         long accepted;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int p = 1;
@@ -257,7 +282,7 @@ public final class SyncJobs {
             // refused people are not sent again with the same identifiers; accepted ones are forgiven
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO activation_rejected (segment_id, row_key, identifiers, "
                     + "code, rejected_at) SELECT ?, row_key, identifiers, rejected_code, ? FROM sync_job_item "
-                    + "WHERE job_id = ? AND sent AND rejected_code IS NOT NULL ON CONFLICT (segment_id, row_key) DO UPDATE "
+                    + "WHERE job_id = ? AND rejected_code IS NOT NULL ON CONFLICT (segment_id, row_key) DO UPDATE "
                     + "SET identifiers = excluded.identifiers, code = excluded.code, rejected_at = excluded.rejected_at")) {
                 ps.setString(1, job.segmentId());
                 ps.setTimestamp(2, Timestamp.from(now));
@@ -265,7 +290,8 @@ public final class SyncJobs {
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM activation_rejected r USING sync_job_item i "
-                    + "WHERE r.segment_id = ? AND i.job_id = ? AND i.sent AND i.rejected_code IS NULL AND r.row_key = i.row_key")) {
+                    + "JOIN sync_job j ON j.id = i.job_id WHERE r.segment_id = ? AND i.job_id = ? "
+                    + "AND i.position <= j.sent_through AND i.rejected_code IS NULL AND r.row_key = i.row_key")) {
                 ps.setString(1, job.segmentId());
                 ps.setLong(2, job.id());
                 ps.executeUpdate();

@@ -49,7 +49,24 @@ public final class SyncPlans {
      * @param examined the people looked at (members and acknowledged people, or queued keys)
      */
     public record Plan(long adds, long removes, long skipped, Long jobId, String kind, String scope, long examined,
-                       long millis) {
+                       long millis, String phases) {
+    }
+
+    /** Times the phases of a plan, for its log line. */
+    private static final class Phases {
+        private final StringBuilder text = new StringBuilder();
+        private long last = System.nanoTime();
+
+        void done(String phase) {
+            long now = System.nanoTime();
+            text.append(text.length() == 0 ? "" : ", ").append(phase).append(' ').append((now - last) / 1_000_000).append(" ms");
+            last = now;
+        }
+
+        @Override
+        public String toString() {
+            return text.toString();
+        }
     }
 
     /** Adds the members due to be added again to the plan's keys: (segment, added before). */
@@ -161,6 +178,7 @@ public final class SyncPlans {
     public static Plan plan(Connection c, long syncRunId, ActivatedSegment segment, String userList, boolean canonicalGmail,
                             Duration fullEvery, Basis basis, Instant now) throws SQLException {
         long t0 = System.nanoTime();
+        Phases phases = new Phases();
         Basis current = basis(c, segment, userList, canonicalGmail, fullEvery, now);
         if (current.full() && !basis.full() || current.activationVersion() != basis.activationVersion()
                 || !current.settings().equals(basis.settings())) {
@@ -169,6 +187,9 @@ public final class SyncPlans {
         Identifiers roles = ActivatedSegment.roles(c, segment.datasetId());
         List<String> roleNames = Identifiers.ROLES.stream().filter(r -> roles.column(r) != null).toList();
         try (Statement st = c.createStatement()) {
+            // planned for this segment's own figures: a plan cached for generic parameters reads
+            // a small segment's acknowledged people by scanning every segment's
+            st.execute("SET LOCAL plan_cache_mode = force_custom_plan");
             st.execute("CREATE TEMP TABLE plan_queue (id bigint PRIMARY KEY) ON COMMIT DROP");
         }
         // the queue entries this plan covers: read first, so that the members it reads are at least as new
@@ -177,6 +198,7 @@ public final class SyncPlans {
             ps.setString(1, segment.id());
             ps.executeUpdate();
         }
+        phases.done("basis and queue");
         SyncJobs.Items adds = new SyncJobs.Items(c, syncRunId, segment.id(), userList, "add", now);
         SyncJobs.Items removes = new SyncJobs.Items(c, syncRunId, segment.id(), userList, "remove", now);
         Instant readdBefore = now.minus(READD_AFTER);
@@ -192,7 +214,7 @@ public final class SyncPlans {
                 ps.setBoolean(p++, segment.deleted());
                 ps.setString(p++, segment.id());
                 ps.setString(p, segment.id());
-                decide(ps, roles, roleNames, canonicalGmail, readdBefore, adds, removes, counts);
+                decide(ps, roles, roleNames, canonicalGmail, readdBefore, adds, removes, counts, phases);
             }
         } else {
             try (Statement st = c.createStatement()) {
@@ -205,6 +227,7 @@ public final class SyncPlans {
                 ps.setTimestamp(2, Timestamp.from(readdBefore));
                 ps.executeUpdate();
             }
+            phases.done("keys");
             try (PreparedStatement ps = c.prepareStatement(changesSql(roleNames.size()))) {
                 int p = 1;
                 ps.setString(p++, segment.id());
@@ -216,7 +239,7 @@ public final class SyncPlans {
                 ps.setBoolean(p++, segment.deleted());
                 ps.setString(p++, segment.datasetId());
                 ps.setString(p, segment.id());
-                decide(ps, roles, roleNames, canonicalGmail, readdBefore, adds, removes, counts);
+                decide(ps, roles, roleNames, canonicalGmail, readdBefore, adds, removes, counts, phases);
             }
         }
         // removes go first; the adds wait for the next sync, and so do the members whose
@@ -225,6 +248,8 @@ public final class SyncPlans {
         Long jobId;
         String kind;
         Long addJob = adds.finish();
+        removes.finish();
+        phases.done("job written");
         if (removes.count() > 0) {
             jobId = removes.finish();
             kind = "remove";
@@ -234,6 +259,7 @@ public final class SyncPlans {
             jobId = addJob;
             kind = jobId == null ? null : "add";
         }
+        phases.done("chosen");
         try (Statement st = c.createStatement()) {
             st.execute("DELETE FROM activation_queue WHERE id IN (SELECT id FROM plan_queue)");
             st.execute("DROP TABLE plan_queue");
@@ -253,17 +279,20 @@ public final class SyncPlans {
             ps.setBoolean(6, basis.full());
             ps.executeUpdate();
         }
+        phases.done("queue consumed");
         return new Plan(adds.count() + counts[0], removes.count(), counts[1], jobId, kind, basis.full() ? "full" : "changes",
-                counts[2], (System.nanoTime() - t0) / 1_000_000);
+                counts[2], (System.nanoTime() - t0) / 1_000_000, phases.toString());
     }
 
     /** Reads a plan statement's rows and decides, for each person, add, remove, skip or nothing. */
     private static void decide(PreparedStatement ps, Identifiers roles, List<String> roleNames, boolean canonicalGmail,
-                               Instant readdBefore, SyncJobs.Items adds, SyncJobs.Items removes, long[] counts)
-            throws SQLException {
+                               Instant readdBefore, SyncJobs.Items adds, SyncJobs.Items removes, long[] counts,
+                               Phases phases) throws SQLException {
         ps.setFetchSize(5000);
         Map<String, String> values = new HashMap<>();
+        long hashing = 0;
         try (ResultSet rs = ps.executeQuery()) {
+            phases.done("first rows");
             while (rs.next()) {
                 counts[2]++;
                 String key = rs.getString(1);
@@ -280,12 +309,14 @@ public final class SyncPlans {
                             values.put(roles.column(roleNames.get(i)), v);
                         }
                     }
+                    long h = System.nanoTime();
                     CustomerIdentifiers ids = CustomerIdentifiers.of(values, roles, canonicalGmail);
                     if (ids.isEmpty()) {
                         counts[1]++;
                     } else {
                         current = ids.toJson();
                     }
+                    hashing += System.nanoTime() - h;
                 }
                 if (acknowledged != null && !acknowledged.equals(current)) {
                     removes.add(key, acknowledged);
@@ -299,5 +330,7 @@ public final class SyncPlans {
                 }
             }
         }
+        phases.done("read and decided (hashing " + hashing / 1_000_000 + " ms, writing " + (adds.nanos() + removes.nanos())
+                / 1_000_000 + " ms of it)");
     }
 }
