@@ -53,6 +53,11 @@ CREATE INDEX activation_member_by_added ON activation_member (added_at);
 -- updating every person it sent (a million row updates for a first sync of a million).
 ALTER TABLE sync_job ADD COLUMN sent_through integer NOT NULL DEFAULT -1;
 UPDATE sync_job j SET sent_through = coalesce((SELECT max(i.position) FROM sync_job_item i WHERE i.job_id = j.id AND i.sent), -1);
+-- A job's people are keyed by their position: one index on integers to maintain while a
+-- plan writes a million people, instead of a second one on their text keys.
+ALTER TABLE sync_job_item DROP CONSTRAINT sync_job_item_pkey;
+DROP INDEX sync_job_item_position;
+ALTER TABLE sync_job_item ADD PRIMARY KEY (job_id, position);
 
 -- How each sync planned: 'full' or 'changes', how many people it looked at, and how long it took.
 ALTER TABLE sync_run ADD COLUMN plan_scope varchar(7) CHECK (plan_scope IN ('full', 'changes'));

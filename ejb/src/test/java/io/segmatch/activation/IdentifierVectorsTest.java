@@ -121,4 +121,44 @@ class IdentifierVectorsTest {
         assertTrue(ids.isEmpty());
         assertEquals(0, ids.count());
     }
+
+    /**
+     * The stored form written directly (email and phone) is exactly what the JSON builder
+     * writes: stored identifiers are compared as text, so a different spelling would make
+     * every acknowledged person look changed.
+     */
+    @Test
+    void theStoredFormIsTheBuildersForm() {
+        java.util.Random random = new java.util.Random(20261130);
+        Identifiers roles = new Identifiers();
+        roles.setColumn("email", "email");
+        roles.setColumn("phone", "phone");
+        roles.setDefaultPhoneRegion("DE");
+        String[] emails = {null, "", "ann@x.de", " Ann.Lee+news@GMail.com ", "no-at-sign", "\u00e9l\u00e8ve@\u00e9cole.fr"};
+        String[] phones = {null, "", "+49 30 1234567", "030 1234567", "12", "+1 (650) 253-0000"};
+        for (int i = 0; i < 2000; i++) {
+            Map<String, String> values = new HashMap<>();
+            String email = emails[random.nextInt(emails.length)];
+            String phone = phones[random.nextInt(phones.length)];
+            if (random.nextInt(4) == 0) {
+                email = random.nextInt(1_000_000) + "@example" + random.nextInt(9) + ".com";
+            }
+            if (email != null) {
+                values.put("email", email);
+            }
+            if (phone != null) {
+                values.put("phone", phone);
+            }
+            CustomerIdentifiers ids = CustomerIdentifiers.of(values, roles, true);
+            var b = jakarta.json.Json.createObjectBuilder();
+            if (ids.hashedEmail() != null) {
+                b.add("hashedEmail", ids.hashedEmail());
+            }
+            if (ids.hashedPhoneNumber() != null) {
+                b.add("hashedPhoneNumber", ids.hashedPhoneNumber());
+            }
+            assertEquals(b.build().toString(), ids.toJson(), values.toString());
+            assertEquals(ids, CustomerIdentifiers.fromJson(ids.toJson()));
+        }
+    }
 }

@@ -199,7 +199,8 @@ class ClaimPlanIT {
                         + " ON CONFLICT DO NOTHING");
                 // a job of every member, the first half sent
                 st.execute("INSERT INTO sync_job_item (job_id, row_key, identifiers, position, sent) SELECT "
-                        + "1, '" + d + "' || lpad(i::text, 8, '0'), '{}', i / 2, i <= " + rows + " / 2 "
+                        + "1, '" + d + "' || lpad(i::text, 8, '0'), '{}', " + datasets.indexOf(d) * rows + " + i / 2, "
+                        + "i <= " + rows + " / 2 "
                         + "FROM generate_series(1, " + rows + ") i WHERE i % 2 = 0 ON CONFLICT DO NOTHING");
             }
             st.execute("ANALYZE");
@@ -209,7 +210,8 @@ class ClaimPlanIT {
                         + "'s3', lpad(i::text, 8, '0'), 'list', '{\"email\":\"' || md5(i::text) || '\"}', now() "
                         + "FROM generate_series(1, " + rows + ") i ON CONFLICT DO NOTHING");
                 st.execute("INSERT INTO sync_job_item (job_id, row_key, identifiers, position) SELECT "
-                        + "2, '" + d + "' || lpad(i::text, 8, '0'), '{}', i / 2 FROM generate_series(1, " + rows + ") i");
+                        + "2, '" + d + "' || lpad(i::text, 8, '0'), '{}', " + datasets.indexOf(d) * rows + " + i "
+                        + "FROM generate_series(1, " + rows + ") i");
             }
         }
     }

@@ -81,6 +81,22 @@ public record CustomerIdentifiers(String hashedEmail, String hashedPhoneNumber, 
 
     /** The stored form (hashes and the plain country and postal code; never a raw value), stable for comparison. */
     public String toJson() {
+        if (address == null) {
+            // hashes are hex: written directly, in the builder's exact form (a sync writes a million)
+            StringBuilder b = new StringBuilder(160).append('{');
+            if (hashedEmail != null) {
+                b.append("\"hashedEmail\":\"").append(hashedEmail).append('"');
+            }
+            if (hashedPhoneNumber != null) {
+                b.append(b.length() > 1 ? "," : "").append("\"hashedPhoneNumber\":\"").append(hashedPhoneNumber).append('"');
+            }
+            return b.append('}').toString();
+        }
+        return built();
+    }
+
+    /** {@link #toJson} through the JSON builder (which escapes the plain postal code). */
+    private String built() {
         var b = io.segmatch.shared.json.Jsons.JSON.createObjectBuilder();
         if (hashedEmail != null) {
             b.add("hashedEmail", hashedEmail);

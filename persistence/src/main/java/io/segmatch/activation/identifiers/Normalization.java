@@ -30,7 +30,8 @@ public final class Normalization {
         if (raw == null) {
             return null;
         }
-        String v = WHITESPACE.matcher(nfc(raw)).replaceAll("").toLowerCase(Locale.ROOT);
+        String n = nfc(raw);
+        String v = (plain(n) ? n : WHITESPACE.matcher(n).replaceAll("")).toLowerCase(Locale.ROOT);
         int at = v.indexOf('@');
         if (at <= 0 || at != v.lastIndexOf('@')) {
             return null;
@@ -110,6 +111,27 @@ public final class Normalization {
     }
 
     private static String nfc(String v) {
-        return java.text.Normalizer.normalize(v, java.text.Normalizer.Form.NFC);
+        return ascii(v) ? v : java.text.Normalizer.normalize(v, java.text.Normalizer.Form.NFC);
+    }
+
+    /** Whether a value is ASCII (then already in NFC). */
+    private static boolean ascii(String v) {
+        for (int i = 0; i < v.length(); i++) {
+            if (v.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether an ASCII value holds no whitespace (the common email: nothing to remove). */
+    private static boolean plain(String v) {
+        for (int i = 0; i < v.length(); i++) {
+            char ch = v.charAt(i);
+            if (ch >= 0x80 || ch <= ' ' || ch == 0x7F) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -216,10 +216,11 @@ public final class SyncJobs {
         if (rejected.isEmpty()) {
             return;
         }
+        List<Item> refused = items.stream().filter(i -> rejected.containsKey(i.key())).toList();
         try (PreparedStatement ps = c.prepareStatement("UPDATE sync_job_item SET rejected_code = d.code "
-                + "FROM unnest(?::text[], ?::text[]) AS d(k, code) WHERE job_id = ? AND row_key = d.k")) {
-            ps.setArray(1, c.createArrayOf("text", rejected.keySet().toArray()));
-            ps.setArray(2, c.createArrayOf("text", rejected.keySet().stream().map(rejected::get).toArray()));
+                + "FROM unnest(?::integer[], ?::text[]) AS d(p, code) WHERE job_id = ? AND position = d.p")) {
+            ps.setArray(1, c.createArrayOf("integer", refused.stream().map(Item::position).toArray()));
+            ps.setArray(2, c.createArrayOf("text", refused.stream().map(i -> rejected.get(i.key())).toArray()));
             ps.setLong(3, jobId);
             ps.executeUpdate();
         }
