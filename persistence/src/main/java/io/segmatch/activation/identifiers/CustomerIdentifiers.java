@@ -113,10 +113,23 @@ public record CustomerIdentifiers(String hashedEmail, String hashedPhoneNumber, 
     }
 
     public static CustomerIdentifiers fromJson(String json) {
+        if (!json.contains("addressInfo") && json.indexOf('\\') < 0) {
+            // the stored form of an email and/or phone (hex hashes, as toJson writes them): read directly
+            return new CustomerIdentifiers(value(json, "\"hashedEmail\":\""), value(json, "\"hashedPhoneNumber\":\""), null);
+        }
         var o = io.segmatch.shared.json.Jsons.JSON.createReader(new java.io.StringReader(json)).readObject();
         var a = o.getJsonObject("addressInfo");
         return new CustomerIdentifiers(o.getString("hashedEmail", null), o.getString("hashedPhoneNumber", null),
                 a == null ? null : new Address(a.getString("hashedFirstName"), a.getString("hashedLastName"),
                         a.getString("countryCode"), a.getString("postalCode")));
+    }
+
+    private static String value(String json, String prefix) {
+        int start = json.indexOf(prefix);
+        if (start < 0) {
+            return null;
+        }
+        start += prefix.length();
+        return json.substring(start, json.indexOf('"', start));
     }
 }
