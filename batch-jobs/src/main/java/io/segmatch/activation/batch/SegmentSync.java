@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.logging.Logger;
 
 /**
@@ -30,14 +31,20 @@ public final class SegmentSync {
     private final boolean canonicalGmail;
     private final String transport;
     private final Duration fullPlanEvery;
+    private final Executor hasher;
 
-    /** @param fullPlanEvery a plan older than this since the last full one is full (a reconciliation) */
-    public SegmentSync(Transactions tx, CustomerMatch google, boolean canonicalGmail, String transport, Duration fullPlanEvery) {
+    /**
+     * @param fullPlanEvery a plan older than this since the last full one is full (a reconciliation)
+     * @param hasher        where a plan hashes identifiers while it reads the next rows
+     */
+    public SegmentSync(Transactions tx, CustomerMatch google, boolean canonicalGmail, String transport, Duration fullPlanEvery,
+                       Executor hasher) {
         this.tx = tx;
         this.google = google;
         this.canonicalGmail = canonicalGmail;
         this.transport = transport;
         this.fullPlanEvery = fullPlanEvery;
+        this.hasher = hasher;
     }
 
     /** Syncs one segment; returns the sync run's status. Failures are recorded on the run, not thrown. */
@@ -87,7 +94,8 @@ public final class SegmentSync {
                     });
                 }
                 plan = tx.run(c -> {
-                    SyncPlans.Plan p = SyncPlans.plan(c, runId, segment, list, canonicalGmail, fullPlanEvery, basis, Instant.now());
+                    SyncPlans.Plan p = SyncPlans.plan(c, runId, segment, list, canonicalGmail, fullPlanEvery, basis, Instant.now(),
+                            hasher);
                     if (p != null) {
                         SyncRuns.record(c, runId, list, p);
                     }

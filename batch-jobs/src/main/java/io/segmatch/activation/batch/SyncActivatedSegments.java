@@ -44,6 +44,10 @@ public class SyncActivatedSegments extends AbstractBatchlet {
     @Inject
     MetricRegistry metrics;
 
+    /** Hashes a plan's identifiers while the plan reads on. */
+    @jakarta.annotation.Resource
+    jakarta.enterprise.concurrent.ManagedExecutorService executor;
+
     static final Metadata REQUESTS = Metadata.builder().withName("segmatch_google_requests")
             .withDescription("Requests to Google's APIs (Google Ads, Data Manager) by outcome: success, retried, failed").build();
     static final Metadata SYNCS = Metadata.builder().withName("segmatch_segment_syncs")
@@ -66,7 +70,7 @@ public class SyncActivatedSegments extends AbstractBatchlet {
                         outcome -> metrics.counter(REQUESTS, new Tag("outcome", outcome)).inc());
                 CustomerMatch google = CustomerMatch.of(settings, calls);
                 SegmentSync sync = new SegmentSync(transactions, google, settings.canonicalGmail(), settings.api(),
-                        fullPlanEvery());
+                        fullPlanEvery(), executor);
                 int failed = 0;
                 for (ActivatedSegment segment : segments) {
                     String status = sync.sync(batchId, segment, reason);
