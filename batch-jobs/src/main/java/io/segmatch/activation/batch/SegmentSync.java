@@ -117,8 +117,9 @@ public final class SegmentSync {
             }
             finish(runId, segment, status, list, google.report(list));
             return status;
-        } catch (RuntimeException e) {
-            // Google's refusals are worded for the user; anything else is named as what it is
+        } catch (Exception e) {
+            // Google's refusals are worded for the user; anything else (a transaction that timed
+            // out, a database gone) is named as what it is, and the run does not stay "running"
             String message = e instanceof GoogleException ? e.getMessage() : "the sync failed: " + e;
             LOG.warning(() -> "sync of segment " + segment.id() + " failed: " + message);
             tx.run(c -> {

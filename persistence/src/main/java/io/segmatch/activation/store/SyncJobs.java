@@ -263,6 +263,56 @@ public final class SyncJobs {
         requeue(c, job.segmentId(), List.of(job.id()), false);
     }
 
+    /** Whether Google refused anyone of the segment (whose refusal an accepted add then forgives). */
+    private static boolean hasRefusals(Connection c, String segmentId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM activation_rejected WHERE segment_id = ?)")) {
+            ps.setString(1, segmentId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code sql} (segment, keys[, list]) for the job's accepted people, 5,000 keys at a
+     * time read in position order: each key is found through the primary key of the table it
+     * changes, whatever the statistics say (a join of the job's people with a million
+     * acknowledged ones may be planned as a scan of the job per acknowledged person).
+     * Returns the rows changed.
+     */
+    private static long byKey(Connection c, Job job, String sql, boolean withList) throws SQLException {
+        long changed = 0;
+        int after = -1;
+        while (true) {
+            List<String> keys = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT position, row_key FROM sync_job_item WHERE job_id = ? "
+                    + "AND position > ? AND position <= (SELECT sent_through FROM sync_job WHERE id = ?) "
+                    + "AND rejected_code IS NULL ORDER BY position LIMIT 5000")) {
+                ps.setLong(1, job.id());
+                ps.setInt(2, after);
+                ps.setLong(3, job.id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        after = rs.getInt(1);
+                        keys.add(rs.getString(2));
+                    }
+                }
+            }
+            if (keys.isEmpty()) {
+                return changed;
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, job.segmentId());
+                ps.setArray(2, c.createArrayOf("text", keys.toArray()));
+                if (withList) {
+                    ps.setString(3, job.userList());
+                }
+                changed += ps.executeUpdate();
+            }
+        }
+    }
+
     /** What a finished job did: people accepted (sent, not rejected) and rejected, by code. */
     public record Outcome(long accepted, long rejected, Map<String, Long> rejectedCodes) {
     }
@@ -272,27 +322,20 @@ public final class SyncJobs {
      * acknowledged set, except those rejected. The job is marked {@code success}.
      */
     public static Outcome succeeded(Connection c, Job job, String matchRateRange, Instant now) throws SQLException {
-        String sql = job.kind().equals("add")
-                ? "INSERT INTO activation_member (segment_id, row_key, user_list, identifiers, added_at) "
-                + "SELECT ?, i.row_key, ?, i.identifiers, ? FROM sync_job_item i JOIN sync_job j ON j.id = i.job_id "
-                + "WHERE i.job_id = ? AND i.position <= j.sent_through AND i.rejected_code IS NULL "
-                + "ON CONFLICT (segment_id, row_key) DO UPDATE SET identifiers = excluded.identifiers, "
-                + "added_at = excluded.added_at, user_list = excluded.user_list"
-                : "DELETE FROM activation_member a USING sync_job_item i JOIN sync_job j ON j.id = i.job_id "
-                + "WHERE a.segment_id = ? AND a.user_list = ? AND i.job_id = ? AND i.position <= j.sent_through "
-                + "AND i.rejected_code IS NULL AND a.row_key = i.row_key";
         long accepted;
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int p = 1;
-            ps.setString(p++, job.segmentId());
-            ps.setString(p++, job.userList());
-            if (job.kind().equals("add")) {
-                ps.setTimestamp(p++, Timestamp.from(now));
-            }
-            ps.setLong(p, job.id());
-            accepted = ps.executeUpdate();
-        }
         if (job.kind().equals("add")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO activation_member (segment_id, row_key, user_list, "
+                    + "identifiers, added_at) SELECT ?, i.row_key, ?, i.identifiers, ? FROM sync_job_item i "
+                    + "WHERE i.job_id = ? AND i.position <= (SELECT sent_through FROM sync_job WHERE id = ?) "
+                    + "AND i.rejected_code IS NULL ON CONFLICT (segment_id, row_key) DO UPDATE SET identifiers = excluded.identifiers, "
+                    + "added_at = excluded.added_at, user_list = excluded.user_list")) {
+                ps.setString(1, job.segmentId());
+                ps.setString(2, job.userList());
+                ps.setTimestamp(3, Timestamp.from(now));
+                ps.setLong(4, job.id());
+                ps.setLong(5, job.id());
+                accepted = ps.executeUpdate();
+            }
             // refused people are not sent again with the same identifiers; accepted ones are forgiven
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO activation_rejected (segment_id, row_key, identifiers, "
                     + "code, rejected_at) SELECT ?, row_key, identifiers, rejected_code, ? FROM sync_job_item "
@@ -303,14 +346,12 @@ public final class SyncJobs {
                 ps.setLong(3, job.id());
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM activation_rejected r USING sync_job_item i "
-                    + "JOIN sync_job j ON j.id = i.job_id WHERE r.segment_id = ? AND i.job_id = ? "
-                    + "AND i.position <= j.sent_through AND i.rejected_code IS NULL AND r.row_key = i.row_key")) {
-                ps.setString(1, job.segmentId());
-                ps.setLong(2, job.id());
-                ps.executeUpdate();
+            if (hasRefusals(c, job.segmentId())) {
+                byKey(c, job, "DELETE FROM activation_rejected WHERE segment_id = ? AND row_key = ANY(?)", false);
             }
         } else {
+            accepted = byKey(c, job, "DELETE FROM activation_member WHERE segment_id = ? AND row_key = ANY(?) AND user_list = ?",
+                    true);
             // a refused remove stays acknowledged: the next plan tries it again
             requeue(c, job.segmentId(), List.of(job.id()), true);
         }

@@ -72,9 +72,14 @@ public final class SyncPlans {
         }
     }
 
-    /** Adds the members due to be added again to the plan's keys: (segment, added before). */
-    public static final String READD_SQL = "INSERT INTO plan_keys SELECT row_key FROM activation_member "
-            + "WHERE segment_id = ? AND added_at < ? ON CONFLICT DO NOTHING";
+    /**
+     * Adds the members due to be added again to the plan's keys: (added before, segment). The
+     * inner query (fenced by OFFSET 0) has only the date to go by, so it reads the date's
+     * index — people added over 500 days ago, usually none — and never walks the segment's
+     * acknowledged people, which statistics older than the segment's first sync would suggest.
+     */
+    public static final String READD_SQL = "INSERT INTO plan_keys SELECT row_key FROM (SELECT segment_id, row_key "
+            + "FROM activation_member WHERE added_at < ? OFFSET 0) a WHERE segment_id = ? ON CONFLICT DO NOTHING";
 
     /** What a plan is based on, read before planning: whether it must be full. */
     public record Basis(boolean full, long activationVersion, String settings) {
@@ -232,8 +237,8 @@ public final class SyncPlans {
                         + "unnest(q.row_keys) AS k WHERE q.id IN (SELECT id FROM plan_queue)");
             }
             try (PreparedStatement ps = c.prepareStatement(READD_SQL)) {
-                ps.setString(1, segment.id());
-                ps.setTimestamp(2, Timestamp.from(readdBefore));
+                ps.setTimestamp(1, Timestamp.from(readdBefore));
+                ps.setString(2, segment.id());
                 ps.executeUpdate();
             }
             phases.done("keys");
