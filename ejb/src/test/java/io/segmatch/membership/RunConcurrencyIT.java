@@ -38,7 +38,7 @@ class RunConcurrencyIT {
                 List.of("{\"field\": \"country\", \"operator\": \"eq\", \"value\": \"de\"}"), true));
         Map<String, String> k1 = new java.util.LinkedHashMap<>();
         k1.put("country", "DE");
-        for (String column : List.of("ltv", "plan", "signup", "vip")) {
+        for (String column : List.of("ltv", "plan", "signup", "vip", "email")) {
             k1.put(column, "");
         }
         world.apply(new MembershipPropertyIT.Upload(false, Map.of("k1", k1)));
