@@ -439,10 +439,7 @@ class MembershipPropertyIT {
                     var basis = inTransaction(c -> io.segmatch.activation.store.SyncPlans.basis(c, a, list, true, FULL_EVERY,
                             Instant.now()));
                     if (basis.full()) {
-                        inTransaction(c -> {
-                            io.segmatch.activation.store.SyncPlans.barrier(c);
-                            return null;
-                        });
+                        assertTrue(inTransaction(io.segmatch.activation.store.SyncPlans::barrier), "no membership write is open");
                     }
                     plan = inTransaction(c -> io.segmatch.activation.store.SyncPlans.plan(c, runId, a, list, true, FULL_EVERY,
                             basis, Instant.now()));

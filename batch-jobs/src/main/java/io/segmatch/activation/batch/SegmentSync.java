@@ -88,10 +88,7 @@ public final class SegmentSync {
                 // a full plan first waits for membership writes that read the activation settings before now
                 SyncPlans.Basis basis = tx.run(c -> SyncPlans.basis(c, segment, list, canonicalGmail, fullPlanEvery, Instant.now()));
                 if (basis.full()) {
-                    tx.run(c -> {
-                        SyncPlans.barrier(c);
-                        return null;
-                    });
+                    barrier(batchId);
                 }
                 plan = tx.run(c -> {
                     SyncPlans.Plan p = SyncPlans.plan(c, runId, segment, list, canonicalGmail, fullPlanEvery, basis, Instant.now(),
@@ -127,6 +124,32 @@ public final class SegmentSync {
                 return null;
             });
             return "failed";
+        }
+    }
+
+    /** How long a full plan waits for membership writes that read the activation settings before it. */
+    static final Duration BARRIER_WAIT = Duration.ofMinutes(10);
+
+    /**
+     * Waits, trying every 100 ms, until the open membership writes that may not have queued
+     * their changes have ended (a rebuild of a big dataset holds its transaction for minutes).
+     */
+    private void barrier(long batchId) throws Exception {
+        long deadline = System.nanoTime() + BARRIER_WAIT.toNanos();
+        long heartbeat = System.nanoTime();
+        while (!tx.run(SyncPlans::barrier)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("membership writes kept the activation lock for " + BARRIER_WAIT.toMinutes()
+                        + " minutes; the full plan waits for the next sync");
+            }
+            if (System.nanoTime() - heartbeat > Duration.ofSeconds(30).toNanos()) {
+                tx.run(c -> {
+                    SyncRuns.heartbeat(c, batchId);
+                    return null;
+                });
+                heartbeat = System.nanoTime();
+            }
+            Thread.sleep(100);
         }
     }
 

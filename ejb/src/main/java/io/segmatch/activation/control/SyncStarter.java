@@ -42,9 +42,14 @@ public class SyncStarter {
     @ConfigProperty(name = "segmatch.activation.lost-after", defaultValue = "PT3M")
     String lostAfter;
 
+    @Inject
+    @ConfigProperty(name = "segmatch.activation.full-plan-every", defaultValue = "P1D")
+    String fullPlanEvery;
+
     /** Starts a sync if one is due; returns its batch id if it did. */
     public Optional<Long> startIfDue() {
-        if (!local(c -> SyncRuns.due(c, Duration.parse(interval), Duration.parse(lostAfter)))) {
+        if (!local(c -> SyncRuns.due(c, Duration.parse(interval), Duration.parse(lostAfter),
+                Duration.parse(fullPlanEvery)))) {
             return Optional.empty();
         }
         return start("due");

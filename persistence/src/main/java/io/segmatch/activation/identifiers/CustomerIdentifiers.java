@@ -115,7 +115,12 @@ public record CustomerIdentifiers(String hashedEmail, String hashedPhoneNumber, 
     public static CustomerIdentifiers fromJson(String json) {
         if (!json.contains("addressInfo") && json.indexOf('\\') < 0) {
             // the stored form of an email and/or phone (hex hashes, as toJson writes them): read directly
-            return new CustomerIdentifiers(value(json, "\"hashedEmail\":\""), value(json, "\"hashedPhoneNumber\":\""), null);
+            String email = value(json, "\"hashedEmail\":\"");
+            String phone = value(json, "\"hashedPhoneNumber\":\"");
+            if (email != null || phone != null || json.equals("{}")) {
+                return new CustomerIdentifiers(email, phone, null);
+            }
+            // another spelling (spaces after the colons, say): the parser reads it
         }
         var o = io.segmatch.shared.json.Jsons.JSON.createReader(new java.io.StringReader(json)).readObject();
         var a = o.getJsonObject("addressInfo");

@@ -121,15 +121,21 @@ public final class SyncPlans {
     }
 
     /**
-     * Waits until no membership write that read the activation settings before now is still
-     * open (they hold {@link LiveSegments#ACTIVATION_LOCK} shared): run in a transaction of its
-     * own, committed before a full plan, whose members then include everything those writes
-     * did without queueing.
+     * Whether no membership write that read the activation settings before now is still open
+     * (they hold {@link LiveSegments#ACTIVATION_LOCK} shared): true once the lock could be
+     * taken exclusively, in a transaction of its own committed before a full plan, whose
+     * members then include everything those writes did without queueing. Call it again until
+     * it is true.
      */
-    public static void barrier(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+    public static boolean barrier(Connection c) throws SQLException {
+        // tried, never waited for: a waiting exclusive request would queue new membership
+        // writes behind it; the caller tries again a moment later
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
             ps.setLong(1, LiveSegments.ACTIVATION_LOCK);
-            ps.execute();
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
         }
     }
 

@@ -63,10 +63,13 @@ public final class SyncRuns {
     /**
      * Whether a sync is due: none ran for {@code interval} and there is work — an activated
      * segment never synced or whose members changed (the activation queue), rows of its
-     * dataset written since its last sync, a job Google is still running, or a deleted
-     * segment whose members Google still holds. A request for a sync (the API) is due at once.
+     * dataset written since its last sync, a job Google is still running, a deleted segment
+     * whose members Google still holds, members due to be added again, or a full plan owed
+     * (no plan yet, activation settings changed since the last, or the last full plan older
+     * than {@code fullPlanEvery}). A request for a sync (the API) is due at once.
      */
-    public static boolean due(Connection c, java.time.Duration interval, java.time.Duration lostAfter) throws SQLException {
+    public static boolean due(Connection c, java.time.Duration interval, java.time.Duration lostAfter,
+                              java.time.Duration fullPlanEvery) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT NOT EXISTS (SELECT 1 FROM sync_batch WHERE status = 'running' "
                 + "AND heartbeat_at >= now() - ?::interval) AND "
                 + "coalesce((SELECT max(started_at) FROM sync_batch), '-infinity') < now() - ?::interval")) {
@@ -85,10 +88,17 @@ public final class SyncRuns {
                 + "OR EXISTS (SELECT 1 FROM segment s WHERE activation_json::jsonb @> '{\"googleAds\": {\"enabled\": true}}' AND deleted_at IS NULL "
                 + "  AND (last_synced_at IS NULL OR EXISTS (SELECT 1 FROM dataset d WHERE d.id = s.dataset_id AND d.updated_at > s.last_synced_at))) "
                 + "OR EXISTS (SELECT 1 FROM segment s WHERE deleted_at IS NOT NULL AND EXISTS (SELECT 1 FROM activation_member a WHERE a.segment_id = s.id)) "
-                + "OR EXISTS (SELECT 1 FROM activation_member WHERE added_at < now() - interval '500 days')");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getBoolean(1);
+                + "OR EXISTS (SELECT 1 FROM activation_member WHERE added_at < now() - interval '500 days') "
+                // a full plan is owed: never planned, activation settings changed since, or the daily reconciliation
+                + "OR EXISTS (SELECT 1 FROM segment s LEFT JOIN activation_basis b ON b.segment_id = s.id "
+                + "  WHERE s.deleted_at IS NULL AND s.activation_json::jsonb @> '{\"googleAds\": {\"enabled\": true}}' "
+                + "  AND (b.segment_id IS NULL OR b.activation_version <> s.activation_version "
+                + "  OR b.full_at < now() - ?::interval))")) {
+            ps.setString(1, fullPlanEvery.toMillis() + " milliseconds");
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
         }
     }
 
