@@ -217,11 +217,7 @@ class MembershipPropertyIT {
         for (Op op : history) {
             world.apply(op);
         }
-        // catch up: runs until nothing is pending (a run that died is noticed as lost)
-        for (int i = 0; i < 5 && world.workLeft(); i++) {
-            world.run(new Run(3, -1, false, Integer.MAX_VALUE));
-        }
-        assertTrue(!world.workLeft(), "caught up");
+        world.catchUp();
         world.check();
     }
 
@@ -240,10 +236,7 @@ class MembershipPropertyIT {
         for (Op op : history) {
             world.apply(op);
         }
-        for (int i = 0; i < 5 && world.workLeft(); i++) {
-            world.run(new Run(3, -1, false, Integer.MAX_VALUE));
-        }
-        assertTrue(!world.workLeft(), "caught up");
+        world.catchUp();
         world.check();
         world.syncAndCheck();
     }
@@ -682,6 +675,14 @@ class MembershipPropertyIT {
         /** Whether this world's dataset has pending changes (other tests' data aside). */
         boolean workLeftIgnoringOthers() throws Exception {
             return inTransaction(c -> bool(c, "SELECT EXISTS (SELECT 1 FROM pending_change WHERE dataset_id = ?)", datasetId));
+        }
+
+        /** Runs until nothing is pending (a run that died is noticed as lost). */
+        void catchUp() throws Exception {
+            for (int i = 0; i < 5 && workLeft(); i++) {
+                run(new Run(3, -1, false, Integer.MAX_VALUE));
+            }
+            assertTrue(!workLeft(), "caught up");
         }
 
         boolean workLeft() throws Exception {
