@@ -287,6 +287,19 @@ public final class SyncPlans {
                 st.execute("DROP TABLE plan_keys");
             }
         }
+        if (segment.deleted()) {
+            // nothing of a deleted segment is planned from its queue again
+            for (String sql : List.of("DELETE FROM activation_queue WHERE segment_id = ?",
+                    "DELETE FROM activation_basis WHERE segment_id = ?")) {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setString(1, segment.id());
+                    ps.executeUpdate();
+                }
+            }
+            phases.done("queue consumed");
+            return new Plan(adds.count() + counts[0], removes.count(), counts[1], jobId, kind, "full", counts[2],
+                    (System.nanoTime() - t0) / 1_000_000, phases.toString());
+        }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO activation_basis (segment_id, activation_version, "
                 + "settings, full_at, planned_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (segment_id) DO UPDATE SET "
                 + "activation_version = excluded.activation_version, settings = excluded.settings, "

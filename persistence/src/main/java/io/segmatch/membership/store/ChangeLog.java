@@ -76,7 +76,8 @@ final class ChangeLog {
             }
         }
         boolean on;
-        try (PreparedStatement ps = c.prepareStatement("SELECT activation_json FROM segment WHERE id = ?")) {
+        // a deleted segment's changes are not queued: its sync is a full plan that removes everyone
+        try (PreparedStatement ps = c.prepareStatement("SELECT activation_json FROM segment WHERE id = ? AND deleted_at IS NULL")) {
             ps.setString(1, segmentId);
             try (java.sql.ResultSet rs = ps.executeQuery()) {
                 on = rs.next() && LiveSegments.activated(rs.getString(1));

@@ -223,6 +223,13 @@ public final class SegmentRebuilds {
             }
             ps.executeBatch();
         }
+        if (!retiring.isEmpty()) {
+            // a deleted segment's sync removes everyone Google acknowledged (a full plan): its queue is not read again
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM activation_queue WHERE segment_id = ANY(?)")) {
+                ps.setArray(1, c.createArrayOf("text", retiring.stream().map(Retiring::segmentId).toArray()));
+                ps.executeUpdate();
+            }
+        }
         return rebuilt;
     }
 
