@@ -58,6 +58,8 @@ class ConsoleBrowserIT extends DeployedWar {
         Http.as(base, name, "viewer");
         browser.findElement(By.cssSelector("#usermenu summary")).click(); // the admin of @BeforeEach leaves
         browser.findElement(By.id("usermenu:logout")).click();
+        // the logout's answer first: a navigation started before it arrives would cancel it
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.getCurrentUrl().contains("login.xhtml?out="));
 
         // any console address leads to the login page, and back after the login
         browser.get(base + "datasets/view.xhtml?id=" + dataset);
@@ -95,6 +97,7 @@ class ConsoleBrowserIT extends DeployedWar {
         // log out: the console is closed again
         browser.findElement(By.cssSelector("#usermenu summary")).click();
         browser.findElement(By.id("usermenu:logout")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.getCurrentUrl().contains("login.xhtml?out="));
         assertTrue(browser.findElement(By.id("logged-out")).isDisplayed());
         browser.get(base + "segments/");
         assertTrue(browser.getCurrentUrl().contains("login.xhtml"), browser.getCurrentUrl());
