@@ -23,10 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every vector of the reference's customer-match-hash-vectors.tsv (copied into the test
- * resources, byte for byte), plus the reference's vectors that the file leaves out: a last
- * name loses its punctuation, NFD input is composed first, phones without a country code
- * take the dataset's region.
+ * Every vector of the test resource activation/customer-match-hash-vectors.tsv (known
+ * normalised and hashed values), plus vectors that the file leaves out: a last name loses its
+ * punctuation, NFD input is composed first, phones without a country code take the dataset's
+ * region.
  */
 class IdentifierVectorsTest {
 
@@ -37,7 +37,7 @@ class IdentifierVectorsTest {
             List<Arguments> rows = in.lines().filter(l -> !l.isBlank())
                     .map(l -> l.split("\t", -1))
                     .map(f -> Arguments.of(f[0], f[1], f[2], f[3])).toList();
-            assertEquals(19, rows.size(), "the reference's 19 vectors");
+            assertEquals(19, rows.size(), "the file's 19 vectors");
             return rows.stream();
         }
     }

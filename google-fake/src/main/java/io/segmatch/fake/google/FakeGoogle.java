@@ -23,8 +23,8 @@ import static io.segmatch.fake.google.GoogleErrors.failure;
 /**
  * A local fake of what Segmatch calls at Google: the Google Ads API's Customer Match calls
  * (v23–v26: user lists, offline user data jobs, their state machine, GAQL status reads),
- * the Data Manager API's audience members, and Google's OAuth endpoints — following appendix
- * B of the reference (error shapes, int64 values as strings, partial failures, one running
+ * the Data Manager API's audience members, and Google's OAuth endpoints — following Google's
+ * documented behaviour (error shapes, int64 values as strings, partial failures, one running
  * job per list), with fault injection per endpoint. It listens on 127.0.0.1 only. This class
  * serves and routes, and is what tests drive; {@link FakeOAuth}, {@link FakeGoogleAds} and
  * {@link FakeDataManager} answer, {@link Fault} and {@link Faults} stand in for Google's bad days.

@@ -1,5 +1,5 @@
 /**
  * Customer Match identifiers: a row's email, phone and name/address values normalised and
- * hashed exactly as Google asks (the reference's section 3.3), as plain Java.
+ * hashed exactly as Google's Customer Match documentation asks (docs/activation.md), as plain Java.
  */
 package io.segmatch.activation.identifiers;
