@@ -263,12 +263,14 @@ class ConsoleBrowserIT extends DeployedWar {
 
         // its page: the timer's run makes it live with the members the preview counted
         link.click();
-        long deadline = System.nanoTime() + 40_000_000_000L;
-        while (!browser.findElement(By.id("memberCount")).getText().equals(String.valueOf(apiCount))) {
-            assertTrue(System.nanoTime() < deadline, "the members appear on the segment's page");
-            Thread.sleep(500);
-            browser.navigate().refresh();
-        }
+        new WebDriverWait(browser, Duration.ofSeconds(40)).pollingEvery(Duration.ofMillis(500))
+                .withMessage("the members appear on the segment's page").until(d -> {
+                    if (d.findElement(By.id("memberCount")).getText().equals(String.valueOf(apiCount))) {
+                        return true;
+                    }
+                    d.navigate().refresh();
+                    return false;
+                });
         // the count may have arrived live (the page updates it in place): the member list needs a reload
         browser.navigate().refresh();
         assertEquals(String.valueOf(apiCount), browser.findElement(By.id("memberCount")).getText());

@@ -1,6 +1,5 @@
 package io.segmatch.activation.store;
 
-import io.segmatch.activation.identifiers.CustomerIdentifiers;
 import io.segmatch.datasets.entity.Identifiers;
 import io.segmatch.membership.store.LiveSegments;
 
@@ -12,11 +11,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
@@ -53,23 +48,6 @@ public final class SyncPlans {
      */
     public record Plan(long adds, long removes, long skipped, Long jobId, String kind, String scope, long examined,
                        long millis, String phases) {
-    }
-
-    /** Times the phases of a plan, for its log line. */
-    private static final class Phases {
-        private final StringBuilder text = new StringBuilder();
-        private long last = System.nanoTime();
-
-        void done(String phase) {
-            long now = System.nanoTime();
-            text.append(text.length() == 0 ? "" : ", ").append(phase).append(' ').append((now - last) / 1_000_000).append(" ms");
-            last = now;
-        }
-
-        @Override
-        public String toString() {
-            return text.toString();
-        }
     }
 
     /**
@@ -198,7 +176,7 @@ public final class SyncPlans {
     public static Plan plan(Connection c, long syncRunId, ActivatedSegment segment, String userList, boolean canonicalGmail,
                             Duration fullEvery, Basis basis, Instant now, Executor hasher) throws SQLException {
         long t0 = System.nanoTime();
-        Phases phases = new Phases();
+        PlanDecisions.Phases phases = new PlanDecisions.Phases();
         Basis current = basis(c, segment, userList, canonicalGmail, fullEvery, now);
         if (current.full() && !basis.full() || current.activationVersion() != basis.activationVersion()
                 || !current.settings().equals(basis.settings())) {
@@ -234,7 +212,7 @@ public final class SyncPlans {
                 ps.setBoolean(p++, segment.deleted());
                 ps.setString(p++, segment.id());
                 ps.setString(p, segment.id());
-                decide(ps, roles, roleNames, canonicalGmail, readdBefore, adds, removes, counts, phases, hasher);
+                PlanDecisions.decide(ps, roles, roleNames, canonicalGmail, readdBefore, adds, removes, counts, phases, hasher);
             }
         } else {
             try (Statement st = c.createStatement()) {
@@ -259,7 +237,7 @@ public final class SyncPlans {
                 ps.setBoolean(p++, segment.deleted());
                 ps.setString(p++, segment.datasetId());
                 ps.setString(p, segment.id());
-                decide(ps, roles, roleNames, canonicalGmail, readdBefore, adds, removes, counts, phases, hasher);
+                PlanDecisions.decide(ps, roles, roleNames, canonicalGmail, readdBefore, adds, removes, counts, phases, hasher);
             }
         }
         // removes go first; the adds wait for the next sync, and so do the members whose
@@ -315,118 +293,5 @@ public final class SyncPlans {
         phases.done("queue consumed");
         return new Plan(adds.count() + counts[0], removes.count(), counts[1], jobId, kind, basis.full() ? "full" : "changes",
                 counts[2], (System.nanoTime() - t0) / 1_000_000, phases.toString());
-    }
-
-    /** A person as the plan statement returns them; {@code values} by role column, null when not a member. */
-    private record Row(String key, String acknowledged, Timestamp addedAt, String refused, Map<String, String> values) {
-    }
-
-    /** Rows hashed together while the next ones are read. */
-    private static final int BATCH = 2000;
-
-    /** Marks a member without a usable identifier among the hashed identifiers. */
-    private static final String NONE = new String("none");
-
-    /**
-     * Reads a plan statement's rows and decides, for each person, add, remove, skip or nothing.
-     * Rows go in batches: while one batch is hashed on {@code hasher}, the next is read (the
-     * database works on demand, a fetch at a time; hashing a million emails and phones takes
-     * seconds of its own).
-     */
-    private static void decide(PreparedStatement ps, Identifiers roles, List<String> roleNames, boolean canonicalGmail,
-                               Instant readdBefore, SyncJobs.Items adds, SyncJobs.Items removes, long[] counts,
-                               Phases phases, Executor hasher) throws SQLException {
-        ps.setFetchSize(5000);
-        long[] hashing = {0};
-        List<Row> batch = new ArrayList<>(BATCH);
-        List<Row> previous = null;
-        CompletableFuture<String[]> hashed = null;
-        try (ResultSet rs = ps.executeQuery()) {
-            phases.done("first rows");
-            while (true) {
-                boolean more = rs.next();
-                if (more) {
-                    counts[2]++;
-                    Map<String, String> values = null;
-                    if (rs.getBoolean(2)) {
-                        values = new HashMap<>();
-                        for (int i = 0; i < roleNames.size(); i++) {
-                            String v = rs.getString(6 + i);
-                            if (v != null) {
-                                values.put(roles.column(roleNames.get(i)), v);
-                            }
-                        }
-                    }
-                    batch.add(new Row(rs.getString(1), rs.getString(3), rs.getTimestamp(4), rs.getString(5), values));
-                    if (batch.size() < BATCH) {
-                        continue;
-                    }
-                }
-                // the previous batch's identifiers are ready (or nearly): decide on it, then hash this one
-                if (hashed != null) {
-                    apply(previous, join(hashed), readdBefore, adds, removes, counts);
-                }
-                if (batch.isEmpty()) {
-                    break;
-                }
-                List<Row> rows = batch;
-                hashed = CompletableFuture.supplyAsync(() -> hash(rows, roles, canonicalGmail, hashing), hasher);
-                previous = rows;
-                batch = new ArrayList<>(BATCH);
-                if (!more) {
-                    apply(previous, join(hashed), readdBefore, adds, removes, counts);
-                    break;
-                }
-            }
-        }
-        phases.done("read and decided (hashing " + hashing[0] / 1_000_000 + " ms alongside, writing "
-                + (adds.nanos() + removes.nanos()) / 1_000_000 + " ms of it)");
-    }
-
-    private static String[] hash(List<Row> rows, Identifiers roles, boolean canonicalGmail, long[] hashing) {
-        long t0 = System.nanoTime();
-        String[] identifiers = new String[rows.size()];
-        for (int i = 0; i < identifiers.length; i++) {
-            Map<String, String> values = rows.get(i).values();
-            if (values != null) {
-                CustomerIdentifiers ids = CustomerIdentifiers.of(values, roles, canonicalGmail);
-                identifiers[i] = ids.isEmpty() ? NONE : ids.toJson();
-            }
-        }
-        synchronized (hashing) {
-            hashing[0] += System.nanoTime() - t0;
-        }
-        return identifiers;
-    }
-
-    private static String[] join(CompletableFuture<String[]> hashed) throws SQLException {
-        try {
-            return hashed.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        }
-    }
-
-    private static void apply(List<Row> rows, String[] identifiers, Instant readdBefore, SyncJobs.Items adds,
-                              SyncJobs.Items removes, long[] counts) throws SQLException {
-        for (int i = 0; i < identifiers.length; i++) {
-            Row row = rows.get(i);
-            String current = identifiers[i];
-            if (current == NONE) {
-                counts[1]++;
-                current = null;
-            }
-            String acknowledged = row.acknowledged();
-            if (acknowledged != null && !acknowledged.equals(current)) {
-                removes.add(row.key(), acknowledged);
-                if (current != null) {
-                    counts[0]++;
-                }
-            } else if (current != null && acknowledged == null && current.equals(row.refused())) {
-                counts[1]++; // Google refused these identifiers: not sent again until they change
-            } else if (current != null && (acknowledged == null || row.addedAt().toInstant().isBefore(readdBefore))) {
-                adds.add(row.key(), current);
-            }
-        }
     }
 }
