@@ -27,7 +27,6 @@ public final class Launcher {
         var settings = new LocalServer.Settings(home(), data, port, List.of(javaOptions.trim().split("\\s+")),
                 database(args), bind);
         LocalServer server = LocalServer.start(settings, Duration.ofMinutes(5));
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "segmatch-shutdown"));
         LocalServer.log("Segmatch is ready on " + server.baseUrl() + " (API under /api, health under /health)");
         Path password = LocalServer.initialPasswordFile(data);
         if (Files.exists(password)) {

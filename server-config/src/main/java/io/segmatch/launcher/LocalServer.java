@@ -1,7 +1,5 @@
 package io.segmatch.launcher;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -43,7 +41,7 @@ public final class LocalServer implements AutoCloseable {
     }
 
     private final Settings settings;
-    private EmbeddedPostgres postgres;
+    private EmbeddedDatabase postgres;
     private Process micro;
 
     private LocalServer(Settings settings) {
@@ -53,6 +51,10 @@ public final class LocalServer implements AutoCloseable {
     /** Starts the database and the application server, and waits until the application is ready. */
     public static LocalServer start(Settings settings, Duration timeout) throws IOException, InterruptedException {
         LocalServer server = new LocalServer(settings);
+        // registered first: a SIGTERM while starting stops what has started
+        Thread hook = new Thread(server::close, "segmatch-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        server.shutdownHook = hook;
         try {
             server.startDatabase();
             server.startMicro();
@@ -65,8 +67,9 @@ public final class LocalServer implements AutoCloseable {
     }
 
     private Map<String, String> db;
+    private Thread shutdownHook;
 
-    private void startDatabase() throws IOException {
+    private void startDatabase() throws IOException, InterruptedException {
         if (settings.database().get("url") != null) {
             db = settings.database();
             log("using the PostgreSQL server at " + db.get("url"));
@@ -76,28 +79,27 @@ public final class LocalServer implements AutoCloseable {
         Files.createDirectories(pgData);
         String password = databasePassword(settings.dataDir());
         long t0 = System.nanoTime();
-        postgres = EmbeddedPostgres.builder()
-                // the builder's own readiness check logs in too, with the password
-                .setConnectConfig("password", password)
-                .setDataDirectory(pgData)
-                .setCleanDataDirectory(false)
-                .setPort(freePort())
-                .setServerConfig("listen_addresses", "127.0.0.1")
-                .setServerConfig("max_wal_size", "4GB")
-                .setServerConfig("shared_buffers", "256MB")
-                .setServerConfig("work_mem", "64MB")
-                .setServerConfig("maintenance_work_mem", "256MB")
-                .setServerConfig("max_connections", "60")
-                .setServerConfig("wal_buffers", "64MB")
-                .setServerConfig("checkpoint_timeout", "15min")
-                .setServerConfig("synchronous_commit", "off")
-                .start();
-        String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/segmatch";
-        requirePasswords(pgData, postgres.getPort(), password);
-        createDatabase(postgres.getPort(), password);
+        Map<String, String> config = new java.util.LinkedHashMap<>();
+        config.put("listen_addresses", "127.0.0.1");
+        config.put("timezone", "UTC");
+        config.put("max_wal_size", "4GB");
+        config.put("shared_buffers", "256MB");
+        config.put("work_mem", "64MB");
+        config.put("maintenance_work_mem", "256MB");
+        config.put("max_connections", "60");
+        config.put("wal_buffers", "64MB");
+        config.put("checkpoint_timeout", "15min");
+        // durable: every commit the application acknowledged is on disk (fsync and synchronous_commit
+        // are PostgreSQL's defaults, spelled out because test setups often turn them off)
+        config.put("fsync", "on");
+        config.put("synchronous_commit", "on");
+        postgres = EmbeddedDatabase.start(pgData, freePort(), config, password);
+        String url = "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/segmatch";
+        requirePasswords(pgData, postgres.port(), password);
+        createDatabase(postgres.port(), password);
         db = Map.of("url", url, "user", "postgres", "password", password);
         log(String.format("embedded PostgreSQL started in %.1f s on 127.0.0.1:%d, data in %s",
-                (System.nanoTime() - t0) / 1e9, postgres.getPort(), pgData.toAbsolutePath()));
+                (System.nanoTime() - t0) / 1e9, postgres.port(), pgData.toAbsolutePath()));
     }
 
     /**
@@ -173,6 +175,8 @@ public final class LocalServer implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(settings.javaOptions());
         command.add("-Duser.timezone=UTC");
+        // stops this JVM when the launcher's pipe closes: Payara Micro never outlives the launcher
+        command.add("-javaagent:" + home.resolve("segmatch-watch.jar"));
         command.addAll(List.of("-jar", home.resolve("payara-micro.jar").toString(),
                 "--deploy", home.resolve("segmatch.war").toString(),
                 "--contextroot", "/",
@@ -180,7 +184,7 @@ public final class LocalServer implements AutoCloseable {
                 "--nocluster",
                 "--prebootcommandfile", preBootCommands(home).toString(),
                 "--postbootcommandfile", home.resolve("payara/post-boot-commands.txt").toString()));
-        ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
+        ProcessBuilder pb = new ProcessBuilder(command).inheritIO().redirectInput(ProcessBuilder.Redirect.PIPE);
         pb.environment().put("SEGMATCH_DB_URL", db.get("url"));
         pb.environment().put("SEGMATCH_DB_USER", db.getOrDefault("user", "postgres"));
         pb.environment().put("SEGMATCH_DB_PASSWORD", db.getOrDefault("password", ""));
@@ -268,8 +272,17 @@ public final class LocalServer implements AutoCloseable {
         return micro.waitFor();
     }
 
+    /** Stops Payara Micro, then PostgreSQL (also run by a shutdown hook; a second call does nothing). */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException exiting) {
+                // the JVM is shutting down: the hook runs (or waits for this call)
+            }
+            shutdownHook = null;
+        }
         if (micro != null && micro.isAlive()) {
             micro.destroy();
             try {
@@ -282,11 +295,7 @@ public final class LocalServer implements AutoCloseable {
             }
         }
         if (postgres != null) {
-            try {
-                postgres.close();
-            } catch (IOException e) {
-                log("stopping PostgreSQL failed: " + e.getMessage());
-            }
+            postgres.close();
             postgres = null;
         }
     }

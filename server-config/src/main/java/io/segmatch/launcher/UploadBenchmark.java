@@ -65,6 +65,9 @@ public final class UploadBenchmark {
         Path data = dir.resolve("data");
         // Google, faked on loopback in this JVM: the activation part syncs a segment to it
         FakeGoogle google = url == null ? FakeGoogle.start() : null;
+        if (google != null) {
+            google.recordBodies(false);
+        }
         try {
             String base;
             if (url == null) {

@@ -20,10 +20,10 @@ final class FakeDataManager {
 
     private final FakeOAuth oauth;
     private final Faults faults;
-    private final Consumer<JsonObject> recorder;
+    private final Consumer<java.util.function.Supplier<JsonObject>> recorder;
     private final FakeGoogleAds ads;
 
-    FakeDataManager(FakeOAuth oauth, Faults faults, Consumer<JsonObject> recorder, FakeGoogleAds ads) {
+    FakeDataManager(FakeOAuth oauth, Faults faults, Consumer<java.util.function.Supplier<JsonObject>> recorder, FakeGoogleAds ads) {
         this.oauth = oauth;
         this.faults = faults;
         this.recorder = recorder;
@@ -36,7 +36,7 @@ final class FakeDataManager {
             return;
         }
         JsonObject body = readJson(exchange);
-        recorder.accept(Json.createObjectBuilder().add("endpoint", "audienceMembers:" + method).add("body", body).build());
+        recorder.accept(() -> Json.createObjectBuilder().add("endpoint", "audienceMembers:" + method).add("body", body).build());
         if (faults.answer(exchange, method)) {
             return;
         }

@@ -45,8 +45,9 @@ public final class FakeGoogle implements AutoCloseable {
     private final List<JsonObject> bodies = Collections.synchronizedList(new ArrayList<>());
     private final Faults faults = new Faults();
     private final FakeOAuth oauth = new FakeOAuth(faults);
-    private final FakeGoogleAds ads = new FakeGoogleAds(oauth, faults, bodies::add);
-    private final FakeDataManager dataManager = new FakeDataManager(oauth, faults, bodies::add, ads);
+    private volatile boolean recordBodies = true;
+    private final FakeGoogleAds ads = new FakeGoogleAds(oauth, faults, this::record);
+    private final FakeDataManager dataManager = new FakeDataManager(oauth, faults, this::record, ads);
 
     public FakeGoogle(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
@@ -63,6 +64,7 @@ public final class FakeGoogle implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8095;
         FakeGoogle fake = new FakeGoogle(port);
+        fake.recordBodies(false); // a long-lived fake would otherwise keep every request it was sent
         System.out.println("fake Google on " + fake.baseUrl() + " (Google Ads API, Data Manager API and OAuth);"
                 + " refresh token " + REFRESH_TOKEN + ", client id " + CLIENT_ID + ", client secret " + CLIENT_SECRET);
         Thread.currentThread().join();
@@ -142,7 +144,21 @@ public final class FakeGoogle implements AutoCloseable {
         }
     }
 
-    /** Every JSON request body received, in order (for the contract test). */
+    /**
+     * Whether {@link #bodies()} keeps request bodies (on by default, for the contract tests). A
+     * benchmark turns it off: a million people's requests would otherwise stay in memory.
+     */
+    public void recordBodies(boolean on) {
+        recordBodies = on;
+    }
+
+    private void record(java.util.function.Supplier<JsonObject> body) {
+        if (recordBodies) {
+            bodies.add(body.get());
+        }
+    }
+
+    /** Every JSON request body received, in order (for the contract test), while {@link #recordBodies} is on. */
     public List<JsonObject> bodies() {
         synchronized (bodies) {
             return List.copyOf(bodies);

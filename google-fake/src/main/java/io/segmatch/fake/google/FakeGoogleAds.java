@@ -57,7 +57,7 @@ final class FakeGoogleAds {
 
     private final FakeOAuth oauth;
     private final Faults faults;
-    private final Consumer<JsonObject> recorder;
+    private final Consumer<java.util.function.Supplier<JsonObject>> recorder;
     private final AtomicLong ids = new AtomicLong(900_000_000L);
     private final Map<String, UserList> lists = new LinkedHashMap<>();
     private final Map<String, Job> jobs = new LinkedHashMap<>();
@@ -65,7 +65,7 @@ final class FakeGoogleAds {
     private volatile Duration processing = Duration.ofMillis(300);
     private volatile boolean uppercaseHashSeen;
 
-    FakeGoogleAds(FakeOAuth oauth, Faults faults, Consumer<JsonObject> recorder) {
+    FakeGoogleAds(FakeOAuth oauth, Faults faults, Consumer<java.util.function.Supplier<JsonObject>> recorder) {
         this.oauth = oauth;
         this.faults = faults;
         this.recorder = recorder;
@@ -195,7 +195,7 @@ final class FakeGoogleAds {
             return;
         }
         JsonObject body = readJson(exchange);
-        recorder.accept(Json.createObjectBuilder().add("endpoint", rest.replaceAll("offlineUserDataJobs/\\d+", "offlineUserDataJobs/ID"))
+        recorder.accept(() -> Json.createObjectBuilder().add("endpoint", rest.replaceAll("offlineUserDataJobs/\\d+", "offlineUserDataJobs/ID"))
                 .add("body", body).build());
         String prefix = "customers/" + customerId + "/";
         if (rest.equals("userLists:mutate")) {

@@ -1,0 +1,148 @@
+package io.segmatch.launcher;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The launcher's own PostgreSQL: leftovers, crashes, restarts, and durable commits. */
+class EmbeddedDatabaseIT {
+
+    private Path dir;
+    private EmbeddedDatabase db;
+
+    @BeforeEach
+    void directory() throws IOException {
+        dir = Files.createTempDirectory(Path.of("target"), "embedded-db-").toAbsolutePath();
+    }
+
+    @AfterEach
+    void cleanUp() throws IOException {
+        if (db != null) {
+            db.close();
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private static Map<String, String> config() {
+        return Map.of("listen_addresses", "127.0.0.1", "fsync", "on", "synchronous_commit", "on");
+    }
+
+    private Connection connect(int port) throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "pw");
+    }
+
+    private long rows(int port) throws SQLException {
+        try (Connection c = connect(port); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM t")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void aPostmasterKilledWithSigkillIsRecoveredAndEveryCommitSurvives() throws Exception {
+        db = EmbeddedDatabase.start(dir.resolve("postgres"), LocalServer.freePort(), config(), "pw");
+        try (Connection c = connect(db.port()); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE t (id int PRIMARY KEY)");
+            // committed one by one, each acknowledged before the kill
+            for (int i = 0; i < 200; i++) {
+                st.execute("INSERT INTO t VALUES (" + i + ")");
+            }
+        }
+        long before = db.postmasterPid().orElseThrow();
+        kill9(before);
+
+        // the launcher's watchdog starts it again, through crash recovery, on the same port
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> rows(db.port()) == 200);
+        assertNotEquals(before, db.postmasterPid().orElseThrow(), "a new postmaster");
+        assertTrue(Files.readString(dir.resolve("postgres.log")).contains("database system was interrupted"),
+                "PostgreSQL recovered from the crash");
+    }
+
+    @Test
+    void aPostgresLeftRunningOnTheDataDirectoryIsStoppedCleanlyFirst() throws Exception {
+        Path pgData = dir.resolve("postgres");
+        int port = LocalServer.freePort();
+        db = EmbeddedDatabase.start(pgData, port, config(), "pw");
+        try (Connection c = connect(port); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE t (id int PRIMARY KEY)");
+            st.execute("INSERT INTO t SELECT generate_series(1, 1000)");
+        }
+        // a server that no launcher owns any more: started by pg_ctl, detached (what an earlier
+        // version left behind when it was killed)
+        db.close();
+        db = null;
+        Path bin = EmbeddedDatabase.binaries().resolve("bin");
+        int orphanPort = LocalServer.freePort();
+        Process pgCtl = new ProcessBuilder(EmbeddedDatabase.asServer(bin.resolve("pg_ctl").toString(), "start", "-w",
+                "-D", pgData.toString(), "-o", "-p " + orphanPort + " -c listen_addresses=127.0.0.1",
+                "-l", dir.resolve("orphan.log").toString()))
+                .redirectErrorStream(true).start();
+        pgCtl.getOutputStream().close();
+        assertTrue(pgCtl.waitFor(60, TimeUnit.SECONDS) && pgCtl.exitValue() == 0, "the orphan started");
+        long orphan = EmbeddedDatabase.pidFromLockFile(pgData).orElseThrow();
+        assertEquals(1000, rows(orphanPort));
+
+        db = EmbeddedDatabase.start(pgData, port, config(), "pw");
+
+        assertFalse(running(orphan), "the orphan is stopped");
+        assertEquals(1000, rows(port));
+    }
+
+    @Test
+    void closingStopsTheServerAndItsWrapper() throws Exception {
+        db = EmbeddedDatabase.start(dir.resolve("postgres"), LocalServer.freePort(), config(), "pw");
+        long postmaster = db.postmasterPid().orElseThrow();
+        Process wrapper = db.process();
+        db.close();
+        assertFalse(wrapper.isAlive());
+        assertFalse(running(postmaster));
+        assertFalse(Files.exists(dir.resolve("postgres/postmaster.pid")), "a clean stop removes the lock file");
+        db = null;
+    }
+
+    /**
+     * Whether a process runs: alive and not a zombie (a stopped server whose parent has gone is
+     * reaped by whatever adopted it, sometimes a while later).
+     */
+    static boolean running(long pid) {
+        Path stat = Path.of("/proc", String.valueOf(pid), "stat");
+        if (Files.exists(stat)) {
+            try {
+                String text = Files.readString(stat);
+                return text.charAt(text.lastIndexOf(')') + 2) != 'Z';
+            } catch (IOException gone) {
+                return false;
+            }
+        }
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    static void kill9(long pid) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder(List.of("kill", "-9", String.valueOf(pid))).start();
+        assertEquals(0, kill.waitFor());
+    }
+}

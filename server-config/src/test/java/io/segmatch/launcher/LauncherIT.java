@@ -1,0 +1,120 @@
+package io.segmatch.launcher;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The README's run command, as an operator meets it: {@code kill -9} of the launcher takes Payara
+ * Micro and PostgreSQL with it, and the next start works on the first try.
+ */
+class LauncherIT {
+
+    private final List<Process> launchers = new ArrayList<>();
+    private Path data;
+
+    @AfterEach
+    void stop() throws Exception {
+        for (Process p : launchers) {
+            p.destroy();
+            p.waitFor();
+        }
+        if (data != null) {
+            try (var files = Files.walk(data)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private Process launch(int port, Path log) throws IOException {
+        Path jar = Path.of("target", "segmatch.jar").toAbsolutePath();
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString(), "--port", String.valueOf(port), "--data", data.toString(),
+                "--java-options", "-Xmx512m")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        launchers.add(p);
+        return p;
+    }
+
+    private static boolean ready(HttpClient http, int port) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static boolean alive(long pid) {
+        return EmbeddedDatabaseIT.running(pid);
+    }
+
+    @Test
+    void killingTheLauncherTakesItsChildrenAlongAndTheNextStartWorksAtOnce() throws Exception {
+        data = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "launcher-").toAbsolutePath();
+        int port = LocalServer.freePort();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        Path firstLog = data.resolveSibling(data.getFileName() + "-first.log");
+        Process first = launch(port, firstLog);
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
+                .until(() -> !first.isAlive() || Files.readString(firstLog).contains("Segmatch is ready"));
+        assertTrue(first.isAlive(), () -> "the launcher runs: " + read(firstLog));
+        assertTrue(ready(http, port));
+
+        List<Long> children = first.descendants().map(ProcessHandle::pid).toList();
+        long postmaster = EmbeddedDatabase.pidFromLockFile(data.resolve("postgres")).orElseThrow();
+        assertTrue(children.contains(postmaster), "PostgreSQL is the launcher's descendant: " + children);
+        long micro = first.children().filter(c -> c.info().commandLine().orElse("").contains("payara-micro.jar"))
+                .findFirst().orElseThrow().pid();
+
+        EmbeddedDatabaseIT.kill9(first.pid());
+
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                .until(() -> !alive(micro) && !alive(postmaster));
+        assertFalse(ready(http, port));
+
+        Path secondLog = data.resolveSibling(data.getFileName() + "-second.log");
+        Process second = launch(port, secondLog);
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
+                .until(() -> !second.isAlive() || Files.readString(secondLog).contains("Segmatch is ready"));
+        assertTrue(second.isAlive(), () -> "the second start works on the first try: " + read(secondLog));
+        assertTrue(ready(http, port));
+
+        // a plain stop (SIGTERM) stops everything too, cleanly
+        long secondPostmaster = EmbeddedDatabase.pidFromLockFile(data.resolve("postgres")).orElseThrow();
+        List<ProcessHandle> secondChildren = second.descendants().toList();
+        second.destroy();
+        assertTrue(second.waitFor(Duration.ofMinutes(2).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+        assertFalse(alive(secondPostmaster), "PostgreSQL stopped with the launcher");
+        assertTrue(secondChildren.stream().noneMatch(p -> alive(p.pid())), "no child outlives the launcher");
+        assertFalse(Files.exists(data.resolve("postgres/postmaster.pid")), "PostgreSQL stopped cleanly");
+        Files.deleteIfExists(firstLog);
+        Files.deleteIfExists(secondLog);
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+}
