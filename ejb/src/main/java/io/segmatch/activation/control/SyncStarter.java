@@ -4,8 +4,10 @@ import io.segmatch.activation.store.SyncRuns;
 import io.segmatch.membership.store.Transactions;
 import io.segmatch.shared.control.DataSourceConfig;
 import io.segmatch.shared.control.Jdbc;
+import io.segmatch.shared.control.ServerInstance;
 import jakarta.annotation.Resource;
 import jakarta.batch.runtime.BatchRuntime;
+import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
@@ -34,6 +36,9 @@ public class SyncStarter {
     @Resource(lookup = DataSourceConfig.JNDI_NAME)
     DataSource dataSource;
 
+    @EJB
+    ServerInstance instance;
+
     @Inject
     @ConfigProperty(name = "segmatch.activation.interval", defaultValue = "PT5M")
     String interval;
@@ -48,6 +53,10 @@ public class SyncStarter {
 
     /** Starts a sync if one is due; returns its batch id if it did. */
     public Optional<Long> startIfDue() {
+        // a sync whose server died is recorded as lost within a tick; its jobs are taken up by the next
+        if (local(c -> SyncRuns.reclaimLost(c, Duration.parse(lostAfter)))) {
+            LOG.warning("a Customer Match sync was lost (its server stopped): the next sync takes up its jobs");
+        }
         if (!local(c -> SyncRuns.due(c, Duration.parse(interval), Duration.parse(lostAfter),
                 Duration.parse(fullPlanEvery)))) {
             return Optional.empty();
@@ -57,7 +66,8 @@ public class SyncStarter {
 
     /** Starts a sync now unless one is running; returns its batch id if it started one. */
     public Optional<Long> start(String reason) {
-        Long batchId = local(c -> SyncRuns.claimBatch(c, reason, Duration.parse(lostAfter)));
+        Integer owner = instance.id();
+        Long batchId = local(c -> SyncRuns.claimBatch(c, reason, Duration.parse(lostAfter), owner));
         if (batchId == null) {
             return Optional.empty();
         }

@@ -5,8 +5,12 @@ import io.segmatch.membership.store.ProcessingRuns.Claim;
 import io.segmatch.membership.store.Transactions;
 import io.segmatch.shared.control.DataSourceConfig;
 import io.segmatch.shared.control.Jdbc;
+import io.segmatch.shared.control.ServerInstance;
 import jakarta.annotation.Resource;
 import jakarta.batch.runtime.BatchRuntime;
+import jakarta.batch.runtime.BatchStatus;
+import jakarta.batch.runtime.JobExecution;
+import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
@@ -37,6 +41,9 @@ public class RunStarter {
     @Resource(lookup = DataSourceConfig.JNDI_NAME)
     DataSource dataSource;
 
+    @EJB
+    ServerInstance instance;
+
     @Inject
     @ConfigProperty(name = "segmatch.processing.interval", defaultValue = "PT1M")
     String interval;
@@ -56,11 +63,12 @@ public class RunStarter {
     /** Starts a run if one is due (see {@link ProcessingRuns.Due}); returns it if it did. */
     public Optional<ProcessingRuns.Run> startIfDue() {
         ProcessingRuns.Due due = local(ProcessingRuns::due);
+        if (due.running() && (local(c -> ProcessingRuns.claimIfLost(c, Duration.parse(lostAfter))) || ownRunEnded())) {
+            // a run whose server died (or whose job ended without it) is noticed here, within a
+            // tick; it asked for its work again, so the next run starts now
+            due = local(ProcessingRuns::due);
+        }
         if (!due.due(Instant.now(), Duration.parse(interval))) {
-            if (due.running()) {
-                // a run whose server died is noticed here, so that the next one can start
-                local(c -> ProcessingRuns.claimIfLost(c, Duration.parse(lostAfter)));
-            }
             return Optional.empty();
         }
         String reason = due.requested() ? "changes asked for a run" : due.staleSegments() ? "segments changed"
@@ -71,7 +79,8 @@ public class RunStarter {
 
     /** Starts a run now, or answers with the one already running. */
     public Claim start(String reason) {
-        Claim claim = local(c -> ProcessingRuns.claim(c, reason, Duration.parse(lostAfter)));
+        Integer owner = instance.id();
+        Claim claim = local(c -> ProcessingRuns.claim(c, reason, Duration.parse(lostAfter), owner));
         if (!claim.started()) {
             return claim;
         }
@@ -96,6 +105,40 @@ public class RunStarter {
             });
             throw e;
         }
+    }
+
+    /**
+     * Whether this server's running run had its batch job end (for 10 s, so that the job's own
+     * listener had its chance) without ending the run; if so, the run is recorded as lost.
+     */
+    private boolean ownRunEnded() {
+        Integer owner = instance.id();
+        if (owner == null) {
+            return false;
+        }
+        Optional<long[]> own = local(c -> ProcessingRuns.runningExecution(c, owner));
+        if (own.isEmpty()) {
+            return false;
+        }
+        JobExecution execution;
+        try {
+            execution = BatchRuntime.getJobOperator().getJobExecution(own.get()[1]);
+        } catch (RuntimeException unknown) {
+            return false;
+        }
+        BatchStatus status = execution.getBatchStatus();
+        boolean ended = status == BatchStatus.COMPLETED || status == BatchStatus.FAILED || status == BatchStatus.STOPPED
+                || status == BatchStatus.ABANDONED;
+        if (!ended || execution.getEndTime() == null
+                || execution.getEndTime().toInstant().isAfter(Instant.now().minusSeconds(10))) {
+            return false;
+        }
+        boolean lost = local(c -> ProcessingRuns.endedWithoutFinishing(c, own.get()[0], status.name()));
+        if (lost) {
+            LOG.log(Level.WARNING, "processing run {0}: its batch job ended ({1}) without ending it; its work is asked for again",
+                    new Object[]{own.get()[0], status});
+        }
+        return lost;
     }
 
     private <T> T local(Transactions.Work<T> work) {

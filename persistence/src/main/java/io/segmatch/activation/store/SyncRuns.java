@@ -1,5 +1,7 @@
 package io.segmatch.activation.store;
 
+import io.segmatch.shared.control.ServerInstances;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,25 +30,56 @@ public final class SyncRuns {
 
     /** Claims the one running batch; null if another is running. Commit before starting the job. */
     public static Long claimBatch(Connection c, String reason, java.time.Duration lostAfter) throws SQLException {
-        // a batch whose heartbeat stopped (its server died) is recorded as failed
-        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_batch SET status = 'failed', ended_at = now(), "
-                + "error = 'lost: its server stopped' WHERE status = 'running' AND heartbeat_at < now() - ?::interval")) {
-            ps.setString(1, lostAfter.toMillis() + " milliseconds");
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_batch (status, reason, started_at, heartbeat_at) "
-                + "VALUES ('running', ?, now(), now()) ON CONFLICT DO NOTHING RETURNING id")) {
+        return claimBatch(c, reason, lostAfter, null);
+    }
+
+    /** {@link #claimBatch(Connection, String, java.time.Duration)} by the server instance {@code owner}. */
+    public static Long claimBatch(Connection c, String reason, java.time.Duration lostAfter, Integer owner) throws SQLException {
+        reclaimLost(c, lostAfter);
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_batch (status, reason, started_at, heartbeat_at, owner) "
+                + "VALUES ('running', ?, now(), now(), ?) ON CONFLICT DO NOTHING RETURNING id")) {
             ps.setString(1, reason);
+            ps.setObject(2, owner, java.sql.Types.INTEGER);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : null;
             }
         }
     }
 
+    /**
+     * Records the running batch, and its segments' runs, as failed when its server is gone (at
+     * once) or its heartbeat is older than {@code lostAfter}. Its jobs stay as they are: the next
+     * sync goes on with them (sends what was not sent, runs or confirms them). Returns whether
+     * a batch was lost.
+     */
+    public static boolean reclaimLost(Connection c, java.time.Duration lostAfter) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("WITH lost AS (UPDATE sync_batch SET status = 'failed', ended_at = now(), "
+                + "error = CASE WHEN heartbeat_at < now() - ?::interval THEN 'lost: no sign of life since ' || heartbeat_at "
+                + "  ELSE 'lost: its server stopped' END "
+                + "WHERE status = 'running' AND (" + ServerInstances.ownerGone("owner")
+                + "  OR heartbeat_at < now() - ?::interval) RETURNING id, error), "
+                + "runs AS (UPDATE sync_run r SET status = 'failed', ended_at = now(), error = lost.error "
+                + "  FROM lost WHERE r.batch_id = lost.id AND r.status = 'running' RETURNING r.id) "
+                + "SELECT count(*) FROM lost")) {
+            ps.setString(1, lostAfter.toMillis() + " milliseconds");
+            ps.setString(2, lostAfter.toMillis() + " milliseconds");
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        }
+    }
+
+    /**
+     * Renews the batch's heartbeat; fails when the batch is no longer running (taken for lost:
+     * another sync may be working on its segments), so that this one stops.
+     */
     public static void heartbeat(Connection c, long batchId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_batch SET heartbeat_at = now() WHERE id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_batch SET heartbeat_at = now() WHERE id = ? AND status = 'running'")) {
             ps.setLong(1, batchId);
-            ps.executeUpdate();
+            if (ps.executeUpdate() == 0) {
+                throw new SQLException("sync " + batchId + " is no longer running (taken for lost): it stops", "55000");
+            }
         }
     }
 
@@ -70,9 +103,11 @@ public final class SyncRuns {
      */
     public static boolean due(Connection c, java.time.Duration interval, java.time.Duration lostAfter,
                               java.time.Duration fullPlanEvery) throws SQLException {
+        // a running batch whose server is gone is not running; a lost batch does not count as the last sync
         try (PreparedStatement ps = c.prepareStatement("SELECT NOT EXISTS (SELECT 1 FROM sync_batch WHERE status = 'running' "
-                + "AND heartbeat_at >= now() - ?::interval) AND "
-                + "coalesce((SELECT max(started_at) FROM sync_batch), '-infinity') < now() - ?::interval")) {
+                + "AND heartbeat_at >= now() - ?::interval AND NOT " + ServerInstances.ownerGone("owner")
+                + ") AND coalesce((SELECT max(started_at) FROM sync_batch WHERE status <> 'running' "
+                + "  AND coalesce(error, '') NOT LIKE 'lost:%'), '-infinity') < now() - ?::interval")) {
             ps.setString(1, lostAfter.toMillis() + " milliseconds");
             ps.setString(2, interval.toMillis() + " milliseconds");
             try (ResultSet rs = ps.executeQuery()) {

@@ -1,5 +1,7 @@
 package io.segmatch.membership.store;
 
+import io.segmatch.shared.control.ServerInstances;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,8 +15,10 @@ import java.util.Optional;
 
 /**
  * The processing runs: at most one is running at a time, whatever the number of application
- * instances (a unique index on the running one); a run that stopped renewing its heartbeat
- * (its server died) is recorded as failed once {@code lostAfter} has passed.
+ * instances (a unique index on the running one). A run whose server is gone (its instance lock,
+ * see {@link ServerInstances}, can be taken) is recorded as failed at once, and so is one whose
+ * heartbeat stopped for {@code lostAfter} although its server runs; the work it left is asked
+ * for again.
  */
 public final class ProcessingRuns {
 
@@ -38,11 +42,17 @@ public final class ProcessingRuns {
      * prompt-run requests made so far. Commit before starting the job.
      */
     public static Claim claim(Connection c, String reason, Duration lostAfter) throws SQLException {
+        return claim(c, reason, lostAfter, null);
+    }
+
+    /** {@link #claim(Connection, String, Duration)} by the server instance {@code owner} (null: unknown). */
+    public static Claim claim(Connection c, String reason, Duration lostAfter, Integer owner) throws SQLException {
         claimIfLost(c, lostAfter);
         Long id = null;
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO processing_run (status, started_at, heartbeat_at, reason) "
-                + "VALUES ('running', now(), now(), ?) ON CONFLICT DO NOTHING RETURNING id")) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO processing_run (status, started_at, heartbeat_at, reason, owner) "
+                + "VALUES ('running', now(), now(), ?, ?) ON CONFLICT DO NOTHING RETURNING id")) {
             ps.setString(1, reason);
+            ps.setObject(2, owner, java.sql.Types.INTEGER);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     id = rs.getLong(1);
@@ -59,14 +69,34 @@ public final class ProcessingRuns {
     }
 
     /**
-     * Records a running run as failed when its heartbeat is older than {@code lostAfter} (its
-     * server stopped); returns whether one was.
+     * Records the running run as failed when its server is gone (a run recorded without an owner:
+     * when its heartbeat is older than {@code lostAfter}); what it left undone is asked for again
+     * (a run request), so that the next run starts at once. Returns whether a run was lost. A run
+     * whose server lives is its server's to end ({@link #endedWithoutFinishing}).
      */
     public static boolean claimIfLost(Connection c, Duration lostAfter) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE processing_run SET status = 'failed', ended_at = now(), "
-                + "error = 'lost: no sign of life since ' || heartbeat_at || ' (its server stopped?)' "
-                + "WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => ?)")) {
+        try (PreparedStatement ps = c.prepareStatement("WITH lost AS (UPDATE processing_run SET status = 'failed', "
+                + "ended_at = now(), error = CASE WHEN owner IS NULL THEN 'lost: no sign of life since ' || heartbeat_at "
+                + "  ELSE 'lost: its server stopped' END "
+                + "WHERE status = 'running' AND (" + ServerInstances.ownerGone("owner")
+                + "  OR owner IS NULL AND heartbeat_at < now() - make_interval(secs => ?)) RETURNING id) "
+                + "INSERT INTO run_request (reason) SELECT 'run ' || id || ' was lost' FROM lost")) {
             ps.setDouble(1, lostAfter.toMillis() / 1000.0);
+            return ps.executeUpdate() > 0;
+        }
+    }
+
+    /**
+     * Records a run of this server as failed because its batch job ended without ending it (a
+     * crash inside the job); its work is asked for again. Returns whether it was still running.
+     */
+    public static boolean endedWithoutFinishing(Connection c, long runId, String jobStatus) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("WITH lost AS (UPDATE processing_run SET status = 'failed', "
+                + "ended_at = now(), error = 'lost: its batch job ended (' || ? || ') without finishing it' "
+                + "WHERE id = ? AND status = 'running' RETURNING id) "
+                + "INSERT INTO run_request (reason) SELECT 'run ' || id || ' was lost' FROM lost")) {
+            ps.setString(1, jobStatus);
+            ps.setLong(2, runId);
             return ps.executeUpdate() > 0;
         }
     }
@@ -75,18 +105,25 @@ public final class ProcessingRuns {
         update(c, "UPDATE processing_run SET execution_id = ? WHERE id = ?", executionId, runId);
     }
 
-    /** Adds a chunk's or a rebuild's counts and renews the heartbeat, in the work's transaction. */
+    /**
+     * Adds a chunk's or a rebuild's counts and renews the heartbeat, in the work's transaction.
+     * Fails (so the work rolls back) when the run is no longer running: it was taken for lost
+     * and another run may be doing its work.
+     */
     public static void progress(Connection c, long runId, long rows, long segments, long entered, long exited)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE processing_run SET rows_evaluated = rows_evaluated + ?, "
                 + "segments_evaluated = segments_evaluated + ?, entered = entered + ?, exited = exited + ?, "
-                + "heartbeat_at = now() WHERE id = ?")) {
+                + "heartbeat_at = now() WHERE id = ? AND status = 'running'")) {
             ps.setLong(1, rows);
             ps.setLong(2, segments);
             ps.setLong(3, entered);
             ps.setLong(4, exited);
             ps.setLong(5, runId);
-            ps.executeUpdate();
+            if (ps.executeUpdate() == 0) {
+                throw new SQLException("processing run " + runId + " is no longer running (taken for lost): its work is"
+                        + " left to the run that took over", "55000");
+            }
         }
     }
 
@@ -139,6 +176,17 @@ public final class ProcessingRuns {
             Timestamp ended = rs.getTimestamp(4);
             return new Due(rs.getBoolean(1), rs.getBoolean(2), rs.getBoolean(3),
                     ended == null ? null : ended.toInstant(), rs.getBoolean(5), rs.getBoolean(6));
+        }
+    }
+
+    /** The running run of this server instance, with its job execution: {run id, execution id}. */
+    public static Optional<long[]> runningExecution(Connection c, int owner) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, execution_id FROM processing_run "
+                + "WHERE status = 'running' AND owner = ? AND execution_id IS NOT NULL")) {
+            ps.setInt(1, owner);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new long[]{rs.getLong(1), rs.getLong(2)}) : Optional.empty();
+            }
         }
     }
 

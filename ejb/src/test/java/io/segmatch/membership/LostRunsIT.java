@@ -1,0 +1,176 @@
+package io.segmatch.membership;
+
+import io.segmatch.activation.store.SyncRuns;
+import io.segmatch.membership.store.ProcessingRuns;
+import io.segmatch.shared.control.ServerInstances;
+import io.segmatch.testing.TestDatabase;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Runs and syncs whose server is gone are known at once, through the instance lock their server
+ * held; a run whose server lives is never taken for lost by a timeout; the work of a lost run is
+ * asked for again; a run taken for lost cannot write any more.
+ */
+class LostRunsIT {
+
+    private static final Duration LONG = Duration.ofMinutes(3);
+    private DataSource db;
+
+    @BeforeEach
+    void database() {
+        db = TestDatabase.newDatabase("lost_runs");
+    }
+
+    /** A server: its own session, holding its instance lock. */
+    private record Server(Connection session, int id) implements AutoCloseable {
+        @Override
+        public void close() throws SQLException {
+            session.close();
+        }
+    }
+
+    private Server server(String host) throws SQLException {
+        Connection c = db.getConnection();
+        return new Server(c, ServerInstances.register(c, host));
+    }
+
+    private <T> T tx(Work<T> work) throws SQLException {
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            T result = work.apply(c);
+            c.commit();
+            return result;
+        }
+    }
+
+    private boolean holds(Work<Boolean> work) throws SQLException {
+        return tx(work);
+    }
+
+    private long count(String sql) throws SQLException {
+        return tx(c -> count(c, sql));
+    }
+
+    private interface Work<T> {
+        T apply(Connection c) throws SQLException;
+    }
+
+    private static long count(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void aRunWhoseServerDiedIsLostAtOnceAndItsWorkIsAskedForAgain() throws Exception {
+        Server a = server("a");
+        var first = tx(c -> ProcessingRuns.claim(c, "test", LONG, a.id()));
+        assertTrue(first.started());
+        assertEquals(0, count("SELECT count(*) FROM run_request"));
+
+        Server b = server("b");
+        assertFalse(holds(c -> ProcessingRuns.claimIfLost(c, LONG)), "a's server lives");
+        var meanwhile = tx(c -> ProcessingRuns.claim(c, "test", LONG, b.id()));
+        assertFalse(meanwhile.started(), "a's run still runs");
+
+        // a's server dies: its session ends (here: cut off by the database, as on a crash)
+        try (Statement st = b.session().createStatement()) {
+            st.execute("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = "
+                    + ServerInstances.LOCK_CLASS + " AND objid = " + a.id());
+        }
+        assertTrue(holds(c -> ProcessingRuns.claimIfLost(c, LONG)), "lost the moment its server's session is gone");
+        assertEquals("failed", tx(c -> ProcessingRuns.find(c, first.run().id())).orElseThrow().status());
+        assertTrue(tx(c -> ProcessingRuns.find(c, first.run().id())).orElseThrow().error().startsWith("lost: its server"));
+        assertEquals(1, count("SELECT count(*) FROM run_request"), "its work is asked for again");
+        assertTrue(tx(ProcessingRuns::due).requested());
+
+        var next = tx(c -> ProcessingRuns.claim(c, "test", LONG, b.id()));
+        assertTrue(next.started());
+        assertNotEquals(first.run().id(), next.run().id());
+
+        // the lost run cannot write any more: its chunk would roll back
+        SQLException fenced = assertThrows(SQLException.class,
+                () -> tx(c -> {
+                    ProcessingRuns.progress(c, first.run().id(), 1, 0, 0, 0);
+                    return null;
+                }));
+        assertEquals("55000", fenced.getSQLState());
+        b.close();
+    }
+
+    @Test
+    void aLongRunOfALiveServerIsNeverTakenForLost() throws Exception {
+        try (Server a = server("a")) {
+            var run = tx(c -> ProcessingRuns.claim(c, "test", LONG, a.id()));
+            // its heartbeat is as old as can be: no timeout applies while its server holds its lock
+            assertFalse(holds(c -> ProcessingRuns.claimIfLost(c, Duration.ZERO)));
+            tx(c -> {
+                ProcessingRuns.progress(c, run.run().id(), 5, 0, 0, 0);
+                return null;
+            });
+            assertEquals("running", tx(c -> ProcessingRuns.find(c, run.run().id())).orElseThrow().status());
+        }
+    }
+
+    @Test
+    void aRunRecordedWithoutAnOwnerIsLostWhenItsHeartbeatStops() throws Exception {
+        var run = tx(c -> ProcessingRuns.claim(c, "test", LONG, null));
+        assertFalse(holds(c -> ProcessingRuns.claimIfLost(c, LONG)));
+        assertTrue(holds(c -> ProcessingRuns.claimIfLost(c, Duration.ZERO)));
+        assertTrue(tx(c -> ProcessingRuns.find(c, run.run().id())).orElseThrow().error().startsWith("lost: no sign of life"));
+    }
+
+    @Test
+    void aSyncWhoseServerDiedIsLostAtOnceWithItsSegmentRunsAndDoesNotDelayTheNext() throws Exception {
+        Server a = server("a");
+        Long batch = tx(c -> SyncRuns.claimBatch(c, "test", LONG, a.id()));
+        tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_run (batch_id, segment_id, transport, status, "
+                    + "reason, started_at) VALUES (?, gen_random_uuid()::text, 'google', 'running', 'test', now())")) {
+                ps.setLong(1, batch);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        assertFalse(holds(c -> SyncRuns.reclaimLost(c, LONG)), "a's server lives");
+        assertNull(tx(c -> SyncRuns.claimBatch(c, "test", LONG, null)), "one sync at a time");
+
+        a.close(); // the server's session ends with it
+        assertTrue(holds(c -> SyncRuns.reclaimLost(c, LONG)));
+        assertEquals(0, count("SELECT count(*) FROM sync_run WHERE status = 'running'"),
+                "its segment runs are ended too");
+        assertEquals(1, count("SELECT count(*) FROM sync_run WHERE status = 'failed' AND error LIKE 'lost:%'"));
+        // the lost sync was started a moment ago, yet it does not count as the last sync: one
+        // needed now is due now (here: a job left to finish)
+        tx(c -> {
+            try (Statement st = c.createStatement()) {
+                st.execute("INSERT INTO sync_job (sync_run_id, segment_id, user_list, kind, status, created_at, updated_at) "
+                        + "SELECT id, segment_id, 'customers/1/userLists/2', 'add', 'created', now(), now() FROM sync_run LIMIT 1");
+            }
+            return null;
+        });
+        assertTrue(holds(c -> SyncRuns.due(c, Duration.ofMinutes(5), LONG, Duration.ofDays(1))));
+        SQLException fenced = assertThrows(SQLException.class, () -> tx(c -> {
+            SyncRuns.heartbeat(c, batch);
+            return null;
+        }));
+        assertEquals("55000", fenced.getSQLState());
+    }
+}
