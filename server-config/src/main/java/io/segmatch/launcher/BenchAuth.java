@@ -47,4 +47,23 @@ final class BenchAuth {
         }
         useToken(m.group(1));
     }
+
+    /**
+     * The first login as {@code admin} with the generated password the first start wrote: the
+     * password is changed (as the console would ask), then a token is made with the new one;
+     * returns the new password.
+     */
+    static String firstLogin(HttpClient http, String base, String generated) throws IOException, InterruptedException {
+        String chosen = "fault-" + java.util.UUID.randomUUID();
+        String basic = Base64.getEncoder().encodeToString(("admin:" + generated).getBytes(StandardCharsets.UTF_8));
+        var changed = http.send(HttpRequest.newBuilder(URI.create(base + "api/me"))
+                .header("Authorization", "Basic " + basic).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"currentPassword\": \"" + generated
+                        + "\", \"password\": \"" + chosen + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        if (changed.statusCode() != 200) {
+            throw new IOException("could not change the generated password: " + changed.statusCode() + " " + changed.body());
+        }
+        login(http, base, "admin", chosen);
+        return chosen;
+    }
 }

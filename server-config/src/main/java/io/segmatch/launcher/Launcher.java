@@ -12,6 +12,8 @@ import java.util.Map;
  * {@code java -jar server-config/target/segmatch.jar [--port 8080] [--data ./data] [--bind 127.0.0.1]}:
  * starts Segmatch on http://127.0.0.1:8080 with an embedded PostgreSQL in ./data, or with the
  * PostgreSQL server named by {@code SEGMATCH_DB_URL} / {@code -Dsegmatch.db.url}.
+ * {@code --backup DIR} writes a backup of the embedded database (running or not) and exits;
+ * {@code --restore DIR} puts one back (Segmatch stopped) and exits.
  */
 public final class Launcher {
 
@@ -23,6 +25,20 @@ public final class Launcher {
         Path data = Path.of(setting(args, "--data", "segmatch.data-dir", "data"));
         String javaOptions = setting(args, "--java-options", "segmatch.java-options", "-Xmx512m");
         String bind = setting(args, "--bind", "segmatch.bind", "127.0.0.1");
+        String backup = setting(args, "--backup", "segmatch.backup", null);
+        String restore = setting(args, "--restore", "segmatch.restore", null);
+        if (backup != null || restore != null) {
+            if (!database(args).isEmpty()) {
+                throw new IllegalArgumentException("--backup and --restore are for the embedded database; back up your own"
+                        + " PostgreSQL server with its tools (pg_dump, or a base backup with log archiving)");
+            }
+            if (backup != null) {
+                Backups.backup(data, Path.of(backup));
+            } else {
+                Backups.restore(Path.of(restore), data);
+            }
+            return;
+        }
 
         var settings = new LocalServer.Settings(home(), data, port, List.of(javaOptions.trim().split("\\s+")),
                 database(args), bind);

@@ -50,7 +50,16 @@ class EmbeddedDatabaseIT {
     }
 
     private Connection connect(int port) throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "pw");
+        String password = Files.exists(dir.resolve("data/db-password")) ? read(dir.resolve("data/db-password")) : "pw";
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", password);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private long rows(int port) throws SQLException {
@@ -122,6 +131,66 @@ class EmbeddedDatabaseIT {
         assertFalse(running(postmaster));
         assertFalse(Files.exists(dir.resolve("postgres/postmaster.pid")), "a clean stop removes the lock file");
         db = null;
+    }
+
+    @Test
+    void aBackupTakenUnderWritesRestoresAConsistentStateBetweenItsStartAndItsEnd() throws Exception {
+        Path data = dir.resolve("data");
+        String password = LocalServer.databasePassword(data);
+        db = EmbeddedDatabase.start(data.resolve("postgres"), LocalServer.freePort(), config(), password);
+        int port = db.port();
+        try (Connection c = connect(port); Statement st = c.createStatement()) {
+            // every transaction moves one unit between two accounts: the total stays 0
+            st.execute("CREATE TABLE t (id int PRIMARY KEY)");
+            st.execute("CREATE TABLE account (id int PRIMARY KEY, balance bigint NOT NULL)");
+            st.execute("INSERT INTO account VALUES (1, 0), (2, 0)");
+            st.execute("INSERT INTO t SELECT generate_series(1, 50000)");
+        }
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong committed = new java.util.concurrent.atomic.AtomicLong();
+        Thread writer = new Thread(() -> {
+            try (Connection c = connect(port)) {
+                c.setAutoCommit(false);
+                try (Statement st = c.createStatement()) {
+                    while (!stop.get()) {
+                        st.execute("UPDATE account SET balance = balance - 1 WHERE id = 1");
+                        st.execute("UPDATE account SET balance = balance + 1 WHERE id = 2");
+                        st.execute("INSERT INTO t VALUES (" + (50001 + committed.get()) + ")");
+                        c.commit();
+                        committed.incrementAndGet();
+                    }
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        writer.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> committed.get() > 100);
+        long before = committed.get();
+        Backups.backup(data, dir.resolve("backup"));
+        long after = committed.get();
+        stop.set(true);
+        writer.join();
+        db.close();
+        db = null;
+
+        Backups.restore(dir.resolve("backup"), data);
+        db = EmbeddedDatabase.start(data.resolve("postgres"), LocalServer.freePort(), config(), password);
+        try (Connection c = connect(db.port()); Statement st = c.createStatement()) {
+            long moved;
+            try (ResultSet rs = st.executeQuery("SELECT sum(balance), max(balance) FROM account")) {
+                rs.next();
+                assertEquals(0, rs.getLong(1), "no transaction is half there");
+                moved = rs.getLong(2);
+            }
+            assertTrue(moved >= before && moved <= after + 1, moved + " transfers, committed " + before + " to " + after
+                    + " while the backup ran");
+            assertEquals(50000 + moved, rows(db.port()), "the rows of exactly those transactions");
+        }
+        try (var entries = Files.list(data)) {
+            assertTrue(entries.anyMatch(p -> p.getFileName().toString().startsWith("postgres.before-restore-")),
+                    "the database that was replaced is kept aside");
+        }
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,6 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Micro and PostgreSQL with it, and the next start works on the first try.
  */
 class LauncherIT {
+    // the one run of the real launcher in the build: start, data, a backup while running, kill -9,
+    // restore, start again
 
     private final List<Process> launchers = new ArrayList<>();
     private Path data;
@@ -35,8 +38,12 @@ class LauncherIT {
             p.waitFor();
         }
         if (data != null) {
-            try (var files = Files.walk(data)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            for (Path dir : List.of(data, data.resolveSibling(data.getFileName() + "-backup"))) {
+                if (Files.exists(dir)) {
+                    try (var files = Files.walk(dir)) {
+                        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    }
+                }
             }
         }
     }
@@ -79,6 +86,32 @@ class LauncherIT {
         assertTrue(first.isAlive(), () -> "the launcher runs: " + read(firstLog));
         assertTrue(ready(http, port));
 
+        // some data: a dataset of 30 rows and a segment of 10 of them
+        String base = "http://127.0.0.1:" + port + "/";
+        BenchAuth.firstLogin(http, base, Files.readString(LocalServer.initialPasswordFile(data)).strip());
+        StringBuilder csv = new StringBuilder("customer_id,country\n");
+        for (int i = 1; i <= 30; i++) {
+            csv.append("c").append(i).append(',').append(i % 3 == 0 ? "DE" : "FR").append('\n');
+        }
+        var upload = MembershipBenchmark.send(http, BenchAuth.request(URI.create(base + "api/datasets?name=kept&key=customer_id"))
+                .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofString(csv.toString())));
+        assertEquals(201, upload.statusCode(), upload.body());
+        String dataset = UploadBenchmark.field(upload.body(), "datasetId");
+        var segment = MembershipBenchmark.send(http, BenchAuth.request(URI.create(base + "api/segments"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"de\", "
+                        + "\"datasetId\": \"" + dataset + "\", \"logic\": \"AND\", \"conditions\": [{\"field\": \"country\", "
+                        + "\"operator\": \"eq\", \"value\": \"de\"}]}")));
+        assertEquals(201, segment.statusCode(), segment.body());
+        String segmentUrl = base + "api/segments/" + UploadBenchmark.field(segment.body(), "id");
+        MembershipBenchmark.waitFor(http, segmentUrl, b -> b.contains("\"memberCount\":10"), Duration.ofMinutes(2));
+
+        // a backup while it runs, then a change the backup does not have
+        Path backup = data.resolveSibling(data.getFileName() + "-backup");
+        assertEquals(0, tool(List.of("--data", data.toString(), "--backup", backup.toString())), "the backup");
+        assertEquals(204, MembershipBenchmark.send(http, BenchAuth.request(URI.create(base + "api/datasets/" + dataset + "/rows/c3"))
+                .DELETE()).statusCode());
+        MembershipBenchmark.waitFor(http, segmentUrl, b -> b.contains("\"memberCount\":9"), Duration.ofMinutes(2));
+
         List<Long> children = first.descendants().map(ProcessHandle::pid).toList();
         long postmaster = EmbeddedDatabase.pidFromLockFile(data.resolve("postgres")).orElseThrow();
         assertTrue(children.contains(postmaster), "PostgreSQL is the launcher's descendant: " + children);
@@ -91,12 +124,21 @@ class LauncherIT {
                 .until(() -> !alive(micro) && !alive(postmaster));
         assertFalse(ready(http, port));
 
+        // the backup goes back in place of the database
+        assertEquals(0, tool(List.of("--data", data.toString(), "--restore", backup.toString())), "the restore");
+
         Path secondLog = data.resolveSibling(data.getFileName() + "-second.log");
         Process second = launch(port, secondLog);
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
                 .until(() -> !second.isAlive() || Files.readString(secondLog).contains("Segmatch is ready"));
         assertTrue(second.isAlive(), () -> "the second start works on the first try: " + read(secondLog));
         assertTrue(ready(http, port));
+        String restored = MembershipBenchmark.send(http, BenchAuth.request(URI.create(segmentUrl)).GET()).body();
+        assertTrue(restored.contains("\"memberCount\":10"), "the members as at the backup: " + restored);
+        assertEquals(200, MembershipBenchmark.send(http, BenchAuth.request(URI.create(base + "api/datasets/" + dataset
+                + "/rows/c3")).GET()).statusCode(), "the row deleted after the backup is back");
+        assertTrue(MembershipBenchmark.send(http, BenchAuth.request(URI.create(base + "api/datasets/" + dataset)).GET()).body()
+                .contains("\"rowCount\":30"));
 
         // a plain stop (SIGTERM) stops everything too, cleanly
         long secondPostmaster = EmbeddedDatabase.pidFromLockFile(data.resolve("postgres")).orElseThrow();
@@ -108,6 +150,16 @@ class LauncherIT {
         assertFalse(Files.exists(data.resolve("postgres/postmaster.pid")), "PostgreSQL stopped cleanly");
         Files.deleteIfExists(firstLog);
         Files.deleteIfExists(secondLog);
+    }
+
+    /** Runs the launcher jar for a one-off command; returns its exit code. */
+    private int tool(List<String> arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", Path.of("target", "segmatch.jar").toAbsolutePath().toString()));
+        command.addAll(arguments);
+        Process p = new ProcessBuilder(command).inheritIO().start();
+        assertTrue(p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES));
+        return p.exitValue();
     }
 
     private static String read(Path log) {

@@ -100,7 +100,12 @@ class AccessIT extends DeployedWar {
             api("POST", "/api/tokens", null, "api/tokens", "application/json", "{}", "viewer"),
             api("GET", "/api/tokens", null, "api/tokens", null, null, "viewer"),
             api("DELETE", "/api/tokens/{id}", null, "api/tokens/" + NONE, null, null, "viewer"),
-            api("GET", "/api/audit", null, "api/audit", null, null, "admin"));
+            api("GET", "/api/audit", null, "api/audit", null, null, "admin"),
+            api("POST", "/api/erasures", null, "api/erasures", "application/json", "{}", "admin"),
+            api("GET", "/api/erasures", null, "api/erasures", null, null, "admin"),
+            api("GET", "/api/erasures/{id}", null, "api/erasures/999999", null, null, "admin"),
+            api("GET", "/api/history/retention", null, "api/history/retention", null, null, "admin"),
+            api("POST", "/api/history/purges", null, "api/history/purges", null, null, "admin"));
 
     /** Servlets and the server's endpoints inside the application. */
     static final List<Rule> OTHER = List.of(
@@ -124,6 +129,7 @@ class AccessIT extends DeployedWar {
             Map.entry("google-ads.xhtml", "admin"),
             Map.entry("admin/users.xhtml", "admin"),
             Map.entry("admin/audit.xhtml", "admin"),
+            Map.entry("admin/data.xhtml", "admin"),
             Map.entry("login.xhtml", "public"));
 
     static boolean allowed(String role, String least) {

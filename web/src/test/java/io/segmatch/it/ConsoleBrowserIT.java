@@ -362,6 +362,39 @@ class ConsoleBrowserIT extends DeployedWar {
         assertTrue(svg.startsWith("<svg") && svg.contains("1 left, 61 members"), svg);
     }
 
+    /** An administrator forgets a person from the Data lifecycle page, and sees the request complete. */
+    @Test
+    void anAdministratorForgetsAPersonFromTheConsole() throws Exception {
+        Http http = new Http(base);
+        var upload = http.csv("api/datasets?name=Forget&key=id", "id,email,plan\nf1,forget.me@example.com,pro\nf2,keep@example.com,pro\n");
+        assertEquals(201, upload.status(), upload.body());
+        String dataset = upload.json().getString("datasetId");
+
+        browser.get(base + "admin/data.xhtml");
+        new Select(browser.findElement(By.id("erase:matchBy"))).selectByVisibleText("email");
+        browser.findElement(By.id("erase:value")).sendKeys(" Forget.Me@EXAMPLE.com");
+        browser.executeScript("window.confirm = function () { return true; };"); // the "are you sure?" answered yes
+        browser.findElement(By.id("erase:submit")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElement(By.id("messages")).getText()
+                .contains("1 row(s) erased in 1 dataset(s)"));
+        assertEquals(404, http.get("api/datasets/" + dataset + "/rows/f1").status());
+        assertEquals(200, http.get("api/datasets/" + dataset + "/rows/f2").status());
+        assertTrue(browser.findElement(By.id("erasures")).getText().contains("email"));
+        assertFalse(browser.getPageSource().toLowerCase(java.util.Locale.ROOT).contains("forget.me"),
+                "the page never shows the person's data once submitted");
+        Browser.screenshot(browser, "data-lifecycle");
+
+        // the request completes by itself; the page shows it after a reload
+        new WebDriverWait(browser, Duration.ofSeconds(90)).pollingEvery(Duration.ofSeconds(2)).until(d -> {
+            d.navigate().refresh();
+            return d.findElement(By.id("erasures")).getText().contains("done");
+        });
+        browser.findElement(By.id("purge:now")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElement(By.id("messages")).getText()
+                .startsWith("History purged:"));
+        assertTrue(browser.findElement(By.id("lastPurge")).getText().contains("asked by admin"));
+    }
+
     void choose(String id, String option) {
         retry(() -> {
             new Select(browser.findElement(By.id(id))).selectByVisibleText(option);
