@@ -34,13 +34,21 @@ final class FaultApi {
         this.base = base;
     }
 
-    record Answer(int status, String body) {
+    record Answer(String request, int status, String body) {
         JsonObject json() {
-            return (JsonObject) parse(body);
+            return (JsonObject) parse(success());
         }
 
         JsonArray array() {
-            return (JsonArray) parse(body);
+            return (JsonArray) parse(success());
+        }
+
+        /** The body of a 2xx answer; anything else is a failure of the run. */
+        private String success() {
+            if (!ok()) {
+                throw new IllegalStateException(request + " answered " + status + ": " + body);
+            }
+            return body;
         }
 
         boolean ok() {
@@ -77,7 +85,7 @@ final class FaultApi {
             b.header("Content-Type", contentType);
         }
         var r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        return new Answer(r.statusCode(), r.body());
+        return new Answer(method + " " + path, r.statusCode(), r.body());
     }
 
     Answer get(String path) throws IOException, InterruptedException {

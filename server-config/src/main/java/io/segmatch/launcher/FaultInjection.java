@@ -1,17 +1,12 @@
 package io.segmatch.launcher;
 
-import io.segmatch.activation.identifiers.Hashing;
-import io.segmatch.activation.identifiers.Normalization;
 import io.segmatch.fake.google.FakeGoogle;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 import static io.segmatch.launcher.FaultApi.await;
 import static io.segmatch.launcher.FaultApi.probe;
+import static io.segmatch.launcher.FaultChecks.check;
 
 /**
  * {@code java -cp server-config/target/segmatch.jar io.segmatch.launcher.FaultInjection [--kills 20]
@@ -183,7 +179,7 @@ public final class FaultInjection {
         check(segment.status() == 201, "the segment: " + segment.body());
         segmentId = segment.json().getString("id");
         check(rows().equals(model), "the first upload's rows are not those of the file");
-        settle();
+        checks().settle(model);
     }
 
     private static String key(int n) {
@@ -213,7 +209,12 @@ public final class FaultInjection {
 
     private String killPoint(Operation op, Target target, Integer fixedDelay) throws Exception {
         Write write = plan(op);
-        long delay = fixedDelay != null ? fixedDelay : random.nextInt(op == Operation.RUN ? 800 : 1500);
+        // an upload of a few thousand rows takes a few hundred milliseconds: kills land inside it
+        long delay = fixedDelay != null ? fixedDelay : random.nextInt(switch (op) {
+            case UPLOAD -> 400;
+            case RUN -> 800;
+            default -> 1500;
+        });
         CompletableFuture<FaultApi.Answer> answer = CompletableFuture.supplyAsync(probe(() -> switch (op) {
             case UPLOAD, RUN -> api.send("POST", "api/datasets/" + datasetId + "/uploads?mode=upsert", "text/csv",
                     csv(changed(write)));
@@ -249,7 +250,10 @@ public final class FaultInjection {
         boolean ack = acknowledged != null && acknowledged.ok();
         double ready;
         if (target == Target.POSTGRES) {
-            // the launcher starts PostgreSQL again; the application reconnects by itself
+            // the launcher starts PostgreSQL again (a new postmaster); the application reconnects by itself
+            await("PostgreSQL to be started again", Duration.ofMinutes(5), probe(() -> !alive(postmaster)
+                    && EmbeddedDatabase.pidFromLockFile(dir.resolve("data/postgres")).map(p -> p != postmaster && alive(p))
+                    .orElse(false)), Boolean::booleanValue);
             await("Segmatch to be ready again", Duration.ofMinutes(5), api::ready, Boolean::booleanValue);
         } else {
             await("the old processes to be gone", Duration.ofMinutes(2), () -> !alive(payara) && !alive(postmaster)
@@ -266,11 +270,13 @@ public final class FaultInjection {
                     + " neither as before nor as after: " + difference(write.after(), found));
         }
         model = found;
-        double processing = settle();
+        double processing = checks().settle(model);
         double total = (System.nanoTime() - killedAt) / 1e9;
+        String state = ack ? "acknowledged" : "cut off (no answer; found "
+                + (write.before().equals(write.after()) ? "unchanged" : found.equals(write.after()) ? "as after it" : "as before it") + ")";
         return String.format(Locale.ROOT, "%s %s, killed after %d ms; ready again %.1f s after the kill; then processing"
-                + " back to normal in %.1f s, members, log and Google's list right in %.1f s", write.what(),
-                ack ? "acknowledged" : "cut off (no answer)", delay, ready, processing, total - ready);
+                + " back to normal in %.1f s, members, log and Google's list right in %.1f s", write.what(), state, delay,
+                ready, processing, total - ready);
     }
 
     /** The dataset's rows as the API shows them, without the key column (it is the row's key). */
@@ -358,90 +364,8 @@ public final class FaultInjection {
         return diff.size() + "+ rows differ, e.g. " + diff;
     }
 
-    // ---- the checks ----
-
-    /**
-     * Waits for the membership run and the syncs to catch up, then checks members, log and
-     * Google's list. Returns the seconds processing took to be back to normal (nothing pending).
-     */
-    private double settle() throws Exception {
-        long t0 = System.nanoTime();
-        await("the changes to be evaluated", Duration.ofMinutes(3), probe(() -> api.get("api/processing").json()),
-                p -> p.getInt("pendingChanges") == 0 && !p.getBoolean("running"));
-        await("the segment to be live", Duration.ofMinutes(3), probe(() -> api.get("api/segments/" + segmentId).json()),
-                s -> s.getString("status").equals("live"));
-        double processing = (System.nanoTime() - t0) / 1e9;
-
-        Set<String> expected = new TreeSet<>();
-        model.forEach((k, v) -> {
-            if ("pro".equals(v.get("plan"))) {
-                expected.add(k);
-            }
-        });
-        Set<String> members = new TreeSet<>(api.members(segmentId));
-        check(members.equals(expected), "the members are not the rule's answer: " + symmetric(expected, members));
-        Set<String> replayed = new HashSet<>();
-        for (String[] change : api.changes(segmentId)) {
-            boolean applied = change[1].equals("enter") ? replayed.add(change[0]) : replayed.remove(change[0]);
-            check(applied, "the log has " + change[1] + " of " + change[0] + " twice in a row");
-        }
-        check(replayed.equals(members), "the enter/exit log does not replay to the members: " + symmetric(members, replayed));
-
-        Set<String> hashes = new TreeSet<>();
-        for (String k : members) {
-            hashes.add("hashedEmail=" + Hashing.sha256(Normalization.email(model.get(k).get("email"), false)));
-        }
-        inStepWithGoogle(hashes);
-        return processing;
-    }
-
-    /** Syncs until one plans nothing; then Google's one list holds exactly these people. */
-    private void inStepWithGoogle(Set<String> people) throws Exception {
-        for (int attempt = 0; attempt < 10; attempt++) {
-            int before = finishedSyncs().size();
-            var started = api.send("POST", "api/activation/runs", "application/json", "{}");
-            check(started.status() == 202, "a sync: " + started.status() + " " + started.body());
-            List<JsonObject> runs = await("a sync to end", Duration.ofMinutes(3), probe(this::finishedSyncs),
-                    r -> r.size() > before);
-            JsonObject last = runs.get(0);
-            boolean nothing = last.getJsonNumber("plannedAdds").longValue() == 0
-                    && last.getJsonNumber("plannedRemoves").longValue() == 0;
-            List<String> lists = google.userLists();
-            if (nothing && lists.size() == 1 && google.members(lists.get(0)).equals(people)) {
-                check(!google.uppercaseHashSeen(), "a hash in upper case reached Google");
-                return;
-            }
-        }
-        List<String> lists = google.userLists();
-        throw new AssertionError("Google's list is not the members after 10 syncs: " + lists.size() + " list(s)"
-                + (lists.isEmpty() ? "" : ", " + symmetric(people, google.members(lists.get(0)))));
-    }
-
-    /** The segment's syncs that ended (completed or waiting for Google), newest first. */
-    private List<JsonObject> finishedSyncs() throws Exception {
-        List<JsonObject> ended = new ArrayList<>();
-        for (JsonValue v : api.get("api/activation/runs?segmentId=" + segmentId + "&limit=100").array()) {
-            String status = v.asJsonObject().getString("status");
-            if (status.equals("completed") || status.equals("waiting")) {
-                ended.add(v.asJsonObject());
-            }
-        }
-        return ended;
-    }
-
-    private static String symmetric(Set<String> expected, Set<String> found) {
-        Set<String> missing = new TreeSet<>(expected);
-        missing.removeAll(found);
-        Set<String> extra = new TreeSet<>(found);
-        extra.removeAll(expected);
-        return missing.size() + " missing " + missing.stream().limit(3).toList() + ", " + extra.size() + " extra "
-                + extra.stream().limit(3).toList();
-    }
-
-    private static void check(boolean condition, String message) {
-        if (!condition) {
-            throw new AssertionError(message);
-        }
+    private FaultChecks checks() {
+        return new FaultChecks(api, google, segmentId);
     }
 
     private static void deleteRecursively(Path path) throws IOException {

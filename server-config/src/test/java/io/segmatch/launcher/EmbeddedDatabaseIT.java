@@ -91,6 +91,36 @@ class EmbeddedDatabaseIT {
                 "PostgreSQL recovered from the crash");
     }
 
+    /**
+     * A crash right after unlogged tables were created and dropped (what every upload does with
+     * its staging tables) can stop PostgreSQL's crash recovery at its very end ("could not create
+     * file …: File exists"); the launcher starts it again, and the second start opens.
+     */
+    @Test
+    void aCrashAmongUnloggedTablesIsRecoveredToo() throws Exception {
+        db = EmbeddedDatabase.start(dir.resolve("postgres"), LocalServer.freePort(), config(), "pw");
+        try (Connection c = connect(db.port()); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE t (id int PRIMARY KEY)");
+            st.execute("INSERT INTO t SELECT generate_series(1, 200)");
+            st.execute("CHECKPOINT");
+            for (int i = 0; i < 100; i++) {
+                st.execute("CREATE UNLOGGED TABLE stage_" + i + " (a int)");
+                st.execute("INSERT INTO stage_" + i + " VALUES (1)");
+                st.execute("DROP TABLE stage_" + i);
+            }
+            st.execute("CREATE UNLOGGED TABLE kept (a int)");
+        }
+        long before = db.postmasterPid().orElseThrow();
+        kill9(before);
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> rows(db.port()) == 200);
+        try (Connection c = connect(db.port()); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM kept")) {
+            rs.next();
+            assertEquals(0, rs.getLong(1), "an unlogged table is empty after a crash, and there");
+        }
+    }
+
     @Test
     void aPostgresLeftRunningOnTheDataDirectoryIsStoppedCleanlyFirst() throws Exception {
         Path pgData = dir.resolve("postgres");

@@ -7,6 +7,8 @@ import jakarta.ejb.Singleton;
  * The application's PostgreSQL datasource, configured through MicroProfile Config
  * ({@code segmatch.db.url}, {@code .user}, {@code .password}). It is {@code java:global}
  * because the Jakarta Batch job repository must use the same pool (docs/deployment.md: with a second pool every chunk commit fails).
+ * Connections are validated when handed out, so that the pool recovers by itself from a
+ * database restart (docs/reliability.md).
  */
 @DataSourceDefinition(
         name = DataSourceConfig.JNDI_NAME,
@@ -15,7 +17,15 @@ import jakarta.ejb.Singleton;
         user = "${MPCONFIG=segmatch.db.user}",
         password = "${MPCONFIG=segmatch.db.password}",
         minPoolSize = 2,
-        maxPoolSize = 20)
+        maxPoolSize = 20,
+        // a connection is checked ("select 1") before it is handed out; when one fails, the whole
+        // pool is renewed: after a database restart no request meets a dead connection
+        properties = {
+                "fish.payara.is-connection-validation-required=true",
+                "fish.payara.connection-validation-method=custom-validation",
+                "fish.payara.validation-classname=org.glassfish.api.jdbc.validation.PostgresConnectionValidation",
+                "fish.payara.fail-all-connections=true"
+        })
 @Singleton
 public class DataSourceConfig {
     public static final String JNDI_NAME = "java:global/jdbc/segmatch";

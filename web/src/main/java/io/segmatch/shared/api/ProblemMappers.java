@@ -87,6 +87,24 @@ public final class ProblemMappers {
         }
     }
 
+    /**
+     * Whether a failure comes from losing the database: a connection refused, closed or cut
+     * (SQLSTATE class 08), or the server shutting down or starting up (57P01–57P03).
+     */
+    static boolean databaseUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+            if (t.getClass().getName().equals("jakarta.resource.spi.ResourceAllocationException")
+                    || t.getClass().getName().endsWith("PoolingException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Provider
     public static class Unexpected implements ExceptionMapper<Throwable> {
         @Override
@@ -95,6 +113,15 @@ public final class ProblemMappers {
         }
 
         static Response incident(Throwable e) {
+            if (databaseUnavailable(e)) {
+                // a write cut off this way was applied entirely or not at all
+                LOG.log(Level.WARNING, "the database is unavailable: {0}", e.getMessage());
+                Response response = Problem.response(503, "database-unavailable", "Service Unavailable",
+                        "the database is unavailable (restarting?): try again shortly; a write cut off this way was applied"
+                                + " entirely or not at all");
+                response.getHeaders().putSingle("Retry-After", "5");
+                return response;
+            }
             String incident = UUID.randomUUID().toString();
             LOG.log(Level.SEVERE, "incident " + incident, e);
             return Problem.response(500, "internal-error", "Internal Server Error",
