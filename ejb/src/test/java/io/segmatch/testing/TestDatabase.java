@@ -1,6 +1,6 @@
 package io.segmatch.testing;
 
-import io.segmatch.shared.control.SchemaMigrator;
+import io.segmatch.shared.control.SchemaMigrations;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -80,7 +80,7 @@ public final class TestDatabase {
             throw new IllegalStateException("could not create test database " + name + ": " + e.getMessage(), e);
         }
         String url = server.substring(0, server.lastIndexOf('/') + 1) + name;
-        SchemaMigrator.migrate(dataSource(url));
+        SchemaMigrations.migrate(dataSource(url));
         return url;
     }
 

@@ -4,7 +4,9 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.Archive;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -12,15 +14,21 @@ import java.io.File;
 import java.net.URL;
 
 /**
- * Black-box tests of the real WAR: each subclass boots one Payara Micro with it (on a fresh
- * PostgreSQL database) and talks to it over HTTP on loopback.
+ * Black-box tests of the real application: each subclass deploys it (on a fresh PostgreSQL
+ * database) and talks to it over HTTP on loopback. Here the WAR boots one Payara Micro; the
+ * module server-tests runs some of the same classes against the EAR on other servers (the
+ * system property {@code segmatch.ear} names the archive).
  */
 @ExtendWith({MicroDatabase.class, ArquillianExtension.class})
 @RunAsClient
 abstract class DeployedWar {
 
     @Deployment(testable = false)
-    static WebArchive deployment() {
+    static Archive<?> deployment() {
+        String ear = System.getProperty("segmatch.ear", "");
+        if (!ear.isBlank()) {
+            return ShrinkWrap.createFromZipFile(EnterpriseArchive.class, new File(ear));
+        }
         return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("segmatch.war")));
     }
 

@@ -99,6 +99,11 @@ final class Http {
         }
     }
 
+    /** The application's URL. */
+    URL base() {
+        return toUrl();
+    }
+
     private URL toUrl() {
         try {
             return root.toURL();
@@ -140,7 +145,7 @@ final class Http {
             throw new AssertionError("Segmatch did not deploy (see the Payara Micro log above)");
         }
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        Response ready = raw(HttpRequest.newBuilder(uri("health/ready")).GET());
+        Response ready = raw(HttpRequest.newBuilder(uri(health("ready"))).GET());
         while (!(ready.status() == 200 && ready.body().contains("\"database\"")) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(500);
@@ -148,7 +153,7 @@ final class Http {
                 Thread.currentThread().interrupt();
                 break;
             }
-            ready = raw(HttpRequest.newBuilder(uri("health/ready")).GET());
+            ready = raw(HttpRequest.newBuilder(uri(health("ready"))).GET());
         }
         if (ready.status() != 200 || !ready.body().contains("\"database\"")) {
             FAILED.add(root.toString());
@@ -180,6 +185,16 @@ final class Http {
         String header(String name) {
             return raw.headers().firstValue(name).orElse(null);
         }
+    }
+
+    /**
+     * Where the server answers a health check ({@code ready}, {@code live}): at the root of
+     * the application's server on Payara, on the management interface on WildFly (the system
+     * property {@code segmatch.it.health} names its base URL).
+     */
+    static String health(String check) {
+        String base = System.getProperty("segmatch.it.health", "");
+        return (base.isBlank() ? "/health/" : base.replaceAll("/*$", "/")) + check;
     }
 
     /** A path relative to the application, or absolute on the server when it starts with a slash. */

@@ -150,7 +150,7 @@ class LiveEventsIT extends DeployedWar {
         assertEquals(4, Metrics.value(http, "segmatch_rows_ingested_total", "change=\"inserted\""),
                 "3 uploaded rows and 1 put");
         assertTrue(Metrics.value(http, "segmatch_processing_runs_seconds_count", "status=\"completed\"") >= 2,
-                () -> "the runs that evaluated them: " + http.get("/metrics?scope=application").body().lines()
+                () -> "the runs that evaluated them: " + Metrics.text(http).lines()
                         .filter(l -> l.contains("segmatch_")).toList());
         assertTrue(Metrics.value(http, "segmatch_processing_runs_seconds_sum", "status=\"completed\"") > 0);
         assertEquals(3, Metrics.value(http, "segmatch_memberships_entered_total"), "2 entered, then 1");
@@ -173,7 +173,7 @@ class LiveEventsIT extends DeployedWar {
 
     /** The connected-clients gauge, from the Prometheus metrics. */
     static int clients(Http http) {
-        String metrics = http.get("/metrics?scope=application").body();
+        String metrics = Metrics.text(http);
         Matcher m = Pattern.compile("(?m)^segmatch_live_clients\\{[^}]*} ([0-9.]+)$").matcher(metrics);
         if (!m.find()) {
             throw new AssertionError("no segmatch_live_clients gauge in:\n" + metrics);

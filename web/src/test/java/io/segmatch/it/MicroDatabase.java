@@ -5,9 +5,10 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Gives the Payara Micro that Arquillian starts a fresh PostgreSQL database. Registered
- * before the Arquillian extension, it sets the JVM options the managed container passes
- * to Micro ({@code payara.cmdOptions}) before the container is configured.
+ * Gives the server that Arquillian starts a fresh PostgreSQL database and the fake Google.
+ * Registered before the Arquillian extension, it sets the JVM options before the container is
+ * configured: {@code payara.cmdOptions}, which the Payara Micro container passes to Micro, and
+ * the same in {@code segmatch.it.serverOptions}, which other containers' arquillian.xml use.
  */
 public class MicroDatabase implements BeforeAllCallback {
 
@@ -26,7 +27,7 @@ public class MicroDatabase implements BeforeAllCallback {
                 throw new IllegalStateException("could not start the fake Google", e);
             }
             String fake = google.baseUrl();
-            System.setProperty("payara.cmdOptions", String.join(" ",
+            String options = String.join(" ",
                     "-Xmx512m",
                     "-Duser.timezone=UTC",
                     "-Dsegmatch.admin.initial-password=" + Http.ADMIN_PASSWORD,
@@ -53,7 +54,10 @@ public class MicroDatabase implements BeforeAllCallback {
                     "-Dsegmatch.secret-key-file=" + System.getProperty("java.io.tmpdir") + "/segmatch-it-secret.key",
                     "-Dsegmatch.db.url=" + url,
                     "-Dsegmatch.db.user=" + TestDatabase.user(),
-                    "-Dsegmatch.db.password=" + TestDatabase.password()));
+                    // the test database trusts loopback; WildFly's datasource needs some password
+                    "-Dsegmatch.db.password=" + (TestDatabase.password().isEmpty() ? "trusted" : TestDatabase.password()));
+            System.setProperty("payara.cmdOptions", options);
+            System.setProperty("segmatch.it.serverOptions", options);
         }
     }
 }

@@ -13,9 +13,8 @@ import jakarta.batch.api.AbstractBatchlet;
 import jakarta.batch.runtime.context.JobContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.metrics.Metadata;
-import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.Tag;
+import io.segmatch.shared.metrics.Series;
+import io.segmatch.shared.metrics.ServerMeasurements;
 import jakarta.inject.Named;
 
 import java.time.Duration;
@@ -42,17 +41,17 @@ public class SyncActivatedSegments extends AbstractBatchlet {
     JtaTransactions transactions;
 
     @Inject
-    MetricRegistry metrics;
+    ServerMeasurements metrics;
 
     /** Hashes a plan's identifiers while the plan reads on. */
     @jakarta.annotation.Resource
     jakarta.enterprise.concurrent.ManagedExecutorService executor;
 
-    static final Metadata REQUESTS = Metadata.builder().withName("segmatch_google_requests")
-            .withDescription("Requests to Google's APIs (Google Ads, Data Manager) by outcome: success, retried, failed").build();
-    static final Metadata SYNCS = Metadata.builder().withName("segmatch_segment_syncs")
-            .withDescription("Segment syncs to Customer Match by outcome: completed, waiting (Google still processing), failed")
-            .build();
+    static final Series REQUESTS = Series.of("segmatch_google_requests",
+            "Requests to Google's APIs (Google Ads, Data Manager) by outcome: success, retried, failed", "outcome");
+    static final Series SYNCS = Series.of("segmatch_segment_syncs",
+            "Segment syncs to Customer Match by outcome: completed, waiting (Google still processing), failed",
+            "status");
 
     @Override
     public String process() throws Exception {
@@ -67,14 +66,21 @@ public class SyncActivatedSegments extends AbstractBatchlet {
                 AccessTokens tokens = new AccessTokens(settings,
                         () -> refreshToken(settings), () -> invalidGrant());
                 GoogleCalls calls = new GoogleCalls(tokens, settings.maxRetryDelay(), Duration.ofMillis(500),
-                        outcome -> metrics.counter(REQUESTS, new Tag("outcome", outcome)).inc());
+                        outcome -> {
+                            metrics.count(REQUESTS, 1, outcome);
+                            if (outcome.equals("retried")) {
+                                // waiting for Google is a sign of life: the batch is not taken for lost
+                                // while its calls are retried (and stops here if it was)
+                                beat(batchId);
+                            }
+                        });
                 CustomerMatch google = CustomerMatch.of(settings, calls);
                 SegmentSync sync = new SegmentSync(transactions, google, settings.canonicalGmail(), settings.api(),
                         fullPlanEvery(), executor);
                 int failed = 0;
                 for (ActivatedSegment segment : segments) {
                     String status = sync.sync(batchId, segment, reason);
-                    metrics.counter(SYNCS, new Tag("status", status)).inc();
+                    metrics.count(SYNCS, 1, status);
                     if (status.equals("failed")) {
                         failed++;
                     }
@@ -126,6 +132,18 @@ public class SyncActivatedSegments extends AbstractBatchlet {
             });
         } catch (Exception e) {
             LOG.warning("could not record that Google Ads needs a reconnect: " + e.getMessage());
+        }
+    }
+
+    /** Renews the batch's heartbeat in a transaction of its own; fails when the batch was taken for lost. */
+    private void beat(long batchId) {
+        try {
+            transactions.run(c -> {
+                SyncRuns.heartbeat(c, batchId);
+                return null;
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException("sync " + batchId + " stops: " + e.getMessage(), e);
         }
     }
 }

@@ -8,9 +8,8 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-import org.eclipse.microprofile.metrics.Metadata;
-import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.Tag;
+import io.segmatch.shared.metrics.Series;
+import io.segmatch.shared.metrics.ServerMeasurements;
 
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -35,26 +34,24 @@ public class RunListener extends AbstractJobListener {
     Event<RunEnded> ended;
 
     @Inject
-    MetricRegistry metrics;
+    ServerMeasurements metrics;
 
-    static final Metadata RUNS = Metadata.builder().withName("segmatch_processing_runs")
-            .withDescription("Processing runs (incremental evaluation and rebuilds) by outcome, and how long they took")
-            .withUnit(org.eclipse.microprofile.metrics.MetricUnits.NANOSECONDS).build();
-    static final Metadata ENTERED = Metadata.builder().withName("segmatch_memberships_entered")
-            .withDescription("People who entered a segment, over all processing runs").build();
-    static final Metadata EXITED = Metadata.builder().withName("segmatch_memberships_exited")
-            .withDescription("People who left a segment, over all processing runs").build();
+    static final Series RUNS = Series.of("segmatch_processing_runs",
+            "Processing runs (incremental evaluation and rebuilds) by outcome, and how long they took", "status");
+    static final Series ENTERED = Series.of("segmatch_memberships_entered",
+            "People who entered a segment, over all processing runs");
+    static final Series EXITED = Series.of("segmatch_memberships_exited",
+            "People who left a segment, over all processing runs");
 
     /** The run as committed: its duration by outcome, and its enters and exits. */
     private void measure(long runId) {
         try {
             transactions.run(c -> ProcessingRuns.find(c, runId)).ifPresent(run -> {
                 if (run.endedAt() != null) {
-                    metrics.timer(RUNS, new Tag("status", run.status()))
-                            .update(java.time.Duration.between(run.startedAt(), run.endedAt()));
+                    metrics.time(RUNS, java.time.Duration.between(run.startedAt(), run.endedAt()), run.status());
                 }
-                metrics.counter(ENTERED).inc(run.entered());
-                metrics.counter(EXITED).inc(run.exited());
+                metrics.count(ENTERED, run.entered());
+                metrics.count(EXITED, run.exited());
             });
         } catch (Exception e) {
             LOG.log(Level.WARNING, "could not measure processing run " + runId, e);

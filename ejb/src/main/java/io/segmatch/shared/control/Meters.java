@@ -7,23 +7,23 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
-import org.eclipse.microprofile.metrics.Metadata;
-import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.Tag;
+import io.segmatch.shared.metrics.Measurements;
+import io.segmatch.shared.metrics.Series;
+import io.segmatch.shared.metrics.ServerMeasurements;
 
 /**
- * The application's MicroProfile Metrics of ingestion (docs/operations.md lists them all).
+ * The application's metrics of ingestion (docs/operations.md lists them all).
  * Counted only once the transaction that wrote the rows has committed.
  */
 @ApplicationScoped
 public class Meters {
 
-    static final Metadata ROWS = Metadata.builder().withName("segmatch_rows_ingested")
-            .withDescription("Customer rows received through uploads and row writes, by what happened to them "
-                    + "(inserted, updated, unchanged, deleted)").build();
+    static final Series ROWS = Series.of("segmatch_rows_ingested",
+            "Customer rows received through uploads and row writes, by what happened to them "
+                    + "(inserted, updated, unchanged, deleted)", "change");
 
     @Inject
-    MetricRegistry registry;
+    ServerMeasurements measurements;
 
     @Resource
     TransactionSynchronizationRegistry transactions;
@@ -44,7 +44,7 @@ public class Meters {
     }
 
     private void rows(String change, long n) {
-        registry.counter(ROWS, new Tag("change", change)).inc(n);
+        measurements.count(ROWS, n, change);
     }
 
     private void afterCommit(Runnable count) {

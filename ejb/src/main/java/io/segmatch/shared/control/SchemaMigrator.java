@@ -6,7 +6,6 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
-import org.flywaydb.core.Flyway;
 
 import javax.sql.DataSource;
 import java.util.logging.Logger;
@@ -31,18 +30,7 @@ public class SchemaMigrator {
      */
     @PostConstruct
     void atStartup() {
-        var result = migrate(dataSource);
+        var result = SchemaMigrations.migrate(dataSource);
         LOG.info(() -> "database schema at version " + result + "");
-    }
-
-    /** Applies the pending migrations; returns the schema version reached. */
-    public static String migrate(DataSource dataSource) {
-        var flyway = Flyway.configure(SchemaMigrator.class.getClassLoader())
-                .dataSource(dataSource)
-                .locations("classpath:db/migration")
-                .load();
-        var result = flyway.migrate();
-        return result.targetSchemaVersion != null ? result.targetSchemaVersion
-                : flyway.info().current() == null ? "empty" : flyway.info().current().getVersion().getVersion();
     }
 }

@@ -13,8 +13,8 @@ import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.metrics.Metadata;
-import org.eclipse.microprofile.metrics.MetricRegistry;
+import io.segmatch.shared.metrics.Series;
+import io.segmatch.shared.metrics.ServerMeasurements;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -59,7 +59,7 @@ public class LiveEvents {
     String interval;
 
     @Inject
-    MetricRegistry metrics;
+    ServerMeasurements metrics;
 
     private final Set<LiveClient> clients = ConcurrentHashMap.newKeySet();
     /** Whose each stream is, and how many streams each user has open. */
@@ -74,8 +74,7 @@ public class LiveEvents {
 
     /** At deployment: the number of connected streams becomes a gauge. */
     void start(@Observes @Initialized(ApplicationScoped.class) Object deployed) {
-        metrics.gauge(Metadata.builder().withName("segmatch_live_clients")
-                .withDescription("Server-Sent Events streams (GET /api/events) connected now").build(),
+        metrics.gauge(Series.of("segmatch_live_clients", "Server-Sent Events streams (GET /api/events) connected now"),
                 this, LiveEvents::connected);
     }
 

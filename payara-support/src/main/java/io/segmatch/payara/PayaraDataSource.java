@@ -1,17 +1,21 @@
-package io.segmatch.shared.control;
+package io.segmatch.payara;
 
 import jakarta.annotation.sql.DataSourceDefinition;
 import jakarta.ejb.Singleton;
 
 /**
- * The application's PostgreSQL datasource, configured through MicroProfile Config
- * ({@code segmatch.db.url}, {@code .user}, {@code .password}). It is {@code java:global}
- * because the Jakarta Batch job repository must use the same pool (docs/deployment.md: with a second pool every chunk commit fails).
- * Connections are validated when handed out, so that the pool recovers by itself from a
- * database restart (docs/reliability.md).
+ * On Payara, the application defines its PostgreSQL datasource itself, configured through
+ * MicroProfile Config ({@code segmatch.db.url}, {@code .user}, {@code .password}; the
+ * {@code ${MPCONFIG=…}} expressions are Payara's). It is {@code java:global} because the Jakarta
+ * Batch job repository must use the same pool (docs/deployment.md: with a second pool every chunk
+ * commit fails). Connections are validated when handed out, so that the pool recovers by itself
+ * from a database restart (docs/reliability.md).
+ *
+ * <p>WildFly reads neither the expressions nor the properties; there the server defines the
+ * datasource under the same name, and the WildFly EAR does not contain this module.
  */
 @DataSourceDefinition(
-        name = DataSourceConfig.JNDI_NAME,
+        name = "java:global/jdbc/segmatch",
         className = "org.postgresql.ds.PGSimpleDataSource",
         url = "${MPCONFIG=segmatch.db.url}",
         user = "${MPCONFIG=segmatch.db.user}",
@@ -27,6 +31,5 @@ import jakarta.ejb.Singleton;
                 "fish.payara.fail-all-connections=true"
         })
 @Singleton
-public class DataSourceConfig {
-    public static final String JNDI_NAME = "java:global/jdbc/segmatch";
+public class PayaraDataSource {
 }
