@@ -251,7 +251,7 @@ class ActivationIT extends DeployedWar {
         google.revokeRefreshTokens();
         try {
             var created = http.json("POST", "api/segments", "{\"name\": \"Revoked\", \"datasetId\": \""
-                    + http.get("api/datasets").array().getJsonObject(0).getString("id")
+                    + withColumn(http, "plan")
                     + "\", \"logic\": \"AND\", \"conditions\": [{\"field\": \"plan\", \"operator\": \"eq\", \"value\": \"free\"}], "
                     + "\"activation\": {\"googleAds\": {\"enabled\": true, \"userList\": null, "
                     + "\"consent\": {\"adUserData\": \"GRANTED\", \"adPersonalization\": \"GRANTED\"}}}}");
@@ -380,5 +380,14 @@ class ActivationIT extends DeployedWar {
             people.add(person.stream().collect(Collectors.joining("|")));
         }
         return people;
+    }
+
+    /** A dataset of this server with that column (other test classes may have left theirs in the database). */
+    private static String withColumn(Http http, String column) {
+        return http.get("api/datasets").array().stream().map(JsonObject.class::cast)
+                .filter(d -> d.getJsonArray("columns").stream()
+                        .anyMatch(c -> c.asJsonObject().getString("name").equals(column)))
+                .map(d -> d.getString("id")).findFirst()
+                .orElseThrow(() -> new AssertionError("no dataset with a column " + column));
     }
 }

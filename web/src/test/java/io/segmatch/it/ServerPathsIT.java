@@ -1,0 +1,73 @@
+package io.segmatch.it;
+
+import io.segmatch.fake.google.FakeGoogle;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.net.URL;
+import java.time.Duration;
+
+import static io.segmatch.it.ActivationIT.expected;
+import static io.segmatch.it.LiveEventsIT.count;
+import static io.segmatch.it.ProcessingIT.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every path a server must carry, in one deployment: the same test runs on Payara Micro (here)
+ * and, in the module server-tests, against the EARs on WildFly and Payara Server. An upload
+ * through the API; the processing timer starting the membership batch job; the live stream
+ * telling the new count; the sync job putting the members in their Customer Match list and
+ * taking a leaver out, and emptying it when the segment is deleted; the metrics and the health
+ * checks of the application.
+ */
+class ServerPathsIT extends DeployedWar {
+
+    @Test
+    void anUploadReachesTheMembersTheLiveStreamTheMetricsAndGoogle() throws Exception {
+        FakeGoogle google = MicroDatabase.google;
+        Http http = new Http(base).deployed();
+        try (SseClient stream = new SseClient(new URL(base, "api/events"), null, http.authorization())) {
+            assertEquals("segments", stream.await(e -> true, Duration.ofSeconds(5)).name(), "the state on connect");
+
+            // API, timer, batch job, sync job: the list is created and holds c1, c2 and c3
+            ActivationIT.Activated activated = ActivationIT.activate(http, "ServerPaths", "GRANTED");
+            String segment = activated.segment();
+            var rows = ActivationIT.rows(ActivationIT.CSV);
+            JsonObject live = await(() -> http.get("api/segments/" + segment).json(),
+                    s -> s.getString("status").equals("live") && s.getInt("memberCount") == 4, "the four pro customers");
+            assertEquals(4, live.getInt("memberCount"));
+            stream.await(e -> count(e, segment) == 4, Duration.ofSeconds(30));
+            await(() -> google.members(activated.list()), m -> m.equals(expected(rows, "c1", "c2", "c3")),
+                    "the list to hold c1, c2 and c3 (c4 has no identifier)");
+
+            // a row change: c2 leaves the segment, the stream says so, and Google's list loses c2
+            assertEquals(200, http.json("PATCH", "api/datasets/" + activated.dataset() + "/rows/c2",
+                    "{\"plan\": \"free\"}").status());
+            stream.await(e -> count(e, segment) == 3, Duration.ofSeconds(30));
+            await(() -> google.members(activated.list()), m -> m.equals(expected(rows, "c1", "c3")),
+                    "c2 to be removed from the list");
+
+            // the application's metrics, in the server's registry
+            assertTrue(Metrics.value(http, "segmatch_rows_ingested_total", "change=\"inserted\"") >= 5);
+            assertTrue(Metrics.value(http, "segmatch_rows_ingested_total", "change=\"updated\"") >= 1);
+            assertTrue(Metrics.value(http, "segmatch_processing_runs_seconds_count", "status=\"completed\"") >= 2);
+            assertTrue(Metrics.value(http, "segmatch_memberships_exited_total") >= 1);
+            assertTrue(Metrics.value(http, "segmatch_google_requests_total", "outcome=\"success\"") >= 1);
+            assertTrue(Metrics.value(http, "segmatch_segment_syncs_total", "status=\"completed\"") >= 1);
+            assertTrue(Metrics.value(http, "segmatch_live_clients") >= 1, "this stream is connected");
+
+            // the segment goes: its members leave the list (and nothing of it syncs on in later tests)
+            assertEquals(204, http.delete("api/segments/" + segment).status());
+            await(() -> google.members(activated.list()), java.util.Set::isEmpty, "the list to be emptied");
+        }
+
+        // the health checks: open to anyone, the application's own among them
+        var ready = Http.anonymous(base).get(Http.health("ready"));
+        assertEquals(200, ready.status(), ready.body());
+        assertTrue(ready.body().contains("\"database\""), ready.body());
+        var alive = Http.anonymous(base).get(Http.health("live"));
+        assertEquals(200, alive.status(), alive.body());
+        assertTrue(alive.body().contains("\"segmatch\""), alive.body());
+    }
+}
