@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Runs against a real PostgreSQL: late-committing writers, and starts at the same moment. */
+/** Runs against a real PostgreSQL: late-committing writers, and starts whose transactions overlap. */
 class RunConcurrencyIT {
 
     @BeforeAll
@@ -62,31 +62,78 @@ class RunConcurrencyIT {
     void twoStartsAtTheSameMomentStartOneRun() throws Exception {
         var world = new MembershipPropertyIT.World();
         world.run(new MembershipPropertyIT.Run(10, -1, false, Integer.MAX_VALUE)); // nothing running before
+        List<ProcessingRuns.Claim> claims = claimTogether(MembershipPropertyIT.db);
+        var a = claims.get(0);
+        var b = claims.get(1);
+        assertEquals(a.run().id(), b.run().id(), "both answer with the same run");
+        assertTrue(a.started() ^ b.started(), "exactly one of them started it");
+        world.inTransaction(c -> {
+            ProcessingRuns.finish(c, a.run().id(), null);
+            return null;
+        });
+    }
+
+    /** The harness above is not lucky: without the unique index on the running run, both claims start one. */
+    @Test
+    void withoutTheUniqueIndexBothOverlappingClaimsWouldStartARun() throws Exception {
+        javax.sql.DataSource db = TestDatabase.newDatabase("run_concurrency_no_index");
+        try (Connection c = db.getConnection(); var s = c.createStatement()) {
+            s.execute("DROP INDEX processing_run_one_running");
+        }
+        List<ProcessingRuns.Claim> claims = claimTogether(db);
+        assertTrue(claims.get(0).started() && claims.get(1).started(),
+                "both claims ran their INSERT while the other's was uncommitted");
+        assertFalse(claims.get(0).run().id() == claims.get(1).run().id());
+    }
+
+    /**
+     * Two claims whose transactions overlap for certain: each claims, then commits only once the
+     * other has claimed too, or is waiting for a lock (the other's uncommitted run in the unique
+     * index). Without the overlap, a claim could commit before the other one starts, and the
+     * test would pass even without the index.
+     */
+    static List<ProcessingRuns.Claim> claimTogether(javax.sql.DataSource db) throws Exception {
         CyclicBarrier together = new CyclicBarrier(2);
+        int[] pids = new int[2];
+        java.util.concurrent.atomic.AtomicBoolean[] claimed = {
+                new java.util.concurrent.atomic.AtomicBoolean(), new java.util.concurrent.atomic.AtomicBoolean()};
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             List<Future<ProcessingRuns.Claim>> claims = pool.invokeAll(List.of(
-                    () -> claim(together), () -> claim(together)));
-            var a = claims.get(0).get();
-            var b = claims.get(1).get();
-            assertEquals(a.run().id(), b.run().id(), "both answer with the same run");
-            assertTrue(a.started() ^ b.started(), "exactly one of them started it");
-            world.inTransaction(c -> {
-                ProcessingRuns.finish(c, a.run().id(), null);
-                return null;
-            });
+                    () -> claim(db, 0, pids, claimed, together), () -> claim(db, 1, pids, claimed, together)));
+            return List.of(claims.get(0).get(), claims.get(1).get());
         } finally {
             pool.shutdown();
         }
     }
 
-    static ProcessingRuns.Claim claim(CyclicBarrier together) throws Exception {
-        try (Connection c = MembershipPropertyIT.db.getConnection()) {
+    private static ProcessingRuns.Claim claim(javax.sql.DataSource db, int me, int[] pids,
+                                              java.util.concurrent.atomic.AtomicBoolean[] claimed,
+                                              CyclicBarrier together) throws Exception {
+        int other = 1 - me;
+        try (Connection c = db.getConnection(); Connection watcher = db.getConnection()) {
             c.setAutoCommit(false);
+            try (var s = c.createStatement(); var rs = s.executeQuery("SELECT pg_backend_pid()")) {
+                rs.next();
+                pids[me] = rs.getInt(1);
+            }
             together.await();
             var claim = ProcessingRuns.claim(c, "test", Duration.ofMinutes(3));
+            claimed[me].set(true);
+            // commit only once the other claim is under way too: done, or blocked by this one's row
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> claimed[other].get() || waitsForALock(watcher, pids[other]));
             c.commit();
             return claim;
+        }
+    }
+
+    private static boolean waitsForALock(Connection watcher, int pid) throws java.sql.SQLException {
+        try (var ps = watcher.prepareStatement("SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = ?")) {
+            ps.setInt(1, pid);
+            try (var rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
         }
     }
 }
