@@ -102,8 +102,22 @@ var segmatch = (function () {
 
   /* Requests in flight: the preview is marked busy (and dimmed) until its answer arrives. */
   var pending = 0;
+  /* Typing in the builder sends its request only after a pause (the f:ajax delay of 300 ms):
+     until that request begins, it counts as pending too (for at most a second, in case a key
+     changed nothing that sends one). */
+  var typedAt = 0;
+  document.addEventListener("keyup", function (e) {
+    var t = e.target;
+    if (t.form && t.form.classList.contains("builder") && (t.tagName === "INPUT" || t.tagName === "TEXTAREA")) {
+      typedAt = Date.now();
+    }
+  });
+  function awaitingTyped() {
+    return typedAt > 0 && Date.now() - typedAt < 1000;
+  }
   function track(data) {
     if (data.status === "begin") {
+      typedAt = 0;
       pending++;
     } else if (data.status === "success") {
       pending = Math.max(0, pending - 1);
@@ -124,7 +138,7 @@ var segmatch = (function () {
   return {
     keepFocus: keepFocus,
     focusLastField: focusLastField,
-    /* how many console requests are still waiting for their answer */
-    pending: function () { return pending; }
+    /* how many console requests are still waiting for their answer (or, after typing, to be sent) */
+    pending: function () { return pending + (awaitingTyped() ? 1 : 0); }
   };
 })();
