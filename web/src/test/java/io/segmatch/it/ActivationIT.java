@@ -318,17 +318,15 @@ class ActivationIT extends DeployedWar {
 
     /** Starts a sync on request (waiting out one already running); returns the segment's run count before it. */
     static int startSync(Http http, String segment) throws InterruptedException {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
-        while (true) {
-            int count = http.get("api/activation/runs?segmentId=" + segment + "&limit=100").array().size();
-            var started = http.json("POST", "api/activation/runs", "");
-            assertEquals(202, started.status(), started.body());
-            if (started.json().getBoolean("started")) {
-                return count;
-            }
-            assertTrue(System.nanoTime() < deadline, "a sync could be started on request");
-            Thread.sleep(200);
-        }
+        int[] count = new int[1];
+        org.awaitility.Awaitility.await("a sync to be started on request").atMost(java.time.Duration.ofSeconds(60))
+                .pollDelay(java.time.Duration.ZERO).pollInterval(java.time.Duration.ofMillis(200)).until(() -> {
+                    count[0] = http.get("api/activation/runs?segmentId=" + segment + "&limit=100").array().size();
+                    var started = http.json("POST", "api/activation/runs", "");
+                    assertEquals(202, started.status(), started.body());
+                    return started.json().getBoolean("started");
+                });
+        return count[0];
     }
 
     static String expectedEmailHash(String normalizedEmail) {

@@ -152,15 +152,10 @@ class DatasetsApiIT extends DeployedWar {
 
     /** Waits until no change is pending and no run is running; returns the last run's id (0: none). */
     long caughtUp() throws InterruptedException {
-        long deadline = System.nanoTime() + 40_000_000_000L;
-        while (true) {
-            var state = http.get("api/processing").json();
-            if (state.getJsonNumber("pendingChanges").longValue() == 0 && !state.getBoolean("running")) {
-                return state.isNull("lastRun") ? 0 : state.getJsonObject("lastRun").getJsonNumber("id").longValue();
-            }
-            assertTrue(System.nanoTime() < deadline, "processing caught up within 40 s: " + state);
-            Thread.sleep(250);
-        }
+        var state = ProcessingIT.await(() -> http.get("api/processing").json(),
+                s -> s.getJsonNumber("pendingChanges").longValue() == 0 && !s.getBoolean("running"),
+                "processing to catch up");
+        return state.isNull("lastRun") ? 0 : state.getJsonObject("lastRun").getJsonNumber("id").longValue();
     }
 
     @Test

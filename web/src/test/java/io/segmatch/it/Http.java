@@ -144,17 +144,17 @@ final class Http {
         if (FAILED.contains(root.toString())) {
             throw new AssertionError("Segmatch did not deploy (see the Payara Micro log above)");
         }
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        Response ready = raw(HttpRequest.newBuilder(uri(health("ready"))).GET());
-        while (!(ready.status() == 200 && ready.body().contains("\"database\"")) && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            ready = raw(HttpRequest.newBuilder(uri(health("ready"))).GET());
+        var last = new java.util.concurrent.atomic.AtomicReference<Response>();
+        try {
+            org.awaitility.Awaitility.await("Segmatch to be ready").atMost(Duration.ofMinutes(1))
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).until(() -> {
+                        last.set(raw(HttpRequest.newBuilder(uri(health("ready"))).GET()));
+                        return last.get().status() == 200 && last.get().body().contains("\"database\"");
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // reported below, with the last answer
         }
+        Response ready = last.get();
         if (ready.status() != 200 || !ready.body().contains("\"database\"")) {
             FAILED.add(root.toString());
             throw new AssertionError("Segmatch is not deployed and ready: /health/ready answered " + ready.status()

@@ -114,16 +114,19 @@ class ProcessingIT extends DeployedWar {
                 .map(m -> m.asJsonObject().getString("key")).collect(Collectors.toSet());
     }
 
+    /** Polls {@code probe} (every 250 ms, for up to 60 s) until {@code done}; fails with what was seen last. */
     static <T> T await(Supplier<T> probe, Predicate<T> done, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        T last = probe.get();
-        while (!done.test(last)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("waited 60 s for " + what + "; last seen: " + last);
-            }
-            Thread.sleep(250);
-            last = probe.get();
+        var last = new java.util.concurrent.atomic.AtomicReference<T>();
+        try {
+            return org.awaitility.Awaitility.await(what).atMost(Duration.ofSeconds(60))
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250))
+                    .until(() -> {
+                        T seen = probe.get();
+                        last.set(seen);
+                        return seen;
+                    }, done::test);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("waited 60 s for " + what + "; last seen: " + last.get(), e);
         }
-        return last;
     }
 }

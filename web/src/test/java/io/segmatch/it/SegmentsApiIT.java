@@ -83,16 +83,9 @@ class SegmentsApiIT extends DeployedWar {
         assertEquals(404, http.get("api/segments/" + id).status());
         // its members leave with the next processing run (the timer starts it within seconds); until
         // then the dataset cannot go
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        int status;
-        while ((status = http.delete("api/datasets/" + dataset).status()) == 409 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        int status = org.awaitility.Awaitility.await("the deleted segment to be retired").atMost(java.time.Duration.ofSeconds(30))
+                .pollDelay(java.time.Duration.ZERO).pollInterval(java.time.Duration.ofMillis(500))
+                .until(() -> http.delete("api/datasets/" + dataset).status(), answer -> answer != 409);
         assertEquals(204, status, "the dataset is deleted once its deleted segment has been retired");
         assertEquals(404, http.get("api/datasets/" + dataset).status());
     }

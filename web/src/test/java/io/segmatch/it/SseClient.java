@@ -148,17 +148,12 @@ final class SseClient implements AutoCloseable {
 
     /** The first event (in arrival order) that matches, waiting up to {@code timeout}. */
     Event await(Predicate<Event> match, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            for (Event e : events) {
-                if (match.test(e)) {
-                    return e;
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no matching event within " + timeout + "; received: " + events);
-            }
-            Thread.sleep(20);
+        try {
+            return org.awaitility.Awaitility.await().atMost(timeout).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> events.stream().filter(match).findFirst(), java.util.Optional::isPresent).orElseThrow();
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("no matching event within " + timeout + "; received: " + events, e);
         }
     }
 
