@@ -66,14 +66,13 @@ class ServerRestartIT extends DeployedWar {
     /** Reloads WildFly through its management API, then waits until the application is ready again. */
     private void restart(Http http) throws InterruptedException {
         String management = System.getProperty("segmatch.it.health").replaceAll("/health/?$", "/management");
-        var reload = Http.anonymous(http.base()).withAuthorization(Http.basic(
-                        System.getProperty("segmatch.it.metrics.user"), System.getProperty("segmatch.it.metrics.password")))
+        var reload = http.managementUser()
                 .sendWith("POST", management, "application/json", "{\"operation\": \"reload\"}", Map.of());
         assertEquals(200, reload.status(), reload.body());
         assertTrue(reload.body().contains("\"success\""), reload.body());
         await(() -> {
             try {
-                var ready = Http.anonymous(http.base()).get(Http.health("ready"));
+                var ready = Http.anonymous(base).get(Http.health("ready"));
                 return ready.status() == 200 && ready.body().contains("\"database\"")
                         && http.get("api/processing").status() == 200;
             } catch (UncheckedIOException e) {

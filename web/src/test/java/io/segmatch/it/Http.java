@@ -99,9 +99,13 @@ final class Http {
         }
     }
 
-    /** The application's URL. */
-    URL base() {
-        return toUrl();
+    /**
+     * A client for the server's management interface (WildFly's metrics and management API),
+     * as the management user the tests were given ({@code segmatch.it.metrics.user}).
+     */
+    Http managementUser() {
+        return anonymous(toUrl()).withAuthorization(basic(System.getProperty("segmatch.it.metrics.user"),
+                System.getProperty("segmatch.it.metrics.password")));
     }
 
     private URL toUrl() {

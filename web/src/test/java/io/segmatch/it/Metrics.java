@@ -13,10 +13,7 @@ final class Metrics {
     static String text(Http http) {
         String url = System.getProperty("segmatch.it.metrics", "");
         // WildFly's management interface takes one of its own users (segmatch.it.metrics.user)
-        var response = url.isBlank() ? http.get("/metrics?scope=application")
-                : Http.anonymous(http.base()).withAuthorization(Http.basic(
-                        System.getProperty("segmatch.it.metrics.user"), System.getProperty("segmatch.it.metrics.password")))
-                        .get(url);
+        var response = url.isBlank() ? http.get("/metrics?scope=application") : http.managementUser().get(url);
         if (response.status() != 200) {
             throw new AssertionError("metrics answered " + response.status() + ": " + response.body());
         }

@@ -7,7 +7,6 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
-import io.segmatch.shared.metrics.Measurements;
 import io.segmatch.shared.metrics.Series;
 import io.segmatch.shared.metrics.ServerMeasurements;
 

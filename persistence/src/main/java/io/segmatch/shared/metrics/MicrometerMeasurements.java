@@ -30,7 +30,6 @@ final class MicrometerMeasurements implements Measurements, AutoCloseable {
 
     @Override
     public void count(Series counter, long amount, String... labelValues) {
-        counter.check(labelValues);
         var meter = registry.counter(counter.name(), tags(counter, labelValues));
         registered.add(meter);
         meter.increment(amount);
@@ -38,7 +37,6 @@ final class MicrometerMeasurements implements Measurements, AutoCloseable {
 
     @Override
     public void time(Series timer, Duration duration, String... labelValues) {
-        timer.check(labelValues);
         var meter = registry.timer(timer.name(), tags(timer, labelValues));
         registered.add(meter);
         meter.record(duration);
