@@ -99,6 +99,7 @@ class AccessIT extends DeployedWar {
             api("DELETE", "/api/users/{username}", null, "api/users/nobody-here", null, null, "admin"),
             api("POST", "/api/tokens", null, "api/tokens", "application/json", "{}", "viewer"),
             api("GET", "/api/tokens", null, "api/tokens", null, null, "viewer"),
+            api("GET", "/api/tokens/{id}", null, "api/tokens/" + NONE, null, null, "viewer"),
             api("DELETE", "/api/tokens/{id}", null, "api/tokens/" + NONE, null, null, "viewer"),
             api("GET", "/api/audit", null, "api/audit", null, null, "admin"),
             api("POST", "/api/erasures", null, "api/erasures", "application/json", "{}", "admin"),
@@ -119,6 +120,7 @@ class AccessIT extends DeployedWar {
     /** Every console page (each file under src/main/webapp outside WEB-INF). */
     static final Map<String, String> PAGES = Map.ofEntries(
             Map.entry("index.xhtml", "viewer"),
+            Map.entry("api-docs.xhtml", "viewer"),
             Map.entry("account.xhtml", "viewer"),
             Map.entry("datasets/index.xhtml", "viewer"),
             Map.entry("datasets/view.xhtml", "viewer"),
@@ -449,6 +451,10 @@ class AccessIT extends DeployedWar {
         String token = created.json().getString("token");
         String id = created.json().getString("id");
         assertEquals("viewer", created.json().getString("role"));
+        var shown = withPassword.get(java.net.URI.create(created.header("Location")).getPath().substring(1));
+        assertEquals(200, shown.status(), "the new token's Location answers: " + shown.body());
+        assertEquals(id, shown.json().getString("id"));
+        assertFalse(shown.body().contains(token), "the secret is shown once, at creation");
         Http script = Http.anonymous(base).withAuthorization("Bearer " + token);
         assertEquals(200, script.get("api/datasets").status());
         assertEquals(403, script.get("api/datasets/" + NONE + "/rows").status(), "a viewer token of an editor reads no rows");
@@ -490,6 +496,9 @@ class AccessIT extends DeployedWar {
         assertEquals(200, brief.get("api/datasets").status());
         await(() -> brief.get("api/datasets").status(), s -> s == 401, "the token to expire");
         assertEquals(400, withPassword.json("POST", "api/tokens", "{\"name\": \"past\", \"expiresAt\": \"2020-01-01T00:00:00Z\"}").status());
+        var numeric = withPassword.json("POST", "api/tokens", "{\"name\": \"forever?\", \"expiresAt\": 1767225600}");
+        assertEquals(400, numeric.status(), "an expiry of the wrong type is refused, not taken as none: " + numeric.body());
+        assertTrue(numeric.body().contains("\"field\":\"expiresAt\""), numeric.body());
 
         // deleted with its owner
         var last = withPassword.json("POST", "api/tokens", "{\"name\": \"last\"}");

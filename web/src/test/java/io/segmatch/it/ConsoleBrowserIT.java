@@ -396,6 +396,33 @@ class ConsoleBrowserIT extends DeployedWar {
         assertTrue(browser.findElement(By.id("lastPurge")).getText().contains("asked by admin"));
     }
 
+    @Test
+    void theApiPageShowsEveryOperationAndTriesOneAsTheLoggedInUser() {
+        JsonObject contract = new Http(base).get("openapi?format=JSON").json();
+        long operations = contract.getJsonObject("paths").values().stream()
+                .flatMap(item -> item.asJsonObject().keySet().stream())
+                .filter(key -> List.of("get", "put", "post", "patch", "delete").contains(key)).count();
+        browser.findElement(By.linkText("API")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(30))
+                .until(d -> d.findElements(By.cssSelector(".opblock")).size() == operations);
+
+        // GET /api/me, tried from the page: the console's session is the caller
+        WebElement me = browser.findElement(By.xpath(
+                "//span[@data-path='/api/me']/ancestor::div[contains(@class, 'opblock-get')]"));
+        me.findElement(By.cssSelector(".opblock-summary-path")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> !me.findElements(By.cssSelector(".try-out__btn")).isEmpty());
+        me.findElement(By.cssSelector(".try-out__btn")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> !me.findElements(By.cssSelector("button.execute")).isEmpty());
+        me.findElement(By.cssSelector("button.execute")).click();
+        WebElement answer = new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> {
+            List<WebElement> live = me.findElements(By.cssSelector(".live-responses-table .response"));
+            return live.isEmpty() ? null : live.get(0);
+        });
+        assertEquals("200", answer.findElement(By.cssSelector(".response-col_status")).getText().strip());
+        assertTrue(answer.getText().contains("\"username\": \"admin\""), answer.getText());
+        Browser.screenshot(browser, "api");
+    }
+
     void choose(String id, String option) {
         retry(() -> {
             new Select(browser.findElement(By.id(id))).selectByVisibleText(option);

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * through the API; the processing timer starting the membership batch job; the live stream
  * telling the new count; the sync job putting the members in their Customer Match list and
  * taking a leaver out, and emptying it when the segment is deleted; the metrics and the health
- * checks of the application.
+ * checks of the application; the API's contract at /openapi.
  */
 class ServerPathsIT extends DeployedWar {
 
@@ -61,6 +61,17 @@ class ServerPathsIT extends DeployedWar {
             assertEquals(204, http.delete("api/segments/" + segment).status());
             await(() -> google.members(activated.list()), java.util.Set::isEmpty, "the list to be emptied");
         }
+
+        // the API's contract: to users only, as YAML and as JSON, served by the application on every server
+        assertEquals(401, Http.anonymous(base).get("openapi").status());
+        var yaml = http.get("openapi");
+        assertEquals(200, yaml.status(), yaml.body());
+        assertTrue(yaml.contentType().startsWith("application/yaml"), yaml.contentType());
+        assertTrue(yaml.body().startsWith("# The Segmatch API's contract") && yaml.body().contains("\nopenapi: 3.0.3\n")
+                && yaml.body().contains("\n  /api/datasets:\n"), "the application's own file, not the server's rendering");
+        JsonObject contract = http.get("openapi?format=JSON").json();
+        assertTrue(contract.getJsonObject("paths").getJsonObject("/api/segments/{id}").containsKey("put"),
+                contract.getJsonObject("paths").keySet().toString());
 
         // the health checks: open to anyone, the application's own among them
         var ready = Http.anonymous(base).get(Http.health("ready"));

@@ -9,7 +9,6 @@ import io.segmatch.shared.api.JsonBody;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -49,12 +48,9 @@ public class MeResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public String changePassword(String body) {
         JsonObject json = JsonBody.object(body);
-        accounts.changeOwnPassword(Callers.of(request).username(), text(json, "currentPassword"), text(json, "password"));
+        accounts.changeOwnPassword(Callers.of(request).username(), JsonBody.text(json, "currentPassword"), JsonBody.text(json, "password"));
         SegmatchAuthentication.keepSessionAfterOwnPasswordChange(request);
         return me();
     }
 
-    static String text(JsonObject json, String name) {
-        return json.get(name) instanceof JsonString s ? s.getString() : null;
-    }
 }

@@ -32,7 +32,7 @@ public class RoleEnforcement implements DynamicFeature {
     }
 
     /** The roles of a method: its own annotation, else its class's; empty list = nobody; null = everyone authenticated. */
-    static List<String> rule(Method method, Class<?> type) {
+    public static List<String> rule(Method method, Class<?> type) {
         if (method.isAnnotationPresent(DenyAll.class)) {
             return List.of();
         }

@@ -3,6 +3,7 @@ package io.segmatch.access.api;
 import io.segmatch.access.boundary.Accounts;
 import io.segmatch.access.boundary.Caller;
 import io.segmatch.access.control.Role;
+import io.segmatch.access.store.ApiTokens;
 import io.segmatch.access.web.SegmatchAuthentication;
 import io.segmatch.shared.api.JsonBody;
 import io.segmatch.shared.control.SegmatchException;
@@ -22,7 +23,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 
-import static io.segmatch.access.api.MeResource.text;
+import java.util.List;
+
+import static io.segmatch.shared.api.JsonBody.text;
 import static io.segmatch.shared.json.Jsons.JSON;
 
 /** {@code /api/tokens}: personal access tokens; everyone manages their own, an admin every one. */
@@ -57,10 +60,23 @@ public class TokensResource {
 
     @GET
     public String list() {
-        Caller caller = Callers.of(request);
         var list = JSON.createArrayBuilder();
-        accounts.tokens(caller.role() == Role.ADMIN ? null : caller.username()).forEach(t -> list.add(AccessJson.token(t)));
+        visible(Callers.of(request)).forEach(t -> list.add(AccessJson.token(t)));
         return list.build().toString();
+    }
+
+    /** An admin sees every token, anyone else their own. */
+    private List<ApiTokens.Token> visible(Caller caller) {
+        return accounts.tokens(caller.role() == Role.ADMIN ? null : caller.username());
+    }
+
+    /** One token (without its secret): the caller's own, or any for an admin. */
+    @GET
+    @Path("{id}")
+    public String get(@PathParam("id") String id) {
+        return visible(Callers.of(request)).stream().filter(t -> t.id().equals(id)).findFirst()
+                .map(t -> AccessJson.token(t).build().toString())
+                .orElseThrow(() -> SegmatchException.notFound("token-not-found", "no token " + id));
     }
 
     @DELETE

@@ -23,7 +23,7 @@ import jakarta.ws.rs.core.UriBuilder;
 
 import java.util.List;
 
-import static io.segmatch.access.api.MeResource.text;
+import static io.segmatch.shared.api.JsonBody.text;
 import static io.segmatch.shared.json.Jsons.JSON;
 
 /** {@code /api/users}: accounts, for admins. */

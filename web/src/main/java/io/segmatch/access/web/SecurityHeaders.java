@@ -22,7 +22,8 @@ public final class SecurityHeaders {
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("Referrer-Policy", "same-origin");
         response.setHeader("X-Frame-Options", "DENY");
-        if (!PublicPaths.path(request).startsWith("/jakarta.faces.resource/")) {
+        String path = PublicPaths.path(request);
+        if (!path.startsWith("/jakarta.faces.resource/") && !path.startsWith("/webjars/")) {
             response.setHeader("Cache-Control", "no-store");
         }
         if (RequestOrigin.secure(request)) {

@@ -12,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -62,8 +61,8 @@ public class ErasuresResource {
                         List.of(FieldError.field(e.getKey(), "a string")));
             }
         }
-        Erasures.Erasure done = erasure.erase(new PersonErasure.Request(text(json, "datasetId"), text(json, "key"),
-                text(json, "email"), text(json, "phone")));
+        Erasures.Erasure done = erasure.erase(new PersonErasure.Request(JsonBody.text(json, "datasetId"),
+                JsonBody.text(json, "key"), JsonBody.text(json, "email"), JsonBody.text(json, "phone")));
         return Response.created(UriBuilder.fromPath("erasures/{id}").build(done.id()))
                 .entity(json(done).build().toString()).build();
     }
@@ -86,10 +85,6 @@ public class ErasuresResource {
         }
         return json(erasure.find(n).orElseThrow(() -> SegmatchException.notFound("erasure-not-found", "no erasure " + id)))
                 .build().toString();
-    }
-
-    private static String text(JsonObject json, String name) {
-        return json.get(name) instanceof JsonString s ? s.getString() : null;
     }
 
     static JsonObjectBuilder json(Erasures.Erasure e) {

@@ -1,16 +1,20 @@
 package io.segmatch.shared.api;
 
 import io.segmatch.shared.control.SegmatchException;
+import io.segmatch.shared.control.SegmatchException.FieldError;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
 import java.io.StringReader;
+import java.util.List;
+import java.util.Locale;
 
 import static io.segmatch.shared.json.Jsons.JSON;
 
-/** Reads a JSON object request body, answering 400 for anything else. */
+/** Reads a JSON object request body and its fields, answering 400 for anything else. */
 public final class JsonBody {
 
     private JsonBody() {
@@ -36,4 +40,19 @@ public final class JsonBody {
         }
     }
 
+    /**
+     * A text field of a body: its string, or null when it is absent or null. Any other JSON type
+     * is refused with a 400 that names the field (a number for a date must not pass as "none").
+     */
+    public static String text(JsonObject json, String name) {
+        JsonValue value = json.get(name);
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (value instanceof JsonString s) {
+            return s.getString();
+        }
+        throw SegmatchException.invalid("invalid-field", name + " must be a string",
+                List.of(FieldError.field(name, "must be a string, not " + value.getValueType().name().toLowerCase(Locale.ROOT))));
+    }
 }
