@@ -1,13 +1,12 @@
 package io.segmatch.membership;
 
+import io.segmatch.lifecycle.store.Erasures;
+import io.segmatch.lifecycle.store.HistoryPurges;
 import io.segmatch.membership.store.MemberHistory;
-import io.segmatch.shared.control.Erasures;
-import io.segmatch.shared.control.HistoryPurges;
 import io.segmatch.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,6 +14,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import javax.sql.DataSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -2,18 +2,18 @@ package io.segmatch.membership;
 
 import io.segmatch.activation.store.SyncRuns;
 import io.segmatch.membership.store.ProcessingRuns;
-import io.segmatch.shared.control.ServerInstances;
+import io.segmatch.shared.store.ServerInstances;
 import io.segmatch.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import javax.sql.DataSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -2,8 +2,8 @@ package io.segmatch.segments;
 
 import io.segmatch.datasets.entity.ColumnType;
 import io.segmatch.datasets.entity.Dataset;
-import io.segmatch.segments.control.RuleValidator;
 import io.segmatch.segments.entity.Rule;
+import io.segmatch.segments.evaluation.RuleValidator;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;

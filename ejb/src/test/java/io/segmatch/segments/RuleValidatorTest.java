@@ -3,7 +3,7 @@ package io.segmatch.segments;
 import io.segmatch.segments.entity.Logic;
 import io.segmatch.segments.entity.Operator;
 import io.segmatch.segments.entity.Rule;
-import io.segmatch.shared.control.SegmatchException;
+import io.segmatch.shared.error.SegmatchException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -6,7 +6,7 @@ import io.segmatch.activation.store.ActivatedSegment;
 import io.segmatch.activation.store.SyncJobs;
 import io.segmatch.activation.store.SyncPlans;
 import io.segmatch.activation.store.SyncRuns;
-import io.segmatch.membership.store.Transactions;
+import io.segmatch.shared.store.Transactions;
 
 import java.time.Duration;
 import java.time.Instant;

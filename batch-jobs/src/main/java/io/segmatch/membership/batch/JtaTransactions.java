@@ -1,14 +1,14 @@
 package io.segmatch.membership.batch;
 
-import io.segmatch.membership.store.Transactions;
+import io.segmatch.shared.store.Transactions;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.transaction.Status;
 import jakarta.transaction.UserTransaction;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
+import javax.sql.DataSource;
 
 /**
  * Work in a JTA transaction of its own, for the batchlet steps that commit segment by

@@ -2,14 +2,15 @@ package io.segmatch.membership.batch;
 
 import io.segmatch.membership.store.ProcessingRuns;
 import io.segmatch.membership.store.RunSteps;
+import io.segmatch.shared.events.RunEnded;
+import io.segmatch.shared.metrics.Series;
+import io.segmatch.shared.metrics.ServerMeasurements;
 import jakarta.batch.api.listener.AbstractJobListener;
 import jakarta.batch.runtime.context.JobContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-import io.segmatch.shared.metrics.Series;
-import io.segmatch.shared.metrics.ServerMeasurements;
 
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -56,10 +57,6 @@ public class RunListener extends AbstractJobListener {
         } catch (Exception e) {
             LOG.log(Level.WARNING, "could not measure processing run " + runId, e);
         }
-    }
-
-    /** Fired after a run's end has been committed. */
-    public record RunEnded(long runId, boolean failed) {
     }
 
     @Override

@@ -5,20 +5,19 @@ import io.segmatch.access.control.Role;
 import io.segmatch.access.control.Tokens;
 import io.segmatch.access.control.Usernames;
 import io.segmatch.access.store.ApiTokens;
-import io.segmatch.access.store.Users;
 import io.segmatch.access.store.Users.User;
-import io.segmatch.membership.store.Transactions.Work;
-import io.segmatch.shared.control.DataSourceConfig;
+import io.segmatch.access.store.Users;
 import io.segmatch.shared.control.Jdbc;
-import io.segmatch.shared.control.SegmatchException;
-import io.segmatch.shared.control.SegmatchException.FieldError;
+import io.segmatch.shared.error.SegmatchException.FieldError;
+import io.segmatch.shared.error.SegmatchException;
+import io.segmatch.shared.store.DataSourceConfig;
+import io.segmatch.shared.store.Transactions.Work;
 import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 
-import javax.sql.DataSource;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -26,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import javax.sql.DataSource;
 
 /**
  * Managing users, passwords and API tokens (checking credentials is {@link Logins}'). Who may

@@ -1,17 +1,17 @@
 package io.segmatch.access.boundary;
 
 import io.segmatch.access.store.AuditLog;
-import io.segmatch.shared.control.DataSourceConfig;
 import io.segmatch.shared.control.Jdbc;
+import io.segmatch.shared.store.DataSourceConfig;
 import jakarta.annotation.Resource;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.security.enterprise.SecurityContext;
 
-import javax.sql.DataSource;
 import java.security.Principal;
 import java.time.Instant;
 import java.util.List;
+import javax.sql.DataSource;
 
 /**
  * The audit log: who did what. An entry joins the caller's transaction, so an action that

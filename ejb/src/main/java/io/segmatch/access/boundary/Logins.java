@@ -5,24 +5,24 @@ import io.segmatch.access.control.Tokens;
 import io.segmatch.access.control.Usernames;
 import io.segmatch.access.store.ApiTokens;
 import io.segmatch.access.store.LoginAttempts;
-import io.segmatch.access.store.Users;
 import io.segmatch.access.store.Users.User;
-import io.segmatch.membership.store.Transactions.Work;
-import io.segmatch.shared.control.DataSourceConfig;
+import io.segmatch.access.store.Users;
 import io.segmatch.shared.control.Jdbc;
+import io.segmatch.shared.store.DataSourceConfig;
+import io.segmatch.shared.store.Transactions.Work;
 import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 
-import javax.sql.DataSource;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 
 /**
  * Who a request is: a username and password (with the lockout), a bearer token, or the user of

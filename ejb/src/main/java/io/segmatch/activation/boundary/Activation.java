@@ -4,19 +4,19 @@ import io.segmatch.access.boundary.AuditTrail;
 import io.segmatch.activation.control.SyncStarter;
 import io.segmatch.activation.store.GoogleAdsConnection;
 import io.segmatch.activation.store.SyncRuns;
-import io.segmatch.membership.store.Transactions;
-import io.segmatch.shared.control.DataSourceConfig;
 import io.segmatch.shared.control.Jdbc;
+import io.segmatch.shared.store.DataSourceConfig;
+import io.segmatch.shared.store.Transactions;
 import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 
-import javax.sql.DataSource;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import javax.sql.DataSource;
 
 /** Activation as the API and the console see it: the connection, the sync runs, starting a sync. */
 @Stateless

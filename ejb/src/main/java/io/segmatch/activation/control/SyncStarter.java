@@ -1,10 +1,10 @@
 package io.segmatch.activation.control;
 
 import io.segmatch.activation.store.SyncRuns;
-import io.segmatch.membership.store.Transactions;
-import io.segmatch.shared.control.DataSourceConfig;
 import io.segmatch.shared.control.Jdbc;
 import io.segmatch.shared.control.ServerInstance;
+import io.segmatch.shared.store.DataSourceConfig;
+import io.segmatch.shared.store.Transactions;
 import jakarta.annotation.Resource;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.ejb.EJB;
@@ -14,12 +14,12 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import javax.sql.DataSource;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.sql.DataSource;
 
 /**
  * Starts Customer Match syncs: a batch is claimed in the database (one at a time, whatever

@@ -3,7 +3,7 @@ package io.segmatch.datasets.boundary;
 import io.segmatch.datasets.entity.ColumnType;
 import io.segmatch.datasets.entity.Dataset;
 import io.segmatch.datasets.entity.Identifiers;
-import io.segmatch.shared.control.SegmatchException.FieldError;
+import io.segmatch.shared.error.SegmatchException.FieldError;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -10,14 +10,14 @@ import io.segmatch.datasets.entity.Dataset;
 import io.segmatch.datasets.entity.DatasetColumn;
 import io.segmatch.datasets.entity.Upload;
 import io.segmatch.datasets.store.RowStore;
-import io.segmatch.datasets.store.TypedRows;
 import io.segmatch.datasets.store.StoredRow;
+import io.segmatch.datasets.store.TypedRows;
 import io.segmatch.membership.store.ProcessingRuns;
-import io.segmatch.segments.control.RuleValidator;
 import io.segmatch.segments.entity.Segment;
-import io.segmatch.shared.control.DataSourceConfig;
-import io.segmatch.shared.control.SegmatchException;
-import io.segmatch.shared.control.SegmatchException.FieldError;
+import io.segmatch.segments.evaluation.RuleValidator;
+import io.segmatch.shared.error.SegmatchException.FieldError;
+import io.segmatch.shared.error.SegmatchException;
+import io.segmatch.shared.store.DataSourceConfig;
 import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
@@ -28,7 +28,6 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -42,6 +41,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import javax.sql.DataSource;
 
 import static io.segmatch.shared.json.Jsons.JSON;
 

@@ -1,6 +1,6 @@
 package io.segmatch.datasets.control;
 
-import io.segmatch.shared.control.SegmatchException;
+import io.segmatch.shared.error.SegmatchException;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;

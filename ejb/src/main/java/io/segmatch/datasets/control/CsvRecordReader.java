@@ -1,6 +1,6 @@
 package io.segmatch.datasets.control;
 
-import io.segmatch.shared.control.SegmatchException;
+import io.segmatch.shared.error.SegmatchException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;

@@ -1,8 +1,8 @@
 package io.segmatch.datasets.control;
 
 import io.segmatch.datasets.entity.ColumnType;
-import io.segmatch.shared.control.SegmatchException;
-import io.segmatch.shared.control.SegmatchException.FieldError;
+import io.segmatch.shared.error.SegmatchException.FieldError;
+import io.segmatch.shared.error.SegmatchException;
 
 import java.util.ArrayList;
 import java.util.HashMap;

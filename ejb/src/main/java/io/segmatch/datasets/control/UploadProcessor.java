@@ -6,8 +6,8 @@ import io.segmatch.datasets.entity.Upload.Counts;
 import io.segmatch.datasets.store.JsonText;
 import io.segmatch.datasets.store.TypedRows;
 import io.segmatch.datasets.store.UploadStage;
-import io.segmatch.shared.control.SegmatchException;
-import io.segmatch.shared.control.SegmatchException.FieldError;
+import io.segmatch.shared.error.SegmatchException.FieldError;
+import io.segmatch.shared.error.SegmatchException;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,7 +2,7 @@ package io.segmatch.lifecycle.boundary;
 
 import io.segmatch.access.boundary.AuditTrail;
 import io.segmatch.lifecycle.control.HistoryRetention;
-import io.segmatch.shared.control.HistoryPurges;
+import io.segmatch.lifecycle.store.HistoryPurges;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;

@@ -5,13 +5,13 @@ import io.segmatch.activation.identifiers.Normalization;
 import io.segmatch.datasets.control.RowValues;
 import io.segmatch.datasets.entity.Dataset;
 import io.segmatch.datasets.store.RowStore;
+import io.segmatch.lifecycle.store.Erasures.RowRef;
+import io.segmatch.lifecycle.store.Erasures;
 import io.segmatch.membership.store.ProcessingRuns;
-import io.segmatch.shared.control.DataSourceConfig;
-import io.segmatch.shared.control.Erasures;
-import io.segmatch.shared.control.Erasures.RowRef;
 import io.segmatch.shared.control.Jdbc;
-import io.segmatch.shared.control.SegmatchException;
-import io.segmatch.shared.control.SegmatchException.FieldError;
+import io.segmatch.shared.error.SegmatchException.FieldError;
+import io.segmatch.shared.error.SegmatchException;
+import io.segmatch.shared.store.DataSourceConfig;
 import jakarta.annotation.Resource;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
@@ -19,7 +19,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 
-import javax.sql.DataSource;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
@@ -27,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
+import javax.sql.DataSource;
 
 /**
  * "Forget this person": deletes their rows in every dataset (or one), found by key or by the

@@ -1,10 +1,10 @@
 package io.segmatch.lifecycle.control;
 
-import io.segmatch.access.store.AuditLog;
 import io.segmatch.access.boundary.AuditTrail;
-import io.segmatch.shared.control.DataSourceConfig;
-import io.segmatch.shared.control.Erasures;
+import io.segmatch.access.store.AuditLog;
+import io.segmatch.lifecycle.store.Erasures;
 import io.segmatch.shared.control.Jdbc;
+import io.segmatch.shared.store.DataSourceConfig;
 import jakarta.annotation.Resource;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.Schedule;
@@ -13,10 +13,10 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
 
-import javax.sql.DataSource;
 import java.time.Instant;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.sql.DataSource;
 
 /**
  * Every 30 seconds: completes the erasure requests whose people are gone everywhere (their

@@ -1,9 +1,9 @@
 package io.segmatch.lifecycle.control;
 
-import io.segmatch.shared.control.DataSourceConfig;
-import io.segmatch.shared.control.HistoryPurges;
-import io.segmatch.shared.control.HistoryPurges.Kind;
+import io.segmatch.lifecycle.store.HistoryPurges.Kind;
+import io.segmatch.lifecycle.store.HistoryPurges;
 import io.segmatch.shared.control.Jdbc;
+import io.segmatch.shared.store.DataSourceConfig;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
@@ -16,13 +16,13 @@ import jakarta.ejb.TransactionManagementType;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import javax.sql.DataSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.Period;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.sql.DataSource;
 
 /**
  * Keeps history for {@code segmatch.history.retention} (default 400 days): once a day (checked

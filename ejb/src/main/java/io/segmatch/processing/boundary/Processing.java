@@ -1,13 +1,13 @@
 package io.segmatch.processing.boundary;
 
 import io.segmatch.datasets.store.PendingChanges;
-import io.segmatch.membership.store.ProcessingRuns;
 import io.segmatch.membership.store.ProcessingRuns.Run;
-import io.segmatch.membership.store.Transactions;
+import io.segmatch.membership.store.ProcessingRuns;
 import io.segmatch.processing.control.RunStarter;
-import io.segmatch.shared.control.DataSourceConfig;
 import io.segmatch.shared.control.Jdbc;
-import io.segmatch.shared.control.SegmatchException;
+import io.segmatch.shared.error.SegmatchException;
+import io.segmatch.shared.store.DataSourceConfig;
+import io.segmatch.shared.store.Transactions;
 import jakarta.annotation.Resource;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.Metric;
@@ -17,12 +17,12 @@ import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 
-import javax.sql.DataSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.sql.DataSource;
 
 /**
  * Incremental processing: how much captured change awaits evaluation, the runs (with their

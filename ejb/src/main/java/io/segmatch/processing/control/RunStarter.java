@@ -1,11 +1,11 @@
 package io.segmatch.processing.control;
 
-import io.segmatch.membership.store.ProcessingRuns;
 import io.segmatch.membership.store.ProcessingRuns.Claim;
-import io.segmatch.membership.store.Transactions;
-import io.segmatch.shared.control.DataSourceConfig;
+import io.segmatch.membership.store.ProcessingRuns;
 import io.segmatch.shared.control.Jdbc;
 import io.segmatch.shared.control.ServerInstance;
+import io.segmatch.shared.store.DataSourceConfig;
+import io.segmatch.shared.store.Transactions;
 import jakarta.annotation.Resource;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.BatchStatus;
@@ -17,13 +17,13 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import javax.sql.DataSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.sql.DataSource;
 
 /**
  * Starts processing runs. A run is claimed in the database first (at most one runs at a time,

@@ -4,16 +4,16 @@ import io.segmatch.access.boundary.AuditTrail;
 import io.segmatch.datasets.entity.Dataset;
 import io.segmatch.membership.store.MemberPages;
 import io.segmatch.membership.store.ProcessingRuns;
-import io.segmatch.membership.store.Transactions;
 import io.segmatch.segments.control.PreviewWindows;
-import io.segmatch.segments.control.RuleValidator;
 import io.segmatch.segments.control.SegmentDefinition;
 import io.segmatch.segments.entity.Segment;
+import io.segmatch.segments.evaluation.RuleValidator;
 import io.segmatch.segments.store.Preview;
-import io.segmatch.shared.control.DataSourceConfig;
 import io.segmatch.shared.control.Jdbc;
-import io.segmatch.shared.control.SegmatchException;
-import io.segmatch.shared.control.SegmatchException.FieldError;
+import io.segmatch.shared.error.SegmatchException.FieldError;
+import io.segmatch.shared.error.SegmatchException;
+import io.segmatch.shared.store.DataSourceConfig;
+import io.segmatch.shared.store.Transactions;
 import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
@@ -25,12 +25,12 @@ import jakarta.json.JsonString;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
-import javax.sql.DataSource;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import javax.sql.DataSource;
 
 /** The segments boundary: definitions (create, read, update, delete) and the builder's live preview. */
 @Stateless

@@ -2,8 +2,9 @@ package io.segmatch.segments.control;
 
 import io.segmatch.datasets.entity.Dataset;
 import io.segmatch.segments.entity.Rule;
-import io.segmatch.shared.control.SegmatchException;
-import io.segmatch.shared.control.SegmatchException.FieldError;
+import io.segmatch.segments.evaluation.RuleValidator;
+import io.segmatch.shared.error.SegmatchException.FieldError;
+import io.segmatch.shared.error.SegmatchException;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;

@@ -1,10 +1,10 @@
 package io.segmatch.shared.control;
 
-import io.segmatch.membership.store.Transactions.Work;
+import io.segmatch.shared.store.Transactions.Work;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import javax.sql.DataSource;
 
 /** JDBC work on the application's datasource, with database errors as unchecked exceptions. */
 public final class Jdbc {

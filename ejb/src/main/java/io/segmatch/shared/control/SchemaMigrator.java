@@ -1,5 +1,6 @@
 package io.segmatch.shared.control;
 
+import io.segmatch.shared.store.DataSourceConfig;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.Singleton;
@@ -7,8 +8,8 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
 
-import javax.sql.DataSource;
 import java.util.logging.Logger;
+import javax.sql.DataSource;
 
 /**
  * Brings the schema up to date with Flyway before anything else touches the database.

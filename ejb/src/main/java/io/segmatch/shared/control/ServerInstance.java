@@ -1,5 +1,7 @@
 package io.segmatch.shared.control;
 
+import io.segmatch.shared.store.DataSourceConfig;
+import io.segmatch.shared.store.ServerInstances;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -12,12 +14,12 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
 
-import javax.sql.DataSource;
 import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.sql.DataSource;
 
 /**
  * This server's registration: an instance id and the advisory lock that proves it alive (see

@@ -2,7 +2,7 @@ package io.segmatch.datasets.control;
 
 import io.segmatch.datasets.entity.ColumnType;
 import io.segmatch.datasets.entity.Identifiers;
-import io.segmatch.shared.control.SegmatchException;
+import io.segmatch.shared.error.SegmatchException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

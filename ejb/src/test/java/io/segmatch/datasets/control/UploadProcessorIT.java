@@ -5,16 +5,16 @@ import io.segmatch.datasets.entity.DatasetColumn;
 import io.segmatch.datasets.entity.Upload.Counts;
 import io.segmatch.datasets.store.StoredRow;
 import io.segmatch.datasets.store.TypedRows;
-import io.segmatch.shared.control.SegmatchException;
+import io.segmatch.shared.error.SegmatchException;
 import io.segmatch.testing.TestDatabase;
 import io.segmatch.testing.TypedTables;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import javax.sql.DataSource;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 
 import static io.segmatch.datasets.control.UploadProcessor.Mode.REPLACE;
 import static io.segmatch.datasets.control.UploadProcessor.Mode.UPSERT;

@@ -1,6 +1,6 @@
 package io.segmatch.activation.store;
 
-import io.segmatch.shared.control.ServerInstances;
+import io.segmatch.shared.store.ServerInstances;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -3,7 +3,7 @@ package io.segmatch.membership.store;
 import io.segmatch.datasets.entity.ColumnType;
 import io.segmatch.datasets.entity.Dataset;
 import io.segmatch.membership.evaluation.SegmentRule;
-import io.segmatch.segments.control.RuleValidator;
+import io.segmatch.segments.evaluation.RuleValidator;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 

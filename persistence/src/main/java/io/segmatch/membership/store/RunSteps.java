@@ -2,6 +2,7 @@ package io.segmatch.membership.store;
 
 import io.segmatch.datasets.store.TypedRows;
 import io.segmatch.membership.evaluation.SegmentRule;
+import io.segmatch.shared.store.Transactions;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,8 +10,8 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The steps of a processing run that work on whole segments, a dataset's segments in one

@@ -1,15 +1,15 @@
 package io.segmatch.shared.health;
 
-import io.segmatch.shared.control.DataSourceConfig;
+import io.segmatch.shared.store.DataSourceConfig;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import javax.sql.DataSource;
 
 /** Ready when the database answers within two seconds (no product names or versions: anyone may ask). */
 @Readiness

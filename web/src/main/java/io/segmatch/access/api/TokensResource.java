@@ -6,7 +6,7 @@ import io.segmatch.access.control.Role;
 import io.segmatch.access.store.ApiTokens;
 import io.segmatch.access.web.SegmatchAuthentication;
 import io.segmatch.shared.api.JsonBody;
-import io.segmatch.shared.control.SegmatchException;
+import io.segmatch.shared.error.SegmatchException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;

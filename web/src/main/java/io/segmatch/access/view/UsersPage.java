@@ -6,7 +6,7 @@ import io.segmatch.access.control.Role;
 import io.segmatch.access.store.ApiTokens;
 import io.segmatch.access.store.Users;
 import io.segmatch.access.web.SegmatchAuthentication;
-import io.segmatch.shared.control.SegmatchException;
+import io.segmatch.shared.error.SegmatchException;
 import jakarta.annotation.PostConstruct;
 import jakarta.faces.application.FacesMessage;
 import jakarta.faces.context.FacesContext;

@@ -1,13 +1,13 @@
 package io.segmatch.datasets.api;
 
 import io.segmatch.access.control.Role;
-import io.segmatch.datasets.boundary.Datasets;
 import io.segmatch.datasets.boundary.Datasets.UploadParams;
+import io.segmatch.datasets.boundary.Datasets;
 import io.segmatch.datasets.control.SpooledUpload;
 import io.segmatch.datasets.entity.Dataset;
 import io.segmatch.datasets.entity.Upload;
 import io.segmatch.shared.api.QueryParams;
-import io.segmatch.shared.control.SegmatchException;
+import io.segmatch.shared.error.SegmatchException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;

@@ -2,8 +2,8 @@ package io.segmatch.datasets.api;
 
 import io.segmatch.datasets.boundary.DatasetPatch;
 import io.segmatch.shared.api.JsonBody;
-import io.segmatch.shared.control.SegmatchException;
-import io.segmatch.shared.control.SegmatchException.FieldError;
+import io.segmatch.shared.error.SegmatchException.FieldError;
+import io.segmatch.shared.error.SegmatchException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;

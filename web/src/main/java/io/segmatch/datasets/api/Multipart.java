@@ -1,7 +1,7 @@
 package io.segmatch.datasets.api;
 
 import io.segmatch.datasets.control.SpooledUpload;
-import io.segmatch.shared.control.SegmatchException;
+import io.segmatch.shared.error.SegmatchException;
 import jakarta.ws.rs.core.EntityPart;
 
 import java.io.IOException;

@@ -10,7 +10,7 @@ import io.segmatch.datasets.entity.DatasetColumn;
 import io.segmatch.datasets.entity.Identifiers;
 import io.segmatch.datasets.entity.Upload;
 import io.segmatch.datasets.store.StoredRow;
-import io.segmatch.shared.control.SegmatchException;
+import io.segmatch.shared.error.SegmatchException;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.faces.application.FacesMessage;

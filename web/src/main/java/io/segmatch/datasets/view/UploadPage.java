@@ -2,13 +2,13 @@ package io.segmatch.datasets.view;
 
 import io.segmatch.access.control.Role;
 import io.segmatch.access.view.Me;
-import io.segmatch.datasets.boundary.Datasets;
 import io.segmatch.datasets.boundary.Datasets.UploadParams;
+import io.segmatch.datasets.boundary.Datasets;
 import io.segmatch.datasets.control.SpooledUpload;
 import io.segmatch.datasets.control.UploadProcessor;
 import io.segmatch.datasets.entity.Dataset;
 import io.segmatch.datasets.entity.Upload;
-import io.segmatch.shared.control.SegmatchException;
+import io.segmatch.shared.error.SegmatchException;
 import jakarta.annotation.PreDestroy;
 import jakarta.faces.application.FacesMessage;
 import jakarta.faces.context.FacesContext;

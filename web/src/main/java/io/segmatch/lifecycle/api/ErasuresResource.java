@@ -2,11 +2,11 @@ package io.segmatch.lifecycle.api;
 
 import io.segmatch.access.control.Role;
 import io.segmatch.lifecycle.boundary.PersonErasure;
+import io.segmatch.lifecycle.store.Erasures;
 import io.segmatch.shared.api.JsonBody;
 import io.segmatch.shared.api.QueryParams;
-import io.segmatch.shared.control.Erasures;
-import io.segmatch.shared.control.SegmatchException;
-import io.segmatch.shared.control.SegmatchException.FieldError;
+import io.segmatch.shared.error.SegmatchException.FieldError;
+import io.segmatch.shared.error.SegmatchException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

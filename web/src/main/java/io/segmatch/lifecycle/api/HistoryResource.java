@@ -2,7 +2,7 @@ package io.segmatch.lifecycle.api;
 
 import io.segmatch.access.control.Role;
 import io.segmatch.lifecycle.boundary.HistoryAdmin;
-import io.segmatch.shared.control.HistoryPurges;
+import io.segmatch.lifecycle.store.HistoryPurges;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

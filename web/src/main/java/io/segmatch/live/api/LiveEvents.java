@@ -1,7 +1,9 @@
 package io.segmatch.live.api;
 
 import io.segmatch.live.boundary.LiveState;
-import io.segmatch.membership.batch.RunListener;
+import io.segmatch.shared.events.RunEnded;
+import io.segmatch.shared.metrics.Series;
+import io.segmatch.shared.metrics.ServerMeasurements;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -13,8 +15,6 @@ import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import io.segmatch.shared.metrics.Series;
-import io.segmatch.shared.metrics.ServerMeasurements;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -127,7 +127,7 @@ public class LiveEvents {
     }
 
     /** A processing run's end was committed: read the state now rather than at the next tick. */
-    void runEnded(@Observes RunListener.RunEnded ended) {
+    void runEnded(@Observes RunEnded ended) {
         if (!clients.isEmpty()) {
             executor.execute(this::tick);
         }

@@ -4,7 +4,7 @@ import io.segmatch.access.control.Role;
 import io.segmatch.membership.store.ProcessingRuns.Run;
 import io.segmatch.processing.boundary.Processing;
 import io.segmatch.shared.api.QueryParams;
-import io.segmatch.shared.control.SegmatchException;
+import io.segmatch.shared.error.SegmatchException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

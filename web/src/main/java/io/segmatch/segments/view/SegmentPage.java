@@ -6,7 +6,7 @@ import io.segmatch.membership.store.MemberPages;
 import io.segmatch.membership.store.ProcessingRuns;
 import io.segmatch.segments.boundary.Segments;
 import io.segmatch.segments.entity.Segment;
-import io.segmatch.shared.control.SegmatchException;
+import io.segmatch.shared.error.SegmatchException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.faces.context.FacesContext;
 import jakarta.inject.Inject;

@@ -1,6 +1,6 @@
 package io.segmatch.shared.api;
 
-import io.segmatch.shared.control.SegmatchException;
+import io.segmatch.shared.error.SegmatchException;
 import jakarta.ejb.EJBException;
 import jakarta.json.JsonException;
 import jakarta.ws.rs.WebApplicationException;

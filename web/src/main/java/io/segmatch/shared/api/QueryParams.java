@@ -1,7 +1,7 @@
 package io.segmatch.shared.api;
 
-import io.segmatch.shared.control.SegmatchException;
-import io.segmatch.shared.control.SegmatchException.FieldError;
+import io.segmatch.shared.error.SegmatchException.FieldError;
+import io.segmatch.shared.error.SegmatchException;
 
 import java.util.List;
 

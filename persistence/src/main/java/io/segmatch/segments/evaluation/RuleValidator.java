@@ -1,4 +1,4 @@
-package io.segmatch.segments.control;
+package io.segmatch.segments.evaluation;
 
 import io.segmatch.datasets.entity.ColumnType;
 import io.segmatch.datasets.entity.Dataset;
@@ -7,8 +7,8 @@ import io.segmatch.segments.entity.Condition;
 import io.segmatch.segments.entity.Logic;
 import io.segmatch.segments.entity.Operator;
 import io.segmatch.segments.entity.Rule;
-import io.segmatch.shared.control.SegmatchException;
-import io.segmatch.shared.control.SegmatchException.FieldError;
+import io.segmatch.shared.error.SegmatchException.FieldError;
+import io.segmatch.shared.error.SegmatchException;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;

@@ -1,4 +1,4 @@
-package io.segmatch.shared.control;
+package io.segmatch.shared.error;
 
 import jakarta.ejb.ApplicationException;
 

@@ -1,4 +1,4 @@
-package io.segmatch.shared.control;
+package io.segmatch.lifecycle.store;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;

@@ -1,4 +1,4 @@
-package io.segmatch.shared.control;
+package io.segmatch.shared.store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

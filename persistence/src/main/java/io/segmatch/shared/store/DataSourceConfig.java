@@ -1,4 +1,4 @@
-package io.segmatch.shared.control;
+package io.segmatch.shared.store;
 
 /**
  * Where the application's PostgreSQL datasource is. Who defines it depends on the server: on

@@ -1,4 +1,4 @@
-package io.segmatch.membership.store;
+package io.segmatch.shared.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
