@@ -5,11 +5,12 @@ import io.segmatch.access.control.Role;
 import io.segmatch.access.store.LoginAttempts;
 import io.segmatch.access.store.Users;
 import io.segmatch.testing.TestDatabase;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import javax.sql.DataSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -131,7 +133,7 @@ class AccessStoresIT {
             assertEquals(Role.EDITOR, dana.role());
             assertTrue(dana.passwordHash().startsWith("PBKDF2WithHmacSHA512:210000:"));
             assertNotNull(dana.createdAt());
-            var refused = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+            var refused = Assertions.assertThrows(SQLException.class,
                     () -> Users.create(c, "Dana", Role.EDITOR, "x", false, Instant.now()));
             assertTrue(refused.getMessage().contains("app_user_username_check"), "the table only takes the stored form");
         }

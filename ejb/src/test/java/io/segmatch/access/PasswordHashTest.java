@@ -6,7 +6,11 @@ import io.segmatch.access.control.Tokens;
 import io.segmatch.access.control.Usernames;
 import org.junit.jupiter.api.Test;
 
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,8 +27,8 @@ class PasswordHashTest {
         String[] parts = hash.split(":");
         assertEquals("PBKDF2WithHmacSHA512", parts[0]);
         assertEquals(210_000, Integer.parseInt(parts[1]));
-        assertEquals(16, java.util.Base64.getDecoder().decode(parts[2]).length, "16 bytes of salt");
-        assertEquals(64, java.util.Base64.getDecoder().decode(parts[3]).length, "512 bits of key");
+        assertEquals(16, Base64.getDecoder().decode(parts[2]).length, "16 bytes of salt");
+        assertEquals(64, Base64.getDecoder().decode(parts[3]).length, "512 bits of key");
         assertNotEquals(hash, PasswordHash.hash("correct horse battery"), "a fresh salt each time");
         assertTrue(PasswordHash.verify("correct horse battery", hash));
         assertFalse(PasswordHash.verify("correct horse batterY", hash));
@@ -35,9 +39,9 @@ class PasswordHashTest {
     @Test
     void anOlderIterationCountStillVerifies() throws Exception {
         byte[] salt = new byte[16];
-        var spec = new javax.crypto.spec.PBEKeySpec("s3cret-password".toCharArray(), salt, 1000, 512);
-        byte[] key = javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA512").generateSecret(spec).getEncoded();
-        var b64 = java.util.Base64.getEncoder();
+        var spec = new PBEKeySpec("s3cret-password".toCharArray(), salt, 1000, 512);
+        byte[] key = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA512").generateSecret(spec).getEncoded();
+        var b64 = Base64.getEncoder();
         String stored = "PBKDF2WithHmacSHA512:1000:" + b64.encodeToString(salt) + ":" + b64.encodeToString(key);
         assertTrue(PasswordHash.verify("s3cret-password", stored));
         assertFalse(PasswordHash.verify("s3cret-passwore", stored));
@@ -58,13 +62,13 @@ class PasswordHashTest {
         String b = Tokens.newToken();
         assertNotEquals(a, b);
         assertTrue(a.startsWith("smt_"));
-        assertEquals(32, java.util.Base64.getUrlDecoder().decode(a.substring(4)).length, "256 random bits");
+        assertEquals(32, Base64.getUrlDecoder().decode(a.substring(4)).length, "256 random bits");
         assertTrue(Tokens.plausible(a));
         assertFalse(Tokens.plausible(a.substring(1)));
         assertFalse(Tokens.plausible("smt_" + "!".repeat(43)));
         assertEquals(32, Tokens.sha256(a).length);
         assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
-                java.util.HexFormat.of().formatHex(Tokens.sha256("abc")), "SHA-256 of the FIPS test vector");
+                HexFormat.of().formatHex(Tokens.sha256("abc")), "SHA-256 of the FIPS test vector");
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.segmatch.activation.identifiers.CustomerIdentifiers;
 import io.segmatch.activation.identifiers.Hashing;
 import io.segmatch.activation.identifiers.Normalization;
 import io.segmatch.datasets.entity.Identifiers;
+import jakarta.json.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -129,7 +131,7 @@ class IdentifierVectorsTest {
      */
     @Test
     void theStoredFormIsTheBuildersForm() {
-        java.util.Random random = new java.util.Random(20261130);
+        Random random = new Random(20261130);
         Identifiers roles = new Identifiers();
         roles.setColumn("email", "email");
         roles.setColumn("phone", "phone");
@@ -150,7 +152,7 @@ class IdentifierVectorsTest {
                 values.put("phone", phone);
             }
             CustomerIdentifiers ids = CustomerIdentifiers.of(values, roles, true);
-            var b = jakarta.json.Json.createObjectBuilder();
+            var b = Json.createObjectBuilder();
             if (ids.hashedEmail() != null) {
                 b.add("hashedEmail", ids.hashedEmail());
             }

@@ -1,9 +1,15 @@
 package io.segmatch.membership;
 
+import io.segmatch.activation.identifiers.CustomerIdentifiers;
+import io.segmatch.activation.store.ActivatedSegment;
+import io.segmatch.activation.store.SyncJobs;
+import io.segmatch.activation.store.SyncPlans;
+import io.segmatch.activation.store.SyncRuns;
 import io.segmatch.datasets.control.SpooledUpload;
 import io.segmatch.datasets.control.UploadProcessor;
 import io.segmatch.datasets.entity.ColumnType;
 import io.segmatch.datasets.entity.DatasetColumn;
+import io.segmatch.datasets.entity.Identifiers;
 import io.segmatch.datasets.store.RowStore;
 import io.segmatch.datasets.store.StoredRow;
 import io.segmatch.datasets.store.TypedRows;
@@ -300,7 +306,7 @@ class MembershipPropertyIT {
     }
 
     private static Map<String, String> values(String country, String ltv, String plan, String signup, String vip) {
-        Map<String, String> values = new java.util.LinkedHashMap<>();
+        Map<String, String> values = new LinkedHashMap<>();
         values.put("country", country);
         values.put("ltv", ltv);
         values.put("plan", plan);
@@ -390,7 +396,7 @@ class MembershipPropertyIT {
         static final Duration FULL_EVERY = Duration.ofDays(3650);
 
         /** The plans made, for the tests that look at them. */
-        final List<io.segmatch.activation.store.SyncPlans.Plan> plans = new ArrayList<>();
+        final List<SyncPlans.Plan> plans = new ArrayList<>();
         /** Whether a sync consumed the activation queue or activation was switched off (it then no longer replays to the members). */
         boolean queueConsumedOrPaused;
 
@@ -413,8 +419,8 @@ class MembershipPropertyIT {
          */
         void sync(Sync s) throws Exception {
             queueConsumedOrPaused = true;
-            List<io.segmatch.activation.store.ActivatedSegment> all = inTransaction(
-                    io.segmatch.activation.store.ActivatedSegment::all).stream().filter(a -> a.datasetId().equals(datasetId)).toList();
+            List<ActivatedSegment> all = inTransaction(
+                    ActivatedSegment::all).stream().filter(a -> a.datasetId().equals(datasetId)).toList();
             for (var a : all) {
                 String list = a.userList() != null ? a.userList() : "customers/1/userLists/" + a.number();
                 if (a.userList() == null) {
@@ -422,19 +428,19 @@ class MembershipPropertyIT {
                         continue;
                     }
                     inTransaction(c -> {
-                        io.segmatch.activation.store.ActivatedSegment.recordUserList(c, a.id(), list);
+                        ActivatedSegment.recordUserList(c, a.id(), list);
                         return null;
                     });
                 }
-                long runId = inTransaction(c -> io.segmatch.activation.store.SyncRuns.start(c, 0, a.id(), "test", "test"));
-                io.segmatch.activation.store.SyncPlans.Plan plan = null;
+                long runId = inTransaction(c -> SyncRuns.start(c, 0, a.id(), "test", "test"));
+                SyncPlans.Plan plan = null;
                 while (plan == null) {
-                    var basis = inTransaction(c -> io.segmatch.activation.store.SyncPlans.basis(c, a, list, true, FULL_EVERY,
+                    var basis = inTransaction(c -> SyncPlans.basis(c, a, list, true, FULL_EVERY,
                             Instant.now()));
                     if (basis.full()) {
-                        assertTrue(inTransaction(io.segmatch.activation.store.SyncPlans::barrier), "no membership write is open");
+                        assertTrue(inTransaction(SyncPlans::barrier), "no membership write is open");
                     }
-                    plan = inTransaction(c -> io.segmatch.activation.store.SyncPlans.plan(c, runId, a, list, true, FULL_EVERY,
+                    plan = inTransaction(c -> SyncPlans.plan(c, runId, a, list, true, FULL_EVERY,
                             basis, Instant.now()));
                 }
                 plans.add(plan);
@@ -442,17 +448,17 @@ class MembershipPropertyIT {
                     continue;
                 }
                 inTransaction(c -> {
-                    var job = io.segmatch.activation.store.SyncJobs.open(c, a.id()).orElseThrow();
-                    var items = io.segmatch.activation.store.SyncJobs.unsent(c, job.id(), -1, 100_000);
+                    var job = SyncJobs.open(c, a.id()).orElseThrow();
+                    var items = SyncJobs.unsent(c, job.id(), -1, 100_000);
                     Map<String, String> rejected = new HashMap<>();
                     String refused = s.refused() == null ? null : identifiers(Map.of("email", s.refused()), "email");
                     items.stream().filter(i -> i.identifiers().equals(refused))
                             .forEach(i -> rejected.put(i.key(), "INVALID_SHA256_FORMAT"));
-                    io.segmatch.activation.store.SyncJobs.sent(c, job.id(), items, rejected);
+                    SyncJobs.sent(c, job.id(), items, rejected);
                     if (s.fail()) {
-                        io.segmatch.activation.store.SyncJobs.unapplied(c, job, "failed", null, "Google reported the job failed");
+                        SyncJobs.unapplied(c, job, "failed", null, "Google reported the job failed");
                     } else {
-                        io.segmatch.activation.store.SyncJobs.succeeded(c, job, null, Instant.now());
+                        SyncJobs.succeeded(c, job, null, Instant.now());
                     }
                     return null;
                 });
@@ -461,9 +467,9 @@ class MembershipPropertyIT {
 
         /** The stored identifiers of a row's values, or null if it has none (email role: {@code column} or null). */
         static String identifiers(Map<String, String> values, String column) {
-            io.segmatch.datasets.entity.Identifiers roles = new io.segmatch.datasets.entity.Identifiers();
+            Identifiers roles = new Identifiers();
             roles.setColumn("email", column);
-            var ids = io.segmatch.activation.identifiers.CustomerIdentifiers.of(values, roles, true);
+            var ids = CustomerIdentifiers.of(values, roles, true);
             return ids.isEmpty() ? null : ids.toJson();
         }
 

@@ -3,20 +3,26 @@ package io.segmatch.membership;
 import io.segmatch.datasets.store.RowStore;
 import io.segmatch.membership.store.ProcessingRuns;
 import io.segmatch.testing.TestDatabase;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,7 +42,7 @@ class RunConcurrencyIT {
         var world = new MembershipPropertyIT.World();
         world.apply(new MembershipPropertyIT.CreateSegment("AND",
                 List.of("{\"field\": \"country\", \"operator\": \"eq\", \"value\": \"de\"}"), true));
-        Map<String, String> k1 = new java.util.LinkedHashMap<>();
+        Map<String, String> k1 = new LinkedHashMap<>();
         k1.put("country", "DE");
         for (String column : List.of("ltv", "plan", "signup", "vip", "email")) {
             k1.put(column, "");
@@ -54,7 +60,7 @@ class RunConcurrencyIT {
         world.run(new MembershipPropertyIT.Run(1, -1, false, bulkMinimum));
         assertFalse(world.workLeft());
         world.check();
-        assertEquals(java.util.Set.of("k1", "late"), world.inTransaction(c -> MembershipPropertyIT.keys(c,
+        assertEquals(Set.of("k1", "late"), world.inTransaction(c -> MembershipPropertyIT.keys(c,
                 MembershipPropertyIT.MEMBERS, world.segments.get(0))));
     }
 
@@ -76,7 +82,7 @@ class RunConcurrencyIT {
     /** The harness above is not lucky: without the unique index on the running run, both claims start one. */
     @Test
     void withoutTheUniqueIndexBothOverlappingClaimsWouldStartARun() throws Exception {
-        javax.sql.DataSource db = TestDatabase.newDatabase("run_concurrency_no_index");
+        DataSource db = TestDatabase.newDatabase("run_concurrency_no_index");
         try (Connection c = db.getConnection(); var s = c.createStatement()) {
             s.execute("DROP INDEX processing_run_one_running");
         }
@@ -92,11 +98,11 @@ class RunConcurrencyIT {
      * index). Without the overlap, a claim could commit before the other one starts, and the
      * test would pass even without the index.
      */
-    static List<ProcessingRuns.Claim> claimTogether(javax.sql.DataSource db) throws Exception {
+    static List<ProcessingRuns.Claim> claimTogether(DataSource db) throws Exception {
         CyclicBarrier together = new CyclicBarrier(2);
         int[] pids = new int[2];
-        java.util.concurrent.atomic.AtomicBoolean[] claimed = {
-                new java.util.concurrent.atomic.AtomicBoolean(), new java.util.concurrent.atomic.AtomicBoolean()};
+        AtomicBoolean[] claimed = {
+                new AtomicBoolean(), new AtomicBoolean()};
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             List<Future<ProcessingRuns.Claim>> claims = pool.invokeAll(List.of(
@@ -107,8 +113,8 @@ class RunConcurrencyIT {
         }
     }
 
-    private static ProcessingRuns.Claim claim(javax.sql.DataSource db, int me, int[] pids,
-                                              java.util.concurrent.atomic.AtomicBoolean[] claimed,
+    private static ProcessingRuns.Claim claim(DataSource db, int me, int[] pids,
+                                              AtomicBoolean[] claimed,
                                               CyclicBarrier together) throws Exception {
         int other = 1 - me;
         try (Connection c = db.getConnection(); Connection watcher = db.getConnection()) {
@@ -121,14 +127,14 @@ class RunConcurrencyIT {
             var claim = ProcessingRuns.claim(c, "test", Duration.ofMinutes(3));
             claimed[me].set(true);
             // commit only once the other claim is under way too: done, or blocked by this one's row
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
                     .until(() -> claimed[other].get() || waitsForALock(watcher, pids[other]));
             c.commit();
             return claim;
         }
     }
 
-    private static boolean waitsForALock(Connection watcher, int pid) throws java.sql.SQLException {
+    private static boolean waitsForALock(Connection watcher, int pid) throws SQLException {
         try (var ps = watcher.prepareStatement("SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = ?")) {
             ps.setInt(1, pid);
             try (var rs = ps.executeQuery()) {

@@ -4,14 +4,15 @@ import io.segmatch.shared.control.SchemaMigrations;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.postgresql.ds.PGSimpleDataSource;
 
-import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 
 /**
  * A real PostgreSQL for tests: the server named by {@code SEGMATCH_TEST_DB_URL} (or the
@@ -71,7 +72,7 @@ public final class TestDatabase {
     /** Creates a new, migrated database and returns its JDBC URL. */
     public static String newDatabaseUrl(String prefix) {
         String name = (prefix + "_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet()
-                + "_" + System.nanoTime() % 100000).toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+                + "_" + System.nanoTime() % 100000).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
         String server = serverUrl();
         try (Connection c = DriverManager.getConnection(server, user(), password());
              Statement st = c.createStatement()) {

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +49,7 @@ public final class TypedTables {
                 List<Object> typed = new ArrayList<>();
                 for (TypedRows.Column column : columns) {
                     Object value = switch (column.type()) {
-                        case DATE -> rs.getObject("c" + column.position(), java.time.LocalDate.class);
+                        case DATE -> rs.getObject("c" + column.position(), LocalDate.class);
                         case TIMESTAMP -> {
                             OffsetDateTime t = rs.getObject("c" + column.position(), OffsetDateTime.class);
                             yield t == null ? null : t.toInstant();

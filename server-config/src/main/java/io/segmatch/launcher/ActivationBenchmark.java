@@ -16,6 +16,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The activation part of the benchmark: the first sync of the "country is DE" segment (about
@@ -125,7 +127,7 @@ final class ActivationBenchmark {
     }
 
     private static String quoted(String json, String name) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + name + "\":(\"[^\"]*\")").matcher(json);
+        Matcher m = Pattern.compile("\"" + name + "\":(\"[^\"]*\")").matcher(json);
         return m.find() ? m.group(1) : null;
     }
 

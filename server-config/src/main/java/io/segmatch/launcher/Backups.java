@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -200,7 +201,7 @@ final class Backups {
         Files.copy(source.toAbsolutePath().resolve("db-password"), dataDir.toAbsolutePath().resolve("db-password"),
                 StandardCopyOption.REPLACE_EXISTING);
         try {
-            Files.setPosixFilePermissions(pgData, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            Files.setPosixFilePermissions(pgData, PosixFilePermissions.fromString("rwx------"));
         } catch (UnsupportedOperationException notPosix) {
             // PostgreSQL checks the mode on POSIX systems only
         }

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -54,7 +55,7 @@ final class BenchAuth {
      * returns the new password.
      */
     static String firstLogin(HttpClient http, String base, String generated) throws IOException, InterruptedException {
-        String chosen = "fault-" + java.util.UUID.randomUUID();
+        String chosen = "fault-" + UUID.randomUUID();
         String basic = Base64.getEncoder().encodeToString(("admin:" + generated).getBytes(StandardCharsets.UTF_8));
         var changed = http.send(HttpRequest.newBuilder(URI.create(base + "api/me"))
                 .header("Authorization", "Basic " + basic).header("Content-Type", "application/json")

@@ -1,7 +1,11 @@
 package io.segmatch.launcher;
 
 import io.segmatch.membership.store.ChangeChunks;
+import org.postgresql.PGConnection;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -92,9 +96,9 @@ final class BenchDatabase implements AutoCloseable {
      * (a jsonb object of the non-empty values per row, keyed by dataset and key, with that
      * primary key). Both tables are dropped afterwards. Returns seconds.
      */
-    double referenceLoad(java.nio.file.Path csv) throws Exception {
+    double referenceLoad(Path csv) throws Exception {
         List<String> columns;
-        try (var lines = java.nio.file.Files.lines(csv)) {
+        try (var lines = Files.lines(csv)) {
             columns = List.of(lines.findFirst().orElseThrow().split(","));
         }
         StringBuilder create = new StringBuilder("CREATE TABLE bench_reference_csv (");
@@ -108,8 +112,8 @@ final class BenchDatabase implements AutoCloseable {
         try (var st = c.createStatement()) {
             st.execute("DROP TABLE IF EXISTS bench_reference_csv, bench_reference_rows");
             st.execute(create.append(')').toString());
-            try (var in = java.nio.file.Files.newBufferedReader(csv, java.nio.charset.StandardCharsets.UTF_8)) {
-                c.unwrap(org.postgresql.PGConnection.class).getCopyAPI()
+            try (var in = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+                c.unwrap(PGConnection.class).getCopyAPI()
                         .copyIn("COPY bench_reference_csv FROM STDIN (FORMAT csv, HEADER true)", in, 1 << 16);
             }
             st.execute("CREATE TABLE bench_reference_rows AS SELECT 'bench'::varchar(36) AS dataset_id, \""

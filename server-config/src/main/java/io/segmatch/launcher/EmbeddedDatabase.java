@@ -8,6 +8,7 @@ import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
@@ -348,7 +349,7 @@ final class EmbeddedDatabase implements AutoCloseable {
         if (!Files.exists(logFile)) {
             return "";
         }
-        try (var file = new java.io.RandomAccessFile(logFile.toFile(), "r")) {
+        try (var file = new RandomAccessFile(logFile.toFile(), "r")) {
             long from = Math.max(offset, file.length() - 4096);
             byte[] bytes = new byte[(int) (file.length() - from)];
             file.seek(from);

@@ -3,6 +3,7 @@ package io.segmatch.launcher;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import jakarta.json.JsonStructure;
 import jakarta.json.JsonValue;
 
@@ -16,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +67,7 @@ final class FaultApi {
     /** A token for the administrator, after changing the generated first password. */
     void login(String generated) throws IOException, InterruptedException {
         String password = BenchAuth.firstLogin(http, base, generated);
-        String basic = java.util.Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8));
+        String basic = Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8));
         var response = http.send(HttpRequest.newBuilder(URI.create(base + "api/tokens"))
                 .header("Authorization", "Basic " + basic).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"fault injection\"}")).build(),
@@ -115,7 +117,7 @@ final class FaultApi {
                 JsonObject row = v.asJsonObject();
                 Map<String, String> values = new LinkedHashMap<>();
                 row.getJsonObject("values").forEach((k, x) -> values.put(k, x.getValueType() == JsonValue.ValueType.STRING
-                        ? ((jakarta.json.JsonString) x).getString() : x.toString()));
+                        ? ((JsonString) x).getString() : x.toString()));
                 rows.put(row.getString("key"), values);
             }
             after = page.isNull("next") ? null : page.getString("next");

@@ -1,20 +1,24 @@
 package io.segmatch.launcher;
 
 import io.segmatch.fake.google.FakeGoogle;
+import jakarta.json.Json;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static io.segmatch.launcher.FaultApi.await;
@@ -244,7 +248,7 @@ public final class FaultInjection {
         FaultApi.Answer acknowledged = null;
         try {
             acknowledged = answer.get(3, TimeUnit.MINUTES);
-        } catch (java.util.concurrent.ExecutionException noAnswer) {
+        } catch (ExecutionException noAnswer) {
             // cut off: the write may or may not be there, but all of it or none
         }
         boolean ack = acknowledged != null && acknowledged.ok();
@@ -344,7 +348,7 @@ public final class FaultInjection {
     }
 
     private static String json(Map<String, String> values) {
-        var b = jakarta.json.Json.createObjectBuilder();
+        var b = Json.createObjectBuilder();
         values.forEach(b::add);
         return b.build().toString();
     }
@@ -354,7 +358,7 @@ public final class FaultInjection {
         keys.addAll(found.keySet());
         List<String> diff = new ArrayList<>();
         for (String k : keys) {
-            if (!java.util.Objects.equals(expected.get(k), found.get(k))) {
+            if (!Objects.equals(expected.get(k), found.get(k))) {
                 diff.add(k + ": expected " + expected.get(k) + ", found " + found.get(k));
             }
             if (diff.size() >= 5) {
@@ -373,7 +377,7 @@ public final class FaultInjection {
             return;
         }
         try (var files = Files.walk(path)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 
 /**
  * The membership part of the benchmark: ten segments (or {@code --segments}) of mixed operators on the big dataset
@@ -175,7 +176,7 @@ final class MembershipBenchmark {
         return objects;
     }
 
-    static String waitFor(HttpClient http, String url, java.util.function.Predicate<String> done, Duration timeout)
+    static String waitFor(HttpClient http, String url, Predicate<String> done, Duration timeout)
             throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {

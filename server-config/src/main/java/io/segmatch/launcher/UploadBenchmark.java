@@ -3,12 +3,6 @@ package io.segmatch.launcher;
 import com.sun.tools.attach.VirtualMachine;
 import io.segmatch.fake.google.FakeGoogle;
 
-import javax.management.MBeanServerConnection;
-import javax.management.ObjectName;
-import javax.management.openmbean.CompositeData;
-import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.net.URI;
@@ -18,13 +12,25 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 
 /**
  * The upload benchmark: generates a deterministic customer CSV (13 columns) and a copy
@@ -72,7 +78,7 @@ public final class UploadBenchmark {
             String base;
             if (url == null) {
                 deleteRecursively(data);
-                String password = java.util.UUID.randomUUID().toString();
+                String password = UUID.randomUUID().toString();
                 List<String> options = new ArrayList<>(List.of("-Xmx" + heap, "-Xms" + heap,
                         "-Dsegmatch.admin.initial-password=" + password));
                 options.addAll(ActivationBenchmark.serverOptions(google));
@@ -85,7 +91,7 @@ public final class UploadBenchmark {
                 base = url.endsWith("/") ? url : url + "/";
             }
             HeapProbe heapProbe = server == null ? null : HeapProbe.attach(server.process().pid());
-            boolean explain = java.util.Arrays.asList(args).contains("--explain");
+            boolean explain = Arrays.asList(args).contains("--explain");
             BenchDatabase db = BenchDatabase.open(server != null ? server.database() : Launcher.database(args), explain);
 
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -176,7 +182,7 @@ public final class UploadBenchmark {
                 }
                 last = response.body();
             }
-            java.util.Arrays.sort(ms);
+            Arrays.sort(ms);
             System.out.printf(Locale.ROOT, "preview %-12s 50 requests: p50 %.1f ms, p95 %.1f ms, max %.1f ms "
                             + "(count %s of %s scanned)%n", limit == 0 ? "all rows" : limit + " rows", ms[24], ms[47],
                     ms[49], field(last, "count"), field(last, "scanned"));
@@ -253,13 +259,13 @@ public final class UploadBenchmark {
                         .append(plans[plan]).append(',')
                         .append(cents / 100).append('.').append(String.format(Locale.ROOT, "%02d", cents % 100)).append(',')
                         .append(orders).append(',')
-                        .append(java.time.LocalDate.of(2018, 1, 1).plusDays(signupDay)).append(',')
-                        .append(java.time.Instant.parse("2026-01-01T00:00:00Z").plusSeconds(seen)).append(',')
+                        .append(LocalDate.of(2018, 1, 1).plusDays(signupDay)).append(',')
+                        .append(Instant.parse("2026-01-01T00:00:00Z").plusSeconds(seen)).append(',')
                         .append(news).append('\n');
                 out.append(line);
             }
         }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
     }
 
     static void deleteRecursively(Path dir) throws IOException {
@@ -267,7 +273,7 @@ public final class UploadBenchmark {
             return;
         }
         try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -144,7 +145,7 @@ class LauncherIT {
         long secondPostmaster = EmbeddedDatabase.pidFromLockFile(data.resolve("postgres")).orElseThrow();
         List<ProcessHandle> secondChildren = second.descendants().toList();
         second.destroy();
-        assertTrue(second.waitFor(Duration.ofMinutes(2).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+        assertTrue(second.waitFor(Duration.ofMinutes(2).toMillis(), TimeUnit.MILLISECONDS));
         assertFalse(alive(secondPostmaster), "PostgreSQL stopped with the launcher");
         assertTrue(secondChildren.stream().noneMatch(p -> alive(p.pid())), "no child outlives the launcher");
         assertFalse(Files.exists(data.resolve("postgres/postmaster.pid")), "PostgreSQL stopped cleanly");
@@ -158,7 +159,7 @@ class LauncherIT {
                 "-jar", Path.of("target", "segmatch.jar").toAbsolutePath().toString()));
         command.addAll(arguments);
         Process p = new ProcessBuilder(command).inheritIO().start();
-        assertTrue(p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES));
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES));
         return p.exitValue();
     }
 

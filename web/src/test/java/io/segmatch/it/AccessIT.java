@@ -12,16 +12,23 @@ import java.io.OutputStream;
 import java.lang.reflect.Method;
 import java.net.Socket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -154,7 +161,7 @@ class AccessIT extends DeployedWar {
                 }
                 for (Method m : type.getMethods()) {
                     String verb = Stream.of(m.getAnnotations()).map(a -> a.annotationType().getAnnotation(HttpMethod.class))
-                            .filter(java.util.Objects::nonNull).map(HttpMethod::value).findFirst().orElse(null);
+                            .filter(Objects::nonNull).map(HttpMethod::value).findFirst().orElse(null);
                     if (verb == null) {
                         continue;
                     }
@@ -335,7 +342,7 @@ class AccessIT extends DeployedWar {
         assertTrue(forged.status() == 200 || forged.status() == 403, forged.status() + " " + forged.body());
         assertFalse(new Http(base).get("api/segments").body().contains("Forged segment"), "no segment from a forged post");
         var crossSiteFaces = browser.sendWith("POST", "segments/edit.xhtml", "application/x-www-form-urlencoded",
-                "builder=builder&jakarta.faces.ViewState=" + java.net.URLEncoder.encode(Http.viewState(page.body()),
+                "builder=builder&jakarta.faces.ViewState=" + URLEncoder.encode(Http.viewState(page.body()),
                         StandardCharsets.UTF_8), Map.of("Origin", "https://evil.example"));
         assertEquals(403, crossSiteFaces.status(), "a console post from another origin");
     }
@@ -362,9 +369,9 @@ class AccessIT extends DeployedWar {
         Http browser = Http.anonymous(base);
         var login = browser.get("login.xhtml");
         var posted = browser.sendWith("POST", "login.xhtml", "application/x-www-form-urlencoded",
-                "login=login&login%3Ausername=admin&login%3Apassword=" + java.net.URLEncoder.encode(Http.ADMIN_PASSWORD,
+                "login=login&login%3Ausername=admin&login%3Apassword=" + URLEncoder.encode(Http.ADMIN_PASSWORD,
                         StandardCharsets.UTF_8) + "&login%3Asubmit=Log+in&jakarta.faces.ViewState="
-                        + java.net.URLEncoder.encode(Http.viewState(login.body()), StandardCharsets.UTF_8),
+                        + URLEncoder.encode(Http.viewState(login.body()), StandardCharsets.UTF_8),
                 Map.of("X-Forwarded-Proto", "https", "X-Forwarded-Host", "segmatch.example.com",
                         "Origin", "https://segmatch.example.com"));
         assertEquals(302, posted.status(), posted.body());
@@ -432,7 +439,7 @@ class AccessIT extends DeployedWar {
         assertEquals(401, Http.anonymous(base).withAuthorization(Http.basic("Secret-Typed-As-Name", "x")).get("api/me").status());
         String audit = new Http(base).get("api/audit?limit=100").body();
         assertTrue(audit.contains("\"actor\":\"(unknown user)\",\"action\":\"login_failed\""), audit);
-        assertFalse(audit.toLowerCase(java.util.Locale.ROOT).contains("secret-typed-as-name"), audit);
+        assertFalse(audit.toLowerCase(Locale.ROOT).contains("secret-typed-as-name"), audit);
         long failures = audit.split("\"action\":\"login_failed\",\"target\":\"" + name + "\"", -1).length - 1;
         assertTrue(failures >= 5, "every failure is audited: " + failures);
         assertTrue(audit.contains("\"action\":\"login_locked\",\"target\":\"" + name + "\""), audit);
@@ -451,7 +458,7 @@ class AccessIT extends DeployedWar {
         String token = created.json().getString("token");
         String id = created.json().getString("id");
         assertEquals("viewer", created.json().getString("role"));
-        var shown = withPassword.get(java.net.URI.create(created.header("Location")).getPath().substring(1));
+        var shown = withPassword.get(URI.create(created.header("Location")).getPath().substring(1));
         assertEquals(200, shown.status(), "the new token's Location answers: " + shown.body());
         assertEquals(id, shown.json().getString("id"));
         assertFalse(shown.body().contains(token), "the secret is shown once, at creation");
@@ -466,13 +473,13 @@ class AccessIT extends DeployedWar {
         assertEquals(400, Http.anonymous(base).withAuthorization(Http.basic("it-viewer", Http.USER_PASSWORD))
                         .json("POST", "api/tokens", "{\"name\": \"up\", \"role\": \"admin\"}").status(),
                 "never more than the owner");
-        try (var c = java.sql.DriverManager.getConnection(MicroDatabase.url, TestDatabase.user(), TestDatabase.password());
+        try (var c = DriverManager.getConnection(MicroDatabase.url, TestDatabase.user(), TestDatabase.password());
              var ps = c.prepareStatement("SELECT token_sha256, last_used_at FROM api_token WHERE id = ?")) {
             ps.setString(1, id);
             try (var rs = ps.executeQuery()) {
                 assertTrue(rs.next());
-                assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                        .digest(token.getBytes(StandardCharsets.UTF_8))), java.util.HexFormat.of().formatHex(rs.getBytes(1)));
+                assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(token.getBytes(StandardCharsets.UTF_8))), HexFormat.of().formatHex(rs.getBytes(1)));
                 assertNotNull(rs.getTimestamp(2), "its last use is recorded");
             }
         }
@@ -542,7 +549,7 @@ class AccessIT extends DeployedWar {
         assertEquals("viewer", json.getString("role"));
         assertNotNull(json.getString("createdAt"));
 
-        try (var c = java.sql.DriverManager.getConnection(MicroDatabase.url, TestDatabase.user(), TestDatabase.password());
+        try (var c = DriverManager.getConnection(MicroDatabase.url, TestDatabase.user(), TestDatabase.password());
              var rs = c.createStatement().executeQuery("SELECT password_hash FROM app_user WHERE username = 'admin'")) {
             assertTrue(rs.next());
             assertTrue(rs.getString(1).startsWith("PBKDF2WithHmacSHA512:210000:"), "the stored hash names its algorithm and iterations");
@@ -611,7 +618,7 @@ class AccessIT extends DeployedWar {
 
     /** The four kinds of caller, each with its own token (anonymous: none). */
     private Map<String, Http> clients() {
-        Map<String, Http> clients = new java.util.LinkedHashMap<>();
+        Map<String, Http> clients = new LinkedHashMap<>();
         clients.put("anonymous", Http.anonymous(base));
         for (String role : ROLES) {
             clients.put(role, Http.as(base, role));

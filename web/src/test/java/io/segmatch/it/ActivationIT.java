@@ -1,20 +1,41 @@
 package io.segmatch.it;
 
+import com.google.ads.googleads.v23.enums.OfflineUserDataJobTypeEnum;
+import com.google.ads.googleads.v23.services.AddOfflineUserDataJobOperationsRequest;
+import com.google.ads.googleads.v23.services.CreateOfflineUserDataJobRequest;
+import com.google.ads.googleads.v23.services.MutateUserListsRequest;
+import com.google.ads.googleads.v23.services.RunOfflineUserDataJobRequest;
+import com.google.ads.googleads.v23.services.SearchGoogleAdsRequest;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
 import io.segmatch.activation.identifiers.CustomerIdentifiers;
+import io.segmatch.activation.identifiers.Hashing;
 import io.segmatch.datasets.entity.Identifiers;
 import io.segmatch.fake.google.FakeGoogle;
 import io.segmatch.fake.google.Fault;
 import io.segmatch.testing.TestDatabase;
 import jakarta.json.JsonObject;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
 
+import java.net.CookieManager;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.DriverManager;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import static io.segmatch.it.ProcessingIT.await;
@@ -30,7 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Google's throttling, concurrent modification and internal errors are retried; a deleted
  * segment's members are removed.
  */
-@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+@org.junit.jupiter.api.TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ActivationIT extends DeployedWar {
 
     static final String HEADER = "customer_id,email,phone,first_name,last_name,country,zip,plan\n";
@@ -76,7 +97,7 @@ class ActivationIT extends DeployedWar {
         // the retried create meets the name in use and takes that list, not a second one
         int listsBefore = google.userLists().size();
         long createsBefore = google.requests().stream().filter(r -> r.endsWith("userLists:mutate")).count();
-        google.fail("userLists:mutate", Fault.lateAnswer(java.time.Duration.ofSeconds(8)));
+        google.fail("userLists:mutate", Fault.lateAnswer(Duration.ofSeconds(8)));
         Activated activated = activate(http, "Activation", "GRANTED");
         String dataset = activated.dataset();
         String segment = activated.segment();
@@ -116,7 +137,7 @@ class ActivationIT extends DeployedWar {
         // Google throttles, collides, fails and does not answer in time once each: the sync
         // retries and c5 arrives
         google.fail("addOperations", Fault.quota("1s"), Fault.concurrentModification(),
-                Fault.internal(), Fault.timeout(java.time.Duration.ofSeconds(8)));
+                Fault.internal(), Fault.timeout(Duration.ofSeconds(8)));
         int before = (int) google.requests().stream().filter(r -> r.endsWith(":addOperations")).count();
         assertEquals(200, http.json("PATCH", "api/datasets/" + dataset + "/rows/c5", "{\"plan\": \"pro\"}").status());
         await(() -> google.members(list), m -> m.equals(expected(rows, "c1", "c3", "c5")), "c5 to be added after retries");
@@ -157,7 +178,7 @@ class ActivationIT extends DeployedWar {
                 "c8 added while c7 is refused");
         JsonObject refusedRun = await(() -> http.get("api/activation/runs?segmentId=" + segment + "&limit=100").array()
                         .stream().map(JsonObject.class::cast).filter(r -> r.getInt("rejected") == 1).findFirst().orElse(null),
-                java.util.Objects::nonNull, "the refusal to be recorded");
+                Objects::nonNull, "the refusal to be recorded");
         assertEquals(1, refusedRun.getJsonObject("rejectedByCode").getInt("INVALID_SHA256_FORMAT"), refusedRun.toString());
         for (int i = 0; i < 2; i++) {
             // a sync of our own: while the timer's is running, the request starts none (started: false)
@@ -199,51 +220,51 @@ class ActivationIT extends DeployedWar {
         FakeGoogle google = MicroDatabase.google;
         Http http = new Http(base).deployed();
         // an admin's browser: its session cookie binds the OAuth state to it
-        java.net.http.HttpClient browser = java.net.http.HttpClient.newBuilder().cookieHandler(new java.net.CookieManager())
-                .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
         String admin = http.authorization();
-        var start = browser.send(java.net.http.HttpRequest.newBuilder(base.toURI().resolve("oauth/google-ads/start"))
+        var start = browser.send(HttpRequest.newBuilder(base.toURI().resolve("oauth/google-ads/start"))
                         .header("Authorization", admin).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(302, start.statusCode());
         String consent = start.headers().firstValue("Location").orElseThrow();
         assertTrue(consent.startsWith(google.baseUrl() + "/auth?"), consent);
-        String decoded = java.net.URLDecoder.decode(consent, java.nio.charset.StandardCharsets.UTF_8);
+        String decoded = URLDecoder.decode(consent, StandardCharsets.UTF_8);
         assertTrue(decoded.contains("scope=https://www.googleapis.com/auth/adwords https://www.googleapis.com/auth/datamanager"), decoded);
         assertTrue(decoded.contains("access_type=offline") && decoded.contains("prompt=consent"), decoded);
         assertTrue(decoded.contains("redirect_uri=" + base.toString() + "oauth/google-ads/callback"), decoded);
         assertTrue(decoded.matches(".*state=[A-Za-z0-9_-]{32}.*"), decoded);
 
         // a callback whose state was not handed out here is refused, and stores nothing
-        var forged = browser.send(java.net.http.HttpRequest.newBuilder(base.toURI()
+        var forged = browser.send(HttpRequest.newBuilder(base.toURI()
                 .resolve("oauth/google-ads/callback?code=4/x&state=forged")).header("Authorization", admin).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+                HttpResponse.BodyHandlers.ofString());
         assertTrue(forged.headers().firstValue("Location").orElseThrow().contains("google-ads.xhtml?error="), forged.headers().map().toString());
 
         // the consent page sends the browser back with a code: exchanged and stored
-        var granted = browser.send(java.net.http.HttpRequest.newBuilder(URI.create(consent)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        var granted = browser.send(HttpRequest.newBuilder(URI.create(consent)).build(),
+                HttpResponse.BodyHandlers.ofString());
         String callback = granted.headers().firstValue("Location").orElseThrow();
         // the right state, but in another session (even of an admin): refused, and the state stays usable
-        var stranger = java.net.http.HttpClient.newBuilder().cookieHandler(new java.net.CookieManager())
-                .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build()
-                .send(java.net.http.HttpRequest.newBuilder(URI.create(callback)).header("Authorization", admin).build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        var stranger = HttpClient.newBuilder().cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER).build()
+                .send(HttpRequest.newBuilder(URI.create(callback)).header("Authorization", admin).build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertTrue(stranger.headers().firstValue("Location").orElseThrow().contains("error="),
                 "a state is bound to the session that started the connection");
-        var back = browser.send(java.net.http.HttpRequest.newBuilder(URI.create(callback)).header("Authorization", admin).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        var back = browser.send(HttpRequest.newBuilder(URI.create(callback)).header("Authorization", admin).build(),
+                HttpResponse.BodyHandlers.ofString());
         String landing = back.headers().firstValue("Location").orElseThrow();
         assertTrue(landing.endsWith("/google-ads.xhtml?connected=true"), landing);
-        var replayed = browser.send(java.net.http.HttpRequest.newBuilder(URI.create(callback)).header("Authorization", admin).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        var replayed = browser.send(HttpRequest.newBuilder(URI.create(callback)).header("Authorization", admin).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertTrue(replayed.headers().firstValue("Location").orElseThrow().contains("error="), "a state is used once");
         String page = http.get("google-ads.xhtml?connected=true").body();
         assertTrue(page.contains("Google Ads is connected") && page.contains(">connected<"), page);
-        try (var c = java.sql.DriverManager.getConnection(MicroDatabase.url, TestDatabase.user(), TestDatabase.password());
+        try (var c = DriverManager.getConnection(MicroDatabase.url, TestDatabase.user(), TestDatabase.password());
              var rs = c.createStatement().executeQuery("SELECT refresh_token FROM google_ads_connection WHERE id = 1")) {
             assertTrue(rs.next());
-            String stored = new String(rs.getBytes(1), java.nio.charset.StandardCharsets.ISO_8859_1);
+            String stored = new String(rs.getBytes(1), StandardCharsets.ISO_8859_1);
             assertFalse(stored.contains("1//fake"), "the refresh token is stored encrypted");
         }
 
@@ -280,13 +301,13 @@ class ActivationIT extends DeployedWar {
     @Test
     @org.junit.jupiter.api.Order(3)
     void everyRequestBodyIsGooglesOwnShape() throws Exception {
-        Map<String, java.util.function.Supplier<com.google.protobuf.Message.Builder>> classes = Map.of(
-                "userLists:mutate", com.google.ads.googleads.v23.services.MutateUserListsRequest::newBuilder,
-                "offlineUserDataJobs:create", com.google.ads.googleads.v23.services.CreateOfflineUserDataJobRequest::newBuilder,
-                "offlineUserDataJobs/ID:addOperations", com.google.ads.googleads.v23.services.AddOfflineUserDataJobOperationsRequest::newBuilder,
-                "offlineUserDataJobs/ID:run", com.google.ads.googleads.v23.services.RunOfflineUserDataJobRequest::newBuilder,
-                "googleAds:search", com.google.ads.googleads.v23.services.SearchGoogleAdsRequest::newBuilder);
-        var parser = com.google.protobuf.util.JsonFormat.parser();
+        Map<String, Supplier<Message.Builder>> classes = Map.of(
+                "userLists:mutate", MutateUserListsRequest::newBuilder,
+                "offlineUserDataJobs:create", CreateOfflineUserDataJobRequest::newBuilder,
+                "offlineUserDataJobs/ID:addOperations", AddOfflineUserDataJobOperationsRequest::newBuilder,
+                "offlineUserDataJobs/ID:run", RunOfflineUserDataJobRequest::newBuilder,
+                "googleAds:search", SearchGoogleAdsRequest::newBuilder);
+        var parser = JsonFormat.parser();
         Set<String> seen = new TreeSet<>();
         for (JsonObject sent : MicroDatabase.google.bodies()) {
             String endpoint = sent.getString("endpoint");
@@ -298,7 +319,7 @@ class ActivationIT extends DeployedWar {
             var message = builder.get();
             parser.merge(sent.getJsonObject("body").toString(), message);
             seen.add(endpoint);
-            if (message instanceof com.google.ads.googleads.v23.services.AddOfflineUserDataJobOperationsRequest.Builder add) {
+            if (message instanceof AddOfflineUserDataJobOperationsRequest.Builder add) {
                 assertTrue(add.getEnablePartialFailure(), "partial failure is always on");
                 add.getOperationsList().forEach(op -> {
                     var data = op.hasCreate() ? op.getCreate() : op.getRemove();
@@ -307,8 +328,8 @@ class ActivationIT extends DeployedWar {
                             || id.hasAddressInfo(), id.toString()));
                 });
             }
-            if (message instanceof com.google.ads.googleads.v23.services.CreateOfflineUserDataJobRequest.Builder create) {
-                assertEquals(com.google.ads.googleads.v23.enums.OfflineUserDataJobTypeEnum.OfflineUserDataJobType
+            if (message instanceof CreateOfflineUserDataJobRequest.Builder create) {
+                assertEquals(OfflineUserDataJobTypeEnum.OfflineUserDataJobType
                         .CUSTOMER_MATCH_USER_LIST, create.getJob().getType());
                 assertTrue(create.getJob().getExternalId() > 0, "a deterministic externalId");
             }
@@ -319,8 +340,8 @@ class ActivationIT extends DeployedWar {
     /** Starts a sync on request (waiting out one already running); returns the segment's run count before it. */
     static int startSync(Http http, String segment) throws InterruptedException {
         int[] count = new int[1];
-        org.awaitility.Awaitility.await("a sync to be started on request").atMost(java.time.Duration.ofSeconds(60))
-                .pollDelay(java.time.Duration.ZERO).pollInterval(java.time.Duration.ofMillis(200)).until(() -> {
+        Awaitility.await("a sync to be started on request").atMost(Duration.ofSeconds(60))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).until(() -> {
                     count[0] = http.get("api/activation/runs?segmentId=" + segment + "&limit=100").array().size();
                     var started = http.json("POST", "api/activation/runs", "");
                     assertEquals(202, started.status(), started.body());
@@ -330,7 +351,7 @@ class ActivationIT extends DeployedWar {
     }
 
     static String expectedEmailHash(String normalizedEmail) {
-        return io.segmatch.activation.identifiers.Hashing.sha256(normalizedEmail);
+        return Hashing.sha256(normalizedEmail);
     }
 
     /** The rows of the CSV by key, as stored (trimmed values, empty ones missing). */

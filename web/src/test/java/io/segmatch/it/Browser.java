@@ -1,17 +1,25 @@
 package io.segmatch.it;
 
+import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
 
 /**
  * Headless Debian Chromium driven through Debian's ChromeDriver, with the flags this
@@ -34,8 +42,8 @@ final class Browser {
                 .usingAnyFreePort()
                 .build();
         // the browser's console (to see any Content Security Policy violation)
-        org.openqa.selenium.logging.LoggingPreferences logs = new org.openqa.selenium.logging.LoggingPreferences();
-        logs.enable(org.openqa.selenium.logging.LogType.BROWSER, java.util.logging.Level.ALL);
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().implicitlyWait(Duration.ofSeconds(5));
@@ -43,19 +51,19 @@ final class Browser {
     }
 
     /** Logs in through the login page and waits until the console is shown. */
-    static void login(ChromeDriver driver, java.net.URL base, String username, String password) {
+    static void login(ChromeDriver driver, URL base, String username, String password) {
         driver.get(base + "login.xhtml");
-        driver.findElement(org.openqa.selenium.By.id("login:username")).sendKeys(username);
-        driver.findElement(org.openqa.selenium.By.id("login:password")).sendKeys(password);
-        driver.findElement(org.openqa.selenium.By.id("login:submit")).click();
-        new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(20))
-                .until(d -> !d.getCurrentUrl().contains("login.xhtml") || !d.findElements(org.openqa.selenium.By.id("login-error")).isEmpty());
+        driver.findElement(By.id("login:username")).sendKeys(username);
+        driver.findElement(By.id("login:password")).sendKeys(password);
+        driver.findElement(By.id("login:submit")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(20))
+                .until(d -> !d.getCurrentUrl().contains("login.xhtml") || !d.findElements(By.id("login-error")).isEmpty());
     }
 
     /** Messages of the browser's console that report a Content Security Policy violation. */
-    static java.util.List<String> policyViolations(ChromeDriver driver) {
-        return driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
-                .map(org.openqa.selenium.logging.LogEntry::getMessage)
+    static List<String> policyViolations(ChromeDriver driver) {
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .map(LogEntry::getMessage)
                 .filter(m -> m.contains("Content Security Policy") || m.contains("Refused to"))
                 .toList();
     }

@@ -1,10 +1,10 @@
 package io.segmatch.it;
 
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import jakarta.json.JsonArray;
-import jakarta.json.JsonObject;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -194,7 +195,7 @@ class ConsoleBrowserIT extends DeployedWar {
 
         // condition 1: country is "de" (strings compare case-insensitively)
         choose("builder:rows:0:field", "country (string)");
-        assertEquals(java.util.List.of("is", "is not", "contains", "does not contain", "starts with", "ends with",
+        assertEquals(List.of("is", "is not", "contains", "does not contain", "starts with", "ends with",
                 "is one of", "is none of", "is set", "is not set"), options("builder:rows:0:operator"),
                 "a string field offers exactly the string operators");
         type("builder:rows:0:value", "de");
@@ -206,7 +207,7 @@ class ConsoleBrowserIT extends DeployedWar {
         assertEquals("builder:rows:1:field", browser.switchTo().activeElement().getAttribute("id"),
                 "the new row's field has the focus");
         choose("builder:rows:1:field", "ltv (number)");
-        assertEquals(java.util.List.of("is", "is not", "is one of", "is none of", "is greater than", "is at least",
+        assertEquals(List.of("is", "is not", "is one of", "is none of", "is greater than", "is at least",
                 "is less than", "is at most", "is between", "is set", "is not set"), options("builder:rows:1:operator"));
         choose("builder:rows:1:operator", "is at least");
         type("builder:rows:1:value", "abc");
@@ -332,7 +333,7 @@ class ConsoleBrowserIT extends DeployedWar {
         assertEquals("live", browser.findElement(By.cssSelector("[data-live-connection]")).getText());
         long rows = http.get("api/datasets").array().stream().mapToLong(d -> d.asJsonObject().getJsonNumber("rowCount").longValue()).sum();
         new WebDriverWait(browser, Duration.ofSeconds(5)).ignoring(StaleElementReferenceException.class).until(d -> d.findElement(By.cssSelector("[data-live-field=rows]"))
-                .getText().equals(String.format(java.util.Locale.ENGLISH, "%,d", rows)));
+                .getText().equals(String.format(Locale.ENGLISH, "%,d", rows)));
         assertTrue(browser.findElement(By.cssSelector("tr[data-id='" + segment + "'] [data-live-field=lastEvaluatedAt] time"))
                 .getText().equals("just now"));
         Browser.screenshot(browser, "dashboard");
@@ -381,7 +382,7 @@ class ConsoleBrowserIT extends DeployedWar {
         assertEquals(404, http.get("api/datasets/" + dataset + "/rows/f1").status());
         assertEquals(200, http.get("api/datasets/" + dataset + "/rows/f2").status());
         assertTrue(browser.findElement(By.id("erasures")).getText().contains("email"));
-        assertFalse(browser.getPageSource().toLowerCase(java.util.Locale.ROOT).contains("forget.me"),
+        assertFalse(browser.getPageSource().toLowerCase(Locale.ROOT).contains("forget.me"),
                 "the page never shows the person's data once submitted");
         Browser.screenshot(browser, "data-lifecycle");
 
@@ -439,7 +440,7 @@ class ConsoleBrowserIT extends DeployedWar {
         settle();
     }
 
-    java.util.List<String> options(String id) {
+    List<String> options(String id) {
         return retry(() -> new Select(browser.findElement(By.id(id))).getOptions().stream().map(WebElement::getText).toList());
     }
 

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static io.segmatch.it.ActivationIT.expected;
 import static io.segmatch.it.ActivationIT.expectedEmailHash;
@@ -84,7 +85,7 @@ class DataManagerIT extends DeployedWar {
 
         // the segment is deleted: its members leave the list
         assertEquals(204, http.delete("api/segments/" + segment).status());
-        await(() -> google.members(list), java.util.Set::isEmpty, "the deleted segment's members to be removed");
+        await(() -> google.members(list), Set::isEmpty, "the deleted segment's members to be removed");
         assertFalse(google.uppercaseHashSeen(), "hashes are sent in lower case");
     }
 

@@ -4,19 +4,30 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonStructure;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.net.CookieManager;
 import java.net.InetAddress;
+import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,7 +45,7 @@ final class Http {
     static final String USER_PASSWORD = "it-user-password-1";
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-            .cookieHandler(new java.net.CookieManager()).build();
+            .cookieHandler(new CookieManager()).build();
     private final URI root;
     /** The user whose token this client sends, or null. */
     private final String user;
@@ -80,11 +91,11 @@ final class Http {
     }
 
     static String basic(String username, String password) {
-        return "Basic " + java.util.Base64.getEncoder().encodeToString((username + ":" + password)
+        return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password)
                 .getBytes(StandardCharsets.UTF_8));
     }
 
-    private static final java.util.Map<String, String> TOKENS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, String> TOKENS = new ConcurrentHashMap<>();
 
     private void ensureUser(String role) {
         deployed();
@@ -111,7 +122,7 @@ final class Http {
     private URL toUrl() {
         try {
             return root.toURL();
-        } catch (java.net.MalformedURLException e) {
+        } catch (MalformedURLException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -148,14 +159,14 @@ final class Http {
         if (FAILED.contains(root.toString())) {
             throw new AssertionError("Segmatch did not deploy (see the Payara Micro log above)");
         }
-        var last = new java.util.concurrent.atomic.AtomicReference<Response>();
+        var last = new AtomicReference<Response>();
         try {
-            org.awaitility.Awaitility.await("Segmatch to be ready").atMost(Duration.ofMinutes(1))
+            Awaitility.await("Segmatch to be ready").atMost(Duration.ofMinutes(1))
                     .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).until(() -> {
                         last.set(raw(HttpRequest.newBuilder(uri(health("ready"))).GET()));
                         return last.get().status() == 200 && last.get().body().contains("\"database\"");
                     });
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
+        } catch (ConditionTimeoutException e) {
             // reported below, with the last answer
         }
         Response ready = last.get();
@@ -168,8 +179,8 @@ final class Http {
         return this;
     }
 
-    private static final java.util.Set<String> READY = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private static final java.util.Set<String> FAILED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final Set<String> READY = ConcurrentHashMap.newKeySet();
+    private static final Set<String> FAILED = ConcurrentHashMap.newKeySet();
 
     record Response(int status, String contentType, String body, HttpResponse<String> raw) {
         JsonObject json() {
@@ -261,7 +272,7 @@ final class Http {
     }
 
     /** Like {@link #request}, with extra headers (such as {@code Origin}). */
-    Response sendWith(String method, String path, String contentType, String body, java.util.Map<String, String> headers) {
+    Response sendWith(String method, String path, String contentType, String body, Map<String, String> headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri(path));
         if (contentType != null) {
             b.header("Content-Type", contentType);
@@ -278,15 +289,15 @@ final class Http {
             if (body.length() > 0) {
                 body.append('&');
             }
-            body.append(java.net.URLEncoder.encode(fields[i], java.nio.charset.StandardCharsets.UTF_8)).append('=')
-                    .append(java.net.URLEncoder.encode(fields[i + 1], java.nio.charset.StandardCharsets.UTF_8));
+            body.append(URLEncoder.encode(fields[i], StandardCharsets.UTF_8)).append('=')
+                    .append(URLEncoder.encode(fields[i + 1], StandardCharsets.UTF_8));
         }
         return post(path, "application/x-www-form-urlencoded", body.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** The Faces view state of a page. */
     static String viewState(String html) {
-        var m = java.util.regex.Pattern.compile("name=\"jakarta.faces.ViewState\"[^>]*value=\"([^\"]+)\"").matcher(html);
+        var m = Pattern.compile("name=\"jakarta.faces.ViewState\"[^>]*value=\"([^\"]+)\"").matcher(html);
         if (!m.find()) {
             throw new AssertionError("no view state in the page");
         }

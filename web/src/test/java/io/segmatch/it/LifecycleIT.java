@@ -3,6 +3,9 @@ package io.segmatch.it;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.util.Locale;
+import java.util.Set;
+
 import static io.segmatch.it.ProcessingIT.await;
 import static io.segmatch.it.ProcessingIT.members;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,7 +37,7 @@ class LifecycleIT extends DeployedWar {
                 + "\", \"logic\": \"AND\", \"conditions\": [{\"field\": \"plan\", \"operator\": \"eq\", \"value\": \"pro\"}]}");
         assertEquals(201, segment.status(), segment.body());
         String s = segment.json().getString("id");
-        await(() -> members(http, s), m -> m.equals(java.util.Set.of("e1", "e2")), "the segment's members");
+        await(() -> members(http, s), m -> m.equals(Set.of("e1", "e2")), "the segment's members");
 
         // bad requests name the field, and erase nothing
         var two = http.json("POST", "api/erasures", "{\"email\": \"a@b.c\", \"key\": \"e1\"}");
@@ -57,7 +60,7 @@ class LifecycleIT extends DeployedWar {
         assertEquals(404, http.get("api/datasets/" + b + "/rows/x9").status());
         assertEquals(200, http.get("api/datasets/" + b + "/rows/x8").status(), "only that person");
 
-        await(() -> members(http, s), m -> m.equals(java.util.Set.of("e2")), "the person's exit");
+        await(() -> members(http, s), m -> m.equals(Set.of("e2")), "the person's exit");
         String id = String.valueOf(request.getInt("id"));
         JsonObject done = await(() -> http.get("api/erasures/" + id).json(), e -> e.getString("status").equals("done"),
                 "the erasure to complete");
@@ -69,7 +72,7 @@ class LifecycleIT extends DeployedWar {
         String audit = http.get("api/audit?limit=50").body();
         assertTrue(audit.contains("erasure.requested"), audit);
         assertTrue(audit.contains("erasure.completed"), audit);
-        assertFalse(audit.toLowerCase(java.util.Locale.ROOT).contains("alice"), "never the person's data: " + audit);
+        assertFalse(audit.toLowerCase(Locale.ROOT).contains("alice"), "never the person's data: " + audit);
 
         var byKey = http.json("POST", "api/erasures", "{\"datasetId\": \"" + a + "\", \"key\": \"e3\"}");
         assertEquals(201, byKey.status(), byKey.body());

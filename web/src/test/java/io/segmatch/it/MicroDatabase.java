@@ -1,8 +1,11 @@
 package io.segmatch.it;
 
+import io.segmatch.fake.google.FakeGoogle;
 import io.segmatch.testing.TestDatabase;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.io.IOException;
 
 /**
  * Gives the server that Arquillian starts a fresh PostgreSQL database and the fake Google.
@@ -15,15 +18,15 @@ public class MicroDatabase implements BeforeAllCallback {
     static String url;
 
     /** Google's APIs, faked on loopback for every deployed WAR of this test JVM. */
-    static io.segmatch.fake.google.FakeGoogle google;
+    static FakeGoogle google;
 
     @Override
     public void beforeAll(ExtensionContext context) {
         if (url == null) {
             url = TestDatabase.newDatabaseUrl("micro");
             try {
-                google = io.segmatch.fake.google.FakeGoogle.start();
-            } catch (java.io.IOException e) {
+                google = FakeGoogle.start();
+            } catch (IOException e) {
                 throw new IllegalStateException("could not start the fake Google", e);
             }
             String fake = google.baseUrl();
@@ -37,9 +40,9 @@ public class MicroDatabase implements BeforeAllCallback {
                     "-Dsegmatch.googleads.datamanager-url=" + fake,
                     "-Dsegmatch.googleads.oauth.token-url=" + fake + "/token",
                     "-Dsegmatch.googleads.oauth.auth-url=" + fake + "/auth",
-                    "-Dsegmatch.googleads.oauth.client-id=" + io.segmatch.fake.google.FakeGoogle.CLIENT_ID,
-                    "-Dsegmatch.googleads.oauth.client-secret=" + io.segmatch.fake.google.FakeGoogle.CLIENT_SECRET,
-                    "-Dsegmatch.googleads.oauth.refresh-token=" + io.segmatch.fake.google.FakeGoogle.REFRESH_TOKEN,
+                    "-Dsegmatch.googleads.oauth.client-id=" + FakeGoogle.CLIENT_ID,
+                    "-Dsegmatch.googleads.oauth.client-secret=" + FakeGoogle.CLIENT_SECRET,
+                    "-Dsegmatch.googleads.oauth.refresh-token=" + FakeGoogle.REFRESH_TOKEN,
                     "-Dsegmatch.googleads.customer-id=123-456-7890",
                     "-Dsegmatch.googleads.max-retry-delay=PT2S",
                     // the fake's timeout faults answer after 8 s: the client gives up first

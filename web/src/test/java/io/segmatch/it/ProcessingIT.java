@@ -1,12 +1,15 @@
 package io.segmatch.it;
 
 import jakarta.json.JsonObject;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -116,16 +119,16 @@ class ProcessingIT extends DeployedWar {
 
     /** Polls {@code probe} (every 250 ms, for up to 60 s) until {@code done}; fails with what was seen last. */
     static <T> T await(Supplier<T> probe, Predicate<T> done, String what) throws InterruptedException {
-        var last = new java.util.concurrent.atomic.AtomicReference<T>();
+        var last = new AtomicReference<T>();
         try {
-            return org.awaitility.Awaitility.await(what).atMost(Duration.ofSeconds(60))
+            return Awaitility.await(what).atMost(Duration.ofSeconds(60))
                     .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250))
                     .until(() -> {
                         T seen = probe.get();
                         last.set(seen);
                         return seen;
                     }, done::test);
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
+        } catch (ConditionTimeoutException e) {
             throw new AssertionError("waited 60 s for " + what + "; last seen: " + last.get(), e);
         }
     }

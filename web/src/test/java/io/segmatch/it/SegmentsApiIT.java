@@ -1,9 +1,11 @@
 package io.segmatch.it;
 
 import jakarta.json.JsonObject;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -83,8 +85,8 @@ class SegmentsApiIT extends DeployedWar {
         assertEquals(404, http.get("api/segments/" + id).status());
         // its members leave with the next processing run (the timer starts it within seconds); until
         // then the dataset cannot go
-        int status = org.awaitility.Awaitility.await("the deleted segment to be retired").atMost(java.time.Duration.ofSeconds(30))
-                .pollDelay(java.time.Duration.ZERO).pollInterval(java.time.Duration.ofMillis(500))
+        int status = Awaitility.await("the deleted segment to be retired").atMost(Duration.ofSeconds(30))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500))
                 .until(() -> http.delete("api/datasets/" + dataset).status(), answer -> answer != 409);
         assertEquals(204, status, "the dataset is deleted once its deleted segment has been retired");
         assertEquals(404, http.get("api/datasets/" + dataset).status());

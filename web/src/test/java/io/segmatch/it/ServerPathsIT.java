@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URL;
 import java.time.Duration;
+import java.util.Set;
 
 import static io.segmatch.it.ActivationIT.expected;
 import static io.segmatch.it.LiveEventsIT.count;
@@ -59,7 +60,7 @@ class ServerPathsIT extends DeployedWar {
 
             // the segment goes: its members leave the list (and nothing of it syncs on in later tests)
             assertEquals(204, http.delete("api/segments/" + segment).status());
-            await(() -> google.members(activated.list()), java.util.Set::isEmpty, "the list to be emptied");
+            await(() -> google.members(activated.list()), Set::isEmpty, "the list to be emptied");
         }
 
         // the API's contract: to users only, as YAML and as JSON, served by the application on every server

@@ -1,17 +1,22 @@
 package io.segmatch.it;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
 import java.io.BufferedInputStream;
+import java.io.BufferedReader;
 import java.io.EOFException;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
@@ -45,7 +50,7 @@ final class SseClient implements AutoCloseable {
         String type = null;
         boolean chunked = false;
         for (String header = line(raw); !header.isEmpty(); header = line(raw)) {
-            String name = header.substring(0, header.indexOf(':')).trim().toLowerCase(java.util.Locale.ROOT);
+            String name = header.substring(0, header.indexOf(':')).trim().toLowerCase(Locale.ROOT);
             String value = header.substring(header.indexOf(':') + 1).trim();
             if (name.equals("content-type")) {
                 type = value;
@@ -149,10 +154,10 @@ final class SseClient implements AutoCloseable {
     /** The first event (in arrival order) that matches, waiting up to {@code timeout}. */
     Event await(Predicate<Event> match, Duration timeout) throws InterruptedException {
         try {
-            return org.awaitility.Awaitility.await().atMost(timeout).pollDelay(Duration.ZERO)
+            return Awaitility.await().atMost(timeout).pollDelay(Duration.ZERO)
                     .pollInterval(Duration.ofMillis(20))
-                    .until(() -> events.stream().filter(match).findFirst(), java.util.Optional::isPresent).orElseThrow();
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    .until(() -> events.stream().filter(match).findFirst(), Optional::isPresent).orElseThrow();
+        } catch (ConditionTimeoutException e) {
             throw new AssertionError("no matching event within " + timeout + "; received: " + events, e);
         }
     }

@@ -9,13 +9,16 @@ import io.segmatch.activation.store.ActivatedSegment;
 import io.segmatch.activation.store.GoogleAdsConnection;
 import io.segmatch.activation.store.SyncRuns;
 import io.segmatch.membership.batch.JtaTransactions;
-import jakarta.batch.api.AbstractBatchlet;
-import jakarta.batch.runtime.context.JobContext;
-import jakarta.enterprise.context.Dependent;
-import jakarta.inject.Inject;
 import io.segmatch.shared.metrics.Series;
 import io.segmatch.shared.metrics.ServerMeasurements;
+import jakarta.batch.api.AbstractBatchlet;
+import jakarta.batch.runtime.BatchRuntime;
+import jakarta.batch.runtime.context.JobContext;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -45,7 +48,7 @@ public class SyncActivatedSegments extends AbstractBatchlet {
 
     /** Hashes a plan's identifiers while the plan reads on. */
     @jakarta.annotation.Resource
-    jakarta.enterprise.concurrent.ManagedExecutorService executor;
+    ManagedExecutorService executor;
 
     static final Series REQUESTS = Series.of("segmatch_google_requests",
             "Requests to Google's APIs (Google Ads, Data Manager) by outcome: success, retried, failed", "outcome");
@@ -55,7 +58,7 @@ public class SyncActivatedSegments extends AbstractBatchlet {
 
     @Override
     public String process() throws Exception {
-        Properties parameters = jakarta.batch.runtime.BatchRuntime.getJobOperator().getParameters(job.getExecutionId());
+        Properties parameters = BatchRuntime.getJobOperator().getParameters(job.getExecutionId());
         long batchId = Long.parseLong(parameters.getProperty("batchId"));
         String reason = parameters.getProperty("reason", "due");
         String error = null;
@@ -110,7 +113,7 @@ public class SyncActivatedSegments extends AbstractBatchlet {
 
     /** {@code segmatch.activation.full-plan-every}: how often a segment's plan looks at every member anyway. */
     static Duration fullPlanEvery() {
-        return org.eclipse.microprofile.config.ConfigProvider.getConfig()
+        return ConfigProvider.getConfig()
                 .getOptionalValue("segmatch.activation.full-plan-every", String.class)
                 .map(String::trim).filter(v -> !v.isEmpty()).map(Duration::parse).orElse(Duration.ofDays(1));
     }

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /**
  * The two ways to Customer Match behind one interface (docs/activation.md): the Google Ads API's
@@ -61,7 +62,7 @@ public interface CustomerMatch {
 
     /** The Google Ads API (OfflineUserDataJobService). */
     final class GoogleAdsTransport implements CustomerMatch {
-        private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(CustomerMatch.class.getName());
+        private static final Logger LOG = Logger.getLogger(CustomerMatch.class.getName());
         private final GoogleSettings s;
         private final GoogleCalls calls;
         private final GoogleAdsApi api;

@@ -1,5 +1,6 @@
 package io.segmatch.activation.google;
 
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.ProcessingException;
@@ -8,6 +9,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.StringReader;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.logging.Logger;
 
@@ -26,14 +28,14 @@ public final class GoogleCalls {
     private final AccessTokens tokens;
     private final Duration maxDelay;
     private final Duration firstBackoff;
-    private final java.util.function.Consumer<String> outcomes;
+    private final Consumer<String> outcomes;
 
     /**
      * @param outcomes told of every request's outcome: {@code success}, {@code retried} (a
      *                 failure that will be tried again) or {@code failed} (final)
      */
     public GoogleCalls(AccessTokens tokens, Duration maxDelay, Duration firstBackoff,
-                       java.util.function.Consumer<String> outcomes) {
+                       Consumer<String> outcomes) {
         this.tokens = tokens;
         this.maxDelay = maxDelay;
         this.firstBackoff = firstBackoff;
@@ -96,9 +98,9 @@ public final class GoogleCalls {
         String message = error == null ? "HTTP " + status : error.getString("message", "HTTP " + status);
         String code = null;
         Duration retryDelay = null;
-        if (error != null && error.get("details") instanceof jakarta.json.JsonArray details) {
+        if (error != null && error.get("details") instanceof JsonArray details) {
             for (JsonValue d : details) {
-                if (d.asJsonObject().get("errors") instanceof jakarta.json.JsonArray errors && !errors.isEmpty()) {
+                if (d.asJsonObject().get("errors") instanceof JsonArray errors && !errors.isEmpty()) {
                     JsonObject first = errors.getJsonObject(0);
                     JsonObject errorCode = first.getJsonObject("errorCode");
                     if (errorCode != null && !errorCode.isEmpty()) {

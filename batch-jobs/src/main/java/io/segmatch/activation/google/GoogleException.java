@@ -1,5 +1,7 @@
 package io.segmatch.activation.google;
 
+import java.time.Duration;
+
 /**
  * A call to Google that failed: {@code retryable} ones (429, {@code CONCURRENT_MODIFICATION},
  * 5xx, network) are retried; the others are final for the sync run and shown to the user
@@ -10,9 +12,9 @@ public class GoogleException extends RuntimeException {
     private final int status;
     private final String code;
     private final boolean retryable;
-    private final java.time.Duration retryDelay;
+    private final Duration retryDelay;
 
-    public GoogleException(int status, String code, String message, boolean retryable, java.time.Duration retryDelay) {
+    public GoogleException(int status, String code, String message, boolean retryable, Duration retryDelay) {
         super(message);
         this.status = status;
         this.code = code;
@@ -34,7 +36,7 @@ public class GoogleException extends RuntimeException {
     }
 
     /** The delay Google asked for (429 {@code retryDelay}), or null. */
-    public java.time.Duration retryDelay() {
+    public Duration retryDelay() {
         return retryDelay;
     }
 }

@@ -5,16 +5,17 @@ import io.segmatch.membership.store.ChangeChunks;
 import jakarta.annotation.Resource;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.chunk.AbstractItemReader;
+import jakarta.batch.runtime.context.JobContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
-import javax.sql.DataSource;
 import java.io.Serializable;
 import java.sql.Connection;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import javax.sql.DataSource;
 
 /**
  * Reads pending changes in (dataset, key) order, a chunk's worth at a time, inside the
@@ -31,7 +32,7 @@ public class ChangedRowReader extends AbstractItemReader {
     String chunkSize;
 
     @Inject
-    jakarta.batch.runtime.context.JobContext job;
+    JobContext job;
 
     @Resource(lookup = "java:global/jdbc/segmatch")
     DataSource dataSource;

@@ -6,12 +6,15 @@ import io.segmatch.shared.events.RunEnded;
 import io.segmatch.shared.metrics.Series;
 import io.segmatch.shared.metrics.ServerMeasurements;
 import jakarta.batch.api.listener.AbstractJobListener;
+import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.context.JobContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
+import java.time.Duration;
+import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -49,7 +52,7 @@ public class RunListener extends AbstractJobListener {
         try {
             transactions.run(c -> ProcessingRuns.find(c, runId)).ifPresent(run -> {
                 if (run.endedAt() != null) {
-                    metrics.time(RUNS, java.time.Duration.between(run.startedAt(), run.endedAt()), run.status());
+                    metrics.time(RUNS, Duration.between(run.startedAt(), run.endedAt()), run.status());
                 }
                 metrics.count(ENTERED, run.entered());
                 metrics.count(EXITED, run.exited());
@@ -68,11 +71,11 @@ public class RunListener extends AbstractJobListener {
     public void afterJob() throws Exception {
         RunTally tally = RunTally.of(job);
         String error = tally.error;
-        if (error == null && job.getBatchStatus() == jakarta.batch.runtime.BatchStatus.FAILED) {
+        if (error == null && job.getBatchStatus() == BatchStatus.FAILED) {
             error = "the job failed (exit status " + job.getExitStatus() + ")";
         }
         RunSteps.finish(transactions, tally.runId, tally.datasets, tally.rebuilt, error);
-        LOG.log(error == null ? Level.INFO : Level.WARNING, String.format(java.util.Locale.ROOT,
+        LOG.log(error == null ? Level.INFO : Level.WARNING, String.format(Locale.ROOT,
                 "processing run %d %s: %d datasets evaluated, %d segments rebuilt or retired in %.2f s; %d changed "
                         + "rows evaluated in bulk in %.2f s; changed rows in chunks read in %.2f s, evaluated in %.2f s, "
                         + "written in %.2f s%s", tally.runId,

@@ -5,6 +5,7 @@ import jakarta.batch.runtime.context.JobContext;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What one execution of a run has done so far, shared by its steps through the job
@@ -19,13 +20,13 @@ public final class RunTally {
     final Set<String> activated = ConcurrentHashMap.newKeySet();
     volatile String error;
     /** Time spent per phase of the chunk step, for the run's log line. */
-    final java.util.concurrent.atomic.AtomicLong readNanos = new java.util.concurrent.atomic.AtomicLong();
-    final java.util.concurrent.atomic.AtomicLong evaluateNanos = new java.util.concurrent.atomic.AtomicLong();
-    final java.util.concurrent.atomic.AtomicLong writeNanos = new java.util.concurrent.atomic.AtomicLong();
-    final java.util.concurrent.atomic.AtomicLong stepsNanos = new java.util.concurrent.atomic.AtomicLong();
+    final AtomicLong readNanos = new AtomicLong();
+    final AtomicLong evaluateNanos = new AtomicLong();
+    final AtomicLong writeNanos = new AtomicLong();
+    final AtomicLong stepsNanos = new AtomicLong();
     /** The bulk step's share of {@code stepsNanos}, and the changes it applied. */
-    final java.util.concurrent.atomic.AtomicLong bulkNanos = new java.util.concurrent.atomic.AtomicLong();
-    final java.util.concurrent.atomic.AtomicLong bulkRows = new java.util.concurrent.atomic.AtomicLong();
+    final AtomicLong bulkNanos = new AtomicLong();
+    final AtomicLong bulkRows = new AtomicLong();
 
     RunTally(long runId) {
         this.runId = runId;

@@ -13,7 +13,9 @@ import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 
+import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -65,8 +67,8 @@ public class Activation {
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
     public String newState() {
         byte[] random = new byte[24];
-        new java.security.SecureRandom().nextBytes(random);
-        String state = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        new SecureRandom().nextBytes(random);
+        String state = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         query(c -> {
             try (var ps = c.prepareStatement("DELETE FROM oauth_state WHERE created_at < now() - interval '10 minutes'")) {
                 ps.executeUpdate();

@@ -15,6 +15,7 @@ import io.segmatch.datasets.store.TypedRows;
 import io.segmatch.membership.store.ProcessingRuns;
 import io.segmatch.segments.entity.Segment;
 import io.segmatch.segments.evaluation.RuleValidator;
+import io.segmatch.shared.control.Meters;
 import io.segmatch.shared.error.SegmatchException.FieldError;
 import io.segmatch.shared.error.SegmatchException;
 import io.segmatch.shared.store.DataSourceConfig;
@@ -65,7 +66,7 @@ public class Datasets {
     private final RowStore rows = new RowStore();
 
     @Inject
-    io.segmatch.shared.control.Meters meters;
+    Meters meters;
 
     @EJB
     AuditTrail audit;

@@ -3,7 +3,9 @@ package io.segmatch.datasets.control;
 import io.segmatch.shared.error.SegmatchException;
 
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
@@ -164,10 +166,10 @@ public final class CsvDialectSniffer {
 
     private static String decodeHead(byte[] head, int bom, Charset charset, boolean truncated) {
         var decoder = charset.newDecoder()
-                .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
-                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE);
+                .onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE);
         var in = ByteBuffer.wrap(head, bom, head.length - bom);
-        var out = java.nio.CharBuffer.allocate(head.length + 16);
+        var out = CharBuffer.allocate(head.length + 16);
         decoder.decode(in, out, !truncated);
         out.flip();
         return out.toString();

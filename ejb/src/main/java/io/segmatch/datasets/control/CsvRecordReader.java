@@ -6,12 +6,14 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 import java.io.BufferedReader;
+import java.io.FilterReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
+import java.util.List;
 
 /**
  * Streams the records of a CSV file (RFC 4180 quoting, any of {@code \n}, {@code \r\n},
@@ -76,7 +78,7 @@ public final class CsvRecordReader implements AutoCloseable {
             } catch (UncheckedIOException | IllegalStateException e) {
                 throw SegmatchException.invalid("malformed-csv",
                         "line " + startLine + ": the CSV cannot be read there (" + cause(e) + ")",
-                        java.util.List.of(SegmatchException.FieldError.line(startLine, cause(e))));
+                        List.of(SegmatchException.FieldError.line(startLine, cause(e))));
             }
             String[] fields = record.values();
             if (!blank(fields)) {
@@ -90,7 +92,7 @@ public final class CsvRecordReader implements AutoCloseable {
      * buffer) and stops a record that grows past {@link #MAX_RECORD_CHARS}, so an unclosed
      * quote is reported instead of filling the memory with the rest of the file.
      */
-    private static final class LimitedReader extends java.io.FilterReader {
+    private static final class LimitedReader extends FilterReader {
         private long count;
         private long line;
 
@@ -127,7 +129,7 @@ public final class CsvRecordReader implements AutoCloseable {
                 String message = "the record is longer than " + MAX_RECORD_CHARS
                         + " characters: is a double quote left open?";
                 throw SegmatchException.invalid("malformed-csv", "line " + line + ": " + message,
-                        java.util.List.of(SegmatchException.FieldError.line(line, message)));
+                        List.of(SegmatchException.FieldError.line(line, message)));
             }
         }
     }

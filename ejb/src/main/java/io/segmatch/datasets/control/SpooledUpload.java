@@ -1,5 +1,6 @@
 package io.segmatch.datasets.control;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -74,7 +75,7 @@ public final class SpooledUpload implements AutoCloseable {
 
     /** Wraps bytes already in memory (tests, small bodies). */
     public static SpooledUpload of(byte[] bytes) throws IOException {
-        return spool(new java.io.ByteArrayInputStream(bytes), Long.MAX_VALUE);
+        return spool(new ByteArrayInputStream(bytes), Long.MAX_VALUE);
     }
 
     public Path file() {

@@ -11,12 +11,14 @@ import io.segmatch.shared.error.SegmatchException;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.logging.Logger;
 
 /**
  * Applies one CSV upload to a dataset's rows on a JDBC connection whose transaction the
@@ -26,8 +28,8 @@ import java.util.Locale;
  */
 public final class UploadProcessor {
 
-    private static final java.util.logging.Logger LOG =
-            java.util.logging.Logger.getLogger(UploadProcessor.class.getName());
+    private static final Logger LOG =
+            Logger.getLogger(UploadProcessor.class.getName());
 
     /** At most this many rejections are listed; all are counted. */
     public static final int MAX_LISTED_ERRORS = 1000;
@@ -335,7 +337,7 @@ public final class UploadProcessor {
 
     static boolean tooLong(String key) {
         return key.length() > MAX_KEY_BYTES / 3
-                && key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_KEY_BYTES;
+                && key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES;
     }
 
     static String article(ColumnType type) {

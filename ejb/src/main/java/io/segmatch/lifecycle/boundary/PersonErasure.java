@@ -25,7 +25,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 /**
@@ -55,7 +57,7 @@ public class PersonErasure {
 
     public Erasures.Erasure erase(Request request) {
         List<FieldError> errors = new ArrayList<>();
-        long given = java.util.stream.Stream.of(request.key(), request.email(), request.phone())
+        long given = Stream.of(request.key(), request.email(), request.phone())
                 .filter(v -> v != null && !v.isBlank()).count();
         if (given != 1) {
             errors.add(FieldError.field("key", "give exactly one of key, email and phone"));
@@ -129,7 +131,7 @@ public class PersonErasure {
         return Jdbc.run(dataSource, c -> Erasures.recent(c, limit));
     }
 
-    public java.util.Optional<Erasures.Erasure> find(long id) {
+    public Optional<Erasures.Erasure> find(long id) {
         return Jdbc.run(dataSource, c -> Erasures.find(c, id));
     }
 

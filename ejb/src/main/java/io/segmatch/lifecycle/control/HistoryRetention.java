@@ -19,6 +19,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.Period;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -53,7 +54,7 @@ public class HistoryRetention {
     /** The configured retention (days, as ISO-8601 {@code PnD}, or a duration {@code PTnH}). */
     public Duration retention() {
         String value = retention.trim();
-        if (value.toUpperCase(java.util.Locale.ROOT).contains("T")) {
+        if (value.toUpperCase(Locale.ROOT).contains("T")) {
             return Duration.parse(value);
         }
         Period p = Period.parse(value);

@@ -18,8 +18,10 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -76,13 +78,13 @@ public class Processing {
             // in the order they ran (step execution ids are given as steps start): the batch
             // runtime returns them in no particular order
             List<StepExecution> executions = new ArrayList<>(BatchRuntime.getJobOperator().getStepExecutions(run.executionId()));
-            executions.sort(java.util.Comparator.comparingLong(StepExecution::getStepExecutionId));
+            executions.sort(Comparator.comparingLong(StepExecution::getStepExecutionId));
             for (StepExecution s : executions) {
                 Map<String, Long> metrics = new LinkedHashMap<>();
                 for (Metric m : s.getMetrics()) {
-                    metrics.put(m.getType().name().toLowerCase(java.util.Locale.ROOT), m.getValue());
+                    metrics.put(m.getType().name().toLowerCase(Locale.ROOT), m.getValue());
                 }
-                steps.add(new Step(s.getStepName(), s.getBatchStatus().name().toLowerCase(java.util.Locale.ROOT), metrics));
+                steps.add(new Step(s.getStepName(), s.getBatchStatus().name().toLowerCase(Locale.ROOT), metrics));
             }
         } catch (RuntimeException e) {
             // the execution ran on another instance, or its history was purged: the run's own counts remain

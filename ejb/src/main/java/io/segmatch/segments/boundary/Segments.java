@@ -2,6 +2,7 @@ package io.segmatch.segments.boundary;
 
 import io.segmatch.access.boundary.AuditTrail;
 import io.segmatch.datasets.entity.Dataset;
+import io.segmatch.membership.store.MemberHistory;
 import io.segmatch.membership.store.MemberPages;
 import io.segmatch.membership.store.ProcessingRuns;
 import io.segmatch.segments.control.PreviewWindows;
@@ -20,6 +21,7 @@ import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.persistence.EntityManager;
@@ -136,9 +138,9 @@ public class Segments {
 
     /** The segment's member count after each of the newest runs that changed it, oldest first. */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-    public List<io.segmatch.membership.store.MemberHistory.Point> history(String id, int limit) {
+    public List<MemberHistory.Point> history(String id, int limit) {
         get(id);
-        return query(c -> io.segmatch.membership.store.MemberHistory.history(c, id, limit));
+        return query(c -> MemberHistory.history(c, id, limit));
     }
 
     /** The runs that changed a segment's members, newest first. */
@@ -190,7 +192,7 @@ public class Segments {
         if (!body.containsKey("limit") || body.isNull("limit")) {
             return DEFAULT_PREVIEW_ROWS;
         }
-        if (body.get("limit") instanceof jakarta.json.JsonNumber n && n.isIntegral() && n.longValue() >= 0
+        if (body.get("limit") instanceof JsonNumber n && n.isIntegral() && n.longValue() >= 0
                 && n.longValue() <= Integer.MAX_VALUE) {
             return n.intValue();
         }

@@ -14,6 +14,7 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -114,7 +115,7 @@ public class ServerInstance {
     private static String host() {
         try {
             return InetAddress.getLocalHost().getHostName() + " (pid " + ProcessHandle.current().pid() + ")";
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "pid " + ProcessHandle.current().pid();
         }
     }

@@ -8,11 +8,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import javax.sql.DataSource;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,8 +21,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -167,7 +170,7 @@ class ChangeCaptureIT {
             try {
                 return dataset.upload(csv);
             } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(e);
+                throw new CompletionException(e);
             }
         });
         boolean killed = false;
@@ -185,8 +188,8 @@ class ChangeCaptureIT {
         }
         assertTrue(killed, "the COPY was caught running");
         var failure = assertThrows(ExecutionException.class, () -> upload.get(60, TimeUnit.SECONDS));
-        assertTrue(failure.getCause() instanceof java.sql.SQLException
-                || failure.getCause() instanceof java.io.IOException, String.valueOf(failure.getCause()));
+        assertTrue(failure.getCause() instanceof SQLException
+                || failure.getCause() instanceof IOException, String.valueOf(failure.getCause()));
     }
 
     @Test
@@ -201,7 +204,7 @@ class ChangeCaptureIT {
                 try {
                     d.upload(csv(0, n, ""));
                 } catch (Exception e) {
-                    throw new java.util.concurrent.CompletionException(e);
+                    throw new CompletionException(e);
                 }
             }));
         }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -55,7 +56,7 @@ final class Exchanges {
     }
 
     static String enc(String v) {
-        return java.net.URLEncoder.encode(v, StandardCharsets.UTF_8);
+        return URLEncoder.encode(v, StandardCharsets.UTF_8);
     }
 
     /** Set by a {@link Fault#lateAnswer} for the request this thread is handling. */

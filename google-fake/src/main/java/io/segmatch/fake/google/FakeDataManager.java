@@ -8,7 +8,9 @@ import jakarta.json.JsonValue;
 
 import java.io.IOException;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import static io.segmatch.fake.google.Exchanges.readJson;
 import static io.segmatch.fake.google.Exchanges.requestId;
@@ -20,10 +22,10 @@ final class FakeDataManager {
 
     private final FakeOAuth oauth;
     private final Faults faults;
-    private final Consumer<java.util.function.Supplier<JsonObject>> recorder;
+    private final Consumer<Supplier<JsonObject>> recorder;
     private final FakeGoogleAds ads;
 
-    FakeDataManager(FakeOAuth oauth, Faults faults, Consumer<java.util.function.Supplier<JsonObject>> recorder, FakeGoogleAds ads) {
+    FakeDataManager(FakeOAuth oauth, Faults faults, Consumer<Supplier<JsonObject>> recorder, FakeGoogleAds ads) {
         this.oauth = oauth;
         this.faults = faults;
         this.recorder = recorder;
@@ -60,7 +62,7 @@ final class FakeDataManager {
                 return;
             }
             for (JsonValue m : members) {
-                Set<String> person = new java.util.TreeSet<>();
+                Set<String> person = new TreeSet<>();
                 for (JsonValue v : m.asJsonObject().getJsonObject("userData").getJsonArray("userIdentifiers")) {
                     JsonObject id = v.asJsonObject();
                     if (id.containsKey("emailAddress")) {

@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -77,7 +79,7 @@ public final class FakeGoogle implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
-        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+        ((ExecutorService) server.getExecutor()).shutdownNow();
     }
 
     // ---- test hooks ----
@@ -152,7 +154,7 @@ public final class FakeGoogle implements AutoCloseable {
         recordBodies = on;
     }
 
-    private void record(java.util.function.Supplier<JsonObject> body) {
+    private void record(Supplier<JsonObject> body) {
         if (recordBodies) {
             bodies.add(body.get());
         }

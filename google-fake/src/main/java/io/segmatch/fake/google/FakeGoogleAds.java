@@ -10,16 +10,20 @@ import jakarta.json.JsonValue;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -57,7 +61,7 @@ final class FakeGoogleAds {
 
     private final FakeOAuth oauth;
     private final Faults faults;
-    private final Consumer<java.util.function.Supplier<JsonObject>> recorder;
+    private final Consumer<Supplier<JsonObject>> recorder;
     private final AtomicLong ids = new AtomicLong(900_000_000L);
     private final Map<String, UserList> lists = new LinkedHashMap<>();
     private final Map<String, Job> jobs = new LinkedHashMap<>();
@@ -65,7 +69,7 @@ final class FakeGoogleAds {
     private volatile Duration processing = Duration.ofMillis(300);
     private volatile boolean uppercaseHashSeen;
 
-    FakeGoogleAds(FakeOAuth oauth, Faults faults, Consumer<java.util.function.Supplier<JsonObject>> recorder) {
+    FakeGoogleAds(FakeOAuth oauth, Faults faults, Consumer<Supplier<JsonObject>> recorder) {
         this.oauth = oauth;
         this.faults = faults;
         this.recorder = recorder;
@@ -80,7 +84,7 @@ final class FakeGoogleAds {
         /** Each identifier ({@code kind=value}) → the people (as in {@link #identifiers}) who have it. */
         private final Map<String, Set<String>> people = new HashMap<>();
         /** When the list's members last changed. */
-        volatile java.time.Instant changedAt;
+        volatile Instant changedAt;
 
         UserList(String resourceName, String name, long lifeSpan) {
             this.resourceName = resourceName;
@@ -92,7 +96,7 @@ final class FakeGoogleAds {
             String key = String.join("|", person);
             if (identifiers.add(key)) {
                 person.forEach(id -> people.computeIfAbsent(id, i -> new LinkedHashSet<>()).add(key));
-                changedAt = java.time.Instant.now();
+                changedAt = Instant.now();
             }
         }
 
@@ -112,14 +116,14 @@ final class FakeGoogleAds {
                         }
                     }
                 }
-                changedAt = java.time.Instant.now();
+                changedAt = Instant.now();
             }
         }
 
         void clear() {
             identifiers.clear();
             people.clear();
-            changedAt = java.time.Instant.now();
+            changedAt = Instant.now();
         }
     }
 
@@ -130,7 +134,7 @@ final class FakeGoogleAds {
         final long externalId;
         String status = "PENDING";
         long runAt;
-        java.time.Instant ranAt;
+        Instant ranAt;
         String kind; // "create" or "remove", fixed by the first operation
         boolean removeAll;
         final List<Set<String>> operations = new ArrayList<>();
@@ -170,7 +174,7 @@ final class FakeGoogleAds {
         return list == null ? 0 : list.identifiers.size();
     }
 
-    synchronized java.time.Instant changedAt(String userList) {
+    synchronized Instant changedAt(String userList) {
         UserList list = lists.get(userList);
         return list == null ? null : list.changedAt;
     }
@@ -351,7 +355,7 @@ final class FakeGoogleAds {
                 errorCount++;
                 continue;
             }
-            Set<String> person = new java.util.TreeSet<>();
+            Set<String> person = new TreeSet<>();
             String bad = null;
             int badIndex = 0;
             String badField = null;
@@ -367,7 +371,7 @@ final class FakeGoogleAds {
                 switch (key) {
                     case "hashedEmail", "hashedPhoneNumber" -> {
                         String v = id.getString(key);
-                        String lower = v.toLowerCase(java.util.Locale.ROOT);
+                        String lower = v.toLowerCase(Locale.ROOT);
                         if (!refused.isEmpty() && refused.containsKey(lower)) {
                             bad = refused.get(lower);
                             badIndex = j;
@@ -462,7 +466,7 @@ final class FakeGoogleAds {
         }
         job.status = "RUNNING";
         job.runAt = System.nanoTime();
-        job.ranAt = java.time.Instant.now();
+        job.ranAt = Instant.now();
         send(exchange, 200, Json.createObjectBuilder().add("name", prefix + "operations/" + ids.incrementAndGet())
                 .add("metadata", Json.createObjectBuilder()
                         .add("@type", "type.googleapis.com/google.ads.googleads.v26.resources.OfflineUserDataJobMetadata")

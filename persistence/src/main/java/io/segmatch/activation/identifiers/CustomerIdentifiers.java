@@ -1,7 +1,11 @@
 package io.segmatch.activation.identifiers;
 
 import io.segmatch.datasets.entity.Identifiers;
+import io.segmatch.shared.json.Jsons;
 
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -64,9 +68,9 @@ public record CustomerIdentifiers(String hashedEmail, String hashedPhoneNumber, 
      * The person's identifiers in Google's shape of choice, one element per identifier (each
      * API wants one identifier per {@code UserIdentifier}), in the order email, phone, address.
      */
-    public <T> java.util.List<T> each(java.util.function.Function<String, T> email, java.util.function.Function<String, T> phone,
-                                      java.util.function.Function<Address, T> addressInfo) {
-        java.util.List<T> list = new java.util.ArrayList<>(3);
+    public <T> List<T> each(Function<String, T> email, Function<String, T> phone,
+                                      Function<Address, T> addressInfo) {
+        List<T> list = new ArrayList<>(3);
         if (hashedEmail != null) {
             list.add(email.apply(hashedEmail));
         }
@@ -97,7 +101,7 @@ public record CustomerIdentifiers(String hashedEmail, String hashedPhoneNumber, 
 
     /** {@link #toJson} through the JSON builder (which escapes the plain postal code). */
     private String built() {
-        var b = io.segmatch.shared.json.Jsons.JSON.createObjectBuilder();
+        var b = Jsons.JSON.createObjectBuilder();
         if (hashedEmail != null) {
             b.add("hashedEmail", hashedEmail);
         }
@@ -105,7 +109,7 @@ public record CustomerIdentifiers(String hashedEmail, String hashedPhoneNumber, 
             b.add("hashedPhoneNumber", hashedPhoneNumber);
         }
         if (address != null) {
-            b.add("addressInfo", io.segmatch.shared.json.Jsons.JSON.createObjectBuilder()
+            b.add("addressInfo", Jsons.JSON.createObjectBuilder()
                     .add("hashedFirstName", address.hashedFirstName()).add("hashedLastName", address.hashedLastName())
                     .add("countryCode", address.countryCode()).add("postalCode", address.postalCode()));
         }
@@ -122,7 +126,7 @@ public record CustomerIdentifiers(String hashedEmail, String hashedPhoneNumber, 
             }
             // another spelling (spaces after the colons, say): the parser reads it
         }
-        var o = io.segmatch.shared.json.Jsons.JSON.createReader(new java.io.StringReader(json)).readObject();
+        var o = Jsons.JSON.createReader(new StringReader(json)).readObject();
         var a = o.getJsonObject("addressInfo");
         return new CustomerIdentifiers(o.getString("hashedEmail", null), o.getString("hashedPhoneNumber", null),
                 a == null ? null : new Address(a.getString("hashedFirstName"), a.getString("hashedLastName"),

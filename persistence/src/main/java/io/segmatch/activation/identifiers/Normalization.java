@@ -4,6 +4,7 @@ import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber;
 
+import java.text.Normalizer;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -111,7 +112,7 @@ public final class Normalization {
     }
 
     private static String nfc(String v) {
-        return ascii(v) ? v : java.text.Normalizer.normalize(v, java.text.Normalizer.Form.NFC);
+        return ascii(v) ? v : Normalizer.normalize(v, Normalizer.Form.NFC);
     }
 
     /** Whether a value is ASCII (then already in NFC). */

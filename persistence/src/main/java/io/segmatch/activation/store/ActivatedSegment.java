@@ -2,6 +2,7 @@ package io.segmatch.activation.store;
 
 import io.segmatch.datasets.entity.Identifiers;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
 import java.io.StringReader;
@@ -44,7 +45,7 @@ public record ActivatedSegment(String id, String name, String datasetId, int num
                 }
                 JsonObject consent = ads.getJsonObject("consent");
                 segments.add(new ActivatedSegment(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), deleted,
-                        ads.get("userList") instanceof jakarta.json.JsonString s ? s.getString() : null,
+                        ads.get("userList") instanceof JsonString s ? s.getString() : null,
                         consent == null ? "UNSPECIFIED" : consent.getString("adUserData", "UNSPECIFIED"),
                         consent == null ? "UNSPECIFIED" : consent.getString("adPersonalization", "UNSPECIFIED")));
             }

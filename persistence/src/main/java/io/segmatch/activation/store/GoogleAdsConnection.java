@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 
 /**
  * The Google Ads connection made in the console: the refresh token, encrypted at rest, and
@@ -20,7 +21,7 @@ public final class GoogleAdsConnection {
     }
 
     /** The connection's state for the API and console (never the token). */
-    public record State(boolean stored, boolean needsReconnect, String problem, java.time.Instant connectedAt) {
+    public record State(boolean stored, boolean needsReconnect, String problem, Instant connectedAt) {
     }
 
     public static State state(Connection c) throws SQLException {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Sync jobs and the people they carry. A job's id is its Google Ads {@code externalId}. The
@@ -355,7 +356,7 @@ public final class SyncJobs {
             // a refused remove stays acknowledged: the next plan tries it again
             requeue(c, job.segmentId(), List.of(job.id()), true);
         }
-        Map<String, Long> codes = new java.util.TreeMap<>();
+        Map<String, Long> codes = new TreeMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT rejected_code, count(*) FROM sync_job_item "
                 + "WHERE job_id = ? AND rejected_code IS NOT NULL GROUP BY rejected_code")) {
             ps.setLong(1, job.id());

@@ -7,6 +7,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,17 +31,17 @@ public final class SyncRuns {
     }
 
     /** Claims the one running batch; null if another is running. Commit before starting the job. */
-    public static Long claimBatch(Connection c, String reason, java.time.Duration lostAfter) throws SQLException {
+    public static Long claimBatch(Connection c, String reason, Duration lostAfter) throws SQLException {
         return claimBatch(c, reason, lostAfter, null);
     }
 
     /** {@link #claimBatch(Connection, String, java.time.Duration)} by the server instance {@code owner}. */
-    public static Long claimBatch(Connection c, String reason, java.time.Duration lostAfter, Integer owner) throws SQLException {
+    public static Long claimBatch(Connection c, String reason, Duration lostAfter, Integer owner) throws SQLException {
         reclaimLost(c, lostAfter);
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_batch (status, reason, started_at, heartbeat_at, owner) "
                 + "VALUES ('running', ?, now(), now(), ?) ON CONFLICT DO NOTHING RETURNING id")) {
             ps.setString(1, reason);
-            ps.setObject(2, owner, java.sql.Types.INTEGER);
+            ps.setObject(2, owner, Types.INTEGER);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : null;
             }
@@ -52,7 +54,7 @@ public final class SyncRuns {
      * sync goes on with them (sends what was not sent, runs or confirms them). Returns whether
      * a batch was lost.
      */
-    public static boolean reclaimLost(Connection c, java.time.Duration lostAfter) throws SQLException {
+    public static boolean reclaimLost(Connection c, Duration lostAfter) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("WITH lost AS (UPDATE sync_batch SET status = 'failed', ended_at = now(), "
                 + "error = CASE WHEN heartbeat_at < now() - ?::interval THEN 'lost: no sign of life since ' || heartbeat_at "
                 + "  ELSE 'lost: its server stopped' END "
@@ -101,8 +103,8 @@ public final class SyncRuns {
      * (no plan yet, activation settings changed since the last, or the last full plan older
      * than {@code fullPlanEvery}). A request for a sync (the API) is due at once.
      */
-    public static boolean due(Connection c, java.time.Duration interval, java.time.Duration lostAfter,
-                              java.time.Duration fullPlanEvery) throws SQLException {
+    public static boolean due(Connection c, Duration interval, Duration lostAfter,
+                              Duration fullPlanEvery) throws SQLException {
         // a running batch whose server is gone is not running; a lost batch does not count as the last sync
         try (PreparedStatement ps = c.prepareStatement("SELECT NOT EXISTS (SELECT 1 FROM sync_batch WHERE status = 'running' "
                 + "AND heartbeat_at >= now() - ?::interval AND NOT " + ServerInstances.ownerGone("owner")
@@ -162,8 +164,8 @@ public final class SyncRuns {
             ps.setLong(3, plan == null ? 0 : plan.removes());
             ps.setLong(4, plan == null ? 0 : plan.skipped());
             ps.setString(5, plan == null ? null : plan.scope());
-            ps.setObject(6, plan == null ? null : plan.examined(), java.sql.Types.BIGINT);
-            ps.setObject(7, plan == null ? null : plan.millis(), java.sql.Types.BIGINT);
+            ps.setObject(6, plan == null ? null : plan.examined(), Types.BIGINT);
+            ps.setObject(7, plan == null ? null : plan.millis(), Types.BIGINT);
             ps.setLong(8, runId);
             ps.executeUpdate();
         }

@@ -1,5 +1,11 @@
 package io.segmatch.datasets.entity;
 
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -53,14 +59,14 @@ public enum ColumnType {
         }
         return switch (this) {
             case STRING -> value.toLowerCase(Locale.ROOT);
-            case NUMBER -> new java.math.BigDecimal(value);
+            case NUMBER -> new BigDecimal(value);
             case BOOLEAN -> value.equalsIgnoreCase("true") || value.equalsIgnoreCase("yes");
-            case DATE -> java.time.LocalDate.parse(value);
+            case DATE -> LocalDate.parse(value);
             case TIMESTAMP -> instant(value);
         };
     }
 
-    private static java.time.Instant instant(String v) {
+    private static Instant instant(String v) {
         int hour = digits(v, 11, 2);
         int minute = digits(v, 14, 2);
         int second = 0;
@@ -78,13 +84,13 @@ public enum ColumnType {
                 micros = (long) Math.rint(Double.parseDouble("0." + v.substring(start, i)) * 1_000_000);
             }
         }
-        java.time.ZoneOffset offset = java.time.ZoneOffset.UTC;
+        ZoneOffset offset = ZoneOffset.UTC;
         if (i < v.length() && (v.charAt(i) == '+' || v.charAt(i) == '-')) {
             int sign = v.charAt(i) == '-' ? -1 : 1;
-            offset = java.time.ZoneOffset.ofHoursMinutes(sign * digits(v, i + 1, 2), sign * digits(v, i + 4, 2));
+            offset = ZoneOffset.ofHoursMinutes(sign * digits(v, i + 1, 2), sign * digits(v, i + 4, 2));
         }
-        return java.time.LocalDate.parse(v.substring(0, 10)).atTime(hour, minute, second).toInstant(offset)
-                .plus(micros, java.time.temporal.ChronoUnit.MICROS);
+        return LocalDate.parse(v.substring(0, 10)).atTime(hour, minute, second).toInstant(offset)
+                .plus(micros, ChronoUnit.MICROS);
     }
 
     static boolean isBoolean(String v) {
@@ -158,7 +164,7 @@ public enum ColumnType {
         if (year < 1 || month < 1 || month > 12 || day < 1) {
             return false;
         }
-        return day <= java.time.YearMonth.of(year, month).lengthOfMonth();
+        return day <= YearMonth.of(year, month).lengthOfMonth();
     }
 
     /** A date, {@code T} or a space, {@code HH:mm[:ss[.f{1,9}]]}, then {@code Z} or {@code ±hh:mm} or nothing. */

@@ -4,6 +4,7 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,8 +15,8 @@ import java.util.Map;
 public class Identifiers {
 
     /** The role names of the API, in the order the API lists them. */
-    public static final java.util.List<String> ROLES =
-            java.util.List.of("email", "phone", "firstName", "lastName", "countryCode", "postalCode");
+    public static final List<String> ROLES =
+            List.of("email", "phone", "firstName", "lastName", "countryCode", "postalCode");
 
     @Column(name = "id_email")
     private String email;

@@ -6,6 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The change-capture queue. An entry says "this row changed and has not been evaluated";
@@ -45,11 +47,11 @@ public final class PendingChanges {
     }
 
     /** Up to {@code limit} pending changes in key order (dataset, then row key). */
-    public static java.util.List<Entry> inKeyOrder(Connection c, int limit) throws SQLException {
+    public static List<Entry> inKeyOrder(Connection c, int limit) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT dataset_id, row_key, seq FROM pending_change "
                 + "ORDER BY dataset_id, row_key LIMIT ?")) {
             ps.setInt(1, limit);
-            java.util.List<Entry> entries = new java.util.ArrayList<>();
+            List<Entry> entries = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     entries.add(new Entry(rs.getString(1), rs.getString(2), rs.getLong(3)));
@@ -63,7 +65,7 @@ public final class PendingChanges {
      * Removes the given entries, each only if the row has not changed again since it was
      * read (same seq); returns how many were removed. A newer change stays pending.
      */
-    public static int consume(Connection c, java.util.List<Entry> entries) throws SQLException {
+    public static int consume(Connection c, List<Entry> entries) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "DELETE FROM pending_change WHERE dataset_id = ? AND row_key = ? AND seq = ?")) {
             for (Entry e : entries) {

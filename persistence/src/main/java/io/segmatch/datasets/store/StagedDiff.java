@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The set-based half of a staged upload: resolves repeated keys, finds the staged rows that
@@ -70,7 +71,7 @@ final class StagedDiff {
                     + "SELECT ?, row_key, ?, ? FROM " + change + PendingChanges.ON_CONFLICT, datasetId, seq, at);
         }
         long t3 = System.nanoTime();
-        return new UploadStage.Merge(inserted, updated, duplicates, String.format(java.util.Locale.ROOT,
+        return new UploadStage.Merge(inserted, updated, duplicates, String.format(Locale.ROOT,
                 "repeats %.2f s, diff %.2f s, writes and changes %.2f s", (t1 - t0) / 1e9, (t2 - t1) / 1e9,
                 (t3 - t2) / 1e9));
     }

@@ -4,6 +4,7 @@ import io.segmatch.datasets.entity.ColumnType;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -31,7 +32,7 @@ final class TypedValues {
         int length;
         try {
             length = in.readInt();
-        } catch (java.io.EOFException end) {
+        } catch (EOFException end) {
             return null;
         }
         String key = readString(in, length);

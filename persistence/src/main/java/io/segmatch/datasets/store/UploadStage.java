@@ -5,6 +5,7 @@ import org.postgresql.copy.PGCopyOutputStream;
 
 import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
+import java.io.Closeable;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -19,6 +20,8 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
 
 /**
  * The bulk path of an upload. Accepted rows stream through COPY, either straight into
@@ -84,7 +87,7 @@ public class UploadStage implements AutoCloseable {
      */
     public static UploadStage open(Connection c, String datasetId, boolean direct) throws SQLException {
         long directSeq = direct ? PendingChanges.nextSeq(c) : 0;
-        String suffix = java.util.UUID.randomUUID().toString().replace("-", "");
+        String suffix = UUID.randomUUID().toString().replace("-", "");
         String stage = "upload_stage_" + suffix;
         try (Statement st = c.createStatement()) {
             st.execute("SET LOCAL work_mem = '256MB'");
@@ -117,7 +120,7 @@ public class UploadStage implements AutoCloseable {
         }
     }
 
-    private static void discard(Path file, java.io.Closeable writer) {
+    private static void discard(Path file, Closeable writer) {
         try {
             if (writer != null) {
                 writer.close();
@@ -250,7 +253,7 @@ public class UploadStage implements AutoCloseable {
         if (direct) {
             long t0 = System.nanoTime();
             recordDirectChanges(newDataset, at);
-            return new Merge(staged, 0, 0, String.format(java.util.Locale.ROOT, "changes %.2f s",
+            return new Merge(staged, 0, 0, String.format(Locale.ROOT, "changes %.2f s",
                     (System.nanoTime() - t0) / 1e9));
         }
         return diff.merge(uploadColumns, allColumns, newDataset, maybeRepeatedKeys, existingRows, at);

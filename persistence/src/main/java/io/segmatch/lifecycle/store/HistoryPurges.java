@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Optional;
@@ -33,7 +34,7 @@ public final class HistoryPurges {
      * Starts a purge unless one ran (or runs) within {@code minimumGap} and {@code force} is
      * false; returns its id, or empty.
      */
-    public static Optional<Long> claim(Connection c, Instant cutoff, String reason, java.time.Duration minimumGap,
+    public static Optional<Long> claim(Connection c, Instant cutoff, String reason, Duration minimumGap,
                                        boolean force) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
             ps.setLong(1, LOCK);

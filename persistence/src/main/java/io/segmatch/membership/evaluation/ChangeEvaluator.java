@@ -3,6 +3,8 @@ package io.segmatch.membership.evaluation;
 import io.segmatch.segments.evaluation.RuleEvaluator;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +18,8 @@ import java.util.function.Function;
 public final class ChangeEvaluator {
 
     private final Function<String, List<SegmentRule>> segmentsOf;
-    private final Map<String, SegmentSet> compiled = new java.util.HashMap<>();
-    private final Map<String, Set<String>> evaluatedIds = new java.util.HashMap<>();
+    private final Map<String, SegmentSet> compiled = new HashMap<>();
+    private final Map<String, Set<String>> evaluatedIds = new HashMap<>();
     private final Instant now;
     private final Set<String> activated = new HashSet<>();
 
@@ -46,7 +48,7 @@ public final class ChangeEvaluator {
 
     /** The segments met so far that are activated. */
     public Set<String> activated() {
-        return java.util.Collections.unmodifiableSet(activated);
+        return Collections.unmodifiableSet(activated);
     }
 
     private SegmentSet compile(String datasetId) {

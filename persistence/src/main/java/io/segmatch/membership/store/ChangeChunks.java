@@ -5,6 +5,7 @@ import io.segmatch.membership.evaluation.ChangedRow;
 import io.segmatch.membership.evaluation.EvaluatedRow;
 import io.segmatch.membership.evaluation.Memberships;
 
+import java.io.Serializable;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,8 +14,11 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,7 +34,7 @@ public final class ChangeChunks {
     }
 
     /** Where the reader of pending changes stands: the last (dataset, key) it returned. */
-    public record Position(String datasetId, String key) implements java.io.Serializable {
+    public record Position(String datasetId, String key) implements Serializable {
     }
 
     /**
@@ -116,7 +120,7 @@ public final class ChangeChunks {
         }
         customPlans(c);
         Set<String> segments = new HashSet<>();
-        Set<Set<String>> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<Set<String>> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (EvaluatedRow r : rows) {
             if (seen.add(r.evaluated())) {
                 segments.addAll(r.evaluated());
@@ -126,7 +130,7 @@ public final class ChangeChunks {
         Timestamp at = Timestamp.from(now);
         long nowMillis = now.toEpochMilli();
         ChangeLog log = new ChangeLog(c, runId, at, true);
-        Map<String, List<EvaluatedRow>> byDataset = new java.util.LinkedHashMap<>();
+        Map<String, List<EvaluatedRow>> byDataset = new LinkedHashMap<>();
         rows.forEach(r -> byDataset.computeIfAbsent(r.change().datasetId(), d -> new ArrayList<>()).add(r));
         for (var group : byDataset.entrySet()) {
             RowMemberships.Writer writer = new RowMemberships.Writer(c, group.getKey());

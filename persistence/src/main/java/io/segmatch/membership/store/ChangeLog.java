@@ -1,7 +1,9 @@
 package io.segmatch.membership.store;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
@@ -79,7 +81,7 @@ final class ChangeLog {
         // a deleted segment's changes are not queued: its sync is a full plan that removes everyone
         try (PreparedStatement ps = c.prepareStatement("SELECT activation_json FROM segment WHERE id = ? AND deleted_at IS NULL")) {
             ps.setString(1, segmentId);
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
+            try (ResultSet rs = ps.executeQuery()) {
                 on = rs.next() && LiveSegments.activated(rs.getString(1));
             }
         }
@@ -206,7 +208,7 @@ final class ChangeLog {
         }
     }
 
-    private void queue(String segmentId, String change, java.sql.Array keys) throws SQLException {
+    private void queue(String segmentId, String change, Array keys) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO activation_queue (segment_id, change, queued_at, "
                 + "run_id, row_keys) VALUES (?, ?, ?, ?, ?)")) {
             ps.setString(1, segmentId);

@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ public final class ProcessingRuns {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO processing_run (status, started_at, heartbeat_at, reason, owner) "
                 + "VALUES ('running', now(), now(), ?, ?) ON CONFLICT DO NOTHING RETURNING id")) {
             ps.setString(1, reason);
-            ps.setObject(2, owner, java.sql.Types.INTEGER);
+            ps.setObject(2, owner, Types.INTEGER);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     id = rs.getLong(1);

@@ -1,8 +1,11 @@
 package io.segmatch.membership.store;
 
+import io.segmatch.datasets.store.UploadStage;
 import io.segmatch.membership.evaluation.Memberships;
+import org.postgresql.PGConnection;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -62,7 +65,7 @@ public final class RowMemberships {
          * (since {@code nowMillis}, logged), leaves (logged) or stays out.
          */
         void decide(int segment, String segmentId, boolean in, String key, ChangeLog log, long nowMillis)
-                throws java.sql.SQLException {
+                throws SQLException {
             boolean member = old.has(segment);
             if (in) {
                 in(segment, nowMillis);
@@ -151,7 +154,7 @@ public final class RowMemberships {
             this.c = c;
             this.datasetId = datasetId;
             StringBuilder prefix = new StringBuilder();
-            io.segmatch.datasets.store.UploadStage.escape(prefix, datasetId);
+            UploadStage.escape(prefix, datasetId);
             this.copyPrefix = prefix.append('\t').toString();
         }
 
@@ -166,7 +169,7 @@ public final class RowMemberships {
                 }
             } else if (fresh) {
                 copy.append(copyPrefix);
-                io.segmatch.datasets.store.UploadStage.escape(copy, key);
+                UploadStage.escape(copy, key);
                 copy.append('\t').append('{');
                 for (int i = 0; i < memberships.segments().length; i++) {
                     copy.append(i == 0 ? "" : ",").append(memberships.segments()[i]);
@@ -210,9 +213,9 @@ public final class RowMemberships {
             written += copied + keys.size() + deletes.size();
             if (copied > 0) {
                 try {
-                    c.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn(
+                    c.unwrap(PGConnection.class).getCopyAPI().copyIn(
                             "COPY row_membership (dataset_id, row_key, segments, since) FROM STDIN",
-                            new java.io.StringReader(copy.toString()));
+                            new StringReader(copy.toString()));
                 } catch (IOException e) {
                     throw new SQLException("could not copy memberships: " + e.getMessage(), e);
                 }

@@ -16,9 +16,13 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.logging.Logger;
+import java.util.stream.IntStream;
 
 /**
  * Whole-segment work of a processing run, each meant for a transaction of its own: rebuilding
@@ -29,7 +33,7 @@ import java.util.Set;
  */
 public final class SegmentRebuilds {
 
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(SegmentRebuilds.class.getName());
+    private static final Logger LOG = Logger.getLogger(SegmentRebuilds.class.getName());
 
     private SegmentRebuilds() {
     }
@@ -57,7 +61,7 @@ public final class SegmentRebuilds {
         List<String> fields = compiled.fields();
         int[] numbers = segments.stream().mapToInt(SegmentRule::number).toArray();
         int[] retired = retiring.stream().mapToInt(Retiring::number).toArray();
-        Integer[] all = java.util.stream.IntStream.concat(Arrays.stream(numbers), Arrays.stream(retired)).boxed()
+        Integer[] all = IntStream.concat(Arrays.stream(numbers), Arrays.stream(retired)).boxed()
                 .toArray(Integer[]::new);
         long[] members = new long[numbers.length];
         long rows = 0;
@@ -187,7 +191,7 @@ public final class SegmentRebuilds {
             writeNanos += System.nanoTime() - t3;
             long logNanos = log.nanos();
             long rowNanos = writer.nanos();
-            LOG.info(String.format(java.util.Locale.ROOT, "dataset %s: %d segments rebuilt, %d retired, %d %s rows "
+            LOG.info(String.format(Locale.ROOT, "dataset %s: %d segments rebuilt, %d retired, %d %s rows "
                     + "in %.2f s (rows read in %.2f s, evaluated in %.2f s, memberships written in %.2f s, log in %.2f s)",
                     datasetId, segments.size(), retiring.size(), rows, typed ? "changed typed" : "JSON",
                     (System.nanoTime() - t) / 1e9, readNanos / 1e9,
@@ -284,7 +288,7 @@ public final class SegmentRebuilds {
      * an hour ago.
      */
     public static Map<String, List<String>> needingRebuild(Connection c) throws SQLException {
-        Map<String, List<String>> byDataset = new java.util.TreeMap<>();
+        Map<String, List<String>> byDataset = new TreeMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT dataset_id, id FROM segment WHERE deleted_at IS NULL AND ("
                 + STALE + ") ORDER BY created_at, id"); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {

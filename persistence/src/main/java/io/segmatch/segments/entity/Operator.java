@@ -2,7 +2,9 @@ package io.segmatch.segments.entity;
 
 import io.segmatch.datasets.entity.ColumnType;
 
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -77,8 +79,8 @@ public enum Operator {
     }
 
     /** The operators a column of this type takes, in declaration order. */
-    public static java.util.List<Operator> forType(ColumnType type) {
-        return java.util.Arrays.stream(values()).filter(op -> op.takes(type)).toList();
+    public static List<Operator> forType(ColumnType type) {
+        return Arrays.stream(values()).filter(op -> op.takes(type)).toList();
     }
 
     /** Whether a row whose value is missing matches: only is_not_set, neq, not_contains and not_in. */

@@ -10,6 +10,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * Evaluates a rule on one row in Java (docs/segments.md): used where rows are read once anyway,
@@ -39,7 +40,7 @@ public final class RuleEvaluator {
      * {@code c.type().parse(…)} gives it (null when missing or not conforming): for callers
      * that parse each column once and evaluate many rules over it.
      */
-    public boolean matchesParsed(java.util.function.IntFunction<Object> parsedValue) {
+    public boolean matchesParsed(IntFunction<Object> parsedValue) {
         boolean and = rule.logic() == Logic.AND;
         List<Condition> conditions = rule.conditions();
         for (int i = 0; i < conditions.size(); i++) {

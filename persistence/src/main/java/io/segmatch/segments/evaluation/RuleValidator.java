@@ -17,6 +17,7 @@ import jakarta.json.JsonValue;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -92,7 +93,7 @@ public final class RuleValidator {
         Operator operator = null;
         if (!(o.get("operator") instanceof JsonString op) || Operator.fromApiName(op.getString()).isEmpty()) {
             errors.add(FieldError.field(path + ".operator", "one of " + String.join(", ",
-                    java.util.Arrays.stream(Operator.values()).map(Operator::apiName).toList())));
+                    Arrays.stream(Operator.values()).map(Operator::apiName).toList())));
         } else {
             operator = Operator.fromApiName(op.getString()).get();
         }

@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.Tags;
 import jakarta.enterprise.inject.spi.CDI;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -17,7 +19,7 @@ final class MicrometerMeasurements implements Measurements, AutoCloseable {
 
     private final MeterRegistry registry;
     /** The meters this deployment registered: the server's registry outlives the deployment. */
-    private final java.util.Set<Meter> registered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<Meter> registered = ConcurrentHashMap.newKeySet();
 
     MicrometerMeasurements() {
         this.registry = CDI.current().select(MeterRegistry.class).get();

@@ -3,8 +3,11 @@ package io.segmatch.shared.metrics;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.spi.CDI;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -45,7 +48,7 @@ public class ServerMeasurements implements Measurements {
 
     static Measurements choose(ClassLoader loader) {
         try {
-            var provided = jakarta.enterprise.inject.spi.CDI.current().select(Measurements.class, ServerRegistry.Literal.INSTANCE);
+            var provided = CDI.current().select(Measurements.class, ServerRegistry.Literal.INSTANCE);
             if (provided.isResolvable()) {
                 return provided.get();
             }
@@ -103,7 +106,7 @@ public class ServerMeasurements implements Measurements {
         }
     }
 
-    private final java.util.Set<String> failing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> failing = ConcurrentHashMap.newKeySet();
 
     /** No metrics library on this server. */
     private static final class Dropped implements Measurements {

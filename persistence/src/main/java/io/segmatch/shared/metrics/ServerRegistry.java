@@ -1,5 +1,6 @@
 package io.segmatch.shared.metrics;
 
+import jakarta.enterprise.util.AnnotationLiteral;
 import jakarta.inject.Qualifier;
 
 import java.lang.annotation.Documented;
@@ -19,7 +20,7 @@ import java.lang.annotation.Target;
 public @interface ServerRegistry {
 
     /** The qualifier as a value, for a programmatic lookup. */
-    final class Literal extends jakarta.enterprise.util.AnnotationLiteral<ServerRegistry> implements ServerRegistry {
+    final class Literal extends AnnotationLiteral<ServerRegistry> implements ServerRegistry {
         public static final Literal INSTANCE = new Literal();
         private static final long serialVersionUID = 1L;
     }

@@ -1,17 +1,20 @@
 package io.segmatch.shared.secrets;
 
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Secrets at rest (stored OAuth tokens): AES-256-GCM with a random 12-byte nonce per value,
@@ -31,7 +34,7 @@ public final class Secrets {
     }
 
     /** The configured key (base64), or the one in {@code keyFile}, generated there on first use. */
-    public static Secrets of(String configuredBase64, Path keyFile) throws java.io.IOException {
+    public static Secrets of(String configuredBase64, Path keyFile) throws IOException {
         if (configuredBase64 != null && !configuredBase64.isBlank()) {
             return new Secrets(Base64.getDecoder().decode(configuredBase64.trim()));
         }
@@ -45,8 +48,8 @@ public final class Secrets {
             }
             Files.writeString(temp, Base64.getEncoder().encodeToString(fresh), StandardOpenOption.TRUNCATE_EXISTING);
             try {
-                Files.move(temp, keyFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                Files.move(temp, keyFile, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException raced) {
                 Files.deleteIfExists(temp);
             }
         }

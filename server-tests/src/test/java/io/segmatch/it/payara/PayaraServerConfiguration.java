@@ -3,6 +3,8 @@ package io.segmatch.it.payara;
 import org.jboss.arquillian.container.spi.ConfigurationException;
 import org.jboss.arquillian.container.spi.client.container.ContainerConfiguration;
 
+import java.io.File;
+
 /** Where the Payara Server domain is, and the options of its JVM (arquillian.xml). */
 public class PayaraServerConfiguration implements ContainerConfiguration {
 
@@ -15,7 +17,7 @@ public class PayaraServerConfiguration implements ContainerConfiguration {
 
     @Override
     public void validate() throws ConfigurationException {
-        if (payaraHome == null || payaraHome.isBlank() || !new java.io.File(payaraHome, "bin/asadmin").isFile()) {
+        if (payaraHome == null || payaraHome.isBlank() || !new File(payaraHome, "bin/asadmin").isFile()) {
             throw new ConfigurationException("payaraHome must name an unpacked Payara Server (bin/asadmin): " + payaraHome);
         }
     }

@@ -17,9 +17,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -59,7 +61,7 @@ public class PayaraServerContainer implements DeployableContainer<PayaraServerCo
         try {
             asadmin(120, Map.of(), "stop-domain", configuration.getDomain());
             try (var files = Files.walk(work)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         } catch (IOException | RuntimeException e) {
             throw new LifecycleException("could not stop the Payara Server domain " + configuration.getDomain(), e);
@@ -117,7 +119,7 @@ public class PayaraServerContainer implements DeployableContainer<PayaraServerCo
      * name MicroProfile Config looks up for {@code segmatch.a.b-c}. Other options are the domain's own.
      */
     static Map<String, String> environment(String options) {
-        Map<String, String> environment = new java.util.TreeMap<>();
+        Map<String, String> environment = new TreeMap<>();
         for (String option : options.trim().split("\\s+")) {
             if (option.startsWith("-Dsegmatch.") && option.contains("=")) {
                 String key = option.substring(2, option.indexOf('='));

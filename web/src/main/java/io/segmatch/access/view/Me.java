@@ -9,6 +9,7 @@ import jakarta.faces.context.FacesContext;
 import jakarta.inject.Named;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /** The logged-in user as the console's pages see it ({@code #{me.editor}}, {@code #{me.username}}). */
 @Named
@@ -49,7 +50,7 @@ public class Me {
         try {
             external().responseSendError(403, "this needs the role " + role);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         FacesContext.getCurrentInstance().responseComplete();
         return false;

@@ -1,8 +1,8 @@
 package io.segmatch.access.web;
 
-import io.segmatch.access.boundary.Logins;
 import io.segmatch.access.boundary.Caller;
 import io.segmatch.access.boundary.LoginResult;
+import io.segmatch.access.boundary.Logins;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.security.enterprise.AuthenticationStatus;
@@ -15,6 +15,7 @@ import jakarta.servlet.http.HttpSession;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -159,7 +160,7 @@ public class SegmatchAuthentication implements HttpAuthenticationMechanism {
                 Challenges.redirect(request, response, login);
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         return AuthenticationStatus.SEND_CONTINUE;
     }
@@ -179,7 +180,7 @@ public class SegmatchAuthentication implements HttpAuthenticationMechanism {
         try {
             Challenges.problem(request, response, 403, "password-change-required", "Forbidden", why);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         return AuthenticationStatus.SEND_CONTINUE;
     }

@@ -16,6 +16,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.rest.client.RestClientBuilder;
 
 import java.io.IOException;
@@ -123,7 +124,7 @@ public class GoogleAdsOAuth extends HttpServlet {
     }
 
     static String redirectUri(HttpServletRequest request) {
-        String configured = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+        String configured = ConfigProvider.getConfig()
                 .getOptionalValue("segmatch.googleads.oauth.redirect-uri", String.class).orElse(null);
         if (configured != null) {
             return configured;

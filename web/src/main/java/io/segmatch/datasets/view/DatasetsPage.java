@@ -10,6 +10,7 @@ import jakarta.inject.Named;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** The datasets list ({@code /datasets/index.xhtml}). */
 @Named
@@ -20,7 +21,7 @@ public class DatasetsPage {
     Datasets datasets;
 
     private List<Dataset> all;
-    private java.util.Map<String, Instant> lastUploads;
+    private Map<String, Instant> lastUploads;
 
     @PostConstruct
     void load() {

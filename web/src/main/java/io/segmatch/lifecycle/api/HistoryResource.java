@@ -14,6 +14,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import java.time.Instant;
+
 import static io.segmatch.shared.api.JsonTimes.time;
 import static io.segmatch.shared.json.Jsons.JSON;
 
@@ -37,7 +39,7 @@ public class HistoryResource {
         JsonObjectBuilder body = JSON.createObjectBuilder()
                 .add("retentionDays", state.retention().toDays())
                 .add("retention", state.retention().toString());
-        time(body, "cutoff", java.time.Instant.now().minus(state.retention()));
+        time(body, "cutoff", Instant.now().minus(state.retention()));
         if (state.lastPurge().isPresent()) {
             body.add("lastPurge", purge(state.lastPurge().get()));
         } else {

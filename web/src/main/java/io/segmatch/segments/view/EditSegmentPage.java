@@ -10,6 +10,7 @@ import io.segmatch.segments.boundary.Segments;
 import io.segmatch.segments.entity.Logic;
 import io.segmatch.segments.entity.Operator.Shape;
 import io.segmatch.segments.entity.Operator;
+import io.segmatch.segments.entity.Rule;
 import io.segmatch.segments.entity.Segment;
 import io.segmatch.shared.error.SegmatchException.FieldError;
 import io.segmatch.shared.error.SegmatchException;
@@ -163,7 +164,7 @@ public class EditSegmentPage implements Serializable {
     }
 
     public void addCondition() {
-        if (rows.size() < io.segmatch.segments.entity.Rule.MAX_CONDITIONS) {
+        if (rows.size() < Rule.MAX_CONDITIONS) {
             rows.add(new ConditionRow());
         }
         refresh();
@@ -341,7 +342,7 @@ public class EditSegmentPage implements Serializable {
     }
 
     public boolean isCanAddCondition() {
-        return rows.size() < io.segmatch.segments.entity.Rule.MAX_CONDITIONS;
+        return rows.size() < Rule.MAX_CONDITIONS;
     }
 
     public boolean isNew() {

@@ -2,6 +2,7 @@ package io.segmatch.segments.view;
 
 import java.io.Serializable;
 import java.util.List;
+import java.util.Locale;
 
 /** What the builder's preview panel shows: the count, what was scanned, and the sample rows. */
 public record PreviewView(long count, long scanned, long totalRows, List<String> columns, List<SampleRow> sample)
@@ -16,7 +17,7 @@ public record PreviewView(long count, long scanned, long totalRows, List<String>
     }
 
     private static String number(long n) {
-        return String.format(java.util.Locale.ROOT, "%,d", n);
+        return String.format(Locale.ROOT, "%,d", n);
     }
 
     /** One matching row of the sample: its key and its values in column order. */

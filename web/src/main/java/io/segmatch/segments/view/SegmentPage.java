@@ -1,9 +1,13 @@
 package io.segmatch.segments.view;
 
 import io.segmatch.access.control.Role;
+import io.segmatch.activation.boundary.Activation;
+import io.segmatch.activation.store.SyncRuns;
 import io.segmatch.datasets.boundary.Datasets;
+import io.segmatch.membership.store.MemberHistory;
 import io.segmatch.membership.store.MemberPages;
 import io.segmatch.membership.store.ProcessingRuns;
+import io.segmatch.segments.api.MemberChart;
 import io.segmatch.segments.boundary.Segments;
 import io.segmatch.segments.entity.Segment;
 import io.segmatch.shared.error.SegmatchException;
@@ -14,6 +18,7 @@ import jakarta.inject.Named;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -31,7 +36,7 @@ public class SegmentPage {
     @Inject
     Datasets datasets;
     @Inject
-    io.segmatch.activation.boundary.Activation activation;
+    Activation activation;
 
     private String id;
     private String after;
@@ -42,8 +47,8 @@ public class SegmentPage {
     private String next;
     private List<MemberPages.Change> changes = List.of();
     private List<ProcessingRuns.Run> runs = List.of();
-    private List<io.segmatch.activation.store.SyncRuns.Run> syncs = List.of();
-    private List<io.segmatch.membership.store.MemberHistory.Point> history = List.of();
+    private List<SyncRuns.Run> syncs = List.of();
+    private List<MemberHistory.Point> history = List.of();
 
     /** Loads everything once ({@code f:viewAction}); an unknown id answers 404. */
     public void load() throws IOException {
@@ -75,24 +80,24 @@ public class SegmentPage {
 
     /** The chart's description in words (its alternative text). */
     public String getHistorySummary() {
-        return io.segmatch.segments.api.MemberChart.summary(history);
+        return MemberChart.summary(history);
     }
 
     /** The newest runs that changed the segment, newest first (the chart's numbers). */
-    public List<io.segmatch.membership.store.MemberHistory.Point> getRecentHistory() {
-        List<io.segmatch.membership.store.MemberHistory.Point> recent = new ArrayList<>(
+    public List<MemberHistory.Point> getRecentHistory() {
+        List<MemberHistory.Point> recent = new ArrayList<>(
                 history.subList(Math.max(0, history.size() - 10), history.size()));
-        java.util.Collections.reverse(recent);
+        Collections.reverse(recent);
         return recent;
     }
 
     /** The segment's last Customer Match syncs, newest first. */
-    public List<io.segmatch.activation.store.SyncRuns.Run> getSyncs() {
+    public List<SyncRuns.Run> getSyncs() {
         return syncs;
     }
 
     /** A sync in plain words, for the segment page. */
-    public String describe(io.segmatch.activation.store.SyncRuns.Run r) {
+    public String describe(SyncRuns.Run r) {
         StringBuilder s = new StringBuilder();
         switch (r.status()) {
             case "failed" -> s.append("Failed: ").append(r.error()).append('.');

@@ -2,12 +2,13 @@ package io.segmatch.segments.api;
 
 import io.segmatch.membership.store.MemberHistory.Point;
 import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
 
-import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import javax.xml.parsers.DocumentBuilderFactory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,7 +21,7 @@ class MemberChartTest {
             new Point(2, Instant.parse("2026-11-02T10:00:00Z"), 20, 70, 50),
             new Point(3, Instant.parse("2026-11-03T10:00:00Z"), 0, 50, 0));
 
-    static org.w3c.dom.Document parse(String svg) throws Exception {
+    static Document parse(String svg) throws Exception {
         return DocumentBuilderFactory.newInstance().newDocumentBuilder()
                 .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
     }
