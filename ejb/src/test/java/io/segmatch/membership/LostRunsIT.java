@@ -2,10 +2,13 @@ package io.segmatch.membership;
 
 import io.segmatch.activation.store.SyncRuns;
 import io.segmatch.membership.store.ProcessingRuns;
+import io.segmatch.shared.store.Jdbc;
 import io.segmatch.shared.store.ServerInstances;
+import io.segmatch.shared.store.Transactions.Work;
 import io.segmatch.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,6 +20,7 @@ import javax.sql.DataSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -50,13 +54,8 @@ class LostRunsIT {
         return new Server(c, ServerInstances.register(c, host));
     }
 
-    private <T> T tx(Work<T> work) throws SQLException {
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            T result = work.apply(c);
-            c.commit();
-            return result;
-        }
+    private <T> T tx(Work<T> work) {
+        return Jdbc.inLocalTransaction(db, work);
     }
 
     private boolean holds(Work<Boolean> work) throws SQLException {
@@ -65,10 +64,6 @@ class LostRunsIT {
 
     private long count(String sql) throws SQLException {
         return tx(c -> count(c, sql));
-    }
-
-    private interface Work<T> {
-        T apply(Connection c) throws SQLException;
     }
 
     private static long count(Connection c, String sql) throws SQLException {
@@ -106,11 +101,10 @@ class LostRunsIT {
         assertNotEquals(first.run().id(), next.run().id());
 
         // the lost run cannot write any more: its chunk would roll back
-        SQLException fenced = assertThrows(SQLException.class,
-                () -> tx(c -> {
-                    ProcessingRuns.progress(c, first.run().id(), 1, 0, 0, 0);
-                    return null;
-                }));
+        SQLException fenced = refused(() -> tx(c -> {
+            ProcessingRuns.progress(c, first.run().id(), 1, 0, 0, 0);
+            return null;
+        }));
         assertEquals("55000", fenced.getSQLState());
         b.close();
     }
@@ -167,10 +161,16 @@ class LostRunsIT {
             return null;
         });
         assertTrue(holds(c -> SyncRuns.due(c, Duration.ofMinutes(5), LONG, Duration.ofDays(1))));
-        SQLException fenced = assertThrows(SQLException.class, () -> tx(c -> {
+        SQLException fenced = refused(() -> tx(c -> {
             SyncRuns.heartbeat(c, batch);
             return null;
         }));
         assertEquals("55000", fenced.getSQLState());
+    }
+
+    /** The database's refusal behind the unchecked exception that JDBC work ends with. */
+    private static SQLException refused(Executable work) {
+        IllegalStateException failed = assertThrows(IllegalStateException.class, work);
+        return assertInstanceOf(SQLException.class, failed.getCause(), failed.toString());
     }
 }

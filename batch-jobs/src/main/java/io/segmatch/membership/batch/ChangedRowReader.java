@@ -2,6 +2,7 @@ package io.segmatch.membership.batch;
 
 import io.segmatch.membership.evaluation.ChangedRow;
 import io.segmatch.membership.store.ChangeChunks;
+import io.segmatch.shared.store.Jdbc;
 import jakarta.annotation.Resource;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.chunk.AbstractItemReader;
@@ -11,7 +12,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import java.io.Serializable;
-import java.sql.Connection;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -54,11 +54,10 @@ public class ChangedRowReader extends AbstractItemReader {
             }
             int size = chunkSize == null || chunkSize.isBlank() ? 1000 : Integer.parseInt(chunkSize.trim());
             long t0 = System.nanoTime();
-            try (Connection c = dataSource.getConnection()) {
-                List<ChangedRow> rows = ChangeChunks.claim(c, position, size);
-                page.addAll(rows);
-                exhausted = rows.size() < size;
-            }
+            ChangeChunks.Position after = position;
+            List<ChangedRow> rows = Jdbc.run(dataSource, c -> ChangeChunks.claim(c, after, size));
+            page.addAll(rows);
+            exhausted = rows.size() < size;
             RunTally.of(job).readNanos.addAndGet(System.nanoTime() - t0);
             if (page.isEmpty()) {
                 return null;

@@ -5,6 +5,7 @@ import io.segmatch.membership.evaluation.ChangedRow;
 import io.segmatch.membership.evaluation.EvaluatedRow;
 import io.segmatch.membership.evaluation.SegmentRule;
 import io.segmatch.membership.store.LiveSegments;
+import io.segmatch.shared.store.Jdbc;
 import jakarta.annotation.Resource;
 import jakarta.batch.api.chunk.ItemProcessor;
 import jakarta.batch.runtime.context.JobContext;
@@ -12,11 +13,9 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
-import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import javax.sql.DataSource;
 
 /**
  * Evaluates each changed row against every live segment of its dataset in one pass (the
@@ -50,10 +49,6 @@ public class RowEvaluationProcessor implements ItemProcessor {
     }
 
     private List<SegmentRule> segmentsOf(String datasetId) {
-        try (Connection c = dataSource.getConnection()) {
-            return LiveSegments.ofDataset(c, datasetId);
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not read the segments of dataset " + datasetId + ": " + e.getMessage(), e);
-        }
+        return Jdbc.run(dataSource, c -> LiveSegments.ofDataset(c, datasetId));
     }
 }

@@ -1,8 +1,8 @@
 package io.segmatch.access.boundary;
 
 import io.segmatch.access.store.AuditLog;
-import io.segmatch.shared.control.Jdbc;
 import io.segmatch.shared.store.DataSourceConfig;
+import io.segmatch.shared.store.Jdbc;
 import jakarta.annotation.Resource;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;

@@ -1,9 +1,9 @@
 package io.segmatch.activation.control;
 
 import io.segmatch.activation.store.SyncRuns;
-import io.segmatch.shared.control.Jdbc;
 import io.segmatch.shared.control.ServerInstance;
 import io.segmatch.shared.store.DataSourceConfig;
+import io.segmatch.shared.store.Jdbc;
 import io.segmatch.shared.store.Transactions;
 import jakarta.annotation.Resource;
 import jakarta.batch.runtime.BatchRuntime;

@@ -19,6 +19,7 @@ import io.segmatch.shared.control.Meters;
 import io.segmatch.shared.error.SegmatchException.FieldError;
 import io.segmatch.shared.error.SegmatchException;
 import io.segmatch.shared.store.DataSourceConfig;
+import io.segmatch.shared.store.Jdbc;
 import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
@@ -400,12 +401,12 @@ public class Datasets {
     }
 
     private <T> T withConnection(JdbcWork<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw new IllegalStateException("database error: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Jdbc.run(dataSource, c -> {
+            try {
+                return work.run(c);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 }

@@ -2,8 +2,8 @@ package io.segmatch.lifecycle.control;
 
 import io.segmatch.lifecycle.store.HistoryPurges.Kind;
 import io.segmatch.lifecycle.store.HistoryPurges;
-import io.segmatch.shared.control.Jdbc;
 import io.segmatch.shared.store.DataSourceConfig;
+import io.segmatch.shared.store.Jdbc;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;

@@ -1,8 +1,8 @@
 package io.segmatch.live.boundary;
 
 import io.segmatch.live.store.LiveSnapshots;
-import io.segmatch.shared.control.Jdbc;
 import io.segmatch.shared.store.DataSourceConfig;
+import io.segmatch.shared.store.Jdbc;
 import jakarta.annotation.Resource;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;

@@ -2,9 +2,9 @@ package io.segmatch.processing.control;
 
 import io.segmatch.membership.store.ProcessingRuns.Claim;
 import io.segmatch.membership.store.ProcessingRuns;
-import io.segmatch.shared.control.Jdbc;
 import io.segmatch.shared.control.ServerInstance;
 import io.segmatch.shared.store.DataSourceConfig;
+import io.segmatch.shared.store.Jdbc;
 import io.segmatch.shared.store.Transactions;
 import jakarta.annotation.Resource;
 import jakarta.batch.runtime.BatchRuntime;

@@ -1,4 +1,4 @@
-package io.segmatch.shared.control;
+package io.segmatch.shared.store;
 
 import io.segmatch.shared.store.Transactions.Work;
 
