@@ -1,12 +1,12 @@
 package io.segmatch.activation.control;
 
 import io.segmatch.activation.store.SyncRuns;
+import io.segmatch.shared.control.ClaimedJobs;
 import io.segmatch.shared.control.ServerInstance;
 import io.segmatch.shared.store.DataSourceConfig;
 import io.segmatch.shared.store.Jdbc;
 import io.segmatch.shared.store.Transactions;
 import jakarta.annotation.Resource;
-import jakarta.batch.runtime.BatchRuntime;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
@@ -16,7 +16,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Properties;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -71,20 +71,13 @@ public class SyncStarter {
         if (batchId == null) {
             return Optional.empty();
         }
-        try {
-            Properties parameters = new Properties();
-            parameters.setProperty("batchId", Long.toString(batchId));
-            parameters.setProperty("reason", reason);
-            long execution = BatchRuntime.getJobOperator().start(JOB, parameters);
-            LOG.log(Level.INFO, "Customer Match sync {0} started ({1}), job execution {2}", new Object[]{batchId, reason, execution});
-            return Optional.of(batchId);
-        } catch (RuntimeException e) {
-            local(c -> {
-                SyncRuns.finishBatch(c, batchId, "the batch job could not be started: " + e.getMessage());
-                return null;
-            });
-            throw e;
-        }
+        long execution = ClaimedJobs.start(JOB, Map.of("batchId", Long.toString(batchId), "reason", reason),
+                why -> local(c -> {
+                    SyncRuns.finishBatch(c, batchId, why);
+                    return null;
+                }));
+        LOG.log(Level.INFO, "Customer Match sync {0} started ({1}), job execution {2}", new Object[]{batchId, reason, execution});
+        return Optional.of(batchId);
     }
 
     private <T> T local(Transactions.Work<T> work) {

@@ -2,6 +2,7 @@ package io.segmatch.processing.control;
 
 import io.segmatch.membership.store.ProcessingRuns.Claim;
 import io.segmatch.membership.store.ProcessingRuns;
+import io.segmatch.shared.control.ClaimedJobs;
 import io.segmatch.shared.control.ServerInstance;
 import io.segmatch.shared.store.DataSourceConfig;
 import io.segmatch.shared.store.Jdbc;
@@ -20,7 +21,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.Properties;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -85,26 +86,18 @@ public class RunStarter {
             return claim;
         }
         long runId = claim.run().id();
-        try {
-            Properties parameters = new Properties();
-            parameters.setProperty("runId", Long.toString(runId));
-            parameters.setProperty("chunkSize", Integer.toString(chunkSize));
-            parameters.setProperty("bulkMinimum", Long.toString(bulkMinimum));
-            long execution = BatchRuntime.getJobOperator().start(JOB, parameters);
-            local(c -> {
-                ProcessingRuns.executionStarted(c, runId, execution);
-                return null;
-            });
-            LOG.log(Level.INFO, "processing run {0} started ({1}), job execution {2}",
-                    new Object[]{runId, reason, execution});
-            return new Claim(local(c -> ProcessingRuns.find(c, runId)).orElse(claim.run()), true);
-        } catch (RuntimeException e) {
-            local(c -> {
-                ProcessingRuns.finish(c, runId, "the batch job could not be started: " + e.getMessage());
-                return null;
-            });
-            throw e;
-        }
+        long execution = ClaimedJobs.start(JOB, Map.of("runId", Long.toString(runId),
+                        "chunkSize", Integer.toString(chunkSize), "bulkMinimum", Long.toString(bulkMinimum)),
+                why -> local(c -> {
+                    ProcessingRuns.finish(c, runId, why);
+                    return null;
+                }));
+        local(c -> {
+            ProcessingRuns.executionStarted(c, runId, execution);
+            return null;
+        });
+        LOG.log(Level.INFO, "processing run {0} started ({1}), job execution {2}", new Object[]{runId, reason, execution});
+        return new Claim(local(c -> ProcessingRuns.find(c, runId)).orElse(claim.run()), true);
     }
 
     /**
