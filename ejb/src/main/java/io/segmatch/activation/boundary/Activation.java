@@ -39,16 +39,7 @@ public class Activation {
     }
 
     public Connection connection() {
-        return query(c -> {
-            Instant last = null;
-            try (var ps = c.prepareStatement("SELECT max(ended_at) FROM sync_batch WHERE status = 'completed'");
-                 var rs = ps.executeQuery()) {
-                if (rs.next() && rs.getTimestamp(1) != null) {
-                    last = rs.getTimestamp(1).toInstant();
-                }
-            }
-            return new Connection(GoogleAdsConnection.state(c), last);
-        });
+        return query(c -> new Connection(GoogleAdsConnection.state(c), SyncRuns.lastCompleted(c).orElse(null)));
     }
 
     public List<SyncRuns.Run> runs(String segmentId, int limit) {
@@ -70,13 +61,7 @@ public class Activation {
         new SecureRandom().nextBytes(random);
         String state = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         query(c -> {
-            try (var ps = c.prepareStatement("DELETE FROM oauth_state WHERE created_at < now() - interval '10 minutes'")) {
-                ps.executeUpdate();
-            }
-            try (var ps = c.prepareStatement("INSERT INTO oauth_state (state, created_at) VALUES (?, now())")) {
-                ps.setString(1, state);
-                ps.executeUpdate();
-            }
+            GoogleAdsConnection.issueState(c, state);
             return null;
         });
         return state;
@@ -85,12 +70,7 @@ public class Activation {
     /** Whether a {@code state} came back that this server handed out in the last ten minutes (it is used up). */
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
     public boolean consumeState(String state) {
-        return query(c -> {
-            try (var ps = c.prepareStatement("DELETE FROM oauth_state WHERE state = ? AND created_at >= now() - interval '10 minutes'")) {
-                ps.setString(1, state);
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return query(c -> GoogleAdsConnection.consumeState(c, state));
     }
 
     /** Stores the refresh token of a completed connection (encrypted). */

@@ -15,6 +15,7 @@ import io.segmatch.datasets.store.TypedRows;
 import io.segmatch.membership.store.ProcessingRuns;
 import io.segmatch.segments.entity.Segment;
 import io.segmatch.segments.evaluation.RuleValidator;
+import io.segmatch.segments.store.DeletedSegments;
 import io.segmatch.shared.control.Meters;
 import io.segmatch.shared.error.SegmatchException.FieldError;
 import io.segmatch.shared.error.SegmatchException;
@@ -218,21 +219,13 @@ public class Datasets {
         }
         withConnection(c -> {
             // deleted segments stay until a run has recorded their members' exits
-            try (var ps = c.prepareStatement("SELECT name FROM segment WHERE dataset_id = ? AND deleted_at IS NOT NULL "
-                    + "AND evaluated_version < definition_version")) {
-                ps.setString(1, id);
-                try (var rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        throw SegmatchException.conflict("dataset-in-use", "the segment " + rs.getString(1)
-                                + " of this dataset is being deleted: its members leave with the next processing run; "
-                                + "try again in a minute");
-                    }
-                }
+            Optional<String> leaving = DeletedSegments.stillLeaving(c, id);
+            if (leaving.isPresent()) {
+                throw SegmatchException.conflict("dataset-in-use", "the segment " + leaving.get()
+                        + " of this dataset is being deleted: its members leave with the next processing run; "
+                        + "try again in a minute");
             }
-            try (var ps = c.prepareStatement("DELETE FROM segment WHERE dataset_id = ? AND deleted_at IS NOT NULL")) {
-                ps.setString(1, id);
-                ps.executeUpdate();
-            }
+            DeletedSegments.forget(c, id);
             rows.deleteDataset(c, id);
             return null;
         });

@@ -19,8 +19,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -141,24 +139,6 @@ public class PersonErasure {
         if (column == null) {
             return List.of();
         }
-        return Jdbc.run(dataSource, c -> {
-            List<String> keys = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT row_key, data->>? FROM dataset_row WHERE dataset_id = ? "
-                    + "AND jsonb_exists(data, ?)")) {
-                ps.setString(1, column);
-                ps.setString(2, d.getId());
-                ps.setString(3, column);
-                ps.setFetchSize(10_000);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        String value = rs.getString(2);
-                        if (value != null && test.test(value)) {
-                            keys.add(rs.getString(1));
-                        }
-                    }
-                }
-            }
-            return keys;
-        });
+        return Jdbc.run(dataSource, c -> rows.keysWhere(c, d.getId(), column, test));
     }
 }

@@ -76,6 +76,25 @@ public final class GoogleAdsConnection {
         }
     }
 
+    /** Records a fresh OAuth {@code state} for the consent page (and forgets those older than ten minutes). */
+    public static void issueState(Connection c, String state) throws SQLException {
+        try (var ps = c.prepareStatement("DELETE FROM oauth_state WHERE created_at < now() - interval '10 minutes'")) {
+            ps.executeUpdate();
+        }
+        try (var ps = c.prepareStatement("INSERT INTO oauth_state (state, created_at) VALUES (?, now())")) {
+            ps.setString(1, state);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Whether {@code state} was issued in the last ten minutes and not used yet; it is used up. */
+    public static boolean consumeState(Connection c, String state) throws SQLException {
+        try (var ps = c.prepareStatement("DELETE FROM oauth_state WHERE state = ? AND created_at >= now() - interval '10 minutes'")) {
+            ps.setString(1, state);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
     public static final String NO_KEY = "no secret key is configured: set segmatch.secret-key (32 random bytes, base64) "
             + "before connecting Google Ads";
 

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Sync runs (one per segment and sync) and sync batches (one sync of every activated segment). */
 public final class SyncRuns {
@@ -45,6 +46,14 @@ public final class SyncRuns {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : null;
             }
+        }
+    }
+
+    /** When the newest completed sync ended, if any did. */
+    public static Optional<Instant> lastCompleted(Connection c) throws SQLException {
+        try (var ps = c.prepareStatement("SELECT max(ended_at) FROM sync_batch WHERE status = 'completed'");
+             var rs = ps.executeQuery()) {
+            return rs.next() && rs.getTimestamp(1) != null ? Optional.of(rs.getTimestamp(1).toInstant()) : Optional.empty();
         }
     }
 

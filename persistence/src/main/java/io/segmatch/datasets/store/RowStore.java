@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 import static io.segmatch.shared.json.Jsons.JSON;
 
@@ -126,6 +127,28 @@ public class RowStore {
     }
 
     /** Parses a stored data object; every value is a JSON string. */
+    /** The keys of a dataset's rows whose {@code column} holds a value the test accepts (read in pages of 10,000). */
+    public List<String> keysWhere(Connection c, String datasetId, String column, Predicate<String> test)
+            throws SQLException {
+        List<String> keys = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT row_key, data->>? FROM dataset_row WHERE dataset_id = ? "
+                + "AND jsonb_exists(data, ?)")) {
+            ps.setString(1, column);
+            ps.setString(2, datasetId);
+            ps.setString(3, column);
+            ps.setFetchSize(10_000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String value = rs.getString(2);
+                    if (value != null && test.test(value)) {
+                        keys.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return keys;
+    }
+
     public static Map<String, String> parse(String json) {
         Map<String, String> values = new LinkedHashMap<>();
         try (var reader = JSON.createReader(new StringReader(json))) {
