@@ -1,15 +1,13 @@
 package io.segmatch.activation.google;
 
+import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.rest.client.RestClientBuilder;
 
 import java.io.StringReader;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import static io.segmatch.shared.json.Jsons.JSON;
@@ -46,14 +44,10 @@ public final class AccessTokens {
             throw new GoogleException(0, "NOT_CONNECTED", "Google Ads is not connected: connect it in the console "
                     + "(Google Ads page) or set segmatch.googleads.oauth.refresh-token", false, null);
         }
-        OAuthApi oauth = RestClientBuilder.newBuilder()
-                    .property("microprofile.rest.client.disable.default.mapper", true).baseUri(URI.create(settings.tokenUrl()))
-                .connectTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS).build(OAuthApi.class);
+        OAuthApi oauth = GoogleClients.build(OAuthApi.class, settings.tokenUrl(), settings);
         for (int attempt = 1; ; attempt++) {
             try (Response response = oauth.refresh("refresh_token", refresh, settings.clientId(), settings.clientSecret())) {
-                String text = response.readEntity(String.class);
-                JsonObject body = JSON.createReader(new StringReader(text)).readObject();
+                JsonObject body = body(response);
                 if (response.getStatus() == 200) {
                     accessToken = body.getString("access_token");
                     expires = Instant.now().plusSeconds(body.getJsonNumber("expires_in").longValue());
@@ -75,6 +69,39 @@ public final class AccessTokens {
                     throw new GoogleException(0, "NETWORK", "Google's token endpoint could not be reached", true, null);
                 }
             }
+        }
+    }
+
+    /**
+     * The authorization code of the consent page's answer for a refresh token (Google returns
+     * one with {@code access_type=offline}).
+     */
+    public static String exchangeCode(GoogleSettings settings, String code, String redirectUri) {
+        OAuthApi oauth = GoogleClients.build(OAuthApi.class, settings.tokenUrl(), settings);
+        try (Response r = oauth.exchange("authorization_code", code, redirectUri, settings.clientId(), settings.clientSecret())) {
+            JsonObject body = body(r);
+            if (r.getStatus() != 200) {
+                throw new GoogleException(r.getStatus(), body.getString("error", null), "Google refused the authorization code: "
+                        + body.getString("error", "HTTP " + r.getStatus()) + " (" + body.getString("error_description", "") + ")",
+                        false, null);
+            }
+            if (!body.containsKey("refresh_token")) {
+                throw new GoogleException(200, "NO_REFRESH_TOKEN", "Google returned no refresh token; remove Segmatch's "
+                        + "access in your Google account's security settings and connect again", false, null);
+            }
+            return body.getString("refresh_token");
+        } catch (ProcessingException e) {
+            throw new GoogleException(0, "NETWORK", "Google's token endpoint could not be reached", true, null);
+        }
+    }
+
+    /** The token endpoint's JSON answer; anything else is Google's failure, said as such (never its text). */
+    private static JsonObject body(Response response) {
+        try {
+            return JSON.createReader(new StringReader(response.readEntity(String.class))).readObject();
+        } catch (JsonException | IllegalStateException e) {
+            throw new GoogleException(response.getStatus(), "INVALID_RESPONSE", "Google's token endpoint answered HTTP "
+                    + response.getStatus() + " without a JSON object", response.getStatus() >= 500, null);
         }
     }
 

@@ -5,13 +5,10 @@ import io.segmatch.activation.store.SyncJobs;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import org.eclipse.microprofile.rest.client.RestClientBuilder;
 
-import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -70,12 +67,8 @@ public interface CustomerMatch {
         GoogleAdsTransport(GoogleSettings settings, GoogleCalls calls) {
             this.s = settings;
             this.calls = calls;
-            this.api = RestClientBuilder.newBuilder()
-                    .property("microprofile.rest.client.disable.default.mapper", true)
-                    .register(new GoogleHeaders(settings.loginCustomerId(), settings.developerToken()))
-                    .baseUri(URI.create(settings.apiUrl() + "/"))
-                    .connectTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .readTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS).build(GoogleAdsApi.class);
+            this.api = GoogleClients.build(GoogleAdsApi.class, settings.apiUrl() + "/", settings,
+                    new GoogleHeaders(settings.loginCustomerId(), settings.developerToken()));
         }
 
         @Override
@@ -239,10 +232,7 @@ public interface CustomerMatch {
         DataManagerTransport(GoogleSettings settings, GoogleCalls calls) {
             this.s = settings;
             this.calls = calls;
-            this.api = RestClientBuilder.newBuilder()
-                    .property("microprofile.rest.client.disable.default.mapper", true).baseUri(URI.create(settings.dataManagerUrl() + "/"))
-                    .connectTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .readTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS).build(DataManagerApi.class);
+            this.api = GoogleClients.build(DataManagerApi.class, settings.dataManagerUrl() + "/", settings);
             this.lists = new GoogleAdsTransport(settings, calls);
         }
 

@@ -2,32 +2,23 @@ package io.segmatch.activation.api;
 
 import io.segmatch.access.control.Role;
 import io.segmatch.activation.boundary.Activation;
+import io.segmatch.activation.google.AccessTokens;
 import io.segmatch.activation.google.GoogleException;
 import io.segmatch.activation.google.GoogleSettings;
-import io.segmatch.activation.google.OAuthApi;
 import io.segmatch.activation.store.GoogleAdsConnection;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
 import jakarta.servlet.annotation.HttpConstraint;
 import jakarta.servlet.annotation.ServletSecurity;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.ws.rs.ProcessingException;
-import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.eclipse.microprofile.rest.client.RestClientBuilder;
 
 import java.io.IOException;
-import java.io.StringReader;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
-
-import static io.segmatch.shared.json.Jsons.JSON;
 
 /**
  * The console's "Connect Google Ads": {@code /oauth/google-ads/start} sends the browser to
@@ -92,34 +83,16 @@ public class GoogleAdsOAuth extends HttpServlet {
             return;
         }
         try {
-            activation.connect(exchange(settings, code, redirectUri(request)));
+            activation.connect(AccessTokens.exchangeCode(settings, code, redirectUri(request)));
             LOG.info("Google Ads connected");
             back(request, response, "connected", "true");
         } catch (GoogleException e) {
             back(request, response, "error", e.getMessage());
-        }
-    }
-
-    /** The authorization code for a refresh token (Google returns one with {@code access_type=offline}). */
-    private static String exchange(GoogleSettings settings, String code, String redirectUri) {
-        OAuthApi oauth = RestClientBuilder.newBuilder()
-                    .property("microprofile.rest.client.disable.default.mapper", true).baseUri(URI.create(settings.tokenUrl()))
-                .connectTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS).build(OAuthApi.class);
-        try (Response r = oauth.exchange("authorization_code", code, redirectUri, settings.clientId(), settings.clientSecret())) {
-            JsonObject body = JSON.createReader(new StringReader(r.readEntity(String.class))).readObject();
-            if (r.getStatus() != 200) {
-                throw new GoogleException(r.getStatus(), body.getString("error", null), "Google refused the authorization code: "
-                        + body.getString("error", "HTTP " + r.getStatus()) + " (" + body.getString("error_description", "") + ")",
-                        false, null);
-            }
-            if (!body.containsKey("refresh_token")) {
-                throw new GoogleException(200, "NO_REFRESH_TOKEN", "Google returned no refresh token; remove Segmatch's "
-                        + "access in your Google account's security settings and connect again", false, null);
-            }
-            return body.getString("refresh_token");
-        } catch (ProcessingException e) {
-            throw new GoogleException(0, "NETWORK", "Google's token endpoint could not be reached", true, null);
+        } catch (RuntimeException e) {
+            // storing failed (no secret key, the database gone): the console says so instead of an error page
+            LOG.warning("the Google Ads connection could not be stored: " + e.getClass().getSimpleName());
+            back(request, response, "error", GoogleAdsConnection.keyConfigured()
+                    ? "the connection could not be stored (see the server's log); connect again" : GoogleAdsConnection.NO_KEY);
         }
     }
 

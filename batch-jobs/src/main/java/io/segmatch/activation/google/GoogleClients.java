@@ -1,0 +1,29 @@
+package io.segmatch.activation.google;
+
+import org.eclipse.microprofile.rest.client.RestClientBuilder;
+
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Google's APIs as MicroProfile REST clients, all built the same way: the configured timeout
+ * for connecting and reading, and no default exception mapper (every answer is read and
+ * classified by the caller, never thrown by the client).
+ */
+public final class GoogleClients {
+
+    private GoogleClients() {
+    }
+
+    public static <T> T build(Class<T> api, String baseUri, GoogleSettings settings, Object... providers) {
+        RestClientBuilder builder = RestClientBuilder.newBuilder()
+                .property("microprofile.rest.client.disable.default.mapper", true)
+                .baseUri(URI.create(baseUri))
+                .connectTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        for (Object provider : providers) {
+            builder.register(provider);
+        }
+        return builder.build(api);
+    }
+}
