@@ -2,6 +2,7 @@ package io.segmatch.membership;
 
 import io.segmatch.activation.store.SyncRuns;
 import io.segmatch.membership.store.ProcessingRuns;
+import io.segmatch.membership.store.RunStatus;
 import io.segmatch.shared.store.Jdbc;
 import io.segmatch.shared.store.ServerInstances;
 import io.segmatch.shared.store.Transactions.Work;
@@ -91,7 +92,7 @@ class LostRunsIT {
                     + ServerInstances.LOCK_CLASS + " AND objid = " + a.id());
         }
         assertTrue(holds(c -> ProcessingRuns.claimIfLost(c, LONG)), "lost the moment its server's session is gone");
-        assertEquals("failed", tx(c -> ProcessingRuns.find(c, first.run().id())).orElseThrow().status());
+        assertEquals(RunStatus.FAILED, tx(c -> ProcessingRuns.find(c, first.run().id())).orElseThrow().status());
         assertTrue(tx(c -> ProcessingRuns.find(c, first.run().id())).orElseThrow().error().startsWith("lost: its server"));
         assertEquals(1, count("SELECT count(*) FROM run_request"), "its work is asked for again");
         assertTrue(tx(ProcessingRuns::due).requested());
@@ -119,7 +120,7 @@ class LostRunsIT {
                 ProcessingRuns.progress(c, run.run().id(), 5, 0, 0, 0);
                 return null;
             });
-            assertEquals("running", tx(c -> ProcessingRuns.find(c, run.run().id())).orElseThrow().status());
+            assertEquals(RunStatus.RUNNING, tx(c -> ProcessingRuns.find(c, run.run().id())).orElseThrow().status());
         }
     }
 

@@ -2,6 +2,7 @@ package io.segmatch.membership;
 
 import io.segmatch.activation.identifiers.CustomerIdentifiers;
 import io.segmatch.activation.store.ActivatedSegment;
+import io.segmatch.activation.store.JobStatus;
 import io.segmatch.activation.store.SyncJobs;
 import io.segmatch.activation.store.SyncPlans;
 import io.segmatch.activation.store.SyncRuns;
@@ -456,7 +457,7 @@ class MembershipPropertyIT {
                             .forEach(i -> rejected.put(i.key(), "INVALID_SHA256_FORMAT"));
                     SyncJobs.sent(c, job.id(), items, rejected);
                     if (s.fail()) {
-                        SyncJobs.unapplied(c, job, "failed", null, "Google reported the job failed");
+                        SyncJobs.unapplied(c, job, JobStatus.FAILED, null, "Google reported the job failed");
                     } else {
                         SyncJobs.succeeded(c, job, null, Instant.now());
                     }

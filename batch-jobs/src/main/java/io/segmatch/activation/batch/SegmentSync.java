@@ -3,6 +3,8 @@ package io.segmatch.activation.batch;
 import io.segmatch.activation.google.CustomerMatch;
 import io.segmatch.activation.google.GoogleException;
 import io.segmatch.activation.store.ActivatedSegment;
+import io.segmatch.activation.store.JobStatus;
+import io.segmatch.activation.store.SyncStatus;
 import io.segmatch.activation.store.SyncJobs;
 import io.segmatch.activation.store.SyncPlans;
 import io.segmatch.activation.store.SyncRuns;
@@ -48,31 +50,31 @@ public final class SegmentSync {
     }
 
     /** Syncs one segment; returns the sync run's status. Failures are recorded on the run, not thrown. */
-    public String sync(long batchId, ActivatedSegment segment, String reason) throws Exception {
+    public SyncStatus sync(long batchId, ActivatedSegment segment, String reason) throws Exception {
         long runId = tx.run(c -> SyncRuns.start(c, batchId, segment.id(), transport, reason));
         String userList = segment.userList();
         try {
             Optional<SyncJobs.Job> open = tx.run(c -> SyncJobs.open(c, segment.id()));
             if (open.isPresent()) {
                 SyncJobs.Job job = open.get();
-                if (job.status().equals("running")) {
+                if (job.status() == JobStatus.RUNNING) {
                     if (!settle(runId, job)) {
-                        finish(runId, segment, "waiting", userList, null);
-                        return "waiting";
+                        finish(runId, segment, SyncStatus.WAITING, userList, null);
+                        return SyncStatus.WAITING;
                     }
                 } else {
                     // created (or planned) before a restart: send what was not sent, then run it
                     send(batchId, runId, segment, job);
                     if (!settle(runId, tx.run(c -> SyncJobs.open(c, segment.id())).orElse(null))) {
-                        finish(runId, segment, "waiting", userList, null);
-                        return "waiting";
+                        finish(runId, segment, SyncStatus.WAITING, userList, null);
+                        return SyncStatus.WAITING;
                     }
                 }
             }
             if (userList == null) {
                 if (segment.deleted()) {
-                    finish(runId, segment, "completed", null, null);
-                    return "completed";
+                    finish(runId, segment, SyncStatus.COMPLETED, null, null);
+                    return SyncStatus.COMPLETED;
                 }
                 String created = google.createUserList("Segmatch: " + segment.name() + " (" + segment.id().substring(0, 8) + ")",
                         "Members of the Segmatch segment " + segment.name() + ", kept in step by Segmatch");
@@ -103,13 +105,13 @@ public final class SegmentSync {
             LOG.info(() -> "sync of segment " + segment.id() + " planned (" + planned.scope() + ", " + planned.examined()
                     + " looked at) in " + planned.millis() + " ms: " + planned.adds() + " to add, " + planned.removes()
                     + " to remove, " + planned.skipped() + " skipped (" + planned.phases() + ")");
-            String status = "completed";
+            SyncStatus status = SyncStatus.COMPLETED;
             if (plan.jobId() != null) {
                 SyncJobs.Job job = tx.run(c -> SyncJobs.open(c, segment.id())).orElseThrow();
                 send(batchId, runId, segment, job);
                 SyncJobs.Job sent = tx.run(c -> SyncJobs.open(c, segment.id())).orElse(null);
                 if (!settle(runId, sent)) {
-                    status = "waiting";
+                    status = SyncStatus.WAITING;
                 }
             }
             finish(runId, segment, status, list, google.report(list));
@@ -120,10 +122,10 @@ public final class SegmentSync {
             String message = e instanceof GoogleException ? e.getMessage() : "the sync failed: " + e;
             LOG.warning(() -> "sync of segment " + segment.id() + " failed: " + message);
             tx.run(c -> {
-                SyncRuns.finish(c, runId, segment.id(), "failed", null, null, message, Instant.now());
+                SyncRuns.finish(c, runId, segment.id(), SyncStatus.FAILED, null, null, message, Instant.now());
                 return null;
             });
-            return "failed";
+            return SyncStatus.FAILED;
         }
     }
 
@@ -156,7 +158,7 @@ public final class SegmentSync {
     /** Creates the job at Google if needed, sends its unsent people batch by batch, and runs it. */
     private void send(long batchId, long runId, ActivatedSegment segment, SyncJobs.Job planned) throws Exception {
         SyncJobs.Job job = planned;
-        if (job.status().equals("new")) {
+        if (job.status() == JobStatus.NEW) {
             String resource;
             try {
                 resource = google.createJob(job, segment.adUserData(), segment.adPersonalization());
@@ -165,7 +167,7 @@ public final class SegmentSync {
                     // created by a call whose answer was lost: that job is never run; the next sync plans anew
                     SyncJobs.Job lost = job;
                     tx.run(c -> {
-                        SyncJobs.unapplied(c, lost, "abandoned", null, "its creation's answer was lost");
+                        SyncJobs.unapplied(c, lost, JobStatus.ABANDONED, null, "its creation's answer was lost");
                         return null;
                     });
                 }
@@ -173,7 +175,7 @@ public final class SegmentSync {
             }
             long id = job.id();
             tx.run(c -> {
-                SyncJobs.status(c, id, "created", resource, null, null);
+                SyncJobs.status(c, id, JobStatus.CREATED, resource, null, null);
                 return null;
             });
             job = tx.run(c -> SyncJobs.open(c, segment.id())).orElseThrow();
@@ -216,7 +218,7 @@ public final class SegmentSync {
                 + " ms, recording " + ms[2] + " ms)");
         google.run(created);
         tx.run(c -> {
-            SyncJobs.status(c, created.id(), "running", null, null, null);
+            SyncJobs.status(c, created.id(), JobStatus.RUNNING, null, null, null);
             return null;
         });
     }
@@ -245,7 +247,7 @@ public final class SegmentSync {
             }
             case "FAILED" -> tx.run(c -> {
                 // Google may have applied part of it; the next plan sends the difference again
-                SyncJobs.unapplied(c, job, "failed", status.matchRateRange(), "Google reported the job failed");
+                SyncJobs.unapplied(c, job, JobStatus.FAILED, status.matchRateRange(), "Google reported the job failed");
                 return null;
             });
             default -> {
@@ -255,7 +257,7 @@ public final class SegmentSync {
         return true;
     }
 
-    private void finish(long runId, ActivatedSegment segment, String status, String userList,
+    private void finish(long runId, ActivatedSegment segment, SyncStatus status, String userList,
                         CustomerMatch.ListReport report) throws Exception {
         tx.run(c -> {
             SyncRuns.record(c, runId, userList, null);

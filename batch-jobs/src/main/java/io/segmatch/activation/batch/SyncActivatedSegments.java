@@ -7,6 +7,7 @@ import io.segmatch.activation.google.GoogleException;
 import io.segmatch.activation.google.GoogleSettings;
 import io.segmatch.activation.store.ActivatedSegment;
 import io.segmatch.activation.store.GoogleAdsConnection;
+import io.segmatch.activation.store.SyncStatus;
 import io.segmatch.activation.store.SyncRuns;
 import io.segmatch.membership.batch.JtaTransactions;
 import io.segmatch.shared.metrics.Series;
@@ -82,9 +83,9 @@ public class SyncActivatedSegments extends AbstractBatchlet {
                         fullPlanEvery(), executor);
                 int failed = 0;
                 for (ActivatedSegment segment : segments) {
-                    String status = sync.sync(batchId, segment, reason);
-                    metrics.count(SYNCS, 1, status);
-                    if (status.equals("failed")) {
+                    SyncStatus status = sync.sync(batchId, segment, reason);
+                    metrics.count(SYNCS, 1, status.apiName());
+                    if (status == SyncStatus.FAILED) {
                         failed++;
                     }
                     transactions.run(c -> {

@@ -52,7 +52,7 @@ public class RunListener extends AbstractJobListener {
         try {
             transactions.run(c -> ProcessingRuns.find(c, runId)).ifPresent(run -> {
                 if (run.endedAt() != null) {
-                    metrics.time(RUNS, Duration.between(run.startedAt(), run.endedAt()), run.status());
+                    metrics.time(RUNS, Duration.between(run.startedAt(), run.endedAt()), run.status().apiName());
                 }
                 metrics.count(ENTERED, run.entered());
                 metrics.count(EXITED, run.exited());

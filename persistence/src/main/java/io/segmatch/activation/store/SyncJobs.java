@@ -28,7 +28,7 @@ public final class SyncJobs {
     }
 
     /** A job as the engine and the API see it. */
-    public record Job(long id, long syncRunId, String segmentId, String userList, String kind, String status,
+    public record Job(long id, long syncRunId, String segmentId, String userList, String kind, JobStatus status,
                       String resourceName, String matchRateRange, String error) {
     }
 
@@ -182,7 +182,7 @@ public final class SyncJobs {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     jobs.add(new Job(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                            rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9)));
+                            JobStatus.of(rs.getString(6)), rs.getString(7), rs.getString(8), rs.getString(9)));
                 }
             }
         }
@@ -241,11 +241,11 @@ public final class SyncJobs {
     }
 
     /** Moves a job on: its status, and its resource name or match rate range when known. */
-    public static void status(Connection c, long jobId, String status, String resourceName, String matchRateRange,
+    public static void status(Connection c, long jobId, JobStatus status, String resourceName, String matchRateRange,
                               String error) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE sync_job SET status = ?, resource_name = coalesce(?, resource_name), "
                 + "match_rate_range = coalesce(?, match_rate_range), error = ?, updated_at = now() WHERE id = ?")) {
-            ps.setString(1, status);
+            ps.setString(1, status.apiName());
             ps.setString(2, resourceName);
             ps.setString(3, matchRateRange);
             ps.setString(4, error);
@@ -258,7 +258,7 @@ public final class SyncJobs {
      * Ends a job that will not move the acknowledged set ({@code failed}: Google reported it
      * failed, {@code abandoned}: never run); its people go back to the activation queue.
      */
-    public static void unapplied(Connection c, Job job, String status, String matchRateRange, String error)
+    public static void unapplied(Connection c, Job job, JobStatus status, String matchRateRange, String error)
             throws SQLException {
         status(c, job.id(), status, null, matchRateRange, error);
         requeue(c, job.segmentId(), List.of(job.id()), false);
@@ -366,7 +366,7 @@ public final class SyncJobs {
                 }
             }
         }
-        status(c, job.id(), "success", null, matchRateRange, null);
+        status(c, job.id(), JobStatus.SUCCESS, null, matchRateRange, null);
         return new Outcome(accepted, codes.values().stream().mapToLong(Long::longValue).sum(), codes);
     }
 }

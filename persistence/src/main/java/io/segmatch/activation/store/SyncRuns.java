@@ -21,7 +21,7 @@ public final class SyncRuns {
     }
 
     /** A segment's sync as the API reports it. */
-    public record Run(long id, String segmentId, String status, Instant startedAt, Instant endedAt, String userList,
+    public record Run(long id, String segmentId, SyncStatus status, Instant startedAt, Instant endedAt, String userList,
                       long plannedAdds, long plannedRemoves, long sent, long added, long removed, long rejected,
                       long skipped, String rejectedCodes, Long listSize, Integer matchRate, String requestIds,
                       String error, List<SyncJobs.Job> jobs, PlanFigures plan) {
@@ -97,7 +97,7 @@ public final class SyncRuns {
     public static void finishBatch(Connection c, long batchId, String error) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE sync_batch SET status = ?, ended_at = now(), error = ? "
                 + "WHERE id = ? AND status = 'running'")) {
-            ps.setString(1, error == null ? "completed" : "failed");
+            ps.setString(1, (error == null ? SyncStatus.COMPLETED : SyncStatus.FAILED).apiName());
             ps.setString(2, error);
             ps.setLong(3, batchId);
             ps.executeUpdate();
@@ -211,11 +211,11 @@ public final class SyncRuns {
     }
 
     /** Ends a run; a completed one (the list is in step with the members) stamps the segment's {@code lastSyncedAt}. */
-    public static void finish(Connection c, long runId, String segmentId, String status, Long listSize, Integer matchRate,
+    public static void finish(Connection c, long runId, String segmentId, SyncStatus status, Long listSize, Integer matchRate,
                               String error, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE sync_run SET status = ?, ended_at = ?, list_size = ?, "
                 + "match_rate = ?, error = ? WHERE id = ?")) {
-            ps.setString(1, status);
+            ps.setString(1, status.apiName());
             ps.setTimestamp(2, Timestamp.from(now));
             ps.setObject(3, listSize);
             ps.setObject(4, matchRate);
@@ -223,7 +223,7 @@ public final class SyncRuns {
             ps.setLong(6, runId);
             ps.executeUpdate();
         }
-        if (status.equals("completed")) {
+        if (status == SyncStatus.COMPLETED) {
             try (PreparedStatement ps = c.prepareStatement("UPDATE segment SET last_synced_at = ? WHERE id = ?")) {
                 ps.setTimestamp(1, Timestamp.from(now));
                 ps.setString(2, segmentId);
@@ -246,7 +246,7 @@ public final class SyncRuns {
             ps.setInt(p, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    runs.add(new Run(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant(),
+                    runs.add(new Run(rs.getLong(1), rs.getString(2), SyncStatus.of(rs.getString(3)), rs.getTimestamp(4).toInstant(),
                             rs.getTimestamp(5) == null ? null : rs.getTimestamp(5).toInstant(), rs.getString(6),
                             rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12),
                             rs.getLong(13), rs.getString(14), (Long) rs.getObject(15), (Integer) rs.getObject(16),

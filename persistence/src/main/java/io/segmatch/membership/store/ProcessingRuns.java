@@ -27,7 +27,7 @@ public final class ProcessingRuns {
     }
 
     /** One run as the API shows it. */
-    public record Run(long id, String status, Instant startedAt, Instant endedAt, String reason, long rowsEvaluated,
+    public record Run(long id, RunStatus status, Instant startedAt, Instant endedAt, String reason, long rowsEvaluated,
                       long segmentsEvaluated, long entered, long exited, Long executionId, String error) {
     }
 
@@ -132,7 +132,7 @@ public final class ProcessingRuns {
     public static void finish(Connection c, long runId, String error) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE processing_run SET status = ?, error = ?, ended_at = now(), "
                 + "heartbeat_at = now() WHERE id = ? AND status = 'running'")) {
-            ps.setString(1, error == null ? "completed" : "failed");
+            ps.setString(1, (error == null ? RunStatus.COMPLETED : RunStatus.FAILED).apiName());
             ps.setString(2, error);
             ps.setLong(3, runId);
             ps.executeUpdate();
@@ -247,7 +247,7 @@ public final class ProcessingRuns {
         Timestamp ended = rs.getTimestamp(4);
         long execution = rs.getLong(10);
         Long executionId = rs.wasNull() ? null : execution;
-        return new Run(rs.getLong(1), rs.getString(2), rs.getTimestamp(3).toInstant(),
+        return new Run(rs.getLong(1), RunStatus.of(rs.getString(2)), rs.getTimestamp(3).toInstant(),
                 ended == null ? null : ended.toInstant(), rs.getString(5), rs.getLong(6), rs.getLong(7), rs.getLong(8),
                 rs.getLong(9), executionId, rs.getString(11));
     }

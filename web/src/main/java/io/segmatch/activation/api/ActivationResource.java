@@ -90,7 +90,7 @@ public class ActivationResource {
 
     static JsonObject run(SyncRuns.Run r) {
         JsonObjectBuilder b = JSON.createObjectBuilder().add("id", r.id()).add("segmentId", r.segmentId())
-                .add("status", r.status()).add("startedAt", r.startedAt().toString());
+                .add("status", r.status().apiName()).add("startedAt", r.startedAt().toString());
         time(b, "endedAt", r.endedAt());
         b.add("plannedAdds", r.plannedAdds()).add("plannedRemoves", r.plannedRemoves()).add("sent", r.sent())
                 .add("added", r.added()).add("removed", r.removed()).add("rejected", r.rejected())
@@ -118,7 +118,7 @@ public class ActivationResource {
         b.add("requestIds", ids);
         JsonArrayBuilder jobs = JSON.createArrayBuilder();
         r.jobs().forEach(j -> {
-            JsonObjectBuilder job = JSON.createObjectBuilder().add("kind", j.kind()).add("status", j.status());
+            JsonObjectBuilder job = JSON.createObjectBuilder().add("kind", j.kind()).add("status", j.status().apiName());
             optional(job, "resourceName", j.resourceName());
             optional(job, "matchRateRange", j.matchRateRange());
             optional(job, "error", j.error());

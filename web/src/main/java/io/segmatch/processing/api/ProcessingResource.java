@@ -57,7 +57,7 @@ public class ProcessingResource {
     public Response start() {
         var claim = processing.start();
         return Response.accepted(JSON.createObjectBuilder().add("id", claim.run().id())
-                .add("status", claim.run().status()).add("started", claim.started()).build().toString()).build();
+                .add("status", claim.run().status().apiName()).add("started", claim.started()).build().toString()).build();
     }
 
     @RolesAllowed({Role.Names.VIEWER, Role.Names.EDITOR, Role.Names.ADMIN})
@@ -93,7 +93,7 @@ public class ProcessingResource {
     static JsonObject run(Run r) {
         JsonObjectBuilder b = JSON.createObjectBuilder()
                 .add("id", r.id())
-                .add("status", r.status())
+                .add("status", r.status().apiName())
                 .add("reason", r.reason())
                 .add("startedAt", r.startedAt().toString());
         time(b, "endedAt", r.endedAt());

@@ -100,9 +100,9 @@ public class SegmentPage {
     public String describe(SyncRuns.Run r) {
         StringBuilder s = new StringBuilder();
         switch (r.status()) {
-            case "failed" -> s.append("Failed: ").append(r.error()).append('.');
-            case "waiting" -> s.append("Google is still processing the last upload; changes wait for it.");
-            case "running" -> s.append("Syncing now.");
+            case FAILED -> s.append("Failed: ").append(r.error()).append('.');
+            case WAITING -> s.append("Google is still processing the last upload; changes wait for it.");
+            case RUNNING -> s.append("Syncing now.");
             default -> s.append(r.plannedAdds() + r.plannedRemoves() == 0 && r.added() + r.removed() == 0
                     ? "In step: nothing to send." : "Done.");
         }
