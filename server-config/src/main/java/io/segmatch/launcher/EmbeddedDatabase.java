@@ -41,7 +41,7 @@ import java.util.concurrent.TimeUnit;
  * on the same port; the application reports not-ready meanwhile and reconnects by itself.</li>
  * </ul>
  */
-final class EmbeddedDatabase implements AutoCloseable {
+public final class EmbeddedDatabase implements AutoCloseable {
 
     /**
      * Runs the command given as arguments in the background, and sends it SIGINT (PostgreSQL's
@@ -146,7 +146,7 @@ final class EmbeddedDatabase implements AutoCloseable {
     }
 
     /** The process id in {@code postmaster.pid}, if the file is there. */
-    static Optional<Long> pidFromLockFile(Path pgData) throws IOException {
+    public static Optional<Long> pidFromLockFile(Path pgData) throws IOException {
         Path lock = pgData.resolve("postmaster.pid");
         if (!Files.exists(lock)) {
             return Optional.empty();

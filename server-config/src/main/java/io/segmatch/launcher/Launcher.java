@@ -55,7 +55,7 @@ public final class Launcher {
     }
 
     /** The PostgreSQL server to use ({@code url}, {@code user}, {@code password}), or empty for the embedded one. */
-    static Map<String, String> database(String[] args) {
+    public static Map<String, String> database(String[] args) {
         Map<String, String> database = new HashMap<>();
         String url = setting(args, "--db-url", "segmatch.db.url", null);
         if (url != null && !url.isBlank()) {
@@ -67,7 +67,7 @@ public final class Launcher {
     }
 
     /** A command-line option, else a system property, else its environment variable, else the default. */
-    static String setting(String[] args, String option, String property, String fallback) {
+    public static String setting(String[] args, String option, String property, String fallback) {
         for (int i = 0; i < args.length - 1; i++) {
             if (args[i].equals(option)) {
                 return args[i + 1];

@@ -1,5 +1,5 @@
 /**
- * The local launcher (embedded PostgreSQL plus Payara Micro in a child JVM) and the
- * upload benchmark that drives it.
+ * The local launcher: the embedded PostgreSQL and Payara Micro in a child JVM, both stopped
+ * with it, and backups of the embedded database.
  */
 package io.segmatch.launcher;

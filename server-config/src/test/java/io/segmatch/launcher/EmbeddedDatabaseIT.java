@@ -84,7 +84,7 @@ class EmbeddedDatabaseIT {
             }
         }
         long before = db.postmasterPid().orElseThrow();
-        kill9(before);
+        assertTrue(Processes.kill9(before));
 
         // the launcher's watchdog starts it again, through crash recovery, on the same port
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
@@ -114,7 +114,7 @@ class EmbeddedDatabaseIT {
             st.execute("CREATE UNLOGGED TABLE kept (a int)");
         }
         long before = db.postmasterPid().orElseThrow();
-        kill9(before);
+        assertTrue(Processes.kill9(before));
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                 .until(() -> rows(db.port()) == 200);
         try (Connection c = connect(db.port()); Statement st = c.createStatement();
@@ -150,7 +150,7 @@ class EmbeddedDatabaseIT {
 
         db = EmbeddedDatabase.start(pgData, port, config(), "pw");
 
-        assertFalse(running(orphan), "the orphan is stopped");
+        assertFalse(Processes.alive(orphan), "the orphan is stopped");
         assertEquals(1000, rows(port));
     }
 
@@ -161,7 +161,7 @@ class EmbeddedDatabaseIT {
         Process wrapper = db.process();
         db.close();
         assertFalse(wrapper.isAlive());
-        assertFalse(running(postmaster));
+        assertFalse(Processes.alive(postmaster));
         assertFalse(Files.exists(dir.resolve("postgres/postmaster.pid")), "a clean stop removes the lock file");
         db = null;
     }
@@ -230,21 +230,4 @@ class EmbeddedDatabaseIT {
      * Whether a process runs: alive and not a zombie (a stopped server whose parent has gone is
      * reaped by whatever adopted it, sometimes a while later).
      */
-    static boolean running(long pid) {
-        Path stat = Path.of("/proc", String.valueOf(pid), "stat");
-        if (Files.exists(stat)) {
-            try {
-                String text = Files.readString(stat);
-                return text.charAt(text.lastIndexOf(')') + 2) != 'Z';
-            } catch (IOException gone) {
-                return false;
-            }
-        }
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-    }
-
-    static void kill9(long pid) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder(List.of("kill", "-9", String.valueOf(pid))).start();
-        assertEquals(0, kill.waitFor());
-    }
 }

@@ -1,4 +1,4 @@
-package io.segmatch.launcher;
+package io.segmatch.bench;
 
 import io.segmatch.membership.store.ChangeChunks;
 import org.postgresql.PGConnection;

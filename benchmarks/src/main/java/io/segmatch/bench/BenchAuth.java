@@ -1,4 +1,4 @@
-package io.segmatch.launcher;
+package io.segmatch.bench;
 
 import java.io.IOException;
 import java.net.URI;
@@ -8,8 +8,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The benchmarks' credentials: an API token, either given ({@code --token}) for a running
@@ -42,11 +40,10 @@ final class BenchAuth {
                 .header("Authorization", "Basic " + basic).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"benchmark\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        Matcher m = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"").matcher(response.body());
-        if (response.statusCode() != 201 || !m.find()) {
+        if (response.statusCode() != 201) {
             throw new IOException("could not create a token: " + response.statusCode() + " " + response.body());
         }
-        useToken(m.group(1));
+        useToken(BenchJson.field(response.body(), "token"));
     }
 
     /**

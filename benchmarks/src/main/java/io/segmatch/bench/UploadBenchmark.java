@@ -1,7 +1,9 @@
-package io.segmatch.launcher;
+package io.segmatch.bench;
 
 import com.sun.tools.attach.VirtualMachine;
 import io.segmatch.fake.google.FakeGoogle;
+import io.segmatch.launcher.Launcher;
+import io.segmatch.launcher.LocalServer;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -23,8 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.openmbean.CompositeData;
@@ -82,7 +82,7 @@ public final class UploadBenchmark {
                 List<String> options = new ArrayList<>(List.of("-Xmx" + heap, "-Xms" + heap,
                         "-Dsegmatch.admin.initial-password=" + password));
                 options.addAll(ActivationBenchmark.serverOptions(google));
-                var settings = new LocalServer.Settings(Launcher.home(), data, LocalServer.freePort(),
+                var settings = new LocalServer.Settings(LauncherHome.get(), data, LocalServer.freePort(),
                         options, Launcher.database(args));
                 server = LocalServer.start(settings, Duration.ofMinutes(5));
                 base = server.baseUrl();
@@ -102,7 +102,7 @@ public final class UploadBenchmark {
                 db.analyze("the first upload");
             }
             Result created = upload(http, URI.create(base + "api/datasets?name=bench&key=customer_id"), first);
-            String datasetId = field(created.body, "datasetId");
+            String datasetId = BenchJson.field(created.body, "datasetId");
             report("first upload", rows, created);
             if (db != null) {
                 System.out.printf(Locale.ROOT, "first upload / reference = %.2f%n", created.seconds / reference);
@@ -121,7 +121,7 @@ public final class UploadBenchmark {
             if (db != null) {
                 System.out.printf(Locale.ROOT, "10%% changed / reference = %.2f%n", again.seconds / reference);
             }
-            MembershipBenchmark.afterUpload(http, base, responded, Long.parseLong(field(again.body, "updated")));
+            MembershipBenchmark.afterUpload(http, base, responded, Long.parseLong(BenchJson.field(again.body, "updated")));
             settle(db, "the previews", args);
             previews(http, base, datasetId);
             if (google != null) {
@@ -185,7 +185,7 @@ public final class UploadBenchmark {
             Arrays.sort(ms);
             System.out.printf(Locale.ROOT, "preview %-12s 50 requests: p50 %.1f ms, p95 %.1f ms, max %.1f ms "
                             + "(count %s of %s scanned)%n", limit == 0 ? "all rows" : limit + " rows", ms[24], ms[47],
-                    ms[49], field(last, "count"), field(last, "scanned"));
+                    ms[49], BenchJson.field(last, "count"), BenchJson.field(last, "scanned"));
         }
     }
 
@@ -206,14 +206,10 @@ public final class UploadBenchmark {
 
     static void report(String label, int rows, Result r) {
         System.out.printf(Locale.ROOT, "%-13s %,d rows in %.2f s = %,.0f rows/s (inserted %s, updated %s, unchanged %s)%n",
-                label, rows, r.seconds, rows / r.seconds, field(r.body, "inserted"), field(r.body, "updated"),
-                field(r.body, "unchanged"));
+                label, rows, r.seconds, rows / r.seconds, BenchJson.field(r.body, "inserted"), BenchJson.field(r.body, "updated"),
+                BenchJson.field(r.body, "unchanged"));
     }
 
-    static String field(String json, String name) {
-        Matcher m = Pattern.compile("\"" + name + "\"\\s*:\\s*\"?([^\",}]*)").matcher(json);
-        return m.find() ? m.group(1) : "?";
-    }
 
     /** Writes the customer file; {@code changed} alters every tenth row (same seed otherwise). */
     static void generate(Path file, int rows, boolean changed) throws IOException {

@@ -1,4 +1,4 @@
-package io.segmatch.launcher;
+package io.segmatch.bench;
 
 import io.segmatch.fake.google.FakeGoogle;
 
@@ -16,8 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The activation part of the benchmark: the first sync of the "country is DE" segment (about
@@ -63,7 +61,7 @@ final class ActivationBenchmark {
         var activated = MembershipBenchmark.send(http, BenchAuth.request(URI.create(base + "api/segments/" + segmentId))
                 .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)));
         check(activated.statusCode() == 200, "activation: " + activated.body());
-        long members = Long.parseLong(UploadBenchmark.field(activated.body(), "memberCount"));
+        long members = Long.parseLong(BenchJson.field(activated.body(), "memberCount"));
 
         syncUntilInStep(http, base, google, segmentId, "first sync", members);
 
@@ -72,14 +70,14 @@ final class ActivationBenchmark {
         int changed = writeChanges(csv, changes);
         long t0 = System.nanoTime();
         var upload = UploadBenchmark.upload(http, URI.create(base + "api/datasets/" + datasetId + "/uploads?mode=upsert"), changes);
-        MembershipBenchmark.waitFor(http, base + "api/processing", b -> "0".equals(UploadBenchmark.field(b, "pendingChanges"))
-                && "false".equals(UploadBenchmark.field(b, "running")), Duration.ofMinutes(10));
+        MembershipBenchmark.waitFor(http, base + "api/processing", b -> "0".equals(BenchJson.field(b, "pendingChanges"))
+                && "false".equals(BenchJson.field(b, "running")), Duration.ofMinutes(10));
         double evaluated = (System.nanoTime() - t0) / 1e9;
         String segment = MembershipBenchmark.send(http, BenchAuth.request(URI.create(base + "api/segments/" + segmentId)).GET()).body();
-        long now = Long.parseLong(UploadBenchmark.field(segment, "memberCount"));
+        long now = Long.parseLong(BenchJson.field(segment, "memberCount"));
         System.out.printf(Locale.ROOT, "%,d of the segment's members changed (upsert of %s rows: %s updated); evaluated %.2f s "
                 + "after the upload started; the segment now has %,d members%n", changed, changed,
-                UploadBenchmark.field(upload.body(), "updated"), evaluated, now);
+                BenchJson.field(upload.body(), "updated"), evaluated, now);
         syncUntilInStep(http, base, google, segmentId, "sync after 10% changed", now);
     }
 
@@ -97,10 +95,10 @@ final class ActivationBenchmark {
         var created = MembershipBenchmark.send(http, BenchAuth.request(URI.create(base + "api/segments"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
         check(created.statusCode() == 201, "segment of every row: " + created.body());
-        String segmentId = UploadBenchmark.field(created.body(), "id");
+        String segmentId = BenchJson.field(created.body(), "id");
         String url = base + "api/segments/" + segmentId;
-        MembershipBenchmark.waitFor(http, url, b -> "\"live\"".equals(quoted(b, "status")), Duration.ofMinutes(10));
-        long members = Long.parseLong(UploadBenchmark.field(MembershipBenchmark.send(http,
+        MembershipBenchmark.waitFor(http, url, b -> "live".equals(BenchJson.field(b, "status")), Duration.ofMinutes(10));
+        long members = Long.parseLong(BenchJson.field(MembershipBenchmark.send(http,
                 BenchAuth.request(URI.create(url)).GET()).body(), "memberCount"));
         syncUntilInStep(http, base, google, segmentId, "first sync of every row", members);
 
@@ -119,16 +117,11 @@ final class ActivationBenchmark {
             }
         }
         var upload = UploadBenchmark.upload(http, URI.create(base + "api/datasets/" + datasetId + "/uploads?mode=upsert"), changes);
-        MembershipBenchmark.waitFor(http, base + "api/processing", b -> "0".equals(UploadBenchmark.field(b, "pendingChanges"))
-                && "false".equals(UploadBenchmark.field(b, "running")), Duration.ofMinutes(10));
+        MembershipBenchmark.waitFor(http, base + "api/processing", b -> "0".equals(BenchJson.field(b, "pendingChanges"))
+                && "false".equals(BenchJson.field(b, "running")), Duration.ofMinutes(10));
         System.out.printf(Locale.ROOT, "1,000 members of every-row segment got a new email (upsert: %s updated)%n",
-                UploadBenchmark.field(upload.body(), "updated"));
+                BenchJson.field(upload.body(), "updated"));
         syncUntilInStep(http, base, google, segmentId, "sync after 1,000 new emails", members);
-    }
-
-    private static String quoted(String json, String name) {
-        Matcher m = Pattern.compile("\"" + name + "\":(\"[^\"]*\")").matcher(json);
-        return m.find() ? m.group(1) : null;
     }
 
     /**
@@ -150,9 +143,9 @@ final class ActivationBenchmark {
             // newest first
             runs.add(ended(MembershipBenchmark.send(http, BenchAuth.request(URI.create(url)).GET()).body()).get(0));
             String run = runs.get(runs.size() - 1);
-            long skipped = Long.parseLong(UploadBenchmark.field(run, "skipped"));
-            boolean plannedNothing = "0".equals(UploadBenchmark.field(run, "plannedAdds"))
-                    && "0".equals(UploadBenchmark.field(run, "plannedRemoves"));
+            long skipped = Long.parseLong(BenchJson.field(run, "skipped"));
+            boolean plannedNothing = "0".equals(BenchJson.field(run, "plannedAdds"))
+                    && "0".equals(BenchJson.field(run, "plannedRemoves"));
             // in step: a sync found nothing left to send, and the fake's list holds every member
             if (plannedNothing && fakeHolds(google, members - skipped)) {
                 report(label, runs, google);
@@ -185,23 +178,23 @@ final class ActivationBenchmark {
         if (runs.contains("\"status\":\"failed\"")) {
             throw new IllegalStateException("a sync failed: " + runs);
         }
-        return MembershipBenchmark.objects(runs).stream()
+        return BenchJson.objects(runs).stream()
                 .filter(r -> r.contains("\"status\":\"completed\"") || r.contains("\"status\":\"waiting\"")).toList();
     }
 
     private static void report(String label, List<String> runs, FakeGoogle google) {
         String list = lastList(google);
-        Instant started = Instant.parse(UploadBenchmark.field(runs.get(0), "startedAt"));
+        Instant started = Instant.parse(BenchJson.field(runs.get(0), "startedAt"));
         StringBuilder each = new StringBuilder();
         for (String run : runs) {
-            Instant s = Instant.parse(UploadBenchmark.field(run, "startedAt"));
-            Instant e = Instant.parse(UploadBenchmark.field(run, "endedAt"));
+            Instant s = Instant.parse(BenchJson.field(run, "startedAt"));
+            Instant e = Instant.parse(BenchJson.field(run, "endedAt"));
             each.append(each.length() == 0 ? "" : "; ").append(String.format(Locale.ROOT, "%s planned adds, %s planned removes, "
-                    + "%s sent in %.2f s", UploadBenchmark.field(run, "plannedAdds"), UploadBenchmark.field(run, "plannedRemoves"),
-                    UploadBenchmark.field(run, "sent"), Duration.between(s, e).toMillis() / 1000.0));
+                    + "%s sent in %.2f s", BenchJson.field(run, "plannedAdds"), BenchJson.field(run, "plannedRemoves"),
+                    BenchJson.field(run, "sent"), Duration.between(s, e).toMillis() / 1000.0));
             if (run.contains("\"plan\":")) {
-                each.append(String.format(Locale.ROOT, " (plan: %s, %s people looked at, %s ms)", quoted(run, "scope"),
-                        UploadBenchmark.field(run, "examined"), UploadBenchmark.field(run, "millis")));
+                each.append(String.format(Locale.ROOT, " (plan: %s, %s people looked at, %s ms)", BenchJson.field(run, "scope"),
+                        BenchJson.field(run, "examined"), BenchJson.field(run, "millis")));
             }
         }
         System.out.printf(Locale.ROOT, "%s: the fake's list held exactly the %,d members %.2f s after the first sync started "

@@ -1,4 +1,4 @@
-package io.segmatch.launcher;
+package io.segmatch.bench;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.segmatch.launcher;
+package io.segmatch.bench;
 
 import io.segmatch.activation.identifiers.Hashing;
 import io.segmatch.activation.identifiers.Normalization;
@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import static io.segmatch.launcher.FaultApi.await;
-import static io.segmatch.launcher.FaultApi.probe;
+import static io.segmatch.bench.FaultApi.await;
+import static io.segmatch.bench.FaultApi.probe;
 
 /**
  * What the fault-injection run checks once Segmatch is back: processing caught up, the members

@@ -1,4 +1,4 @@
-package io.segmatch.launcher;
+package io.segmatch.bench;
 
 import java.io.IOException;
 import java.net.URI;
@@ -66,20 +66,20 @@ final class MembershipBenchmark {
             if (response.statusCode() != 201) {
                 throw new IOException("segment creation failed with " + response.statusCode() + ": " + response.body());
             }
-            ids.add(UploadBenchmark.field(response.body(), "id"));
+            ids.add(BenchJson.field(response.body(), "id"));
         }
         StringBuilder counts = new StringBuilder();
         for (String id : ids) {
-            String segment = waitFor(http, base + "api/segments/" + id, b -> "live".equals(UploadBenchmark.field(b, "status"))
-                    || "failed".equals(UploadBenchmark.field(b, "status")), Duration.ofMinutes(10));
-            if (!"live".equals(UploadBenchmark.field(segment, "status"))) {
+            String segment = waitFor(http, base + "api/segments/" + id, b -> "live".equals(BenchJson.field(b, "status"))
+                    || "failed".equals(BenchJson.field(b, "status")), Duration.ofMinutes(10));
+            if (!"live".equals(BenchJson.field(segment, "status"))) {
                 throw new IOException("segment " + id + " failed: " + segment);
             }
-            counts.append(counts.length() == 0 ? "" : ", ").append(UploadBenchmark.field(segment, "memberCount"));
+            counts.append(counts.length() == 0 ? "" : ", ").append(BenchJson.field(segment, "memberCount"));
         }
         double toLive = (System.nanoTime() - t0) / 1e9;
         // the segments are live when their rebuild commits; the run ends a moment later
-        waitFor(http, base + "api/processing", b -> "false".equals(UploadBenchmark.field(b, "running")), Duration.ofMinutes(10));
+        waitFor(http, base + "api/processing", b -> "false".equals(BenchJson.field(b, "running")), Duration.ofMinutes(10));
         System.out.printf(Locale.ROOT, "%d segments built over the dataset (every member entered and logged): live %.2f s "
                 + "after creation; %s; members %s%n", count, toLive, runTimes(http, base, created), counts);
 
@@ -97,10 +97,10 @@ final class MembershipBenchmark {
             }
         }
         for (String id : ids) {
-            waitFor(http, base + "api/segments/" + id, b -> "live".equals(UploadBenchmark.field(b, "status")), Duration.ofMinutes(10));
+            waitFor(http, base + "api/segments/" + id, b -> "live".equals(BenchJson.field(b, "status")), Duration.ofMinutes(10));
         }
         double rebuilt = (System.nanoTime() - t1) / 1e9;
-        waitFor(http, base + "api/processing", b -> "false".equals(UploadBenchmark.field(b, "running")), Duration.ofMinutes(10));
+        waitFor(http, base + "api/processing", b -> "false".equals(BenchJson.field(b, "running")), Duration.ofMinutes(10));
         System.out.printf(Locale.ROOT, "full rebuild of the %d segments (each first condition repeated: same members): "
                 + "live %.2f s after saving; %s%n",
                 count, rebuilt, runTimes(http, base, saved));
@@ -120,9 +120,9 @@ final class MembershipBenchmark {
         double seconds = 0;
         int runs = 0;
         for (String run : runs(http, base)) {
-            Instant started = Instant.parse(UploadBenchmark.field(run, "startedAt"));
-            String ended = UploadBenchmark.field(run, "endedAt");
-            if (!started.isBefore(since) && !"null".equals(ended) && !"0".equals(UploadBenchmark.field(run, "segmentsEvaluated"))) {
+            Instant started = Instant.parse(BenchJson.field(run, "startedAt"));
+            String ended = BenchJson.field(run, "endedAt");
+            if (!started.isBefore(since) && !"null".equals(ended) && !"0".equals(BenchJson.field(run, "segmentsEvaluated"))) {
                 seconds += Duration.between(started, Instant.parse(ended)).toMillis() / 1000.0;
                 runs++;
             }
@@ -132,48 +132,23 @@ final class MembershipBenchmark {
 
     /** After a re-upload's response: the time until no change is pending, and the run's own time. */
     static void afterUpload(HttpClient http, String base, long responseNanos, long changedRows) throws Exception {
-        String state = waitFor(http, base + "api/processing", b -> "0".equals(UploadBenchmark.field(b, "pendingChanges"))
-                && "false".equals(UploadBenchmark.field(b, "running")), Duration.ofMinutes(10));
+        String state = waitFor(http, base + "api/processing", b -> "0".equals(BenchJson.field(b, "pendingChanges"))
+                && "false".equals(BenchJson.field(b, "running")), Duration.ofMinutes(10));
         double caughtUp = (System.nanoTime() - responseNanos) / 1e9;
-        String run = runs(http, base).stream().filter(r -> Long.parseLong(UploadBenchmark.field(r, "rowsEvaluated")) >= changedRows)
+        String run = runs(http, base).stream().filter(r -> Long.parseLong(BenchJson.field(r, "rowsEvaluated")) >= changedRows)
                 .findFirst().orElse(state);
-        String started = UploadBenchmark.field(run, "startedAt");
-        String ended = UploadBenchmark.field(run, "endedAt");
+        String started = BenchJson.field(run, "startedAt");
+        String ended = BenchJson.field(run, "endedAt");
         double own = Duration.between(Instant.parse(started), Instant.parse(ended)).toMillis() / 1000.0;
         System.out.printf(Locale.ROOT, "membership after the re-upload: no change pending %.2f s after the upload's response; "
                         + "the run's own time %.2f s for %s changed rows × %d segments (%s entered, %s exited)%n",
-                caughtUp, own, UploadBenchmark.field(run, "rowsEvaluated"), count,
-                UploadBenchmark.field(run, "entered"), UploadBenchmark.field(run, "exited"));
+                caughtUp, own, BenchJson.field(run, "rowsEvaluated"), count,
+                BenchJson.field(run, "entered"), BenchJson.field(run, "exited"));
     }
 
     /** The recent runs, each as its own JSON object text. */
     static List<String> runs(HttpClient http, String base) throws Exception {
-        return objects(send(http, BenchAuth.request(URI.create(base + "api/processing/runs?limit=50")).GET()).body());
-    }
-
-    /** The top-level objects of a JSON array's text that start with an id (nested objects kept inside). */
-    static List<String> objects(String array) {
-        List<String> objects = new ArrayList<>();
-        int depth = 0;
-        int start = -1;
-        boolean string = false;
-        for (int i = 0; i < array.length(); i++) {
-            char ch = array.charAt(i);
-            if (string) {
-                if (ch == '\\') {
-                    i++;
-                } else if (ch == '"') {
-                    string = false;
-                }
-            } else if (ch == '"') {
-                string = true;
-            } else if (ch == '{' && depth++ == 0) {
-                start = i;
-            } else if (ch == '}' && --depth == 0) {
-                objects.add(array.substring(start, i + 1));
-            }
-        }
-        return objects;
+        return BenchJson.objects(send(http, BenchAuth.request(URI.create(base + "api/processing/runs?limit=50")).GET()).body());
     }
 
     static String waitFor(HttpClient http, String url, Predicate<String> done, Duration timeout)

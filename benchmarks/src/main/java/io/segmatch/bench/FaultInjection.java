@@ -1,6 +1,10 @@
-package io.segmatch.launcher;
+package io.segmatch.bench;
 
 import io.segmatch.fake.google.FakeGoogle;
+import io.segmatch.launcher.EmbeddedDatabase;
+import io.segmatch.launcher.Launcher;
+import io.segmatch.launcher.LocalServer;
+import io.segmatch.launcher.Processes;
 import jakarta.json.Json;
 
 import java.io.IOException;
@@ -21,12 +25,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import static io.segmatch.launcher.FaultApi.await;
-import static io.segmatch.launcher.FaultApi.probe;
-import static io.segmatch.launcher.FaultChecks.check;
+import static io.segmatch.bench.FaultApi.await;
+import static io.segmatch.bench.FaultApi.probe;
+import static io.segmatch.bench.FaultChecks.check;
 
 /**
- * {@code java -cp server-config/target/segmatch.jar io.segmatch.launcher.FaultInjection [--kills 20]
+ * {@code java -cp server-config/target/segmatch.jar io.segmatch.bench.FaultInjection [--kills 20]
  * [--rows 20000] [--seed N]}: starts Segmatch with the launcher (embedded PostgreSQL, the bundled fake
  * Google in this JVM), drives its API, and kills things at random points — Payara Micro in the
  * middle of an upload, a row write, a membership run or a sync; the whole group (launcher, Payara
@@ -117,7 +121,7 @@ public final class FaultInjection {
         javaOptions.addAll(ActivationBenchmark.serverOptions(google));
         Path log = dir.resolve("launcher.log");
         launcher = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                Launcher.home().resolve("segmatch.jar").toString(), "--port", String.valueOf(port),
+                LauncherHome.get().resolve("segmatch.jar").toString(), "--port", String.valueOf(port),
                 "--data", dir.resolve("data").toString(), "--java-options", String.join(" ", javaOptions))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         Process started = launcher;
@@ -154,10 +158,6 @@ public final class FaultInjection {
     private long postmasterPid() throws IOException {
         return EmbeddedDatabase.pidFromLockFile(dir.resolve("data/postgres"))
                 .orElseThrow(() -> new IllegalStateException("no PostgreSQL lock file"));
-    }
-
-    private static void kill9(long pid) throws IOException, InterruptedException {
-        new ProcessBuilder("kill", "-9", String.valueOf(pid)).start().waitFor();
     }
 
     // ---- set-up ----
@@ -237,13 +237,13 @@ public final class FaultInjection {
         long payara = payaraPid();
         long postmaster = postmasterPid();
         switch (target) {
-            case PAYARA -> kill9(payara);
+            case PAYARA -> Processes.kill9(payara);
             case GROUP -> {
-                kill9(launcher.pid());
-                kill9(payara);
-                kill9(postmaster);
+                Processes.kill9(launcher.pid());
+                Processes.kill9(payara);
+                Processes.kill9(postmaster);
             }
-            case POSTGRES -> kill9(postmaster);
+            case POSTGRES -> Processes.kill9(postmaster);
         }
         FaultApi.Answer acknowledged = null;
         try {
@@ -255,12 +255,12 @@ public final class FaultInjection {
         double ready;
         if (target == Target.POSTGRES) {
             // the launcher starts PostgreSQL again (a new postmaster); the application reconnects by itself
-            await("PostgreSQL to be started again", Duration.ofMinutes(5), probe(() -> !alive(postmaster)
-                    && EmbeddedDatabase.pidFromLockFile(dir.resolve("data/postgres")).map(p -> p != postmaster && alive(p))
+            await("PostgreSQL to be started again", Duration.ofMinutes(5), probe(() -> !Processes.alive(postmaster)
+                    && EmbeddedDatabase.pidFromLockFile(dir.resolve("data/postgres")).map(p -> p != postmaster && Processes.alive(p))
                     .orElse(false)), Boolean::booleanValue);
             await("Segmatch to be ready again", Duration.ofMinutes(5), api::ready, Boolean::booleanValue);
         } else {
-            await("the old processes to be gone", Duration.ofMinutes(2), () -> !alive(payara) && !alive(postmaster)
+            await("the old processes to be gone", Duration.ofMinutes(2), () -> !Processes.alive(payara) && !Processes.alive(postmaster)
                     && (target != Target.PAYARA || !launcher.isAlive()), Boolean::booleanValue);
             startLauncher();
         }
@@ -288,10 +288,6 @@ public final class FaultInjection {
         Map<String, Map<String, String>> rows = api.rows(datasetId);
         rows.values().forEach(v -> v.remove("customer_id"));
         return rows;
-    }
-
-    private static boolean alive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
     private Write plan(Operation op) {

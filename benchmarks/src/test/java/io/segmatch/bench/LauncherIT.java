@@ -1,5 +1,8 @@
-package io.segmatch.launcher;
+package io.segmatch.bench;
 
+import io.segmatch.launcher.EmbeddedDatabase;
+import io.segmatch.launcher.LocalServer;
+import io.segmatch.launcher.Processes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,8 +52,8 @@ class LauncherIT {
         }
     }
 
-    private Process launch(int port, Path log) throws IOException {
-        Path jar = Path.of("target", "segmatch.jar").toAbsolutePath();
+    private Process launch(int port, Path log) throws Exception {
+        Path jar = LauncherHome.get().resolve("segmatch.jar").toAbsolutePath();
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar.toString(), "--port", String.valueOf(port), "--data", data.toString(),
                 "--java-options", "-Xmx512m")
@@ -72,7 +75,7 @@ class LauncherIT {
     }
 
     private static boolean alive(long pid) {
-        return EmbeddedDatabaseIT.running(pid);
+        return Processes.alive(pid);
     }
 
     @Test
@@ -97,13 +100,13 @@ class LauncherIT {
         var upload = MembershipBenchmark.send(http, BenchAuth.request(URI.create(base + "api/datasets?name=kept&key=customer_id"))
                 .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofString(csv.toString())));
         assertEquals(201, upload.statusCode(), upload.body());
-        String dataset = UploadBenchmark.field(upload.body(), "datasetId");
+        String dataset = BenchJson.field(upload.body(), "datasetId");
         var segment = MembershipBenchmark.send(http, BenchAuth.request(URI.create(base + "api/segments"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"de\", "
                         + "\"datasetId\": \"" + dataset + "\", \"logic\": \"AND\", \"conditions\": [{\"field\": \"country\", "
                         + "\"operator\": \"eq\", \"value\": \"de\"}]}")));
         assertEquals(201, segment.statusCode(), segment.body());
-        String segmentUrl = base + "api/segments/" + UploadBenchmark.field(segment.body(), "id");
+        String segmentUrl = base + "api/segments/" + BenchJson.field(segment.body(), "id");
         MembershipBenchmark.waitFor(http, segmentUrl, b -> b.contains("\"memberCount\":10"), Duration.ofMinutes(2));
 
         // a backup while it runs, then a change the backup does not have
@@ -119,7 +122,7 @@ class LauncherIT {
         long micro = first.children().filter(c -> c.info().commandLine().orElse("").contains("payara-micro.jar"))
                 .findFirst().orElseThrow().pid();
 
-        EmbeddedDatabaseIT.kill9(first.pid());
+        assertTrue(Processes.kill9(first.pid()));
 
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
                 .until(() -> !alive(micro) && !alive(postmaster));
@@ -156,7 +159,7 @@ class LauncherIT {
     /** Runs the launcher jar for a one-off command; returns its exit code. */
     private int tool(List<String> arguments) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Path.of("target", "segmatch.jar").toAbsolutePath().toString()));
+                "-jar", LauncherHome.get().resolve("segmatch.jar").toAbsolutePath().toString()));
         command.addAll(arguments);
         Process p = new ProcessBuilder(command).inheritIO().start();
         assertTrue(p.waitFor(5, TimeUnit.MINUTES));
