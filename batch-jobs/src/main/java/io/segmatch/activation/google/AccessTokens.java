@@ -17,7 +17,7 @@ import static io.segmatch.shared.json.Jsons.JSON;
  * until a minute before they expire. {@code invalid_grant} means the refresh token is dead:
  * final, and the connection needs a reconnect. No token is ever logged or put in a message.
  */
-public final class AccessTokens {
+public final class AccessTokens implements GoogleCalls.Tokens {
 
     private final GoogleSettings settings;
     private final Supplier<String> refreshToken;
@@ -35,6 +35,7 @@ public final class AccessTokens {
         this.onInvalidGrant = onInvalidGrant;
     }
 
+    @Override
     public synchronized String accessToken() {
         if (accessToken != null && Instant.now().isBefore(expires.minus(Duration.ofMinutes(1)))) {
             return accessToken;
@@ -106,6 +107,7 @@ public final class AccessTokens {
     }
 
     /** Forgets the cached token (Google answered 401). */
+    @Override
     public synchronized void invalidate() {
         accessToken = null;
     }

@@ -25,21 +25,40 @@ public final class GoogleCalls {
     private static final Logger LOG = Logger.getLogger(GoogleCalls.class.getName());
     static final int ATTEMPTS = 6;
 
-    private final AccessTokens tokens;
+    private final Tokens tokens;
     private final Duration maxDelay;
     private final Duration firstBackoff;
     private final Consumer<String> outcomes;
+    private final Sleeper sleeper;
+
+    /** Where the bearer tokens come from ({@link AccessTokens}). */
+    public interface Tokens {
+        String accessToken();
+
+        /** Forgets the current token (Google answered 401): the next one is fresh. */
+        void invalidate();
+    }
+
+    /** How a retry waits ({@code Thread::sleep}; a test records the waits instead). */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(long millis) throws InterruptedException;
+    }
 
     /**
      * @param outcomes told of every request's outcome: {@code success}, {@code retried} (a
      *                 failure that will be tried again) or {@code failed} (final)
      */
-    public GoogleCalls(AccessTokens tokens, Duration maxDelay, Duration firstBackoff,
-                       Consumer<String> outcomes) {
+    public GoogleCalls(Tokens tokens, Duration maxDelay, Duration firstBackoff, Consumer<String> outcomes) {
+        this(tokens, maxDelay, firstBackoff, outcomes, Thread::sleep);
+    }
+
+    GoogleCalls(Tokens tokens, Duration maxDelay, Duration firstBackoff, Consumer<String> outcomes, Sleeper sleeper) {
         this.tokens = tokens;
         this.maxDelay = maxDelay;
         this.firstBackoff = firstBackoff;
         this.outcomes = outcomes;
+        this.sleeper = sleeper;
     }
 
     /** An answer: its JSON body and Google's request id. */
@@ -134,9 +153,9 @@ public final class GoogleCalls {
         return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
-    private static void sleep(long millis) {
+    private void sleep(long millis) {
         try {
-            Thread.sleep(millis);
+            sleeper.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new GoogleException(0, "INTERRUPTED", "the sync was interrupted", false, null);
