@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.sql.DriverManager;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -307,6 +306,9 @@ class AccessIT extends DeployedWar {
         assertEquals(200, editor.json("PUT", "api/segments/" + segment, renamed).status());
         assertEquals(403, editor.json("PUT", "api/segments/" + segment, plain.replace("\"Rights\"", "\"Off\"") + "}").status(),
                 "nor disable it");
+        var deleted = editor.delete("api/segments/" + segment);
+        assertEquals(403, deleted.status(), "nor empty its list by deleting it: " + deleted.body());
+        assertTrue(deleted.body().contains("activation-needs-admin"), deleted.body());
         String audit = admin.get("api/audit?limit=50").body();
         assertTrue(audit.contains("\"action\":\"activation_changed\",\"target\":\"" + segment + "\""), audit);
         assertTrue(audit.contains("\"actor\":\"it-editor\",\"action\":\"segment_created\""), audit);
@@ -416,7 +418,8 @@ class AccessIT extends DeployedWar {
     @Test
     void fiveFailedLoginsLockTheUsernameForAQuarterOfAnHour() {
         String name = "it-lockout";
-        Http.as(base, name, "viewer");
+        Http withToken = Http.as(base, name, "viewer");
+        withToken.authorization(); // a token made before the lock keeps working
         Http guesser = Http.anonymous(base);
         for (int i = 1; i <= 4; i++) {
             var r = guesser.withAuthorization(Http.basic(name, "wrong-password-" + i)).get("api/me");
@@ -428,6 +431,11 @@ class AccessIT extends DeployedWar {
         assertTrue(retry > 14 * 60 && retry <= 15 * 60 + 1, "about fifteen minutes: " + retry);
         var right = guesser.withAuthorization(Http.basic(name, Http.USER_PASSWORD)).get("api/me");
         assertEquals(429, right.status(), "locked even for the right password");
+        var change = withToken.json("PATCH", "api/me", "{\"currentPassword\": \"" + Http.USER_PASSWORD
+                + "\", \"password\": \"a new password 1\"}");
+        assertEquals(429, change.status(), "a password change checks the password as a login does: " + change.body());
+        long changeRetry = Long.parseLong(change.header("Retry-After"));
+        assertTrue(changeRetry > 14 * 60 && changeRetry <= 15 * 60 + 1, "about fifteen minutes: " + changeRetry);
         // the form says so too
         var page = Http.anonymous(base);
         var login = page.get("login.xhtml");
@@ -544,6 +552,9 @@ class AccessIT extends DeployedWar {
         assertEquals(400, tooShort.status());
         assertTrue(tooShort.body().contains("\"field\":\"password\""), tooShort.body());
         assertEquals(403, me.json("PATCH", "api/me", "{\"currentPassword\": \"wrong\", \"password\": \"long enough now\"}").status());
+        var without = me.json("PATCH", "api/me", "{\"password\": \"long enough now\"}");
+        assertEquals(400, without.status(), "a missing current password is a mistake, not a failed login");
+        assertTrue(without.body().contains("\"field\":\"currentPassword\""), without.body());
         var json = me.get("api/me").json();
         assertEquals("it-self", json.getString("username"));
         assertEquals("viewer", json.getString("role"));

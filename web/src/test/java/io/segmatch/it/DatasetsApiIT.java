@@ -77,6 +77,10 @@ class DatasetsApiIT extends DeployedWar {
         assertEquals("shop-export", http.get("api/datasets/" + id).json().getString("name"),
                 "the file name names the dataset when no name is given");
 
+        var longName = http.multipart("api/datasets", "named.csv", CUSTOMERS, "name", "n".repeat(65 * 1024));
+        assertEquals(400, longName.status(), "a text part is held to 64 KiB");
+        assertTrue(longName.body().contains("\"field\":\"name\""), longName.body());
+
         var replaced = http.multipart("api/datasets/" + id + "/uploads", "again.csv",
                 "customer_id,plan\nc1,team\nc4,pro\n", "mode", "replace");
         assertEquals(200, replaced.status(), replaced.body());

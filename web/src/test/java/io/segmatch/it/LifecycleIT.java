@@ -88,6 +88,7 @@ class LifecycleIT extends DeployedWar {
         Http http = new Http(base).deployed();
         JsonObject retention = http.get("api/history/retention").json();
         assertEquals(400, retention.getInt("retentionDays"));
+        assertEquals("P400D", retention.getString("retention"), "the setting as configured");
         var purge = http.json("POST", "api/history/purges", "");
         assertEquals(200, purge.status(), purge.body());
         JsonObject p = purge.json();

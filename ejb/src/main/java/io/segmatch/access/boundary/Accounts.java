@@ -18,6 +18,7 @@ import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -67,14 +68,21 @@ public class Accounts {
             throw SegmatchException.invalid("invalid-password", "the new password " + weakness,
                     List.of(FieldError.field("password", weakness)));
         }
+        if (currentPassword == null || currentPassword.isEmpty()) {
+            // asked for before the check: a request without it is a mistake, not a failed login
+            throw SegmatchException.invalid("invalid-password", "currentPassword is required to change the password",
+                    List.of(FieldError.field("currentPassword", "required")));
+        }
         LoginResult check = logins.login(u.username(), currentPassword, "password change");
         if (check instanceof LoginResult.Locked locked) {
-            throw new SegmatchException(SegmatchException.Kind.TOO_MANY, "login-locked",
-                    "too many wrong passwords in a row; try again after " + locked.until(), List.of());
+            // as a login with the password would answer (429 with Retry-After)
+            throw SegmatchException.later(SegmatchException.Kind.TOO_MANY, "login-locked",
+                    "too many failed logins in a row for this username; try again after " + locked.until(),
+                    Duration.between(Instant.now(), locked.until()));
         }
         if (check instanceof LoginResult.Busy) {
-            throw new SegmatchException(SegmatchException.Kind.TOO_MANY, "login-busy",
-                    "too many passwords are being checked right now; try again in a few seconds", List.of());
+            throw SegmatchException.later(SegmatchException.Kind.BUSY, "login-busy",
+                    "too many logins are being checked at once; try again in a few seconds", Duration.ofSeconds(4));
         }
         if (!(check instanceof LoginResult.Accepted)) {
             throw SegmatchException.forbidden("wrong-password", "the current password is not right");

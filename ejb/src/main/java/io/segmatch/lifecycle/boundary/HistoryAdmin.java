@@ -23,11 +23,12 @@ public class HistoryAdmin {
     @Inject
     AuditTrail audit;
 
-    public record State(Duration retention, Optional<HistoryPurges.Purge> lastPurge) {
+    /** The retention (and its setting as configured, such as {@code P400D}) and the last purge. */
+    public record State(Duration retention, String setting, Optional<HistoryPurges.Purge> lastPurge) {
     }
 
     public State state() {
-        return new State(retention.retention(), retention.latest());
+        return new State(retention.retention(), retention.setting(), retention.latest());
     }
 
     /** Purges history older than the retention now, whatever the last purge; audited with its figures. */

@@ -51,6 +51,11 @@ public class HistoryRetention {
     @ConfigProperty(name = "segmatch.history.timer", defaultValue = "true")
     boolean enabled;
 
+    /** The setting as configured ({@code P400D}), for showing. */
+    public String setting() {
+        return retention.trim();
+    }
+
     /** The configured retention (days, as ISO-8601 {@code PnD}, or a duration {@code PTnH}). */
     public Duration retention() {
         String value = retention.trim();

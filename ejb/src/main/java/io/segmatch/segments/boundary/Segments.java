@@ -27,12 +27,15 @@ import jakarta.json.JsonString;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
+import java.io.StringReader;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import javax.sql.DataSource;
+
+import static io.segmatch.shared.json.Jsons.JSON;
 
 /** The segments boundary: definitions (create, read, update, delete) and the builder's live preview. */
 @Stateless
@@ -104,6 +107,15 @@ public class Segments {
         return segment;
     }
 
+    /** Whether stored activation settings send the segment to Google Ads. */
+    private static boolean activated(String activationJson) {
+        if (activationJson == null) {
+            return false;
+        }
+        JsonObject settings = JSON.createReader(new StringReader(activationJson)).readObject();
+        return settings.get("googleAds") instanceof JsonObject ads && ads.getBoolean("enabled", false);
+    }
+
     /** Turning a segment's activation on or off, or changing it, is the admin's. */
     private static void requireActivationRight(String before, String after, boolean mayChangeActivation) {
         if (!mayChangeActivation && !Objects.equals(before, after)) {
@@ -112,9 +124,20 @@ public class Segments {
         }
     }
 
-    /** Deletes a segment: gone from the API at once; the next run records its members' exits. */
-    public void delete(String id) {
+    /**
+     * Deletes a segment: gone from the API at once; the next run records its members' exits.
+     * An activated segment's members then leave its Customer Match list: turning its activation
+     * off that way is the admin's, like any change of it.
+     *
+     * @param mayChangeActivation whether the caller may change activation (admins only)
+     */
+    public void delete(String id, boolean mayChangeActivation) {
         Segment segment = get(id);
+        if (!mayChangeActivation && activated(segment.getActivationJson())) {
+            throw SegmatchException.forbidden("activation-needs-admin",
+                    "the segment is activated: deleting it removes its members from its Customer Match list, which only an "
+                            + "admin may do (or an admin switches its activation off first)");
+        }
         segment.delete(now());
         requestRun("segment " + id + " was deleted");
         audit.record("segment_deleted", id, "name " + segment.getName());

@@ -2,6 +2,7 @@ package io.segmatch.shared.error;
 
 import jakarta.ejb.ApplicationException;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -21,7 +22,8 @@ public class SegmatchException extends RuntimeException {
         NOT_FOUND(404, "Not found"),
         CONFLICT(409, "Conflict"),
         TOO_LARGE(413, "Upload too large"),
-        TOO_MANY(429, "Too many requests");
+        TOO_MANY(429, "Too many requests"),
+        BUSY(503, "Service unavailable");
 
         public final int status;
         public final String title;
@@ -46,12 +48,23 @@ public class SegmatchException extends RuntimeException {
     private final Kind kind;
     private final String type;
     private final List<FieldError> errors;
+    private final Long retryAfterSeconds;
 
     public SegmatchException(Kind kind, String type, String detail, List<FieldError> errors) {
+        this(kind, type, detail, errors, null);
+    }
+
+    private SegmatchException(Kind kind, String type, String detail, List<FieldError> errors, Long retryAfterSeconds) {
         super(detail);
         this.kind = kind;
         this.type = type;
         this.errors = List.copyOf(errors);
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** A refusal for now (429 or 503) that says when to try again ({@code Retry-After}, at least a second). */
+    public static SegmatchException later(Kind kind, String type, String detail, Duration retryAfter) {
+        return new SegmatchException(kind, type, detail, List.of(), Math.max(1, retryAfter.toSeconds() + 1));
     }
 
     public static SegmatchException invalid(String type, String detail) {
@@ -97,5 +110,10 @@ public class SegmatchException extends RuntimeException {
 
     public List<FieldError> errors() {
         return errors;
+    }
+
+    /** Seconds to wait before trying again, or null when the answer does not say. */
+    public Long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

@@ -5,6 +5,8 @@ import io.segmatch.shared.error.SegmatchException;
 import jakarta.ws.rs.core.EntityPart;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,8 @@ import java.util.Map;
  * optional text parts such as {@code name} and {@code key}.
  */
 record Multipart(SpooledUpload file, String fileName, Map<String, String> fields) {
+
+    static final int MAX_TEXT_BYTES = 64 * 1024;
 
     static Multipart read(List<EntityPart> parts, long maxBytes) throws IOException {
         SpooledUpload file = null;
@@ -30,7 +34,7 @@ record Multipart(SpooledUpload file, String fileName, Map<String, String> fields
                     }
                     fileName = part.getFileName().orElse(null);
                 } else if (!part.getName().equals("file")) {
-                    fields.put(part.getName(), part.getContent(String.class));
+                    fields.put(part.getName(), text(part));
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -44,6 +48,20 @@ record Multipart(SpooledUpload file, String fileName, Map<String, String> fields
                     List.of(SegmatchException.FieldError.field("file", "required")));
         }
         return new Multipart(file, fileName, fields);
+    }
+
+    /** A text part (at most {@value #MAX_TEXT_BYTES} bytes: a name, a key column, a mode), never read whole first. */
+    private static String text(EntityPart part) throws IOException {
+        byte[] text;
+        try (InputStream in = part.getContent()) {
+            text = in.readNBytes(MAX_TEXT_BYTES + 1);
+        }
+        if (text.length > MAX_TEXT_BYTES) {
+            throw SegmatchException.invalid("invalid-form", "the form part '" + part.getName() + "' is longer than "
+                    + MAX_TEXT_BYTES + " bytes", List.of(SegmatchException.FieldError.field(part.getName(),
+                    "at most " + MAX_TEXT_BYTES + " bytes")));
+        }
+        return new String(text, StandardCharsets.UTF_8);
     }
 
     /** A text part, or the query parameter when the form lacks it. */

@@ -38,7 +38,7 @@ public class HistoryResource {
         var state = history.state();
         JsonObjectBuilder body = JSON.createObjectBuilder()
                 .add("retentionDays", state.retention().toDays())
-                .add("retention", state.retention().toString());
+                .add("retention", state.setting());
         time(body, "cutoff", Instant.now().minus(state.retention()));
         if (state.lastPurge().isPresent()) {
             body.add("lastPurge", purge(state.lastPurge().get()));

@@ -74,7 +74,7 @@ public class SegmentsResource {
     @DELETE
     @Path("{id}")
     public Response delete(@PathParam("id") String id) {
-        segments.delete(id);
+        segments.delete(id, security.isUserInRole(Role.Names.ADMIN));
         return Response.noContent().build();
     }
 

@@ -251,7 +251,7 @@ public class EditSegmentPage implements Serializable {
         }
         if (id != null) {
             try {
-                segments.delete(id);
+                segments.delete(id, FacesContext.getCurrentInstance().getExternalContext().isUserInRole(Role.Names.ADMIN));
             } catch (SegmatchException e) {
                 formError = e.getMessage();
                 return null;

@@ -26,7 +26,11 @@ public final class ProblemMappers {
     }
 
     static Response of(SegmatchException e) {
-        return Problem.response(e.kind().status, e.type(), e.kind().title, e.getMessage(), e.errors());
+        Response problem = Problem.response(e.kind().status, e.type(), e.kind().title, e.getMessage(), e.errors());
+        if (e.retryAfterSeconds() != null) {
+            problem.getHeaders().putSingle("Retry-After", Long.toString(e.retryAfterSeconds()));
+        }
+        return problem;
     }
 
     @Provider
