@@ -21,9 +21,7 @@ import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
@@ -60,12 +58,12 @@ public class Segments {
      *
      * @param mayChangeActivation whether the caller may turn activation on (admins only)
      */
-    public Segment create(JsonObject body, boolean mayChangeActivation) {
-        SegmentDefinition definition = SegmentDefinition.read(body, dataset(body));
+    public Segment create(SegmentRequest request, boolean mayChangeActivation) {
+        SegmentDefinition definition = SegmentDefinition.read(request, dataset(request.datasetId()));
         requireActivationRight(null, definition.activationJson(), mayChangeActivation);
         Instant now = now();
         Segment segment = new Segment(UUID.randomUUID().toString(), now);
-        segment.define(definition.name(), datasetId(body), definition.rule().logic(), definition.conditionsJson(),
+        segment.define(definition.name(), request.datasetId(), definition.rule().logic(), definition.conditionsJson(),
                 definition.activationJson(), now);
         em.persist(segment);
         requestRun("segment " + segment.getId() + " was created");
@@ -89,13 +87,13 @@ public class Segments {
     }
 
     /** Replaces a segment's definition; a changed rule makes it pending until a run re-evaluates it. */
-    public Segment update(String id, JsonObject body, boolean mayChangeActivation) {
+    public Segment update(String id, SegmentRequest request, boolean mayChangeActivation) {
         Segment segment = get(id);
-        SegmentDefinition definition = SegmentDefinition.read(body, dataset(body));
+        SegmentDefinition definition = SegmentDefinition.read(request, dataset(request.datasetId()));
         String activationBefore = segment.getActivationJson();
         requireActivationRight(activationBefore, definition.activationJson(), mayChangeActivation);
         long version = segment.getDefinitionVersion();
-        segment.define(definition.name(), datasetId(body), definition.rule().logic(), definition.conditionsJson(),
+        segment.define(definition.name(), request.datasetId(), definition.rule().logic(), definition.conditionsJson(),
                 definition.activationJson(), now());
         if (segment.getDefinitionVersion() != version) {
             requestRun("segment " + id + " changed");
@@ -192,14 +190,14 @@ public class Segments {
      * PostgreSQL. Both evaluators give the same answers (the shared evaluator suite).
      */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-    public PreviewResult preview(JsonObject body) {
-        Dataset dataset = dataset(body);
+    public PreviewResult preview(PreviewRequest request) {
+        Dataset dataset = dataset(request.datasetId());
         if (dataset == null) {
             throw SegmatchException.invalid("invalid-rule", "datasetId: no such dataset",
                     List.of(FieldError.field("datasetId", "the id of an existing dataset")));
         }
-        int limit = limit(body);
-        var rule = RuleValidator.validate(body, dataset);
+        int limit = limit(request.limit());
+        var rule = RuleValidator.validate(request.rule(), dataset);
         Instant now = Instant.now();
         return query(c -> {
             if (limit > 0 && limit <= PreviewWindows.SIZE) {
@@ -211,25 +209,19 @@ public class Segments {
         });
     }
 
-    private static int limit(JsonObject body) {
-        if (!body.containsKey("limit") || body.isNull("limit")) {
+    private static int limit(Long limit) {
+        if (limit == null) {
             return DEFAULT_PREVIEW_ROWS;
         }
-        if (body.get("limit") instanceof JsonNumber n && n.isIntegral() && n.longValue() >= 0
-                && n.longValue() <= Integer.MAX_VALUE) {
-            return n.intValue();
+        if (limit >= 0 && limit <= Integer.MAX_VALUE) {
+            return limit.intValue();
         }
         throw SegmatchException.invalid("invalid-rule", "limit: a whole number of rows, 0 for all",
                 List.of(FieldError.field("limit", "a whole number of rows to scan, 0 for all")));
     }
 
-    private Dataset dataset(JsonObject body) {
-        String id = datasetId(body);
+    private Dataset dataset(String id) {
         return id == null ? null : em.find(Dataset.class, id);
-    }
-
-    private static String datasetId(JsonObject body) {
-        return body.get("datasetId") instanceof JsonString s ? s.getString() : null;
     }
 
     static Instant now() {

@@ -1,7 +1,10 @@
 package io.segmatch.segments.control;
 
 import io.segmatch.datasets.entity.Dataset;
+import io.segmatch.segments.boundary.SegmentRequest;
 import io.segmatch.segments.entity.Rule;
+import io.segmatch.segments.evaluation.RuleRequest.ConditionRequest;
+import io.segmatch.segments.evaluation.RuleRequest;
 import io.segmatch.segments.evaluation.RuleValidator;
 import io.segmatch.shared.error.SegmatchException.FieldError;
 import io.segmatch.shared.error.SegmatchException;
@@ -18,8 +21,8 @@ import java.util.Set;
 import static io.segmatch.shared.json.Jsons.JSON;
 
 /**
- * A segment as the API defines it ({@code name}, {@code datasetId}, {@code logic},
- * {@code conditions}, {@code activation}), checked field by field: the rule against the
+ * A segment as asked for ({@link SegmentRequest}: name, dataset, logic, conditions,
+ * activation), checked field by field: the rule against the
  * dataset's columns, the activation settings against their shape. Every problem is listed.
  *
  * @param conditionsJson the conditions as stored and returned, each field spelled as the dataset does
@@ -29,24 +32,24 @@ public record SegmentDefinition(String name, Rule rule, String conditionsJson, S
 
     static final Set<String> CONSENT = Set.of("GRANTED", "DENIED");
 
-    /** Reads and checks a definition; {@code dataset} is the one {@code datasetId} names, or null if none. */
-    public static SegmentDefinition read(JsonObject body, Dataset dataset) {
+    /** Checks a definition; {@code dataset} is the one {@code datasetId} names, or null if none. */
+    public static SegmentDefinition read(SegmentRequest request, Dataset dataset) {
         List<FieldError> errors = new ArrayList<>();
-        String name = body.get("name") instanceof JsonString s ? s.getString().trim() : null;
+        String name = request.name() == null ? null : request.name().trim();
         if (name == null || name.isEmpty() || name.length() > 200) {
             errors.add(FieldError.field("name", "a name of 1 to 200 characters"));
         } else if (name.indexOf('\0') >= 0) {
             errors.add(FieldError.field("name", "contains a NUL character"));
         }
         if (dataset == null) {
-            errors.add(FieldError.field("datasetId", body.get("datasetId") instanceof JsonString id
-                    ? "no dataset with id '" + id.getString() + "'" : "the id of the segment's dataset"));
+            errors.add(FieldError.field("datasetId", request.datasetId() != null
+                    ? "no dataset with id '" + request.datasetId() + "'" : "the id of the segment's dataset"));
         }
-        String activation = activation(body.get("activation"), errors);
+        String activation = activation(request.activation(), errors);
         Rule rule = null;
         if (dataset != null) {
             try {
-                rule = RuleValidator.validate(body, dataset);
+                rule = RuleValidator.validate(request.rule(), dataset);
             } catch (SegmatchException e) {
                 errors.addAll(e.errors());
             }
@@ -55,19 +58,18 @@ public record SegmentDefinition(String name, Rule rule, String conditionsJson, S
             throw SegmatchException.invalid("invalid-segment", errors.get(0).field() + ": " + errors.get(0).message(),
                     errors);
         }
-        return new SegmentDefinition(name, rule, conditions(body, dataset), activation);
+        return new SegmentDefinition(name, rule, conditions(request.rule(), dataset), activation);
     }
 
     /** The conditions as given, with each field spelled as the dataset spells it. */
-    private static String conditions(JsonObject body, Dataset dataset) {
+    private static String conditions(RuleRequest rule, Dataset dataset) {
         JsonArrayBuilder list = JSON.createArrayBuilder();
-        for (JsonValue c : body.getJsonArray("conditions")) {
-            JsonObject o = c.asJsonObject();
+        for (ConditionRequest c : rule.conditions()) {
             JsonObjectBuilder b = JSON.createObjectBuilder()
-                    .add("field", dataset.column(o.getString("field")).orElseThrow().getName())
-                    .add("operator", o.getString("operator"));
-            if (o.containsKey("value") && o.get("value") != JsonValue.NULL) {
-                b.add("value", o.get("value"));
+                    .add("field", dataset.column(c.field()).orElseThrow().getName())
+                    .add("operator", c.operator());
+            if (c.value() != null && c.value() != JsonValue.NULL) {
+                b.add("value", c.value());
             }
             list.add(b);
         }

@@ -7,6 +7,7 @@ import io.segmatch.segments.entity.Condition;
 import io.segmatch.segments.entity.Logic;
 import io.segmatch.segments.entity.Operator;
 import io.segmatch.segments.entity.Rule;
+import io.segmatch.segments.evaluation.RuleRequest.ConditionRequest;
 import io.segmatch.shared.error.SegmatchException.FieldError;
 import io.segmatch.shared.error.SegmatchException;
 import jakarta.json.JsonArray;
@@ -22,8 +23,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Turns the JSON form of a rule ({@code logic}, {@code conditions}) into a validated
- * {@link Rule} for a dataset, or refuses it with every problem named by its path
+ * Turns a rule as asked for ({@link RuleRequest}: {@code logic}, {@code conditions}) into a
+ * validated {@link Rule} for a dataset, or refuses it with every problem named by its path
  * ({@code conditions[2].value}), as docs/segments.md's "Validation" says. Fields are looked up
  * among the dataset's columns, values parsed into their column's type.
  */
@@ -32,22 +33,26 @@ public final class RuleValidator {
     private RuleValidator() {
     }
 
+    /** Checks the JSON form of a rule (as the API takes it and as it is stored). */
     public static Rule validate(JsonObject json, Dataset dataset) {
+        return validate(RuleRequest.of(json), dataset);
+    }
+
+    public static Rule validate(RuleRequest request, Dataset dataset) {
         List<FieldError> errors = new ArrayList<>();
-        Logic logic = logic(json.get("logic"), errors);
+        Logic logic = logic(request.logic(), errors);
         List<Condition> conditions = new ArrayList<>();
-        JsonValue list = json.get("conditions");
-        if (list == null || list.getValueType() != JsonValue.ValueType.ARRAY) {
+        List<ConditionRequest> list = request.conditions();
+        if (list == null) {
             errors.add(FieldError.field("conditions", "a list of 1 to " + Rule.MAX_CONDITIONS + " conditions"));
-        } else if (list.asJsonArray().isEmpty()) {
+        } else if (list.isEmpty()) {
             errors.add(FieldError.field("conditions", "a rule needs at least one condition"));
-        } else if (list.asJsonArray().size() > Rule.MAX_CONDITIONS) {
+        } else if (list.size() > Rule.MAX_CONDITIONS) {
             errors.add(FieldError.field("conditions", "at most " + Rule.MAX_CONDITIONS + " conditions, not "
-                    + list.asJsonArray().size()));
+                    + list.size()));
         } else {
-            JsonArray array = list.asJsonArray();
-            for (int i = 0; i < array.size(); i++) {
-                Condition c = condition("conditions[" + i + "]", array.get(i), dataset, errors);
+            for (int i = 0; i < list.size(); i++) {
+                Condition c = condition("conditions[" + i + "]", list.get(i), dataset, errors);
                 if (c != null) {
                     conditions.add(c);
                 }
@@ -59,43 +64,40 @@ public final class RuleValidator {
         return new Rule(logic, conditions);
     }
 
-    private static Logic logic(JsonValue value, List<FieldError> errors) {
-        if (value == null || value == JsonValue.NULL) {
+    private static Logic logic(String value, List<FieldError> errors) {
+        if (value == null) {
             return Logic.AND;
         }
-        if (value instanceof JsonString s) {
-            for (Logic l : Logic.values()) {
-                if (l.name().equalsIgnoreCase(s.getString())) {
-                    return l;
-                }
+        for (Logic l : Logic.values()) {
+            if (l.name().equalsIgnoreCase(value)) {
+                return l;
             }
         }
         errors.add(FieldError.field("logic", "AND or OR"));
         return Logic.AND;
     }
 
-    private static Condition condition(String path, JsonValue json, Dataset dataset, List<FieldError> errors) {
-        if (json.getValueType() != JsonValue.ValueType.OBJECT) {
+    private static Condition condition(String path, ConditionRequest request, Dataset dataset, List<FieldError> errors) {
+        if (request == null) {
             errors.add(FieldError.field(path, "a condition is an object with field, operator and value"));
             return null;
         }
-        JsonObject o = json.asJsonObject();
         DatasetColumn column = null;
-        if (!(o.get("field") instanceof JsonString field)) {
+        if (request.field() == null) {
             errors.add(FieldError.field(path + ".field", "the name of one of the dataset's columns"));
         } else {
-            column = dataset.column(field.getString()).orElse(null);
+            column = dataset.column(request.field()).orElse(null);
             if (column == null) {
-                errors.add(FieldError.field(path + ".field", "unknown field '" + field.getString() + "'; the columns are: "
+                errors.add(FieldError.field(path + ".field", "unknown field '" + request.field() + "'; the columns are: "
                         + String.join(", ", dataset.getColumns().stream().map(DatasetColumn::getName).toList())));
             }
         }
         Operator operator = null;
-        if (!(o.get("operator") instanceof JsonString op) || Operator.fromApiName(op.getString()).isEmpty()) {
+        if (request.operator() == null || Operator.fromApiName(request.operator()).isEmpty()) {
             errors.add(FieldError.field(path + ".operator", "one of " + String.join(", ",
                     Arrays.stream(Operator.values()).map(Operator::apiName).toList())));
         } else {
-            operator = Operator.fromApiName(op.getString()).get();
+            operator = Operator.fromApiName(request.operator()).get();
         }
         if (column == null || operator == null) {
             return null;
@@ -107,7 +109,7 @@ public final class RuleValidator {
                     + ", not " + operator.apiName()));
             return null;
         }
-        return Operands.read(path + ".value", o.get("value"), column.getName(), type, operator, errors);
+        return Operands.read(path + ".value", request.value(), column.getName(), type, operator, errors);
     }
 
     /** Reads a condition's value into its comparable form, by the operator's shape. */

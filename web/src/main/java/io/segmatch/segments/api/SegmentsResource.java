@@ -2,7 +2,6 @@ package io.segmatch.segments.api;
 
 import io.segmatch.access.control.Role;
 import io.segmatch.segments.boundary.Segments;
-import io.segmatch.shared.api.JsonBody;
 import io.segmatch.shared.api.QueryParams;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,7 +49,7 @@ public class SegmentsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @POST
     public Response create(String body, @Context UriInfo uri) {
-        var segment = segments.create(JsonBody.object(body), security.isUserInRole(Role.Names.ADMIN));
+        var segment = segments.create(SegmentRequests.segment(body), security.isUserInRole(Role.Names.ADMIN));
         return Response.created(uri.getAbsolutePathBuilder().path(segment.getId()).build())
                 .entity(SegmentJson.segment(segment).toString()).build();
     }
@@ -67,7 +66,7 @@ public class SegmentsResource {
     @PUT
     @Path("{id}")
     public String update(@PathParam("id") String id, String body) {
-        return SegmentJson.segment(segments.update(id, JsonBody.object(body), security.isUserInRole(Role.Names.ADMIN))).toString();
+        return SegmentJson.segment(segments.update(id, SegmentRequests.segment(body), security.isUserInRole(Role.Names.ADMIN))).toString();
     }
 
     @RolesAllowed({Role.Names.EDITOR, Role.Names.ADMIN})
@@ -145,6 +144,6 @@ public class SegmentsResource {
     @POST
     @Path("preview")
     public String preview(String body) {
-        return SegmentJson.preview(segments.preview(JsonBody.object(body))).toString();
+        return SegmentJson.preview(segments.preview(SegmentRequests.preview(body))).toString();
     }
 }

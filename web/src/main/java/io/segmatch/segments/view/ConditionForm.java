@@ -1,11 +1,11 @@
 package io.segmatch.segments.view;
 
 import io.segmatch.datasets.entity.ColumnType;
-import io.segmatch.segments.entity.Operator;
 import io.segmatch.segments.entity.Operator.Shape;
+import io.segmatch.segments.entity.Operator;
+import io.segmatch.segments.evaluation.RuleRequest.ConditionRequest;
 import jakarta.faces.model.SelectItem;
 import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 
 import java.io.Serializable;
@@ -40,26 +40,22 @@ final class ConditionForm implements Serializable {
         return !columns.isEmpty();
     }
 
-    /** The condition in the API's JSON form. */
-    JsonObjectBuilder json(ConditionRow row) {
-        JsonObjectBuilder c = JSON.createObjectBuilder()
-                .add("field", row.field == null ? "" : row.field)
-                .add("operator", row.operator == null ? "" : row.operator);
+    /** The condition as the boundary takes it (the value typed as the API would send it). */
+    ConditionRequest request(ConditionRow row) {
         ColumnType type = type(row);
-        switch (shape(row)) {
-            case ONE -> c.add("value", typed(type, row.value));
-            case TEXT -> c.add("value", row.value == null ? "" : row.value);
+        JsonValue value = switch (shape(row)) {
+            case ONE -> typed(type, row.value);
+            case TEXT -> JSON.createValue(row.value == null ? "" : row.value);
             case LIST -> {
                 JsonArrayBuilder items = JSON.createArrayBuilder();
                 listItems(row.list).forEach(item -> items.add(typed(type, item)));
-                c.add("value", items);
+                yield items.build();
             }
-            case RANGE -> c.add("value", JSON.createArrayBuilder().add(typed(type, row.low)).add(typed(type, row.high)));
-            case DAYS -> c.add("value", typed(ColumnType.NUMBER, row.value));
-            case NONE -> {
-            }
-        }
-        return c;
+            case RANGE -> JSON.createArrayBuilder().add(typed(type, row.low)).add(typed(type, row.high)).build();
+            case DAYS -> typed(ColumnType.NUMBER, row.value);
+            case NONE -> null;
+        };
+        return new ConditionRequest(row.field == null ? "" : row.field, row.operator == null ? "" : row.operator, value);
     }
 
     /** A number as a JSON number, a yes/no as a JSON boolean, everything else as typed (the boundary judges it). */

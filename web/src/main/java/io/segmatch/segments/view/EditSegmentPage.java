@@ -6,12 +6,15 @@ import io.segmatch.datasets.boundary.Datasets;
 import io.segmatch.datasets.entity.ColumnType;
 import io.segmatch.datasets.entity.Dataset;
 import io.segmatch.datasets.entity.DatasetColumn;
+import io.segmatch.segments.boundary.PreviewRequest;
+import io.segmatch.segments.boundary.SegmentRequest;
 import io.segmatch.segments.boundary.Segments;
 import io.segmatch.segments.entity.Logic;
 import io.segmatch.segments.entity.Operator.Shape;
 import io.segmatch.segments.entity.Operator;
 import io.segmatch.segments.entity.Rule;
 import io.segmatch.segments.entity.Segment;
+import io.segmatch.segments.evaluation.RuleRequest;
 import io.segmatch.shared.error.SegmatchException.FieldError;
 import io.segmatch.shared.error.SegmatchException;
 import jakarta.faces.context.FacesContext;
@@ -19,8 +22,6 @@ import jakarta.faces.model.SelectItem;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 
 import java.io.IOException;
@@ -202,9 +203,9 @@ public class EditSegmentPage implements Serializable {
                 return;
             }
         }
-        JsonObjectBuilder body = ruleBody().add("limit", countAll ? 0 : Segments.DEFAULT_PREVIEW_ROWS);
         try {
-            var result = segments.preview(body.build());
+            var result = segments.preview(new PreviewRequest(datasetId, rule(),
+                    (long) (countAll ? 0 : Segments.DEFAULT_PREVIEW_ROWS)));
             List<String> names = result.dataset().getColumns().stream().map(DatasetColumn::getName)
                     .filter(n -> !n.equals(result.dataset().getKeyColumn())).toList();
             List<PreviewView.SampleRow> sample = result.result().sample().stream()
@@ -224,14 +225,16 @@ public class EditSegmentPage implements Serializable {
             return null;
         }
         clearErrors();
-        JsonObjectBuilder body = ruleBody().add("name", name == null ? "" : name);
+        JsonValue activation = null;
         if (activationJson != null) {
+            // kept as it is: the builder does not change a segment's activation
             try (var reader = JSON.createReader(new StringReader(activationJson))) {
-                body.add("activation", reader.readObject());
+                activation = reader.readObject();
             }
         }
+        SegmentRequest request = new SegmentRequest(name == null ? "" : name, datasetId, rule(), activation);
         try {
-            Segment saved = id == null ? segments.create(body.build(), false) : segments.update(id, body.build(), false);
+            Segment saved = id == null ? segments.create(request, false) : segments.update(id, request, false);
             FacesContext context = FacesContext.getCurrentInstance();
             context.getExternalContext().getFlash().put("saved", "Saved segment “" + saved.getName() + "”.");
             return "/segments/index?faces-redirect=true";
@@ -262,16 +265,8 @@ public class EditSegmentPage implements Serializable {
     }
 
     /** The rule in the API's JSON form: datasetId, logic and the conditions. */
-    private JsonObjectBuilder ruleBody() {
-        JsonArrayBuilder conditions = JSON.createArrayBuilder();
-        for (ConditionRow row : rows) {
-            conditions.add(form.json(row));
-        }
-        JsonObjectBuilder body = JSON.createObjectBuilder().add("logic", logic).add("conditions", conditions);
-        if (datasetId != null) {
-            body.add("datasetId", datasetId);
-        }
-        return body;
+    private RuleRequest rule() {
+        return new RuleRequest(logic, rows.stream().map(form::request).toList());
     }
 
     private void showErrors(SegmatchException e) {
