@@ -2,6 +2,7 @@ package io.segmatch.segments.boundary;
 
 import io.segmatch.access.boundary.AuditTrail;
 import io.segmatch.datasets.entity.Dataset;
+import io.segmatch.membership.store.LiveSegments;
 import io.segmatch.membership.store.MemberHistory;
 import io.segmatch.membership.store.MemberPages;
 import io.segmatch.membership.store.ProcessingRuns;
@@ -21,19 +22,15 @@ import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
-import java.io.StringReader;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import javax.sql.DataSource;
-
-import static io.segmatch.shared.json.Jsons.JSON;
 
 /** The segments boundary: definitions (create, read, update, delete) and the builder's live preview. */
 @Stateless
@@ -105,15 +102,6 @@ public class Segments {
         return segment;
     }
 
-    /** Whether stored activation settings send the segment to Google Ads. */
-    private static boolean activated(String activationJson) {
-        if (activationJson == null) {
-            return false;
-        }
-        JsonObject settings = JSON.createReader(new StringReader(activationJson)).readObject();
-        return settings.get("googleAds") instanceof JsonObject ads && ads.getBoolean("enabled", false);
-    }
-
     /** Turning a segment's activation on or off, or changing it, is the admin's. */
     private static void requireActivationRight(String before, String after, boolean mayChangeActivation) {
         if (!mayChangeActivation && !Objects.equals(before, after)) {
@@ -131,7 +119,7 @@ public class Segments {
      */
     public void delete(String id, boolean mayChangeActivation) {
         Segment segment = get(id);
-        if (!mayChangeActivation && activated(segment.getActivationJson())) {
+        if (!mayChangeActivation && LiveSegments.activated(segment.getActivationJson())) {
             throw SegmatchException.forbidden("activation-needs-admin",
                     "the segment is activated: deleting it removes its members from its Customer Match list, which only an "
                             + "admin may do (or an admin switches its activation off first)");
