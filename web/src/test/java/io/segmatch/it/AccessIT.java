@@ -536,6 +536,10 @@ class AccessIT extends DeployedWar {
         var second = admin.json("POST", "api/users", "{\"username\": \"It-Second-Admin\", \"password\": \"second-admin-pw\", \"role\": \"admin\"}");
         assertEquals(201, second.status(), second.body());
         assertEquals("it-second-admin", second.json().getString("username"), "names are kept in lower case");
+        assertTrue(second.body().matches("\\{\"username\":\"it-second-admin\",\"role\":\"admin\",\"disabled\":false,"
+                + "\"createdAt\":\"[0-9T:.-]+Z\",\"lastLoginAt\":null}"), "the fields in their order, nulls written: " + second.body());
+        assertTrue(admin.get("api/me").body().matches("\\{\"username\":\"admin\",\"role\":\"admin\",\"createdAt\":\"[0-9T:.-]+Z\","
+                + "\"mustChangePassword\":false}"), admin.get("api/me").body());
         assertEquals(409, admin.json("POST", "api/users", "{\"username\": \"it-second-ADMIN\", \"password\": \"second-admin-pw\", \"role\": \"viewer\"}").status(),
                 "names are unique without case");
         var shortPassword = admin.json("POST", "api/users", "{\"username\": \"shorty\", \"password\": \"short\", \"role\": \"viewer\"}");

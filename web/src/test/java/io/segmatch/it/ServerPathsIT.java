@@ -63,6 +63,11 @@ class ServerPathsIT extends DeployedWar {
             await(() -> google.members(activated.list()), Set::isEmpty, "the list to be emptied");
         }
 
+        // answers bound with JSON-B: the same fields in the same order, nulls written, on every server
+        String me = http.get("api/me").body();
+        assertTrue(me.matches("\\{\"username\":\"admin\",\"role\":\"admin\",\"createdAt\":\"[0-9T:.-]+Z\","
+                + "\"mustChangePassword\":false}"), me);
+
         // the API's contract: to users only, as YAML and as JSON, served by the application on every server
         assertEquals(401, Http.anonymous(base).get("openapi").status());
         var yaml = http.get("openapi");

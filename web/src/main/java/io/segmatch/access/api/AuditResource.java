@@ -12,7 +12,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
-import static io.segmatch.shared.json.Jsons.JSON;
+import java.util.List;
+
 
 /** {@code GET /api/audit?limit=100&after=ID}: the audit log, newest first; {@code after} continues below an id. */
 @Path("audit")
@@ -24,10 +25,9 @@ public class AuditResource {
     AuditTrail audit;
 
     @GET
-    public String list(@QueryParam("limit") @DefaultValue("100") String limit, @QueryParam("after") String after) {
+    public List<AccessViews.AuditEntry> list(@QueryParam("limit") @DefaultValue("100") String limit, @QueryParam("after") String after) {
         long before = QueryParams.after(after);
-        var list = JSON.createArrayBuilder();
-        audit.page(before == 0 ? null : before, QueryParams.limit(limit, 1000)).forEach(e -> list.add(AccessJson.entry(e)));
-        return list.build().toString();
+        return audit.page(before == 0 ? null : before, QueryParams.limit(limit, 1000)).stream()
+                .map(AccessViews.AuditEntry::of).toList();
     }
 }

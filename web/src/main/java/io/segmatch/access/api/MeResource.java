@@ -18,8 +18,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
-import static io.segmatch.shared.api.JsonTimes.time;
-import static io.segmatch.shared.json.Jsons.JSON;
 
 /** {@code /api/me}: who the caller is, and changing one's own password. */
 @Path("me")
@@ -34,19 +32,15 @@ public class MeResource {
     HttpServletRequest request;
 
     @GET
-    public String me() {
+    public AccessViews.Me me() {
         Caller caller = Callers.of(request);
         Users.User u = accounts.user(caller.username());
-        var b = JSON.createObjectBuilder().add("username", u.username())
-                // a token may carry less than its owner's role: this is what the request may do
-                .add("role", caller.role().apiName());
-        time(b, "createdAt", u.createdAt());
-        return b.add("mustChangePassword", u.mustChangePassword()).build().toString();
+        return new AccessViews.Me(u.username(), caller.role().apiName(), u.createdAt(), u.mustChangePassword());
     }
 
     @PATCH
     @Consumes(MediaType.APPLICATION_JSON)
-    public String changePassword(String body) {
+    public AccessViews.Me changePassword(String body) {
         JsonObject json = JsonBody.object(body);
         accounts.changeOwnPassword(Callers.of(request).username(), JsonBody.text(json, "currentPassword"), JsonBody.text(json, "password"));
         SegmatchAuthentication.keepSessionAfterOwnPasswordChange(request);

@@ -26,7 +26,6 @@ import jakarta.ws.rs.core.UriBuilder;
 import java.util.List;
 
 import static io.segmatch.shared.api.JsonBody.text;
-import static io.segmatch.shared.json.Jsons.JSON;
 
 /** {@code /api/tokens}: personal access tokens; everyone manages their own, an admin every one. */
 @Path("tokens")
@@ -52,17 +51,13 @@ public class TokensResource {
         JsonObject json = JsonBody.object(body);
         Accounts.CreatedToken created = accounts.createToken(Callers.of(request), text(json, "name"), text(json, "role"),
                 text(json, "expiresAt"));
-        var b = AccessJson.token(created.token()).add("token", created.text());
-        b.remove("lastUsedAt");
         return Response.created(UriBuilder.fromPath("tokens/{id}").build(created.token().id()))
-                .entity(b.build().toString()).build();
+                .entity(AccessViews.NewToken.of(created.token(), created.text())).build();
     }
 
     @GET
-    public String list() {
-        var list = JSON.createArrayBuilder();
-        visible(Callers.of(request)).forEach(t -> list.add(AccessJson.token(t)));
-        return list.build().toString();
+    public List<AccessViews.Token> list() {
+        return visible(Callers.of(request)).stream().map(AccessViews.Token::of).toList();
     }
 
     /** An admin sees every token, anyone else their own. */
@@ -73,9 +68,9 @@ public class TokensResource {
     /** One token (without its secret): the caller's own, or any for an admin. */
     @GET
     @Path("{id}")
-    public String get(@PathParam("id") String id) {
+    public AccessViews.Token get(@PathParam("id") String id) {
         return visible(Callers.of(request)).stream().filter(t -> t.id().equals(id)).findFirst()
-                .map(t -> AccessJson.token(t).build().toString())
+                .map(AccessViews.Token::of)
                 .orElseThrow(() -> SegmatchException.notFound("token-not-found", "no token " + id));
     }
 

@@ -24,7 +24,6 @@ import jakarta.ws.rs.core.UriBuilder;
 import java.util.List;
 
 import static io.segmatch.shared.api.JsonBody.text;
-import static io.segmatch.shared.json.Jsons.JSON;
 
 /** {@code /api/users}: accounts, for admins. */
 @Path("users")
@@ -36,10 +35,8 @@ public class UsersResource {
     Accounts accounts;
 
     @GET
-    public String list() {
-        var list = JSON.createArrayBuilder();
-        accounts.users().forEach(u -> list.add(AccessJson.user(u)));
-        return list.build().toString();
+    public List<AccessViews.User> list() {
+        return accounts.users().stream().map(AccessViews.User::of).toList();
     }
 
     @POST
@@ -48,19 +45,19 @@ public class UsersResource {
         JsonObject json = JsonBody.object(body);
         var user = accounts.createUser(text(json, "username"), text(json, "password"), text(json, "role"));
         return Response.created(UriBuilder.fromPath("users/{name}").build(user.username()))
-                .entity(AccessJson.user(user).build().toString()).build();
+                .entity(AccessViews.User.of(user)).build();
     }
 
     @GET
     @Path("{username}")
-    public String get(@PathParam("username") String username) {
-        return AccessJson.user(accounts.user(username)).build().toString();
+    public AccessViews.User get(@PathParam("username") String username) {
+        return AccessViews.User.of(accounts.user(username));
     }
 
     @PATCH
     @Path("{username}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public String change(@PathParam("username") String username, String body) {
+    public AccessViews.User change(@PathParam("username") String username, String body) {
         JsonObject json = JsonBody.object(body);
         Boolean disabled = null;
         if (json.containsKey("disabled")) {
@@ -71,8 +68,7 @@ public class UsersResource {
             }
             disabled = v == JsonValue.TRUE;
         }
-        return AccessJson.user(accounts.changeUser(username, text(json, "role"), disabled, text(json, "password")))
-                .build().toString();
+        return AccessViews.User.of(accounts.changeUser(username, text(json, "role"), disabled, text(json, "password")));
     }
 
     @DELETE
