@@ -62,7 +62,11 @@ class ProcessingIT extends DeployedWar {
         var runs = http.get("api/processing/runs").array();
         JsonObject evaluatedRun = runs.stream().map(JsonObject.class::cast)
                 .filter(r -> r.getInt("rowsEvaluated") == 30).findFirst().orElseThrow(() -> new AssertionError(runs.toString()));
-        JsonObject run = http.get("api/processing/runs/" + evaluatedRun.getInt("id")).json();
+        var runAnswer = http.get("api/processing/runs/" + evaluatedRun.getInt("id"));
+        assertTrue(runAnswer.body().matches("\\{\"id\":\\d+,\"status\":\"completed\",\"reason\":\"[^\"]+\",\"startedAt\":\"[0-9T:.-]+Z\","
+                + "\"endedAt\":\"[0-9T:.-]+Z\",\"rowsEvaluated\":30,\"segmentsEvaluated\":\\d+,\"entered\":\\d+,\"exited\":\\d+,"
+                + "\"steps\":\\[\\{\"name\":.*"), "the fields in their order, no error when there is none: " + runAnswer.body());
+        JsonObject run = runAnswer.json();
         JsonObject evaluate = run.getJsonArray("steps").stream().map(JsonObject.class::cast)
                 .filter(s -> s.getString("name").equals("evaluate")).findFirst().orElseThrow();
         assertEquals("completed", evaluate.getString("status"));
