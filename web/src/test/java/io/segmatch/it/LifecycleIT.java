@@ -86,6 +86,9 @@ class LifecycleIT extends DeployedWar {
     @Test
     void retentionIsShownAndAPurgeRunsOnDemand() {
         Http http = new Http(base).deployed();
+        String shown = http.get("api/history/retention").body();
+        assertTrue(shown.matches("\\{\"retentionDays\":400,\"retention\":\"P400D\",\"cutoff\":\"[0-9T:.-]+Z\",\"lastPurge\":(null|\\{\"id\":.*)\\}"),
+                "the fields in their order: " + shown);
         JsonObject retention = http.get("api/history/retention").json();
         assertEquals(400, retention.getInt("retentionDays"));
         assertEquals("P400D", retention.getString("retention"), "the setting as configured");

@@ -11,7 +11,6 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -27,9 +26,6 @@ import jakarta.ws.rs.core.UriBuilder;
 
 import java.util.List;
 import java.util.Set;
-
-import static io.segmatch.shared.api.JsonTimes.time;
-import static io.segmatch.shared.json.Jsons.JSON;
 
 /**
  * {@code POST /api/erasures} {@code {"datasetId"?, "key" | "email" | "phone"}}: forgets a person
@@ -64,35 +60,24 @@ public class ErasuresResource {
         Erasures.Erasure done = erasure.erase(new PersonErasure.Request(JsonBody.text(json, "datasetId"),
                 JsonBody.text(json, "key"), JsonBody.text(json, "email"), JsonBody.text(json, "phone")));
         return Response.created(UriBuilder.fromPath("erasures/{id}").build(done.id()))
-                .entity(json(done).build().toString()).build();
+                .entity(LifecycleViews.Erasure.of(done)).build();
     }
 
     @GET
-    public String list(@QueryParam("limit") @DefaultValue("100") String limit) {
-        var list = JSON.createArrayBuilder();
-        erasure.recent(QueryParams.limit(limit, 1000)).forEach(e -> list.add(json(e)));
-        return list.build().toString();
+    public List<LifecycleViews.Erasure> list(@QueryParam("limit") @DefaultValue("100") String limit) {
+        return erasure.recent(QueryParams.limit(limit, 1000)).stream().map(LifecycleViews.Erasure::of).toList();
     }
 
     @GET
     @Path("{id}")
-    public String get(@PathParam("id") String id) {
+    public LifecycleViews.Erasure get(@PathParam("id") String id) {
         long n;
         try {
             n = Long.parseLong(id);
         } catch (NumberFormatException e) {
             throw SegmatchException.notFound("erasure-not-found", "no erasure " + id);
         }
-        return json(erasure.find(n).orElseThrow(() -> SegmatchException.notFound("erasure-not-found", "no erasure " + id)))
-                .build().toString();
-    }
-
-    static JsonObjectBuilder json(Erasures.Erasure e) {
-        JsonObjectBuilder b = JSON.createObjectBuilder().add("id", e.id()).add("requestedBy", e.requestedBy())
-                .add("matchedBy", e.matchedBy()).add("rowsErased", e.rowsErased()).add("datasets", e.datasets())
-                .add("status", e.status());
-        time(b, "requestedAt", e.requestedAt());
-        time(b, "completedAt", e.completedAt());
-        return b;
+        return LifecycleViews.Erasure.of(erasure.find(n)
+                .orElseThrow(() -> SegmatchException.notFound("erasure-not-found", "no erasure " + id)));
     }
 }
