@@ -144,6 +144,16 @@ class ActivationIT extends DeployedWar {
         long calls = google.requests().stream().filter(r -> r.endsWith(":addOperations")).count() - before;
         assertEquals(5, calls, "four refused calls, then the one accepted: " + google.requests());
         var afterRetries = http.get("api/activation/runs?segmentId=" + segment + "&limit=100").array();
+        String newest = http.get("api/activation/runs?segmentId=" + segment + "&limit=1").body();
+        assertTrue(newest.matches("\\[\\{\"id\":\\d+,\"segmentId\":\"" + segment + "\",\"status\":\"[a-z]+\",\"startedAt\":\"[^\"]+\","
+                + "\"endedAt\":(null|\"[^\"]+\"),\"plannedAdds\":\\d+,\"plannedRemoves\":\\d+,\"sent\":\\d+,\"added\":\\d+,"
+                + "\"removed\":\\d+,\"rejected\":\\d+,\"rejectedByCode\":\\{[^}]*},\"skipped\":\\d+,\"userList\":(null|\"[^\"]+\"),"
+                + "(\"plan\":\\{\"scope\":\"[a-z]+\",\"examined\":\\d+,\"millis\":\\d+},)?\"listSize\":(null|\\d+),"
+                + "\"matchRate\":(null|\\d+),\"requestIds\":\\[.*],\"jobs\":\\[.*]\\}]"), "a sync run's fields in their order: " + newest);
+        String shownConnection = http.get("api/activation/google-ads").body();
+        assertTrue(shownConnection.matches("\\{\"connected\":(true|false),\"needsReconnect\":(true|false),\"customerId\":(null|\"[^\"]*\"),"
+                + "\"loginCustomerId\":(null|\"[^\"]*\"),\"api\":\"[a-z-]+\",\"lastSync\":(null|\"[^\"]+\")(,\"problem\":\".*\")?}"),
+                "the connection's fields in their order: " + shownConnection);
         assertTrue(afterRetries.stream().map(JsonObject.class::cast).noneMatch(r -> r.getString("status").equals("failed")),
                 "the refusals were retried within the sync, not failed: " + afterRetries);
         assertEquals(0, google.jobs().stream().filter(j -> j.endsWith("RUNNING") || j.endsWith("PENDING")).count(),
