@@ -92,6 +92,10 @@ class ProcessingIT extends DeployedWar {
                 .map(c -> c.getString("key") + ":" + c.getString("change")).collect(Collectors.toSet()));
         assertEquals(19, http.get("api/segments/" + segment).json().getInt("memberCount"));
         // keyset paging of members
+        String firstPage = http.get("api/segments/" + segment + "/members?limit=4").body();
+        assertTrue(firstPage.matches("\\{\"members\":\\[\\{\"key\":\"c\\d+\",\"since\":\"[0-9T:.-]+Z\"}.*],\"next\":\"c15\"}"), firstPage);
+        assertTrue(http.get("api/segments/" + segment + "/members?limit=1000").body().endsWith("],\"next\":null}"),
+                "the last page says there is no next one");
         JsonObject page = http.get("api/segments/" + segment + "/members?limit=4").json();
         assertEquals("c15", page.getString("next"));
         assertEquals(List.of("c18", "c21", "c24", "c27"), http.get("api/segments/" + segment + "/members?limit=4&after=c15")

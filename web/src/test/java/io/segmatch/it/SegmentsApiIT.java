@@ -48,6 +48,10 @@ class SegmentsApiIT extends DeployedWar {
                 + "{\"enabled\": true, \"userList\": null, \"consent\": {\"adUserData\": \"GRANTED\", "
                 + "\"adPersonalization\": \"DENIED\"}}}"));
         assertEquals(201, created.status(), created.body());
+        assertTrue(created.body().matches("\\{\"id\":\"[0-9a-f-]{36}\",\"name\":\"[^\"]+\",\"datasetId\":\"[0-9a-f-]{36}\",\"logic\":\"AND\","
+                + "\"conditions\":\\[\\{\"field\":.*],\"memberCount\":0,\"status\":\"pending\",\"lastEvaluatedAt\":null,"
+                + "\"lastSyncedAt\":null,\"activation\":\\{\"googleAds\":.*},\"createdAt\":\"[0-9T:.-]+Z\",\"updatedAt\":\"[0-9T:.-]+Z\"}"),
+                "the fields in their order, nulls written, no error field: " + created.body());
         JsonObject s = created.json();
         String id = s.getString("id");
         assertTrue(created.header("Location").endsWith("/api/segments/" + id));

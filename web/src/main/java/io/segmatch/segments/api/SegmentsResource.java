@@ -6,7 +6,6 @@ import io.segmatch.shared.api.QueryParams;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -23,7 +22,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 
-import static io.segmatch.shared.json.Jsons.JSON;
+import java.util.List;
 
 /** The segments API: definitions and the live preview (docs/segments.md). */
 @ApplicationScoped
@@ -39,10 +38,8 @@ public class SegmentsResource {
 
     @RolesAllowed({Role.Names.VIEWER, Role.Names.EDITOR, Role.Names.ADMIN})
     @GET
-    public String list() {
-        JsonArrayBuilder list = JSON.createArrayBuilder();
-        segments.list().forEach(s -> list.add(SegmentJson.segment(s)));
-        return list.build().toString();
+    public List<SegmentViews.SegmentView> list() {
+        return segments.list().stream().map(SegmentViews.SegmentView::of).toList();
     }
 
     @RolesAllowed({Role.Names.EDITOR, Role.Names.ADMIN})
@@ -51,22 +48,23 @@ public class SegmentsResource {
     public Response create(String body, @Context UriInfo uri) {
         var segment = segments.create(SegmentRequests.segment(body), security.isUserInRole(Role.Names.ADMIN));
         return Response.created(uri.getAbsolutePathBuilder().path(segment.getId()).build())
-                .entity(SegmentJson.segment(segment).toString()).build();
+                .entity(SegmentViews.SegmentView.of(segment)).build();
     }
 
     @RolesAllowed({Role.Names.VIEWER, Role.Names.EDITOR, Role.Names.ADMIN})
     @GET
     @Path("{id}")
-    public String get(@PathParam("id") String id) {
-        return SegmentJson.segment(segments.get(id)).toString();
+    public SegmentViews.SegmentView get(@PathParam("id") String id) {
+        return SegmentViews.SegmentView.of(segments.get(id));
     }
 
     @RolesAllowed({Role.Names.EDITOR, Role.Names.ADMIN})
     @Consumes(MediaType.APPLICATION_JSON)
     @PUT
     @Path("{id}")
-    public String update(@PathParam("id") String id, String body) {
-        return SegmentJson.segment(segments.update(id, SegmentRequests.segment(body), security.isUserInRole(Role.Names.ADMIN))).toString();
+    public SegmentViews.SegmentView update(@PathParam("id") String id, String body) {
+        return SegmentViews.SegmentView.of(segments.update(id, SegmentRequests.segment(body),
+                security.isUserInRole(Role.Names.ADMIN)));
     }
 
     @RolesAllowed({Role.Names.EDITOR, Role.Names.ADMIN})
@@ -81,52 +79,33 @@ public class SegmentsResource {
     @RolesAllowed({Role.Names.EDITOR, Role.Names.ADMIN})
     @GET
     @Path("{id}/members")
-    public String members(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("100") String limit,
+    public SegmentViews.MembersPage members(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("100") String limit,
                           @QueryParam("after") String after, @QueryParam("prefix") String prefix) {
         int n = QueryParams.limit(limit, 1000);
         var page = segments.members(id, after, prefix, n);
-        JsonArrayBuilder members = JSON.createArrayBuilder();
-        page.stream().limit(n).forEach(m -> members.add(JSON.createObjectBuilder().add("key", m.key())
-                .add("since", m.since().toString())));
-        var body = JSON.createObjectBuilder().add("members", members);
-        if (page.size() > n) {
-            body.add("next", page.get(n - 1).key());
-        } else {
-            body.addNull("next");
-        }
-        return body.build().toString();
+        return new SegmentViews.MembersPage(page.stream().limit(n).map(SegmentViews.Member::of).toList(),
+                page.size() > n ? page.get(n - 1).key() : null);
     }
 
     /** {@code {changes: [{id, key, change, at, runId}], next}}: the enter/exit log, oldest first, paged by id. */
     @RolesAllowed({Role.Names.EDITOR, Role.Names.ADMIN})
     @GET
     @Path("{id}/changes")
-    public String changes(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("100") String limit,
+    public SegmentViews.ChangesPage changes(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("100") String limit,
                           @QueryParam("after") String after) {
         int n = QueryParams.limit(limit, 1000);
         var page = segments.changes(id, QueryParams.after(after), n, false);
-        JsonArrayBuilder changes = JSON.createArrayBuilder();
-        page.stream().limit(n).forEach(ch -> changes.add(JSON.createObjectBuilder().add("id", ch.id()).add("key", ch.key())
-                .add("change", ch.change()).add("at", ch.at().toString()).add("runId", ch.runId())));
-        var body = JSON.createObjectBuilder().add("changes", changes);
-        if (page.size() > n) {
-            body.add("next", page.get(n - 1).id());
-        } else {
-            body.addNull("next");
-        }
-        return body.build().toString();
+        return new SegmentViews.ChangesPage(page.stream().limit(n).map(SegmentViews.Change::of).toList(),
+                page.size() > n ? page.get(n - 1).id() : null);
     }
 
     /** {@code [{runId, at, entered, exited, memberCount}]}: the count after each of the newest runs that changed it, oldest first. */
     @RolesAllowed({Role.Names.VIEWER, Role.Names.EDITOR, Role.Names.ADMIN})
     @GET
     @Path("{id}/history")
-    public String history(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("200") String limit) {
-        JsonArrayBuilder points = JSON.createArrayBuilder();
-        segments.history(id, QueryParams.limit(limit, 1000)).forEach(p -> points.add(JSON.createObjectBuilder()
-                .add("runId", p.runId()).add("at", p.at().toString()).add("entered", p.entered()).add("exited", p.exited())
-                .add("memberCount", p.memberCount())));
-        return points.build().toString();
+    public List<SegmentViews.Point> history(@PathParam("id") String id,
+                                            @QueryParam("limit") @DefaultValue("200") String limit) {
+        return segments.history(id, QueryParams.limit(limit, 1000)).stream().map(SegmentViews.Point::of).toList();
     }
 
     /** The same history drawn as a picture (SVG): the count as a line, enters and exits per run as bars. */
@@ -143,7 +122,7 @@ public class SegmentsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @POST
     @Path("preview")
-    public String preview(String body) {
-        return SegmentJson.preview(segments.preview(SegmentRequests.preview(body))).toString();
+    public SegmentViews.PreviewView preview(String body) {
+        return SegmentViews.PreviewView.of(segments.preview(SegmentRequests.preview(body)));
     }
 }
