@@ -73,6 +73,11 @@ class DatasetsApiIT extends DeployedWar {
     void aMultipartUploadWithAReplaceAndTheHistory() {
         var created = http.multipart("api/datasets", "shop-export.csv", CUSTOMERS, "key", "customer_id");
         assertEquals(201, created.status(), created.body());
+        assertTrue(created.body().matches("\\{\"datasetId\":\"[0-9a-f-]{36}\",\"uploadId\":\"[0-9a-f-]{36}\",\"mode\":\"[a-z]+\","
+                + "\"encoding\":\"[^\"]+\",\"delimiter\":\"[^\"]+\",\"keyColumn\":\"customer_id\",\"read\":\\d+,\"inserted\":\\d+,"
+                + "\"updated\":\\d+,\"unchanged\":\\d+,\"rejected\":\\d+,\"duplicates\":\\d+,\"deleted\":\\d+,\"columns\":\\[.*],"
+                + "\"errors\":\\[.*],\"sizeBytes\":\\d+,\"startedAt\":\"[0-9T:.-]+Z\",\"finishedAt\":\"[0-9T:.-]+Z\","
+                + "\"fileName\":\"shop-export.csv\"}"), "an upload summary's fields in their order: " + created.body());
         String id = created.json().getString("datasetId");
         assertEquals("shop-export", http.get("api/datasets/" + id).json().getString("name"),
                 "the file name names the dataset when no name is given");
@@ -88,6 +93,11 @@ class DatasetsApiIT extends DeployedWar {
         assertEquals(List.of(2, 1, 1, 0, 2), List.of(s.getInt("read"), s.getInt("inserted"), s.getInt("updated"),
                 s.getInt("unchanged"), s.getInt("deleted")));
         assertEquals("replace", s.getString("mode"));
+        String c1Shown = http.get("api/datasets/" + id + "/rows/c1").body();
+        assertTrue(c1Shown.matches("\\{\"key\":\"c1\",\"values\":\\{\"customer_id\":\"c1\",.*},\"createdAt\":\"[0-9T:.-]+Z\","
+                + "\"updatedAt\":\"[0-9T:.-]+Z\"}"), "a row's fields in their order, its values in column order: " + c1Shown);
+        String page = http.get("api/datasets/" + id + "/rows?limit=1000").body();
+        assertTrue(page.startsWith("{\"rows\":[{\"key\":") && page.endsWith("],\"next\":null}"), page);
         JsonObject c1 = http.get("api/datasets/" + id + "/rows/c1").json().getJsonObject("values");
         assertEquals("team", c1.getString("plan"));
         assertEquals("ann@example.com", c1.getString("email"), "columns the upload lacks keep their values");

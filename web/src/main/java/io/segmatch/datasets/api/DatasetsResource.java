@@ -10,7 +10,6 @@ import io.segmatch.shared.api.QueryParams;
 import io.segmatch.shared.error.SegmatchException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -34,8 +33,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
-
-import static io.segmatch.shared.json.Jsons.JSON;
 
 /** The datasets API: uploads, dataset metadata and rows (docs/datasets.md). */
 @Path("datasets")
@@ -62,10 +59,8 @@ public class DatasetsResource {
 
     @RolesAllowed({Role.Names.VIEWER, Role.Names.EDITOR, Role.Names.ADMIN})
     @GET
-    public String list() {
-        JsonArrayBuilder list = JSON.createArrayBuilder();
-        datasets.list().forEach(d -> list.add(DatasetJson.dataset(d)));
-        return list.build().toString();
+    public List<DatasetViews.DatasetView> list() {
+        return datasets.list().stream().map(DatasetViews.DatasetView::of).toList();
     }
 
     @RolesAllowed({Role.Names.EDITOR, Role.Names.ADMIN})
@@ -96,16 +91,16 @@ public class DatasetsResource {
     @RolesAllowed({Role.Names.VIEWER, Role.Names.EDITOR, Role.Names.ADMIN})
     @GET
     @Path("{id}")
-    public String get(@PathParam("id") String id) {
+    public DatasetViews.Details get(@PathParam("id") String id) {
         Dataset dataset = datasets.get(id);
-        return DatasetJson.details(dataset, datasets.uploads(id, 20), personal()).toString();
+        return DatasetViews.Details.of(dataset, datasets.uploads(id, 20), personal());
     }
 
     @RolesAllowed({Role.Names.EDITOR, Role.Names.ADMIN})
     @Consumes(MediaType.APPLICATION_JSON)
     @PATCH
     @Path("{id}")
-        public String patch(@PathParam("id") String id, String body) {
+    public DatasetViews.Details patch(@PathParam("id") String id, String body) {
         datasets.patch(id, JsonBodies.datasetPatch(body));
         return get(id);
     }
@@ -122,13 +117,14 @@ public class DatasetsResource {
     @Consumes({"text/csv", MediaType.TEXT_PLAIN, MediaType.APPLICATION_OCTET_STREAM})
     @POST
     @Path("{id}/uploads")
-        public String upload(@PathParam("id") String id, @QueryParam("mode") String mode, @QueryParam("key") String key,
-                         @QueryParam("encoding") String encoding, @QueryParam("delimiter") String delimiter,
-                         InputStream body) throws IOException {
+    public DatasetViews.UploadSummary upload(@PathParam("id") String id, @QueryParam("mode") String mode,
+                                             @QueryParam("key") String key, @QueryParam("encoding") String encoding,
+                                             @QueryParam("delimiter") String delimiter, InputStream body)
+            throws IOException {
         datasets.get(id);
         try (SpooledUpload file = spool(body)) {
-            return DatasetJson.summary(datasets.upload(id, file, new UploadParams(null, key, mode, encoding, delimiter, null)))
-                    .toString();
+            return DatasetViews.UploadSummary.of(datasets.upload(id, file,
+                    new UploadParams(null, key, mode, encoding, delimiter, null)));
         }
     }
 
@@ -136,7 +132,7 @@ public class DatasetsResource {
     @POST
     @Path("{id}/uploads")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    public String uploadMultipart(@PathParam("id") String id, @QueryParam("mode") String mode,
+    public DatasetViews.UploadSummary uploadMultipart(@PathParam("id") String id, @QueryParam("mode") String mode,
                                   @QueryParam("key") String key, @QueryParam("encoding") String encoding,
                                   @QueryParam("delimiter") String delimiter, List<EntityPart> parts) throws IOException {
         datasets.get(id);
@@ -144,49 +140,49 @@ public class DatasetsResource {
         try (SpooledUpload file = form.file()) {
             var params = new UploadParams(null, form.text("key", key), form.text("mode", mode),
                     form.text("encoding", encoding), form.text("delimiter", delimiter), form.fileName());
-            return DatasetJson.summary(datasets.upload(id, file, params)).toString();
+            return DatasetViews.UploadSummary.of(datasets.upload(id, file, params));
         }
     }
 
     @RolesAllowed({Role.Names.VIEWER, Role.Names.EDITOR, Role.Names.ADMIN})
     @GET
     @Path("{id}/uploads")
-    public String uploads(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("20") String limit) {
-        JsonArrayBuilder list = JSON.createArrayBuilder();
-        datasets.uploads(id, QueryParams.limit(limit, 100)).forEach(u -> list.add(DatasetJson.summary(u, personal())));
-        return list.build().toString();
+    public List<DatasetViews.UploadSummary> uploads(@PathParam("id") String id,
+                                                    @QueryParam("limit") @DefaultValue("20") String limit) {
+        return datasets.uploads(id, QueryParams.limit(limit, 100)).stream()
+                .map(u -> DatasetViews.UploadSummary.of(u, personal())).toList();
     }
 
     @RolesAllowed({Role.Names.VIEWER, Role.Names.EDITOR, Role.Names.ADMIN})
     @GET
     @Path("{id}/uploads/{uploadId}")
-    public String upload(@PathParam("id") String id, @PathParam("uploadId") String uploadId) {
-        return DatasetJson.summary(datasets.upload(id, uploadId), personal()).toString();
+    public DatasetViews.UploadSummary upload(@PathParam("id") String id, @PathParam("uploadId") String uploadId) {
+        return DatasetViews.UploadSummary.of(datasets.upload(id, uploadId), personal());
     }
 
     @RolesAllowed({Role.Names.EDITOR, Role.Names.ADMIN})
     @GET
     @Path("{id}/rows")
-    public String rows(@PathParam("id") String id, @QueryParam("after") String after,
+    public DatasetViews.RowsPage rows(@PathParam("id") String id, @QueryParam("after") String after,
                        @QueryParam("limit") @DefaultValue("100") String limit) {
         int n = QueryParams.limit(limit, 1000);
-        return DatasetJson.rows(datasets.rows(id, after, n), datasets.get(id), n).toString();
+        return DatasetViews.RowsPage.of(datasets.rows(id, after, n), datasets.get(id), n);
     }
 
     @RolesAllowed({Role.Names.EDITOR, Role.Names.ADMIN})
     @GET
     @Path("{id}/rows/{key}")
-    public String row(@PathParam("id") String id, @PathParam("key") String key) {
-        return DatasetJson.row(datasets.row(id, key), datasets.get(id)).toString();
+    public DatasetViews.Row row(@PathParam("id") String id, @PathParam("key") String key) {
+        return DatasetViews.Row.of(datasets.row(id, key), datasets.get(id));
     }
 
     @RolesAllowed({Role.Names.EDITOR, Role.Names.ADMIN})
     @Consumes(MediaType.APPLICATION_JSON)
     @PATCH
     @Path("{id}/rows/{key}")
-        public String patchRow(@PathParam("id") String id, @PathParam("key") String key, String body) {
+    public DatasetViews.Row patchRow(@PathParam("id") String id, @PathParam("key") String key, String body) {
         var row = datasets.patchRow(id, key, JsonBodies.rowValues(body));
-        return DatasetJson.row(row, datasets.get(id)).toString();
+        return DatasetViews.Row.of(row, datasets.get(id));
     }
 
     @RolesAllowed({Role.Names.EDITOR, Role.Names.ADMIN})
@@ -196,7 +192,7 @@ public class DatasetsResource {
         public Response putRow(@PathParam("id") String id, @PathParam("key") String key, String body) {
         var result = datasets.putRow(id, key, JsonBodies.rowValues(body));
         var status = result.created() ? Response.Status.CREATED : Response.Status.OK;
-        var response = Response.status(status).entity(DatasetJson.row(result.row(), datasets.get(id)).toString());
+        var response = Response.status(status).entity(DatasetViews.Row.of(result.row(), datasets.get(id)));
         if (result.created()) {
             response.location(uri.getAbsolutePath());
         }
@@ -213,7 +209,7 @@ public class DatasetsResource {
 
     private Response created(Upload upload) {
         var location = UriBuilder.fromUri(uri.getBaseUri()).path("datasets").path(upload.getDatasetId()).build();
-        return Response.created(location).entity(DatasetJson.summary(upload).toString()).build();
+        return Response.created(location).entity(DatasetViews.UploadSummary.of(upload)).build();
     }
 
     private SpooledUpload spool(InputStream body) throws IOException {
