@@ -35,15 +35,21 @@ final class BenchAuth {
 
     /** Creates an admin token with the username and password, and uses it from now on. */
     static void login(HttpClient http, String base, String username, String password) throws IOException, InterruptedException {
+        useToken(token(http, base, username, password, "benchmark"));
+    }
+
+    /** A new API token of the user (made with HTTP Basic), named {@code name}: its text. */
+    static String token(HttpClient http, String base, String username, String password, String name)
+            throws IOException, InterruptedException {
         String basic = Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
         var response = http.send(HttpRequest.newBuilder(URI.create(base + "api/tokens"))
                 .header("Authorization", "Basic " + basic).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"benchmark\"}")).build(),
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"" + name + "\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 201) {
             throw new IOException("could not create a token: " + response.statusCode() + " " + response.body());
         }
-        useToken(BenchJson.field(response.body(), "token"));
+        return BenchJson.field(response.body(), "token");
     }
 
     /**

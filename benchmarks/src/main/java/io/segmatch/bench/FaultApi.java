@@ -17,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,15 +66,7 @@ final class FaultApi {
     /** A token for the administrator, after changing the generated first password. */
     void login(String generated) throws IOException, InterruptedException {
         String password = BenchAuth.firstLogin(http, base, generated);
-        String basic = Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8));
-        var response = http.send(HttpRequest.newBuilder(URI.create(base + "api/tokens"))
-                .header("Authorization", "Basic " + basic).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"fault injection\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 201) {
-            throw new IOException("could not create a token: " + response.statusCode() + " " + response.body());
-        }
-        authorization = "Bearer " + ((JsonObject) parse(response.body())).getString("token");
+        authorization = "Bearer " + BenchAuth.token(http, base, "admin", password, "fault injection");
     }
 
     /** One request; an exception when no answer came (the server died meanwhile). */
