@@ -30,17 +30,9 @@ final class ActivationBenchmark {
 
     /** The server's settings for syncing to the fake: on-demand syncs only, so the benchmark decides when. */
     static List<String> serverOptions(FakeGoogle google) {
-        String fake = google.baseUrl();
-        return List.of(
-                "-Dsegmatch.googleads.api-url=" + fake,
-                "-Dsegmatch.googleads.datamanager-url=" + fake,
-                "-Dsegmatch.googleads.oauth.token-url=" + fake + "/token",
-                "-Dsegmatch.googleads.oauth.auth-url=" + fake + "/auth",
-                "-Dsegmatch.googleads.oauth.client-id=" + FakeGoogle.CLIENT_ID,
-                "-Dsegmatch.googleads.oauth.client-secret=" + FakeGoogle.CLIENT_SECRET,
-                "-Dsegmatch.googleads.oauth.refresh-token=" + FakeGoogle.REFRESH_TOKEN,
-                "-Dsegmatch.googleads.customer-id=123-456-7890",
-                "-Dsegmatch.activation.interval=PT1H");
+        List<String> options = new ArrayList<>(google.serverOptions());
+        options.add("-Dsegmatch.activation.interval=PT1H");
+        return options;
     }
 
     /**

@@ -1,9 +1,8 @@
 package io.segmatch.it;
 
-import io.segmatch.access.api.RoleEnforcement;
+import io.segmatch.shared.api.ApplicationClasses;
 import io.segmatch.testing.TestDatabase;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Path;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -149,28 +147,21 @@ class AccessIT extends DeployedWar {
         record Declared(String verb, String path, String consumes) {
         }
         List<Declared> methods = new ArrayList<>();
-        java.nio.file.Path classes = java.nio.file.Path.of(RoleEnforcement.class.getProtectionDomain().getCodeSource()
-                .getLocation().toURI());
-        try (Stream<java.nio.file.Path> files = Files.walk(classes)) {
-            for (java.nio.file.Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
-                String name = classes.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
-                Class<?> type = Class.forName(name, false, getClass().getClassLoader());
-                if (!type.isAnnotationPresent(Path.class)) {
+        for (Class<?> type : ApplicationClasses.all()) {
+            if (!type.isAnnotationPresent(Path.class)) {
+                continue;
+            }
+            for (Method m : type.getMethods()) {
+                String verb = ApplicationClasses.httpMethod(m);
+                if (verb == null) {
                     continue;
                 }
-                for (Method m : type.getMethods()) {
-                    String verb = Stream.of(m.getAnnotations()).map(a -> a.annotationType().getAnnotation(HttpMethod.class))
-                            .filter(Objects::nonNull).map(HttpMethod::value).findFirst().orElse(null);
-                    if (verb == null) {
-                        continue;
-                    }
-                    Consumes consumes = m.getAnnotation(Consumes.class);
-                    assertTrue(consumes == null || Stream.of(consumes.value()).noneMatch(c -> c.equals("*/*")),
-                            "no resource method takes any content type: " + m);
-                    methods.add(new Declared(verb, "/api/" + type.getAnnotation(Path.class).value()
-                            + (m.isAnnotationPresent(Path.class) ? "/" + m.getAnnotation(Path.class).value() : ""),
-                            consumes == null ? null : consumes.value()[0]));
-                }
+                Consumes consumes = m.getAnnotation(Consumes.class);
+                assertTrue(consumes == null || Stream.of(consumes.value()).noneMatch(c -> c.equals("*/*")),
+                        "no resource method takes any content type: " + m);
+                methods.add(new Declared(verb, "/api/" + type.getAnnotation(Path.class).value()
+                        + (m.isAnnotationPresent(Path.class) ? "/" + m.getAnnotation(Path.class).value() : ""),
+                        consumes == null ? null : consumes.value()[0]));
             }
         }
         Set<String> declared = new TreeSet<>();

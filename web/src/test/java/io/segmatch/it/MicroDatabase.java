@@ -29,21 +29,13 @@ public class MicroDatabase implements BeforeAllCallback {
             } catch (IOException e) {
                 throw new IllegalStateException("could not start the fake Google", e);
             }
-            String fake = google.baseUrl();
             String options = String.join(" ",
                     "-Xmx512m",
                     "-Duser.timezone=UTC",
                     "-Dsegmatch.admin.initial-password=" + Http.ADMIN_PASSWORD,
                     // the tests' own client stands in for a TLS-terminating proxy on loopback
                     "-Dsegmatch.http.trusted-proxies=127.0.0.1,::1",
-                    "-Dsegmatch.googleads.api-url=" + fake,
-                    "-Dsegmatch.googleads.datamanager-url=" + fake,
-                    "-Dsegmatch.googleads.oauth.token-url=" + fake + "/token",
-                    "-Dsegmatch.googleads.oauth.auth-url=" + fake + "/auth",
-                    "-Dsegmatch.googleads.oauth.client-id=" + FakeGoogle.CLIENT_ID,
-                    "-Dsegmatch.googleads.oauth.client-secret=" + FakeGoogle.CLIENT_SECRET,
-                    "-Dsegmatch.googleads.oauth.refresh-token=" + FakeGoogle.REFRESH_TOKEN,
-                    "-Dsegmatch.googleads.customer-id=123-456-7890",
+                    String.join(" ", google.serverOptions()),
                     "-Dsegmatch.googleads.max-retry-delay=PT2S",
                     // the fake's timeout faults answer after 8 s: the client gives up first
                     "-Dsegmatch.googleads.timeout=PT5S",

@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,8 +25,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -173,20 +176,22 @@ class ChangeCaptureIT {
                 throw new CompletionException(e);
             }
         });
-        boolean killed = false;
+        AtomicBoolean killed = new AtomicBoolean();
         try (Connection c = db.getConnection()) {
-            for (int i = 0; i < 1000 && !killed && !upload.isDone(); i++) {
-                try (PreparedStatement ps = c.prepareStatement("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        + "WHERE datname = current_database() AND query LIKE ? AND state = 'active'")) {
-                    ps.setString(1, copyQuery);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        killed = rs.next() && rs.getBoolean(1);
-                    }
-                }
-                Thread.sleep(5);
-            }
+            // polls every 5 ms (for at most 30 s) until the COPY is caught running and ended, or the upload is over
+            await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+                    .until(() -> {
+                        try (PreparedStatement ps = c.prepareStatement("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                + "WHERE datname = current_database() AND query LIKE ? AND state = 'active'")) {
+                            ps.setString(1, copyQuery);
+                            try (ResultSet rs = ps.executeQuery()) {
+                                killed.set(rs.next() && rs.getBoolean(1));
+                            }
+                        }
+                        return killed.get() || upload.isDone();
+                    });
         }
-        assertTrue(killed, "the COPY was caught running");
+        assertTrue(killed.get(), "the COPY was caught running");
         var failure = assertThrows(ExecutionException.class, () -> upload.get(60, TimeUnit.SECONDS));
         assertTrue(failure.getCause() instanceof SQLException
                 || failure.getCause() instanceof IOException, String.valueOf(failure.getCause()));

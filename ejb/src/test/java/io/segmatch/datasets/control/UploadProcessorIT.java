@@ -12,12 +12,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 
 import static io.segmatch.datasets.control.UploadProcessor.Mode.REPLACE;
 import static io.segmatch.datasets.control.UploadProcessor.Mode.UPSERT;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -85,7 +89,10 @@ class UploadProcessorIT {
         dataset.upload(FIRST);
         Map<String, StoredRow> before = dataset.rows();
         dataset.clearPending();
-        Thread.sleep(5);
+        // the next upload's writes must come at a later instant than these (timestamps in microseconds)
+        Instant written = before.values().stream().map(StoredRow::updatedAt).max(Instant::compareTo).orElseThrow();
+        await().atMost(Duration.ofSeconds(1)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                .until(() -> Instant.now().truncatedTo(ChronoUnit.MICROS).isAfter(written));
         var outcome = dataset.upload("""
                 customer_id,email,country,lifetime_value,zip
                 1,ann@example.com,DE,100.50,01234

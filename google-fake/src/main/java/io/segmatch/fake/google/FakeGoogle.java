@@ -72,6 +72,23 @@ public final class FakeGoogle implements AutoCloseable {
         Thread.currentThread().join();
     }
 
+    /**
+     * The system properties that point a Segmatch server at this fake (its APIs, its OAuth
+     * endpoints, its client and refresh token, a customer id), as {@code -Dkey=value} options.
+     */
+    public List<String> serverOptions() {
+        String fake = baseUrl();
+        return List.of(
+                "-Dsegmatch.googleads.api-url=" + fake,
+                "-Dsegmatch.googleads.datamanager-url=" + fake,
+                "-Dsegmatch.googleads.oauth.token-url=" + fake + "/token",
+                "-Dsegmatch.googleads.oauth.auth-url=" + fake + "/auth",
+                "-Dsegmatch.googleads.oauth.client-id=" + CLIENT_ID,
+                "-Dsegmatch.googleads.oauth.client-secret=" + CLIENT_SECRET,
+                "-Dsegmatch.googleads.oauth.refresh-token=" + REFRESH_TOKEN,
+                "-Dsegmatch.googleads.customer-id=123-456-7890");
+    }
+
     public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }

@@ -38,7 +38,6 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -49,7 +48,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static io.segmatch.shared.json.Jsons.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -136,7 +134,7 @@ class OpenApiContractTest {
     private static Set<String> servletPatterns() {
         Set<String> patterns = new TreeSet<>();
         try {
-            for (Class<?> type : classes()) {
+            for (Class<?> type : ApplicationClasses.all()) {
                 WebServlet servlet = type.getAnnotation(WebServlet.class);
                 if (servlet != null) {
                     Arrays.stream(servlet.urlPatterns()).filter(p -> p.startsWith("/api/") || p.startsWith("/oauth/"))
@@ -343,15 +341,13 @@ class OpenApiContractTest {
     private static Map<String, List<Method>> endpoints() throws Exception {
         String application = "/" + JaxRsConfiguration.class.getAnnotation(ApplicationPath.class).value();
         Map<String, List<Method>> found = new LinkedHashMap<>();
-        for (Class<?> type : classes()) {
+        for (Class<?> type : ApplicationClasses.all()) {
             Path root = type.getAnnotation(Path.class);
             if (root == null) {
                 continue;
             }
             for (Method m : type.getMethods()) {
-                String verb = Stream.of(m.getAnnotations())
-                        .map(a -> a.annotationType().getAnnotation(HttpMethod.class))
-                        .filter(h -> h != null).map(HttpMethod::value).findFirst().orElse(null);
+                String verb = ApplicationClasses.httpMethod(m);
                 if (verb == null) {
                     continue;
                 }
@@ -365,20 +361,5 @@ class OpenApiContractTest {
             }
         }
         return found;
-    }
-
-    /** The application's classes (the compiled main classes of this module). */
-    private static List<Class<?>> classes() throws IOException, URISyntaxException, ClassNotFoundException {
-        java.nio.file.Path root = java.nio.file.Path.of(OpenApiDocument.class.getProtectionDomain()
-                .getCodeSource().getLocation().toURI());
-        List<Class<?>> classes = new ArrayList<>();
-        try (Stream<java.nio.file.Path> files = Files.walk(root)) {
-            for (java.nio.file.Path file : (Iterable<java.nio.file.Path>) files
-                    .filter(f -> f.toString().endsWith(".class"))::iterator) {
-                String name = root.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
-                classes.add(Class.forName(name, false, OpenApiContractTest.class.getClassLoader()));
-            }
-        }
-        return classes;
     }
 }
