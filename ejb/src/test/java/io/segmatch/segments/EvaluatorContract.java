@@ -3,6 +3,7 @@ package io.segmatch.segments;
 import io.segmatch.datasets.entity.ColumnType;
 import io.segmatch.datasets.entity.Dataset;
 import io.segmatch.segments.entity.Rule;
+import io.segmatch.segments.evaluation.RuleRequest;
 import io.segmatch.segments.evaluation.RuleValidator;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -60,10 +62,110 @@ public abstract class EvaluatorContract {
         }
     }
 
+    /**
+     * Segments of the contract's dataset that rules may refer to ({@code {"segment": "de"}}),
+     * and one of another dataset.
+     */
+    public static final Map<String, String> SEGMENTS = Map.of(
+            "de", "{\"logic\": \"AND\", \"conditions\": [{\"field\": \"s\", \"operator\": \"eq\", \"value\": \"de\"}]}",
+            "big", "{\"conditions\": [{\"field\": \"n\", \"operator\": \"gt\", \"value\": 10}]}",
+            "not-fr", "{\"conditions\": [{\"field\": \"s\", \"operator\": \"neq\", \"value\": \"fr\"}]}",
+            "de-or-big", "{\"logic\": \"OR\", \"conditions\": [{\"segment\": \"de\", \"operator\": \"in\"}, "
+                    + "{\"segment\": \"big\", \"operator\": \"in\"}]}",
+            "recent-not-de", "{\"conditions\": [{\"field\": \"d\", \"operator\": \"in_last_days\", \"value\": 7}, "
+                    + "{\"segment\": \"de\", \"operator\": \"not_in\"}]}",
+            "elsewhere", "{\"conditions\": [{\"field\": \"s\", \"operator\": \"is_set\"}]}");
+
+    /** Finds {@link #SEGMENTS} (named by their ids); "elsewhere" belongs to another dataset. */
+    public static final RuleValidator.Segments LOOKUP = id -> {
+        String json = SEGMENTS.get(id);
+        if (json == null) {
+            return Optional.empty();
+        }
+        String datasetId = id.equals("elsewhere") ? "00000000-0000-0000-0000-000000000002" : dataset().getId();
+        return Optional.of(new RuleValidator.Referenced(id, "segment " + id, datasetId, RuleRequest.of(object(json))));
+    };
+
     public static Rule rule(String json) {
         try (var reader = Json.createReader(new StringReader(json))) {
-            return RuleValidator.validate(reader.readObject(), dataset());
+            return RuleValidator.validate(RuleRequest.of(reader.readObject()), dataset(), LOOKUP, null);
         }
+    }
+
+    /** One case of a rule with groups or references: the row's values (missing ones absent), the rule, the answer. */
+    public record Nested(Map<String, String> values, String ruleJson, boolean expected) {
+        @Override
+        public String toString() {
+            return new java.util.TreeMap<>(values) + " " + ruleJson + " -> " + expected;
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("nested")
+    void groupsAndSegmentReferences(Nested c) throws Exception {
+        Map<String, String> values = new HashMap<>(c.values());
+        values.put("id", "row");
+        Set<String> matched = matching(rule(c.ruleJson()), Map.of("row", values), NOW);
+        assertEquals(c.expected(), matched.contains("row"), c.toString());
+    }
+
+    static Stream<Nested> nested() {
+        String deAndBig = "{\"logic\": \"OR\", \"conditions\": ["
+                + "{\"logic\": \"AND\", \"conditions\": [" + cond("s", "eq", "\"DE\"") + ", " + cond("n", "gt", "10") + "]}, "
+                + "{\"logic\": \"AND\", \"conditions\": [" + cond("s", "eq", "\"AT\"") + ", " + cond("n", "lt", "5") + "]}]}";
+        String deep = "{\"logic\": \"AND\", \"conditions\": [{\"logic\": \"OR\", \"conditions\": ["
+                + "{\"logic\": \"AND\", \"conditions\": [{\"logic\": \"OR\", \"conditions\": ["
+                + cond("s", "eq", "\"de\"") + ", " + cond("b", "eq", "true") + "]}, " + cond("n", "gte", "1") + "]}, "
+                + cond("d", "is_set", null) + "]}, " + cond("t", "is_not_set", null) + "]}";
+        String notBigAndNoCountry = "{\"conditions\": [{\"segment\": \"big\", \"operator\": \"not_in\"}, "
+                + "{\"logic\": \"OR\", \"conditions\": [" + cond("s", "eq", "\"de\"") + ", " + cond("s", "is_not_set", null) + "]}]}";
+        List<Nested> cases = new ArrayList<>();
+        // (s = DE and n > 10) or (s = AT and n < 5)
+        cases.add(new Nested(Map.of("s", "de", "n", "11"), deAndBig, true));
+        cases.add(new Nested(Map.of("s", "DE", "n", "5"), deAndBig, false));
+        cases.add(new Nested(Map.of("s", "at", "n", "1"), deAndBig, true));
+        cases.add(new Nested(Map.of("s", "AT"), deAndBig, false));
+        cases.add(new Nested(Map.of("n", "1"), deAndBig, false));
+        // three levels of groups below the top; a leaf answers as at the top level
+        cases.add(new Nested(Map.of("s", "DE", "n", "1", "d", "x"), deep, true));
+        cases.add(new Nested(Map.of("b", "yes", "n", "1.0"), deep, true));
+        cases.add(new Nested(Map.of("b", "no", "n", "1", "d", "2026-01-01"), deep, true));
+        cases.add(new Nested(Map.of("b", "no", "n", "1"), deep, false));
+        cases.add(new Nested(Map.of("s", "de", "n", "0.5"), deep, false));
+        cases.add(new Nested(Map.of("s", "de", "n", "2", "t", "2026-03-01T10:00:00Z"), deep, false));
+        // membership of a segment: in holds where its rule holds, not_in where it does not (a missing value included)
+        cases.add(new Nested(Map.of("s", "De"), ref("de", "in"), true));
+        cases.add(new Nested(Map.of("s", "FR"), ref("de", "in"), false));
+        cases.add(new Nested(Map.of(), ref("de", "not_in"), true));
+        cases.add(new Nested(Map.of("s", "DE"), ref("de", "not_in"), false));
+        cases.add(new Nested(Map.of("n", "abc"), ref("big", "not_in"), true));
+        cases.add(new Nested(Map.of("n", "10.5"), ref("big", "not_in"), false));
+        // not_in a segment whose rule missing values match (s neq fr): a missing s is in it, so not "not in"
+        cases.add(new Nested(Map.of(), ref("not-fr", "not_in"), false));
+        cases.add(new Nested(Map.of("s", "fr"), ref("not-fr", "not_in"), true));
+        // through two segments: de-or-big refers to de and big
+        cases.add(new Nested(Map.of("s", "FR", "n", "11"), ref("de-or-big", "in"), true));
+        cases.add(new Nested(Map.of("s", "FR", "n", "abc"), ref("de-or-big", "in"), false));
+        cases.add(new Nested(Map.of("s", "FR", "n", "abc"), ref("de-or-big", "not_in"), true));
+        // a referred segment's relative dates: recent-not-de is d in the last 7 days and not in de
+        cases.add(new Nested(Map.of("d", "2026-03-10", "s", "fr"), ref("recent-not-de", "in"), true));
+        cases.add(new Nested(Map.of("d", "2026-03-10", "s", "de"), ref("recent-not-de", "in"), false));
+        cases.add(new Nested(Map.of("d", "2026-03-01"), ref("recent-not-de", "in"), false));
+        // a negation next to unknowns: not in big, and (s = de or s not set)
+        cases.add(new Nested(Map.of(), notBigAndNoCountry, true));
+        cases.add(new Nested(Map.of("n", "11"), notBigAndNoCountry, false));
+        cases.add(new Nested(Map.of("s", "fr", "n", "x"), notBigAndNoCountry, false));
+        cases.add(new Nested(Map.of("s", "DE", "n", "x"), notBigAndNoCountry, true));
+        return cases.stream();
+    }
+
+    static String cond(String field, String op, String valueJson) {
+        return "{\"field\": \"" + field + "\", \"operator\": \"" + op + "\""
+                + (valueJson == null ? "" : ", \"value\": " + valueJson) + "}";
+    }
+
+    static String ref(String segment, String op) {
+        return "{\"logic\": \"AND\", \"conditions\": [{\"segment\": \"" + segment + "\", \"operator\": \"" + op + "\"}]}";
     }
 
     @ParameterizedTest(name = "{0}")

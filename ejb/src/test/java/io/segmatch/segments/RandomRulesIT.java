@@ -11,6 +11,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
@@ -25,7 +26,8 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Random rules over random rows: the SQL compiled rule (over the rows' JSON and over the
+ * Random rules over random rows — groups nested up to three levels below the top, and
+ * memberships of other segments — the SQL compiled rule (over the rows' JSON and over the
  * typed table) and the Java evaluator always select the same rows. Values come from pools
  * rich in the cases that tend to differ: missing and
  * non-conforming values, case and non-ASCII letters, equal decimals written differently,
@@ -118,16 +120,39 @@ class RandomRulesIT {
         return Arbitraries.of(pool);
     }
 
+    /**
+     * Random rules: AND or OR over 1 to 4 entries, each a condition, a membership of one of
+     * the contract's segments ({@code in} or {@code not_in}, some of which refer to others in
+     * turn), or a group of the same kind, nested up to three levels below the top.
+     */
     @Provide
     Arbitrary<String> rules() {
-        Arbitrary<String> condition = Arbitraries.of(List.copyOf(FIELDS.keySet())).flatMap(field -> {
+        // every condition and reference has one operator: at most 50 of them in a rule
+        return list(0).map(entries -> "{\"logic\": " + entries)
+                .filter(json -> json.split("\"operator\"", -1).length - 1 <= 50);
+    }
+
+    /** {@code "AND", "conditions": [...]}} at a level (0: the top); groups stand one level below their list. */
+    private Arbitrary<String> list(int level) {
+        Arbitrary<String> entry = level < 3
+                ? Arbitraries.frequencyOf(Tuple.of(6, condition()), Tuple.of(2, reference()),
+                        Tuple.of(2, Arbitraries.lazy(() -> list(level + 1).map(l -> "{\"logic\": " + l))))
+                : Arbitraries.frequencyOf(Tuple.of(6, condition()), Tuple.of(2, reference()));
+        return Combinators.combine(Arbitraries.of("AND", "OR"), entry.list().ofMinSize(1).ofMaxSize(level == 0 ? 4 : 3))
+                .as((logic, entries) -> "\"" + logic + "\", \"conditions\": [" + String.join(", ", entries) + "]}");
+    }
+
+    private static Arbitrary<String> reference() {
+        return Combinators.combine(Arbitraries.of("de", "big", "not-fr", "de-or-big", "recent-not-de"), Arbitraries.of("in", "not_in"))
+                .as((id, op) -> "{\"segment\": \"" + id + "\", \"operator\": \"" + op + "\"}");
+    }
+
+    private static Arbitrary<String> condition() {
+        return Arbitraries.of(List.copyOf(FIELDS.keySet())).flatMap(field -> {
             List<Operator> ops = Operator.forType(FIELDS.get(field));
             return Arbitraries.of(ops).flatMap(op -> operand(field, op).map(value ->
                     "{\"field\": \"" + field + "\", \"operator\": \"" + op.apiName() + "\"" + value + "}"));
         });
-        return Combinators.combine(Arbitraries.of("AND", "OR"), condition.list().ofMinSize(1).ofMaxSize(4))
-                .as((logic, conditions) -> "{\"logic\": \"" + logic + "\", \"conditions\": ["
-                        + String.join(", ", conditions) + "]}");
     }
 
     private static Arbitrary<String> operand(String field, Operator op) {

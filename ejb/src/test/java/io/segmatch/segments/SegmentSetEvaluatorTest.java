@@ -2,7 +2,7 @@ package io.segmatch.segments;
 
 import io.segmatch.membership.evaluation.SegmentRule;
 import io.segmatch.membership.evaluation.SegmentSet;
-import io.segmatch.segments.entity.Condition;
+import io.segmatch.segments.entity.Clause;
 import io.segmatch.segments.entity.Rule;
 
 import java.time.Instant;
@@ -23,7 +23,7 @@ class SegmentSetEvaluatorTest extends EvaluatorContract {
 
     @Override
     protected Set<String> matching(Rule rule, Map<String, Map<String, String>> rows, Instant now) {
-        List<Condition> reversed = new ArrayList<>(rule.conditions());
+        List<Clause> reversed = new ArrayList<>(rule.conditions());
         Collections.reverse(reversed);
         SegmentSet set = new SegmentSet(List.of(
                 new SegmentRule("reversed", "d", 1, new Rule(rule.logic(), reversed), false, 1),

@@ -40,7 +40,7 @@ class TypedSqlEvaluatorIT extends EvaluatorContract {
     protected Set<String> matching(Rule rule, Map<String, Map<String, String>> rows, Instant now) throws Exception {
         Map<String, ColumnType> types = new HashMap<>();
         boolean oneTypePerField = true;
-        for (Condition c : rule.conditions()) {
+        for (Condition c : rule.leaves()) {
             ColumnType before = types.putIfAbsent(c.field(), c.type());
             oneTypePerField &= before == null || before == c.type();
         }

@@ -14,7 +14,9 @@ import io.segmatch.datasets.store.StoredRow;
 import io.segmatch.datasets.store.TypedRows;
 import io.segmatch.membership.store.ProcessingRuns;
 import io.segmatch.segments.entity.Segment;
+import io.segmatch.segments.evaluation.RuleRequest;
 import io.segmatch.segments.evaluation.RuleValidator;
+import io.segmatch.segments.store.SegmentReferences;
 import io.segmatch.segments.store.DeletedSegments;
 import io.segmatch.shared.control.Meters;
 import io.segmatch.shared.error.SegmatchException.FieldError;
@@ -192,18 +194,23 @@ public class Datasets {
      * a valid rule (else 409 naming it, and nothing changes) and is evaluated again.
      */
     private void segmentsAfterTypeChange(Dataset dataset, Instant now) {
-        for (Segment segment : segmentsOf(dataset.getId())) {
-            try (var reader = JSON.createReader(new StringReader(segment.getConditionsJson()))) {
-                var rule = JSON.createObjectBuilder().add("logic", segment.getLogic().name())
-                        .add("conditions", reader.readArray()).build();
-                RuleValidator.validate(rule, dataset);
-            } catch (SegmatchException e) {
-                throw SegmatchException.conflict("type-change-breaks-segment", "the segment '" + segment.getName()
-                        + "' could no longer use this column with that type (" + e.getMessage()
-                        + "); change the segment first");
+        List<Segment> segments = segmentsOf(dataset.getId());
+        withConnection(c -> {
+            // a rule that refers to another segment reads that segment's rule with the new types too
+            RuleValidator.Segments references = SegmentReferences.lookup(c);
+            for (Segment segment : segments) {
+                try (var reader = JSON.createReader(new StringReader(segment.getConditionsJson()))) {
+                    RuleValidator.validate(RuleRequest.of(segment.getLogic().name(), reader.readArray()), dataset, references,
+                            segment.getId());
+                } catch (SegmatchException e) {
+                    throw SegmatchException.conflict("type-change-breaks-segment", "the segment '" + segment.getName()
+                            + "' could no longer use this column with that type (" + e.getMessage()
+                            + "); change the segment first");
+                }
             }
-            segment.definitionChanged(now);
-        }
+            return null;
+        });
+        segments.forEach(segment -> segment.definitionChanged(now));
         if (!segmentsOf(dataset.getId()).isEmpty()) {
             withConnection(c -> ProcessingRuns.request(c, "column types of dataset " + dataset.getId() + " changed"));
         }

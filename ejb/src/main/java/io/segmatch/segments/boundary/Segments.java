@@ -11,6 +11,7 @@ import io.segmatch.segments.control.SegmentDefinition;
 import io.segmatch.segments.entity.Segment;
 import io.segmatch.segments.evaluation.RuleValidator;
 import io.segmatch.segments.store.Preview;
+import io.segmatch.segments.store.SegmentReferences;
 import io.segmatch.shared.error.SegmatchException.FieldError;
 import io.segmatch.shared.error.SegmatchException;
 import io.segmatch.shared.store.DataSourceConfig;
@@ -56,7 +57,7 @@ public class Segments {
      * @param mayChangeActivation whether the caller may turn activation on (admins only)
      */
     public Segment create(SegmentRequest request, boolean mayChangeActivation) {
-        SegmentDefinition definition = SegmentDefinition.read(request, dataset(request.datasetId()));
+        SegmentDefinition definition = define(request, null);
         requireActivationRight(null, definition.activationJson(), mayChangeActivation);
         Instant now = now();
         Segment segment = new Segment(UUID.randomUUID().toString(), now);
@@ -86,7 +87,10 @@ public class Segments {
     /** Replaces a segment's definition; a changed rule makes it pending until a run re-evaluates it. */
     public Segment update(String id, SegmentRequest request, boolean mayChangeActivation) {
         Segment segment = get(id);
-        SegmentDefinition definition = SegmentDefinition.read(request, dataset(request.datasetId()));
+        SegmentDefinition definition = define(request, id);
+        if (!segment.getDatasetId().equals(request.datasetId())) {
+            refuseIfReferenced(segment, "moved to another dataset");
+        }
         String activationBefore = segment.getActivationJson();
         requireActivationRight(activationBefore, definition.activationJson(), mayChangeActivation);
         long version = segment.getDefinitionVersion();
@@ -100,6 +104,34 @@ public class Segments {
             audit.record("activation_changed", id, "activation " + definition.activationJson());
         }
         return segment;
+    }
+
+    /**
+     * Reads a definition with the graph of references locked (until the transaction ends), so
+     * that the segments its rule refers to stay as read, and no cycle or dangling reference
+     * can be made by two saves at once.
+     */
+    private SegmentDefinition define(SegmentRequest request, String selfId) {
+        Dataset dataset = dataset(request.datasetId());
+        return query(c -> {
+            SegmentReferences.lockGraph(c);
+            return SegmentDefinition.read(request, dataset, SegmentReferences.lookup(c), selfId);
+        });
+    }
+
+    /** A segment other segments refer to stays (409 naming them): their rules read its rule. */
+    private void refuseIfReferenced(Segment segment, String what) {
+        List<SegmentReferences.Referrer> referrers = query(c -> {
+            SegmentReferences.lockGraph(c);
+            return SegmentReferences.referrers(c, segment.getId());
+        });
+        if (!referrers.isEmpty()) {
+            throw SegmatchException.conflict("segment-referenced", "the segment '" + segment.getName() + "' cannot be "
+                    + what + ": " + (referrers.size() == 1 ? "the segment " : "the segments ")
+                    + String.join(", ", referrers.stream().map(r -> "'" + r.name() + "' (" + r.id() + ")").toList())
+                    + (referrers.size() == 1 ? " refers" : " refer") + " to it; change "
+                    + (referrers.size() == 1 ? "that segment" : "those segments") + " first");
+        }
     }
 
     /** Turning a segment's activation on or off, or changing it, is the admin's. */
@@ -124,6 +156,7 @@ public class Segments {
                     "the segment is activated: deleting it removes its members from its Customer Match list, which only an "
                             + "admin may do (or an admin switches its activation off first)");
         }
+        refuseIfReferenced(segment, "deleted");
         segment.delete(now());
         requestRun("segment " + id + " was deleted");
         audit.record("segment_deleted", id, "name " + segment.getName());
@@ -185,9 +218,9 @@ public class Segments {
                     List.of(FieldError.field("datasetId", "the id of an existing dataset")));
         }
         int limit = limit(request.limit());
-        var rule = RuleValidator.validate(request.rule(), dataset);
         Instant now = Instant.now();
         return query(c -> {
+            var rule = RuleValidator.validate(request.rule(), dataset, SegmentReferences.lookup(c), null);
             if (limit > 0 && limit <= PreviewWindows.SIZE) {
                 // the version was read with the dataset, before the rows: see PreviewWindows
                 var rows = windows.firstRows(c, dataset.getId(), dataset.getRowVersion());

@@ -2,8 +2,12 @@ package io.segmatch.segments.control;
 
 import io.segmatch.datasets.entity.Dataset;
 import io.segmatch.segments.boundary.SegmentRequest;
+import io.segmatch.segments.entity.Logic;
 import io.segmatch.segments.entity.Rule;
+import io.segmatch.segments.evaluation.RuleRequest.ClauseRequest;
 import io.segmatch.segments.evaluation.RuleRequest.ConditionRequest;
+import io.segmatch.segments.evaluation.RuleRequest.GroupRequest;
+import io.segmatch.segments.evaluation.RuleRequest.ReferenceRequest;
 import io.segmatch.segments.evaluation.RuleRequest;
 import io.segmatch.segments.evaluation.RuleValidator;
 import io.segmatch.shared.error.SegmatchException.FieldError;
@@ -16,6 +20,7 @@ import jakarta.json.JsonValue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 import static io.segmatch.shared.json.Jsons.JSON;
@@ -32,8 +37,13 @@ public record SegmentDefinition(String name, Rule rule, String conditionsJson, S
 
     static final Set<String> CONSENT = Set.of("GRANTED", "DENIED");
 
-    /** Checks a definition; {@code dataset} is the one {@code datasetId} names, or null if none. */
-    public static SegmentDefinition read(SegmentRequest request, Dataset dataset) {
+    /**
+     * Checks a definition; {@code dataset} is the one {@code datasetId} names, or null if none;
+     * references find their segments in {@code segments}; {@code selfId} is the segment's id
+     * (null when it is new).
+     */
+    public static SegmentDefinition read(SegmentRequest request, Dataset dataset, RuleValidator.Segments segments,
+                                         String selfId) {
         List<FieldError> errors = new ArrayList<>();
         String name = request.name() == null ? null : request.name().trim();
         if (name == null || name.isEmpty() || name.length() > 200) {
@@ -49,7 +59,7 @@ public record SegmentDefinition(String name, Rule rule, String conditionsJson, S
         Rule rule = null;
         if (dataset != null) {
             try {
-                rule = RuleValidator.validate(request.rule(), dataset);
+                rule = RuleValidator.validate(request.rule(), dataset, segments, selfId);
             } catch (SegmatchException e) {
                 errors.addAll(e.errors());
             }
@@ -61,19 +71,31 @@ public record SegmentDefinition(String name, Rule rule, String conditionsJson, S
         return new SegmentDefinition(name, rule, conditions(request.rule(), dataset), activation);
     }
 
-    /** The conditions as given, with each field spelled as the dataset spells it. */
+    /** The conditions as given, with each field spelled as the dataset spells it (groups and references as given). */
     private static String conditions(RuleRequest rule, Dataset dataset) {
+        return clauses(rule.conditions(), dataset).build().toString();
+    }
+
+    private static JsonArrayBuilder clauses(List<ClauseRequest> clauses, Dataset dataset) {
         JsonArrayBuilder list = JSON.createArrayBuilder();
-        for (ConditionRequest c : rule.conditions()) {
-            JsonObjectBuilder b = JSON.createObjectBuilder()
-                    .add("field", dataset.column(c.field()).orElseThrow().getName())
-                    .add("operator", c.operator());
-            if (c.value() != null && c.value() != JsonValue.NULL) {
-                b.add("value", c.value());
+        for (ClauseRequest clause : clauses) {
+            if (clause instanceof ConditionRequest c) {
+                JsonObjectBuilder b = JSON.createObjectBuilder()
+                        .add("field", dataset.column(c.field()).orElseThrow().getName())
+                        .add("operator", c.operator());
+                if (c.value() != null && c.value() != JsonValue.NULL) {
+                    b.add("value", c.value());
+                }
+                list.add(b);
+            } else if (clause instanceof GroupRequest g) {
+                list.add(JSON.createObjectBuilder()
+                        .add("logic", g.logic() == null ? Logic.AND.name() : g.logic().toUpperCase(Locale.ROOT))
+                        .add("conditions", clauses(g.conditions(), dataset)));
+            } else if (clause instanceof ReferenceRequest r) {
+                list.add(JSON.createObjectBuilder().add("segment", r.segment()).add("operator", r.operator()));
             }
-            list.add(b);
         }
-        return list.build().toString();
+        return list;
     }
 
     private static String activation(JsonValue value, List<FieldError> errors) {

@@ -32,7 +32,7 @@ public final class SegmentSet {
         slotOf = new int[segments.size()][];
         evaluators = new RuleEvaluator[segments.size()];
         for (int s = 0; s < segments.size(); s++) {
-            List<Condition> conditions = segments.get(s).rule().conditions();
+            List<Condition> conditions = segments.get(s).rule().leaves();
             slotOf[s] = new int[conditions.size()];
             for (int i = 0; i < conditions.size(); i++) {
                 Condition c = conditions.get(i);

@@ -3,7 +3,10 @@ package io.segmatch.membership.store;
 import io.segmatch.datasets.entity.ColumnType;
 import io.segmatch.datasets.entity.Dataset;
 import io.segmatch.membership.evaluation.SegmentRule;
+import io.segmatch.segments.entity.Rule;
+import io.segmatch.segments.evaluation.RuleRequest;
 import io.segmatch.segments.evaluation.RuleValidator;
+import io.segmatch.segments.store.SegmentReferences;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 
@@ -51,14 +54,18 @@ public final class LiveSegments {
         String sql = "SELECT s.id, s.dataset_id, s.logic, s.conditions_json, s.activation_json, s.definition_version, "
                 + "d.key_column, s.number FROM segment s JOIN dataset d ON d.id = s.dataset_id " + where;
         List<SegmentRule> rules = new ArrayList<>();
+        RuleValidator.Segments references = SegmentReferences.lookup(c);
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, param);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Dataset dataset = dataset(c, rs.getString(2), rs.getString(7));
-                    JsonObject body = JSON.createObjectBuilder().add("logic", rs.getString(3))
-                            .add("conditions", JSON.createReader(new StringReader(rs.getString(4))).readArray()).build();
-                    rules.add(new SegmentRule(rs.getString(1), rs.getString(2), rs.getInt(8), RuleValidator.validate(body, dataset),
+                    RuleRequest request;
+                    try (var reader = JSON.createReader(new StringReader(rs.getString(4)))) {
+                        request = RuleRequest.of(rs.getString(3), reader.readArray());
+                    }
+                    Rule rule = RuleValidator.validate(request, dataset, references, rs.getString(1));
+                    rules.add(new SegmentRule(rs.getString(1), rs.getString(2), rs.getInt(8), rule,
                             activated(rs.getString(5)), rs.getLong(6)));
                 }
             }

@@ -285,12 +285,18 @@ public final class SegmentRebuilds {
     /**
      * Segments a run must rebuild, by dataset: their definition changed since they were
      * evaluated, or they hold an {@code in_last_days} condition and were last evaluated over
-     * an hour ago.
+     * an hour ago; and every segment that refers to one of those (directly or through
+     * another): its rule reads theirs, so its members move with them, in the same run.
      */
     public static Map<String, List<String>> needingRebuild(Connection c) throws SQLException {
         Map<String, List<String>> byDataset = new TreeMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT dataset_id, id FROM segment WHERE deleted_at IS NULL AND ("
-                + STALE + ") ORDER BY created_at, id"); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = c.prepareStatement("WITH RECURSIVE stale(id, dataset_id) AS ("
+                + "SELECT id, dataset_id FROM segment WHERE deleted_at IS NULL AND (" + STALE + ") "
+                + "UNION SELECT s.id, s.dataset_id FROM segment s JOIN stale ON s.dataset_id = stale.dataset_id "
+                + "WHERE s.deleted_at IS NULL AND jsonb_path_exists(s.conditions_json::jsonb, '$.** ? (@.segment == $id)', "
+                + "jsonb_build_object('id', stale.id))) "
+                + "SELECT s.dataset_id, s.id FROM segment s WHERE s.id IN (SELECT id FROM stale) ORDER BY s.created_at, s.id");
+             ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 byDataset.computeIfAbsent(rs.getString(1), d -> new ArrayList<>()).add(rs.getString(2));
             }
@@ -329,8 +335,8 @@ public final class SegmentRebuilds {
     }
 
     /** The SQL condition (over {@code segment}) of a segment that needs a rebuild. */
-    public static final String STALE = "definition_version > evaluated_version OR (conditions_json::jsonb @> "
-            + "'[{\"operator\": \"in_last_days\"}]' AND (last_evaluated_at IS NULL "
+    public static final String STALE = "definition_version > evaluated_version OR (jsonb_path_exists(conditions_json::jsonb, "
+            + "'$.** ? (@.operator == \"in_last_days\")') AND (last_evaluated_at IS NULL "
             + "OR last_evaluated_at < now() - interval '1 hour'))";
 
     /** Marks a segment as being rebuilt (committed on its own, so that the API shows it). */

@@ -10,7 +10,8 @@ import java.util.List;
  * one value for ONE and TEXT (lower-cased), the list for LIST, low and high for RANGE,
  * nothing for DAYS (see {@code days}) and NONE.
  */
-public record Condition(String field, ColumnType type, Operator operator, List<Object> values, int days) {
+public record Condition(String field, ColumnType type, Operator operator, List<Object> values, int days)
+        implements Clause {
 
     public Condition {
         values = List.copyOf(values);

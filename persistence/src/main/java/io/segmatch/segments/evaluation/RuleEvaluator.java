@@ -1,8 +1,11 @@
 package io.segmatch.segments.evaluation;
 
+import io.segmatch.segments.entity.Clause;
 import io.segmatch.segments.entity.Condition;
+import io.segmatch.segments.entity.Group;
 import io.segmatch.segments.entity.Logic;
 import io.segmatch.segments.entity.Rule;
+import io.segmatch.segments.entity.SegmentCondition;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -18,41 +21,75 @@ import java.util.function.IntFunction;
  */
 public final class RuleEvaluator {
 
-    private final Rule rule;
+    /** The rule compiled: leaves know their index in {@link Rule#leaves()}. */
+    private sealed interface Node permits Leaf, Branch {
+    }
+
+    private record Leaf(int index, Condition condition) implements Node {
+    }
+
+    /** A group, the top level or a referred segment's rule; {@code negated} for {@code not_in}. */
+    private record Branch(boolean and, Node[] children, boolean negated) implements Node {
+    }
+
+    private final List<Condition> leaves;
+    private final Node root;
     private final Instant now;
 
     /** {@code now} anchors {@code in_last_days}. */
     public RuleEvaluator(Rule rule, Instant now) {
-        this.rule = rule;
         this.now = now;
+        this.leaves = rule.leaves();
+        this.root = compile(rule.logic(), rule.conditions(), false, new int[1]);
+    }
+
+    private static Node compile(Logic logic, List<Clause> clauses, boolean negated, int[] next) {
+        Node[] children = new Node[clauses.size()];
+        for (int i = 0; i < children.length; i++) {
+            Clause clause = clauses.get(i);
+            if (clause instanceof Condition c) {
+                children[i] = new Leaf(next[0]++, c);
+            } else if (clause instanceof Group g) {
+                children[i] = compile(g.logic(), g.clauses(), false, next);
+            } else {
+                SegmentCondition s = (SegmentCondition) clause;
+                children[i] = compile(s.rule().logic(), s.rule().conditions(), !s.in(), next);
+            }
+        }
+        return new Branch(logic == Logic.AND, children, negated);
     }
 
     /** Whether a row with these stored values (missing values absent) matches the rule. */
     public boolean matches(Map<String, String> values) {
         return matchesParsed(i -> {
-            Condition c = rule.conditions().get(i);
+            Condition c = leaves.get(i);
             return c.type().parse(values.get(c.field()));
         });
     }
 
     /**
-     * Whether a row matches, given for the i-th condition the row's value of its field as
-     * {@code c.type().parse(…)} gives it (null when missing or not conforming): for callers
-     * that parse each column once and evaluate many rules over it.
+     * Whether a row matches, given for the i-th leaf ({@link Rule#leaves()}) the row's value of
+     * its field as {@code c.type().parse(…)} gives it (null when missing or not conforming): for
+     * callers that parse each column once and evaluate many rules over it.
      */
     public boolean matchesParsed(IntFunction<Object> parsedValue) {
-        boolean and = rule.logic() == Logic.AND;
-        List<Condition> conditions = rule.conditions();
-        for (int i = 0; i < conditions.size(); i++) {
-            boolean holds = holds(conditions.get(i), parsedValue.apply(i));
-            if (and && !holds) {
-                return false;
-            }
-            if (!and && holds) {
-                return true;
+        return holds(root, parsedValue);
+    }
+
+    private boolean holds(Node node, IntFunction<Object> parsedValue) {
+        if (node instanceof Leaf leaf) {
+            return holds(leaf.condition(), parsedValue.apply(leaf.index()));
+        }
+        Branch branch = (Branch) node;
+        boolean answer = branch.and();
+        for (Node child : branch.children()) {
+            boolean holds = holds(child, parsedValue);
+            if (branch.and() != holds) {
+                answer = holds;
+                break;
             }
         }
-        return and;
+        return answer != branch.negated();
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

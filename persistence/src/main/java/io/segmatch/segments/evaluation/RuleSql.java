@@ -2,9 +2,12 @@ package io.segmatch.segments.evaluation;
 
 import io.segmatch.datasets.entity.ColumnType;
 import io.segmatch.datasets.store.TypedRows;
+import io.segmatch.segments.entity.Clause;
 import io.segmatch.segments.entity.Condition;
+import io.segmatch.segments.entity.Group;
 import io.segmatch.segments.entity.Logic;
 import io.segmatch.segments.entity.Rule;
+import io.segmatch.segments.entity.SegmentCondition;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -16,7 +19,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,8 +69,8 @@ public final class RuleSql {
      * every condition's column is there with the condition's type; empty otherwise.
      */
     public static Optional<Predicate> typed(Rule rule, Instant now, TypedRows.Table table) {
-        Map<Condition, String> columns = new HashMap<>();
-        for (Condition c : rule.conditions()) {
+        Map<Condition, String> columns = new IdentityHashMap<>();
+        for (Condition c : rule.leaves()) {
             Optional<String> column = table.column("t", c.field(), c.type());
             if (column.isEmpty()) {
                 return Optional.empty();
@@ -79,18 +82,37 @@ public final class RuleSql {
 
     /** {@code typedColumn} gives a condition's typed column, or null to read the JSON. */
     private static Predicate compile(Rule rule, Instant now, Function<Condition, String> typedColumn) {
-        List<String> parts = new ArrayList<>();
         List<Object> params = new ArrayList<>();
-        for (Condition c : rule.conditions()) {
-            String column = typedColumn.apply(c);
-            Supplier<String> x = column != null ? () -> column : () -> {
-                params.add(c.field());
-                return "segmatch_" + c.type().apiName() + "(r.data->>?)";
-            };
-            parts.add(condition(c, now, x, params));
+        return new Predicate(clauses(rule.logic(), rule.conditions(), now, typedColumn, params), params);
+    }
+
+    /**
+     * A list of clauses joined by their logic, in parentheses. A condition's SQL may be null
+     * (unknown) for a missing value where the rule's answer is false; AND and OR keep such an
+     * unknown on the false side, and a negation ({@code not_in} a segment) reads it as false
+     * first ({@code IS NOT TRUE}), so that every part answers as {@link RuleEvaluator} does.
+     */
+    private static String clauses(Logic logic, List<Clause> clauses, Instant now, Function<Condition, String> typedColumn,
+                                  List<Object> params) {
+        List<String> parts = new ArrayList<>();
+        for (Clause clause : clauses) {
+            if (clause instanceof Condition c) {
+                String column = typedColumn.apply(c);
+                Supplier<String> x = column != null ? () -> column : () -> {
+                    params.add(c.field());
+                    return "segmatch_" + c.type().apiName() + "(r.data->>?)";
+                };
+                parts.add(condition(c, now, x, params));
+            } else if (clause instanceof Group g) {
+                parts.add(clauses(g.logic(), g.clauses(), now, typedColumn, params));
+            } else {
+                SegmentCondition s = (SegmentCondition) clause;
+                String rule = clauses(s.rule().logic(), s.rule().conditions(), now, typedColumn, params);
+                parts.add(s.in() ? rule : "(" + rule + " IS NOT TRUE)");
+            }
         }
-        String joiner = rule.logic() == Logic.AND ? " AND " : " OR ";
-        return new Predicate("(" + String.join(joiner, parts) + ")", params);
+        String joiner = logic == Logic.AND ? " AND " : " OR ";
+        return "(" + String.join(joiner, parts) + ")";
     }
 
     /**

@@ -110,7 +110,7 @@ public final class Preview {
         RuleEvaluator evaluator = new RuleEvaluator(rule, now);
         List<StoredRow> rows = window.rows();
         int scanned = Math.min(limit, rows.size());
-        Object[][] columns = rule.conditions().stream().map(c -> window.column(c.field(), c.type()))
+        Object[][] columns = rule.leaves().stream().map(c -> window.column(c.field(), c.type()))
                 .toArray(Object[][]::new);
         List<StoredRow> sample = new ArrayList<>();
         long count = 0;

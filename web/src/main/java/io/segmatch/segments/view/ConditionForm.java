@@ -3,7 +3,10 @@ package io.segmatch.segments.view;
 import io.segmatch.datasets.entity.ColumnType;
 import io.segmatch.segments.entity.Operator.Shape;
 import io.segmatch.segments.entity.Operator;
+import io.segmatch.segments.evaluation.RuleRequest.ClauseRequest;
 import io.segmatch.segments.evaluation.RuleRequest.ConditionRequest;
+import io.segmatch.segments.evaluation.RuleRequest.GroupRequest;
+import io.segmatch.segments.evaluation.RuleRequest.ReferenceRequest;
 import jakarta.faces.model.SelectItem;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonValue;
@@ -20,9 +23,9 @@ import java.util.regex.Pattern;
 import static io.segmatch.shared.json.Jsons.JSON;
 
 /**
- * What a condition row of the builder means against the chosen dataset's columns: which
- * operators and which value input its field's type takes, whether it is complete, its JSON
- * form for the API, and the API's messages about it in the builder's words.
+ * What an entry of the builder means against the chosen dataset's columns and segments:
+ * which operators and which value input its field's type takes, whether it is complete, its
+ * form for the boundary, and the boundary's messages about it in the builder's words.
  */
 final class ConditionForm implements Serializable {
 
@@ -31,17 +34,27 @@ final class ConditionForm implements Serializable {
 
     /** The dataset's columns and their types (api names), in the dataset's order. */
     private final Map<String, String> columns;
+    /** The other segments of the dataset a rule may refer to: id → name, by name. */
+    private final Map<String, String> segments;
 
-    ConditionForm(Map<String, String> columns) {
+    ConditionForm(Map<String, String> columns, Map<String, String> segments) {
         this.columns = new LinkedHashMap<>(columns);
+        // a column named like the builder's segment entry hides the segments rather than be shadowed
+        this.segments = columns.containsKey(ConditionRow.SEGMENT) ? Map.of() : new LinkedHashMap<>(segments);
     }
 
     boolean hasColumns() {
         return !columns.isEmpty();
     }
 
-    /** The condition as the boundary takes it (the value typed as the API would send it). */
-    ConditionRequest request(ConditionRow row) {
+    /** The entry as the boundary takes it (a value typed as the API would send it). */
+    ClauseRequest request(ConditionRow row) {
+        if (row.isGroup()) {
+            return new GroupRequest(row.logic, row.children.stream().map(this::request).toList());
+        }
+        if (row.isSegment()) {
+            return new ReferenceRequest(blank(row.value) ? "" : row.value, row.operator == null ? "" : row.operator);
+        }
         ColumnType type = type(row);
         JsonValue value = switch (shape(row)) {
             case ONE -> typed(type, row.value);
@@ -82,6 +95,9 @@ final class ConditionForm implements Serializable {
         if (blank(row.operator)) {
             return "choose an operator";
         }
+        if (row.isSegment()) {
+            return blank(row.value) ? "choose a segment" : null;
+        }
         return switch (shape(row)) {
             case ONE, TEXT, DAYS -> blank(row.value) ? "enter a value" : null;
             case LIST -> listItems(row.list).isEmpty() ? "enter at least one value" : null;
@@ -101,6 +117,9 @@ final class ConditionForm implements Serializable {
             return "Value " + (i + 1) + " of the list: " + message;
         }
         return switch (part) {
+            case "segment" -> "Segment: " + message;
+            case "logic" -> "Group: " + message;
+            case "conditions" -> "Group: " + message;
             case "field" -> "Field: " + message;
             case "operator" -> "Operator: " + message;
             case "value" -> message.equals("low is greater than high")
@@ -129,11 +148,28 @@ final class ConditionForm implements Serializable {
     List<SelectItem> fieldItems() {
         List<SelectItem> items = new ArrayList<>();
         columns.forEach((n, t) -> items.add(new SelectItem(n, n + " (" + t + ")")));
+        if (!segments.isEmpty()) {
+            items.add(new SelectItem(ConditionRow.SEGMENT, "the row (membership of a segment)"));
+        }
         return items;
+    }
+
+    /** The segments a membership condition may name. */
+    List<SelectItem> segmentItems() {
+        List<SelectItem> items = new ArrayList<>();
+        segments.forEach((id, name) -> items.add(new SelectItem(id, name)));
+        return items;
+    }
+
+    boolean isSegmentId(String value) {
+        return value != null && segments.containsKey(value);
     }
 
     /** The operators the row's field takes, labelled in words that fit its type. */
     List<SelectItem> operatorItems(ConditionRow row) {
+        if (row.isSegment()) {
+            return List.of(new SelectItem("in", "is a member of"), new SelectItem("not_in", "is not a member of"));
+        }
         ColumnType type = type(row);
         if (type == null) {
             return List.of();
@@ -165,6 +201,9 @@ final class ConditionForm implements Serializable {
 
     /** The value input a row needs: none, text, number, date, timestamp, boolean, list, range, days. */
     String input(ConditionRow row) {
+        if (row.isSegment()) {
+            return "segment";
+        }
         ColumnType type = type(row);
         if (type == null || blank(row.operator)) {
             return "none";

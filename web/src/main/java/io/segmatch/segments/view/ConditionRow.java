@@ -11,10 +11,20 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One condition row of the segment builder as the user edits it: everything is text until the boundary reads it. */
+/**
+ * One entry of the segment builder's rule as the user edits it: a condition on a column, a
+ * membership of another segment (field {@link #SEGMENT}, the segment's id as the value), or a
+ * group of entries with its own AND/OR. Everything is text until the boundary reads it.
+ */
 public final class ConditionRow implements Serializable {
 
     private static final long serialVersionUID = 1L;
+    /** The builder's "field" of a segment membership condition (the segment is the value). */
+    static final String SEGMENT = "@segment";
+
+    /** Null for a condition; the group's logic (AND/OR) for a group. */
+    String logic;
+    final List<ConditionRow> children = new ArrayList<>();
     String field;
     String operator;
     String value;
@@ -75,9 +85,48 @@ public final class ConditionRow implements Serializable {
         return error;
     }
 
-    /** A stored condition (the API's JSON form) as a row of the builder. */
+    public boolean isGroup() {
+        return logic != null;
+    }
+
+    public String getLogic() {
+        return logic;
+    }
+
+    public void setLogic(String logic) {
+        if (this.logic != null) {
+            this.logic = "OR".equals(logic) ? "OR" : "AND";
+        }
+    }
+
+    public boolean isSegment() {
+        return SEGMENT.equals(field);
+    }
+
+    /** A new group holding one empty condition. */
+    static ConditionRow group(String logic) {
+        ConditionRow group = new ConditionRow();
+        group.logic = logic;
+        group.children.add(new ConditionRow());
+        return group;
+    }
+
+    /** A stored entry (the API's JSON form: condition, group or segment) as a row of the builder. */
     static ConditionRow of(JsonObject c) {
         ConditionRow row = new ConditionRow();
+        if (c.containsKey("conditions")) {
+            row.logic = "OR".equalsIgnoreCase(c.getString("logic", "AND")) ? "OR" : "AND";
+            for (JsonValue child : c.getJsonArray("conditions")) {
+                row.children.add(of(child.asJsonObject()));
+            }
+            return row;
+        }
+        if (c.containsKey("segment")) {
+            row.field = SEGMENT;
+            row.operator = c.getString("operator");
+            row.value = c.getString("segment");
+            return row;
+        }
         row.field = c.getString("field");
         row.operator = c.getString("operator");
         JsonValue value = c.get("value");

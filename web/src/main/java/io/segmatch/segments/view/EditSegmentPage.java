@@ -28,11 +28,10 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.io.StringReader;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static io.segmatch.shared.json.Jsons.JSON;
 
@@ -48,7 +47,6 @@ import static io.segmatch.shared.json.Jsons.JSON;
 public class EditSegmentPage implements Serializable {
 
     private static final long serialVersionUID = 1L;
-    private static final Pattern CONDITION_FIELD = Pattern.compile("conditions\\[(\\d+)]\\.?(.*)");
 
     @Inject
     Segments segments;
@@ -62,9 +60,10 @@ public class EditSegmentPage implements Serializable {
     private String logic = Logic.AND.name();
     private boolean countAll;
     private String activationJson;
+    /** The rule's top-level entries: conditions and groups (which hold entries in turn). */
     private final List<ConditionRow> rows = new ArrayList<>();
-    /** The chosen dataset's columns, for what each row's field takes. */
-    private ConditionForm form = new ConditionForm(Map.of());
+    /** The chosen dataset's columns and other segments, for what each row's field takes. */
+    private ConditionForm form = new ConditionForm(Map.of(), Map.of());
     private String nameError;
     private String datasetError;
     private String formError;
@@ -120,16 +119,20 @@ public class EditSegmentPage implements Serializable {
 
     private void loadColumns() {
         Map<String, String> columns = new LinkedHashMap<>();
+        Map<String, String> others = new LinkedHashMap<>();
         if (datasetId != null) {
             try {
                 for (DatasetColumn c : datasets.get(datasetId).getColumns()) {
                     columns.put(c.getName(), c.getType().apiName());
                 }
+                segments.list().stream().filter(s -> s.getDatasetId().equals(datasetId) && !s.getId().equals(id))
+                        .sorted(Comparator.comparing(Segment::getName, String.CASE_INSENSITIVE_ORDER))
+                        .forEach(s -> others.put(s.getId(), s.getName()));
             } catch (SegmatchException e) {
                 datasetId = null;
             }
         }
-        form = new ConditionForm(columns);
+        form = new ConditionForm(columns, others);
     }
 
     // ---- structural edits (the whole builder is re-rendered) ----
@@ -144,6 +147,19 @@ public class EditSegmentPage implements Serializable {
 
     /** Another field: keeps the operator if the new type takes it, else the type's first one. */
     public void fieldChanged(ConditionRow row) {
+        if (row.isSegment()) {
+            if (!"in".equals(row.operator) && !"not_in".equals(row.operator)) {
+                row.operator = "in";
+            }
+            row.value = row.low = row.high = row.list = null;
+            refresh();
+            return;
+        }
+        if (form.isSegmentId(row.value)) {
+            // from a segment membership to a column: start the condition afresh
+            row.operator = null;
+            row.value = null;
+        }
         ColumnType type = form.type(row);
         Operator current = Operator.fromApiName(row.operator).orElse(null);
         if (type != null && (current == null || !current.takes(type))) {
@@ -164,19 +180,189 @@ public class EditSegmentPage implements Serializable {
         refresh();
     }
 
+    /** Adds an empty condition at the end of the rule. */
     public void addCondition() {
-        if (rows.size() < Rule.MAX_CONDITIONS) {
+        if (leafCount() < Rule.MAX_CONDITIONS) {
             rows.add(new ConditionRow());
         }
         refresh();
     }
 
+    /** Adds a group (holding one empty condition) at the end of the rule. */
+    public void addGroup() {
+        if (leafCount() < Rule.MAX_CONDITIONS) {
+            rows.add(ConditionRow.group(logic.equals("AND") ? "OR" : "AND"));
+        }
+        refresh();
+    }
+
+    /** Adds an empty condition at the end of a group. */
+    public void addConditionTo(ConditionRow group) {
+        if (group.isGroup() && leafCount() < Rule.MAX_CONDITIONS) {
+            group.children.add(new ConditionRow());
+        }
+        refresh();
+    }
+
+    /** Adds a group inside a group, as deep as groups may nest. */
+    public void addGroupTo(ConditionRow group) {
+        if (group.isGroup() && canNestIn(group) && leafCount() < Rule.MAX_CONDITIONS) {
+            group.children.add(ConditionRow.group(group.logic.equals("AND") ? "OR" : "AND"));
+        }
+        refresh();
+    }
+
+    /** Removes a condition or a whole group; a group left empty goes too. */
     public void removeCondition(ConditionRow row) {
-        rows.remove(row);
+        detach(row);
         if (rows.isEmpty()) {
             rows.add(new ConditionRow());
         }
         refresh();
+    }
+
+    /** Dissolves a group: its entries take its place. */
+    public void ungroup(ConditionRow group) {
+        List<ConditionRow> list = listOf(group);
+        if (list != null && group.isGroup()) {
+            int at = list.indexOf(group);
+            list.remove(at);
+            list.addAll(at, group.children);
+        }
+        refresh();
+    }
+
+    /**
+     * Moves an entry into a group: into the group just before it (at its end), or, when the
+     * entry before it is not a group, into a new group of its own at its place.
+     */
+    public void moveIntoGroup(ConditionRow row) {
+        List<ConditionRow> list = listOf(row);
+        if (list == null) {
+            return;
+        }
+        int at = list.indexOf(row);
+        ConditionRow before = at > 0 ? list.get(at - 1) : null;
+        if (before != null && before.isGroup() && depthOf(before) + 1 + height(row) <= Rule.MAX_DEPTH) {
+            list.remove(at);
+            before.children.add(row);
+        } else if (depthOf(row) + 1 + height(row) <= Rule.MAX_DEPTH) {
+            ConditionRow group = new ConditionRow();
+            group.logic = Logic.AND.name();
+            group.children.add(row);
+            list.set(at, group);
+        }
+        refresh();
+    }
+
+    /** Moves an entry out of its group, to just after the group; a group left empty goes. */
+    public void moveOutOfGroup(ConditionRow row) {
+        ConditionRow group = parentOf(row, null, rows);
+        if (group == null) {
+            return;
+        }
+        List<ConditionRow> outer = listOf(group);
+        group.children.remove(row);
+        outer.add(outer.indexOf(group) + 1, row);
+        if (group.children.isEmpty()) {
+            outer.remove(group);
+        }
+        refresh();
+    }
+
+    // ---- the tree ----
+
+    /** The rule as the lines the page draws, in order; each knows its path and joiner. */
+    public List<BuilderLine> getLines() {
+        List<BuilderLine> lines = new ArrayList<>();
+        int[] counters = new int[2];
+        lines(rows, null, 0, "conditions", logic, lines, counters);
+        return lines;
+    }
+
+    private static void lines(List<ConditionRow> list, ConditionRow parent, int depth, String path, String logic,
+                              List<BuilderLine> into, int[] counters) {
+        for (int i = 0; i < list.size(); i++) {
+            ConditionRow row = list.get(i);
+            String joiner = i == 0 ? (parent == null ? "where" : "") : logic.equals("AND") ? "and" : "or";
+            String at = path + "[" + i + "]";
+            int number = row.isGroup() ? ++counters[1] : ++counters[0];
+            into.add(new BuilderLine(row, parent, depth, at, number, joiner));
+            if (row.isGroup()) {
+                lines(row.children, row, depth + 1, at + ".conditions", row.logic, into, counters);
+            }
+        }
+    }
+
+    /** The list an entry is in (the rule's, or its group's); null if it is gone. */
+    private List<ConditionRow> listOf(ConditionRow row) {
+        if (rows.contains(row)) {
+            return rows;
+        }
+        ConditionRow parent = parentOf(row, null, rows);
+        return parent == null ? null : parent.children;
+    }
+
+    private static ConditionRow parentOf(ConditionRow row, ConditionRow parent, List<ConditionRow> list) {
+        for (ConditionRow r : list) {
+            if (r == row) {
+                return parent;
+            }
+            if (r.isGroup()) {
+                ConditionRow found = parentOf(row, r, r.children);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Removes an entry from its list; a group left empty is removed from its own. */
+    private void detach(ConditionRow row) {
+        ConditionRow parent = parentOf(row, null, rows);
+        if (parent == null) {
+            rows.remove(row);
+            return;
+        }
+        parent.children.remove(row);
+        if (parent.children.isEmpty()) {
+            detach(parent);
+        }
+    }
+
+    /** How many groups an entry stands in: 0 at the top level. */
+    private int depthOf(ConditionRow row) {
+        int depth = 0;
+        for (ConditionRow p = parentOf(row, null, rows); p != null; p = parentOf(p, null, rows)) {
+            depth++;
+        }
+        return depth;
+    }
+
+    /** How many levels of groups an entry holds: 0 for a condition, 1 for a group of conditions. */
+    private static int height(ConditionRow row) {
+        return row.isGroup() ? 1 + row.children.stream().mapToInt(EditSegmentPage::height).max().orElse(0) : 0;
+    }
+
+    private int leafCount() {
+        return (int) getLines().stream().filter(l -> !l.getRow().isGroup()).count();
+    }
+
+    /** Whether a group may hold another group (groups nest at most three levels below the top). */
+    public boolean canNestIn(ConditionRow group) {
+        return depthOf(group) + 2 <= Rule.MAX_DEPTH;
+    }
+
+    /** Whether an entry can move into a group (there is room below it, and it is not alone in the rule). */
+    public boolean canMoveIn(ConditionRow row) {
+        List<ConditionRow> list = listOf(row);
+        return list != null && (list.size() > 1 || list != rows) && depthOf(row) + 1 + height(row) <= Rule.MAX_DEPTH;
+    }
+
+    /** Whether an entry is in a group. */
+    public boolean canMoveOut(ConditionRow row) {
+        return parentOf(row, null, rows) != null;
     }
 
     // ---- preview and save ----
@@ -196,10 +382,10 @@ public class EditSegmentPage implements Serializable {
             previewNote = "Choose a dataset to see how many of its rows match.";
             return;
         }
-        for (int i = 0; i < rows.size(); i++) {
-            String missing = form.incomplete(rows.get(i));
+        for (BuilderLine line : getLines()) {
+            String missing = line.getRow().isGroup() ? null : form.incomplete(line.getRow());
             if (missing != null) {
-                previewNote = "Complete condition " + (i + 1) + " (" + missing + ") to see the count.";
+                previewNote = "Complete condition " + line.getNumber() + " (" + missing + ") to see the count.";
                 return;
             }
         }
@@ -264,18 +450,27 @@ public class EditSegmentPage implements Serializable {
         return "/segments/index?faces-redirect=true";
     }
 
-    /** The rule in the API's JSON form: datasetId, logic and the conditions. */
+    /** The rule as the boundary takes it: logic and the entries. */
     private RuleRequest rule() {
         return new RuleRequest(logic, rows.stream().map(form::request).toList());
     }
 
     private void showErrors(SegmatchException e) {
+        List<BuilderLine> lines = getLines();
         for (FieldError error : e.errors()) {
             String field = error.field() == null ? "" : error.field();
-            Matcher m = CONDITION_FIELD.matcher(field);
-            if (m.matches() && Integer.parseInt(m.group(1)) < rows.size()) {
-                ConditionRow row = rows.get(Integer.parseInt(m.group(1)));
-                String message = form.message(row, m.group(2), error.message());
+            // the deepest entry the path names: conditions[1].conditions[0].value is condition 0 of group 1
+            BuilderLine at = null;
+            for (BuilderLine line : lines) {
+                if ((field.equals(line.getPath()) || field.startsWith(line.getPath() + "."))
+                        && (at == null || line.getPath().length() > at.getPath().length())) {
+                    at = line;
+                }
+            }
+            if (at != null) {
+                ConditionRow row = at.getRow();
+                String part = field.length() > at.getPath().length() ? field.substring(at.getPath().length() + 1) : "";
+                String message = form.message(row, part, error.message());
                 row.error = row.error == null ? message : row.error + "; " + message;
             } else if (field.equals("name")) {
                 nameError = error.message();
@@ -291,7 +486,7 @@ public class EditSegmentPage implements Serializable {
     }
 
     private void clearErrors() {
-        rows.forEach(r -> r.error = null);
+        getLines().forEach(l -> l.getRow().error = null);
         nameError = datasetError = formError = null;
     }
 
@@ -330,14 +525,19 @@ public class EditSegmentPage implements Serializable {
      */
     public String getErrorTargets() {
         StringBuilder ids = new StringBuilder();
-        for (int i = 0; i < rows.size(); i++) {
+        int size = getLines().size();
+        for (int i = 0; i < size; i++) {
             ids.append(" :builder:rows:").append(i).append(":error");
         }
         return ids.toString().trim();
     }
 
     public boolean isCanAddCondition() {
-        return rows.size() < Rule.MAX_CONDITIONS;
+        return leafCount() < Rule.MAX_CONDITIONS;
+    }
+
+    public List<SelectItem> getSegmentItems() {
+        return form.segmentItems();
     }
 
     public boolean isNew() {
