@@ -9,6 +9,7 @@ import io.segmatch.activation.store.SyncRuns;
 import io.segmatch.datasets.control.SpooledUpload;
 import io.segmatch.datasets.control.UploadProcessor;
 import io.segmatch.datasets.entity.ColumnType;
+import io.segmatch.datasets.entity.Dataset;
 import io.segmatch.datasets.entity.DatasetColumn;
 import io.segmatch.datasets.entity.Identifiers;
 import io.segmatch.datasets.store.RowStore;
@@ -25,9 +26,15 @@ import io.segmatch.membership.store.ProcessingRuns;
 import io.segmatch.membership.store.RowMemberships;
 import io.segmatch.membership.store.RunSteps;
 import io.segmatch.segments.evaluation.RuleEvaluator;
+import io.segmatch.segments.evaluation.RuleValidator;
+import io.segmatch.segments.store.SegmentReferences;
 import io.segmatch.shared.store.Transactions;
 import io.segmatch.testing.TestDatabase;
 import io.segmatch.testing.TypedTables;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -37,6 +44,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -63,10 +71,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The property that must always hold: whatever happens — uploads (upsert and replace), row
- * patches and deletes, segments created, edited and deleted, processing runs that complete,
+ * patches and deletes, segments created, edited and deleted (their rules with groups, and
+ * with memberships of other segments that edits add and remove), processing runs that complete,
  * that die midway and are restarted from their checkpoint or simply run again — once the
  * pending changes are processed, every segment's members are exactly a full evaluation of its
- * rule over the current rows, the enter/exit log replayed from empty gives the members (no
+ * rule over the current rows (a membership condition read as the other segment's full evaluation), the enter/exit log replayed from empty gives the members (no
  * enter or exit lost or recorded twice), the activation queue replayed gives the members of
  * activated segments, and member counts are right.
  */
@@ -183,7 +192,13 @@ class MembershipPropertyIT {
                 Arbitraries.of("DE", "FR", "", "150", "5", "pro", "free", "true", "no", TODAY_MINUS_3, "bob@y.fr", "Ann@X.de"))
                 .as((k, c, v) -> new Patch(k, c, VALUES.get(c).contains(v) ? v : VALUES.get(c).get(0)));
         Arbitrary<Op> delete = Arbitraries.of(KEYS).map(Delete::new);
-        Arbitrary<List<String>> conditions = Arbitraries.of(CONDITIONS).list().ofMinSize(1).ofMaxSize(3);
+        // a condition, a group of one or two conditions, or a membership of an earlier segment ("REF n op")
+        Arbitrary<String> group = Combinators.combine(Arbitraries.of("AND", "OR"), Arbitraries.of(CONDITIONS).list().ofMinSize(1)
+                .ofMaxSize(2)).as((l, cs) -> "{\"logic\": \"" + l + "\", \"conditions\": [" + String.join(", ", cs) + "]}");
+        Arbitrary<String> reference = Combinators.combine(Arbitraries.integers().between(0, 5), Arbitraries.of("in", "not_in"))
+                .as((n, op) -> "REF " + n + " " + op);
+        Arbitrary<List<String>> conditions = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(5, Arbitraries.of(CONDITIONS)),
+                net.jqwik.api.Tuple.of(2, group), net.jqwik.api.Tuple.of(2, reference)).list().ofMinSize(1).ofMaxSize(3);
         Arbitrary<String> logic = Arbitraries.of("AND", "OR");
         Arbitrary<Op> create = Combinators.combine(logic, conditions, Arbitraries.of(true, false)).as(CreateSegment::new);
         Arbitrary<Op> edit = Combinators.combine(Arbitraries.integers().between(0, 3), logic, conditions).as(EditSegment::new);
@@ -371,14 +386,17 @@ class MembershipPropertyIT {
                 create(s);
             } else if (op instanceof EditSegment e) {
                 if (!segments.isEmpty()) {
+                    int which = e.which() % segments.size();
                     update("UPDATE segment SET logic = ?, conditions_json = ?, definition_version = definition_version + 1, "
                             + "status = 'pending' WHERE id = ? AND deleted_at IS NULL", e.logic(),
-                            "[" + String.join(", ", e.conditions()) + "]", segments.get(e.which() % segments.size()));
+                            entries(e.conditions(), which), segments.get(which));
                 }
             } else if (op instanceof DeleteSegment d) {
-                if (!segments.isEmpty()) {
+                String segment = segments.isEmpty() ? null : segments.get(d.which() % segments.size());
+                // a segment others refer to is not deleted (the boundary refuses it)
+                if (segment != null && inTransaction(c -> SegmentReferences.referrers(c, segment)).isEmpty()) {
                     update("UPDATE segment SET deleted_at = now(), definition_version = definition_version + 1 "
-                            + "WHERE id = ? AND deleted_at IS NULL", segments.get(d.which() % segments.size()));
+                            + "WHERE id = ? AND deleted_at IS NULL", segment);
                 }
             } else if (op instanceof Run r) {
                 run(r);
@@ -566,11 +584,40 @@ class MembershipPropertyIT {
             String id = UUID.randomUUID().toString();
             update("INSERT INTO segment (id, name, dataset_id, logic, conditions_json, activation_json, created_at, "
                             + "updated_at) VALUES (?, ?, ?, ?, ?, ?, now(), now())", id, "segment " + id, datasetId, s.logic(),
-                    "[" + String.join(", ", s.conditions()) + "]",
+                    entries(s.conditions(), segments.size()),
                     s.activated() ? "{\"googleAds\": {\"enabled\": true, \"userList\": null, \"consent\": "
                             + "{\"adUserData\": \"GRANTED\", \"adPersonalization\": \"GRANTED\"}}}" : null);
             segments.add(id);
             activated.put(id, s.activated());
+        }
+
+        /**
+         * A rule's list of entries as stored, each "REF n op" made a membership of one of the
+         * live segments before the {@code before}-th (so references never form a cycle, and
+         * edits change the graph); a reference with no segment to name is left out, and a
+         * list left empty holds the first condition.
+         */
+        String entries(List<String> templates, int before) throws Exception {
+            List<String> live = new ArrayList<>();
+            for (String id : segments.subList(0, Math.min(before, segments.size()))) {
+                if (!inTransaction(c -> bool(c, "SELECT deleted_at IS NOT NULL FROM segment WHERE id = ?", id))) {
+                    live.add(id);
+                }
+            }
+            List<String> entries = new ArrayList<>();
+            for (String t : templates) {
+                if (!t.startsWith("REF ")) {
+                    entries.add(t);
+                } else if (!live.isEmpty()) {
+                    String[] parts = t.split(" ");
+                    entries.add("{\"segment\": \"" + live.get(Integer.parseInt(parts[1]) % live.size()) + "\", \"operator\": \""
+                            + parts[2] + "\"}");
+                }
+            }
+            if (entries.isEmpty()) {
+                entries.add(CONDITIONS.get(0));
+            }
+            return "[" + String.join(", ", entries) + "]";
         }
 
         void update(String sql, String... params) throws Exception {
@@ -709,18 +756,10 @@ class MembershipPropertyIT {
                 TypedTables.assertConsistent(c, datasetId, TypedRows.columns(c, datasetId));
                 return null;
             });
+            Map<String, Set<String>> evaluated = new HashMap<>();
             for (String segment : segments) {
-                SegmentRule rule = inTransaction(c -> LiveSegments.one(c, segment));
                 boolean deleted = inTransaction(c -> bool(c, "SELECT deleted_at IS NOT NULL FROM segment WHERE id = ?", segment));
-                Set<String> expected = new TreeSet<>();
-                if (!deleted) {
-                    RuleEvaluator evaluator = new RuleEvaluator(rule.rule(), Instant.now());
-                    rows.forEach((k, v) -> {
-                        if (evaluator.matches(v)) {
-                            expected.add(k);
-                        }
-                    });
-                }
+                Set<String> expected = fullEvaluation(segment, rows, evaluated);
                 Set<String> members = inTransaction(c -> keys(c, MEMBERS, segment));
                 assertEquals(expected, members, "members of " + segment + (deleted ? " (deleted)" : ""));
                 assertEquals(replay(segment, "membership_change", "enter", "exit"), members, "the log replayed");
@@ -740,6 +779,71 @@ class MembershipPropertyIT {
                 });
                 assertEquals(members.size(), count, "member count of " + segment);
             }
+        }
+
+        /**
+         * A segment's members by a full evaluation of its stored rule over the rows, written
+         * here independently of the evaluators: each condition on its own through the
+         * validator and {@link RuleEvaluator}, groups by their logic, and a membership of
+         * another segment by that segment's full evaluation (memoised in {@code done}). A
+         * deleted segment has none.
+         */
+        Set<String> fullEvaluation(String segment, Map<String, Map<String, String>> rows, Map<String, Set<String>> done)
+                throws Exception {
+            if (done.containsKey(segment)) {
+                return done.get(segment);
+            }
+            String[] stored = inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT logic, conditions_json, deleted_at IS NOT NULL "
+                        + "FROM segment WHERE id = ?")) {
+                    ps.setString(1, segment);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        return new String[]{rs.getString(1), rs.getString(2), String.valueOf(rs.getBoolean(3))};
+                    }
+                }
+            });
+            Set<String> members = new TreeSet<>();
+            if (!Boolean.parseBoolean(stored[2])) {
+                JsonArray entries = Json.createReader(new StringReader(stored[1])).readArray();
+                for (var row : rows.entrySet()) {
+                    if (holds(stored[0], entries, row.getKey(), row.getValue(), rows, done)) {
+                        members.add(row.getKey());
+                    }
+                }
+            }
+            done.put(segment, members);
+            return members;
+        }
+
+        private boolean holds(String logic, JsonArray entries, String key, Map<String, String> values,
+                              Map<String, Map<String, String>> rows, Map<String, Set<String>> done) throws Exception {
+            boolean and = logic.equals("AND");
+            for (JsonValue value : entries) {
+                JsonObject entry = value.asJsonObject();
+                boolean holds;
+                if (entry.containsKey("conditions")) {
+                    holds = holds(entry.getString("logic"), entry.getJsonArray("conditions"), key, values, rows, done);
+                } else if (entry.containsKey("segment")) {
+                    holds = fullEvaluation(entry.getString("segment"), rows, done).contains(key)
+                            == entry.getString("operator").equals("in");
+                } else {
+                    JsonObject one = Json.createObjectBuilder().add("logic", "AND")
+                            .add("conditions", Json.createArrayBuilder().add(entry)).build();
+                    holds = new RuleEvaluator(RuleValidator.validate(one, dataset()), Instant.now()).matches(values);
+                }
+                if (holds != and) {
+                    return holds;
+                }
+            }
+            return and;
+        }
+
+        /** The dataset as the validator reads it. */
+        Dataset dataset() {
+            Dataset dataset = new Dataset(datasetId, "property", "id", Instant.now());
+            schema.columns().forEach(c -> dataset.addColumn(c.getName(), c.getType()));
+            return dataset;
         }
 
         /** The members read as the API does, two per page. */
