@@ -189,7 +189,7 @@ public class DatasetsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @PUT
     @Path("{id}/rows/{key}")
-        public Response putRow(@PathParam("id") String id, @PathParam("key") String key, String body) {
+    public Response putRow(@PathParam("id") String id, @PathParam("key") String key, String body) {
         var result = datasets.putRow(id, key, JsonBodies.rowValues(body));
         var status = result.created() ? Response.Status.CREATED : Response.Status.OK;
         var response = Response.status(status).entity(DatasetViews.Row.of(result.row(), datasets.get(id)));
