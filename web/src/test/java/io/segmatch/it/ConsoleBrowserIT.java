@@ -303,6 +303,135 @@ class ConsoleBrowserIT extends DeployedWar {
      * The dashboard follows the data by itself: an upload through the API changes a segment's
      * count on the open page without a reload, and the segment's page (count and chart) too.
      */
+    /**
+     * The builder nests: (country is DE and ltv at least 200) or (country is AT and plan is pro),
+     * built with the group buttons (one move made from the keyboard), counted as the API counts
+     * it, saved; then a segment "in the first but not in VIPs" built from the two segments.
+     */
+    @Test
+    void aMarketerBuildsGroupsAndASegmentFromSegments() {
+        Http http = new Http(base);
+        StringBuilder csv = new StringBuilder("id,country,ltv,plan,vip\n");
+        long twoMarkets = 0;
+        long withoutVips = 0;
+        for (int n = 1; n <= 40; n++) {
+            boolean de = n % 2 == 1;
+            boolean pro = n % 4 == 0;
+            boolean vip = n % 5 == 0;
+            csv.append(String.format("n%02d,%s,%d,%s,%s%n", n, de ? "DE" : "AT", 10 * n, pro ? "pro" : "free", vip));
+            boolean member = de && 10 * n >= 200 || !de && pro;
+            twoMarkets += member ? 1 : 0;
+            withoutVips += member && !vip ? 1 : 0;
+        }
+        var upload = http.csv("api/datasets?name=Nested%20customers", csv.toString());
+        assertEquals(201, upload.status(), upload.body());
+        String datasetId = upload.json().getString("datasetId");
+        assertEquals(201, http.json("POST", "api/segments", "{\"name\": \"VIPs\", \"datasetId\": \"" + datasetId
+                + "\", \"conditions\": [{\"field\": \"vip\", \"operator\": \"eq\", \"value\": true}]}").status());
+
+        browser.get(base + "segments/edit.xhtml");
+        choose("builder:dataset", "Nested customers");
+        choose("builder:rows:0:field", "country (string)");
+        type("builder:rows:0:value", "DE");
+        // the condition goes into a group of its own, which gets a second condition
+        click("builder:rows:0:moveIn");
+        assertEquals(List.of("group-head", "condition"), lineKinds());
+        choose("builder:rows:0:groupLogic", "all of (AND)");
+        click("builder:rows:0:addToGroup");
+        choose("builder:rows:2:field", "ltv (number)");
+        choose("builder:rows:2:operator", "is at least");
+        type("builder:rows:2:value", "200");
+        // a second group: country is AT and plan is pro
+        click("builder:addGroup");
+        assertEquals(List.of("group-head", "condition", "condition", "group-head", "condition"), lineKinds());
+        choose("builder:rows:3:groupLogic", "all of (AND)");
+        choose("builder:rows:4:field", "country (string)");
+        type("builder:rows:4:value", "AT");
+        click("builder:rows:3:addToGroup");
+        choose("builder:rows:5:field", "plan (string)");
+        type("builder:rows:5:value", "pro");
+        browser.findElement(By.cssSelector("input[value=OR]")).click();
+        settle();
+        // from the keyboard: the last condition out of its group and back in
+        browser.findElement(By.id("builder:rows:5:moveOut")).sendKeys(Keys.ENTER);
+        settle();
+        assertEquals(List.of("depth-0", "depth-1", "depth-1", "depth-0", "depth-1", "depth-0"), lineDepths());
+        browser.findElement(By.id("builder:rows:5:moveIn")).sendKeys(Keys.ENTER);
+        settle();
+        assertEquals(List.of("depth-0", "depth-1", "depth-1", "depth-0", "depth-1", "depth-1"), lineDepths());
+
+        String rule = "{\"datasetId\": \"" + datasetId + "\", \"logic\": \"OR\", \"conditions\": ["
+                + "{\"logic\": \"AND\", \"conditions\": [{\"field\": \"country\", \"operator\": \"eq\", \"value\": \"DE\"}, "
+                + "{\"field\": \"ltv\", \"operator\": \"gte\", \"value\": 200}]}, "
+                + "{\"logic\": \"AND\", \"conditions\": [{\"field\": \"country\", \"operator\": \"eq\", \"value\": \"AT\"}, "
+                + "{\"field\": \"plan\", \"operator\": \"eq\", \"value\": \"pro\"}]}]}";
+        var api = http.json("POST", "api/segments/preview", rule);
+        assertEquals(200, api.status(), api.body());
+        assertEquals(twoMarkets, api.json().getInt("count"));
+        assertEquals(String.valueOf(twoMarkets), count(), "the console counts the groups as the API does");
+        browser.findElement(By.id("builder:name")).sendKeys("Two markets");
+        Browser.screenshot(browser, "segment-builder-groups");
+        browser.findElement(By.id("builder:save")).click();
+        assertTrue(browser.findElement(By.className("notice")).getText().contains("Two markets"));
+        JsonObject saved = http.get("api/segments").array().stream().map(JsonObject.class::cast)
+                .filter(x -> x.getString("name").equals("Two markets")).findFirst().orElseThrow();
+        assertEquals("OR", saved.getString("logic"));
+        assertEquals(List.of("AND", "AND"), saved.getJsonArray("conditions").stream()
+                .map(c -> c.asJsonObject().getString("logic")).toList(), "saved as two groups");
+
+        // a segment from segments: in Two markets but not in VIPs
+        browser.get(base + "segments/edit.xhtml");
+        choose("builder:dataset", "Nested customers");
+        choose("builder:rows:0:field", "the row (membership of a segment)");
+        assertEquals(List.of("is a member of", "is not a member of"), options("builder:rows:0:operator"));
+        choose("builder:rows:0:segment", "Two markets");
+        click("builder:add");
+        choose("builder:rows:1:field", "the row (membership of a segment)");
+        choose("builder:rows:1:operator", "is not a member of");
+        choose("builder:rows:1:segment", "VIPs");
+        assertEquals(String.valueOf(withoutVips), count());
+        String vips = http.get("api/segments").array().stream().map(JsonObject.class::cast)
+                .filter(x -> x.getString("name").equals("VIPs")).findFirst().orElseThrow().getString("id");
+        var fromSegments = http.json("POST", "api/segments/preview", "{\"datasetId\": \"" + datasetId + "\", \"conditions\": ["
+                + "{\"segment\": \"" + saved.getString("id") + "\", \"operator\": \"in\"}, "
+                + "{\"segment\": \"" + vips + "\", \"operator\": \"not_in\"}]}");
+        assertEquals(String.valueOf(fromSegments.json().getInt("count")), count(), "the console's count is the API's");
+        browser.findElement(By.id("builder:name")).sendKeys("Two markets without VIPs");
+        browser.findElement(By.id("builder:save")).click();
+        browser.findElement(By.linkText("Two markets without VIPs")).click();
+        assertEquals("Members are the rows where member of “Two markets” and not a member of “VIPs”",
+                browser.findElement(By.id("ruleText")).getText());
+        long expectedMembers = withoutVips;
+        new WebDriverWait(browser, Duration.ofSeconds(40)).ignoring(StaleElementReferenceException.class)
+                .pollingEvery(Duration.ofMillis(500)).withMessage("the members appear").until(d -> {
+                    if (d.findElement(By.id("memberCount")).getText().equals(String.valueOf(expectedMembers))) {
+                        return true;
+                    }
+                    d.navigate().refresh();
+                    return false;
+                });
+        Browser.screenshot(browser, "segment-from-segments");
+        assertEquals(String.valueOf(expectedMembers), browser.findElement(By.id("memberCount")).getText());
+    }
+
+    void click(String id) {
+        retry(() -> {
+            browser.findElement(By.id(id)).click();
+            return null;
+        });
+        settle();
+    }
+
+    List<String> lineKinds() {
+        return retry(() -> browser.findElements(By.cssSelector("ol.conditions > li")).stream()
+                .map(li -> li.getAttribute("class").split(" ")[0]).toList());
+    }
+
+    List<String> lineDepths() {
+        return retry(() -> browser.findElements(By.cssSelector("ol.conditions > li")).stream()
+                .map(li -> li.getAttribute("class").split(" ")[1]).toList());
+    }
+
     @Test
     void theDashboardFollowsAnUploadWithoutAReload() throws Exception {
         Http http = new Http(base);

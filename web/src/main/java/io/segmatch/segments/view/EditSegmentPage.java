@@ -94,6 +94,7 @@ public class EditSegmentPage implements Serializable {
             }
             loadColumns();
             rows.add(new ConditionRow());
+            refresh();
             return;
         }
         Segment segment;
@@ -354,10 +355,9 @@ public class EditSegmentPage implements Serializable {
         return depthOf(group) + 2 <= Rule.MAX_DEPTH;
     }
 
-    /** Whether an entry can move into a group (there is room below it, and it is not alone in the rule). */
+    /** Whether an entry can move into a group (groups nest at most three levels below the top). */
     public boolean canMoveIn(ConditionRow row) {
-        List<ConditionRow> list = listOf(row);
-        return list != null && (list.size() > 1 || list != rows) && depthOf(row) + 1 + height(row) <= Rule.MAX_DEPTH;
+        return listOf(row) != null && depthOf(row) + 1 + height(row) <= Rule.MAX_DEPTH;
     }
 
     /** Whether an entry is in a group. */

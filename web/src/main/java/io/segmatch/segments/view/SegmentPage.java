@@ -4,12 +4,15 @@ import io.segmatch.access.control.Role;
 import io.segmatch.activation.boundary.Activation;
 import io.segmatch.activation.store.SyncRuns;
 import io.segmatch.datasets.boundary.Datasets;
+import io.segmatch.datasets.entity.ColumnType;
+import io.segmatch.datasets.entity.Dataset;
 import io.segmatch.membership.store.MemberHistory;
 import io.segmatch.membership.store.MemberPages;
 import io.segmatch.membership.store.ProcessingRuns;
 import io.segmatch.segments.api.MemberChart;
 import io.segmatch.segments.boundary.Segments;
 import io.segmatch.segments.entity.Segment;
+import io.segmatch.segments.evaluation.RuleRequest;
 import io.segmatch.shared.error.SegmatchException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.faces.context.FacesContext;
@@ -17,9 +20,14 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+
+import static io.segmatch.shared.json.Jsons.JSON;
 
 /**
  * One segment ({@code /segments/view.xhtml?id=…}): its state, its members (paged by key,
@@ -43,6 +51,7 @@ public class SegmentPage {
     private String prefix;
     private Segment segment;
     private String datasetName;
+    private String ruleText;
     private List<MemberPages.Member> members = List.of();
     private String next;
     private List<MemberPages.Change> changes = List.of();
@@ -62,7 +71,19 @@ public class SegmentPage {
             FacesContext.getCurrentInstance().responseComplete();
             return;
         }
-        datasetName = datasets.get(segment.getDatasetId()).getName();
+        Dataset dataset = datasets.get(segment.getDatasetId());
+        datasetName = dataset.getName();
+        Map<String, ColumnType> types = new HashMap<>();
+        dataset.getColumns().forEach(c -> types.put(c.getName(), c.getType()));
+        try (var reader = JSON.createReader(new StringReader(segment.getConditionsJson()))) {
+            ruleText = RuleText.of(RuleRequest.of(segment.getLogic().name(), reader.readArray()), types, other -> {
+                try {
+                    return segments.get(other).getName();
+                } catch (SegmatchException e) {
+                    return null;
+                }
+            });
+        }
         String from = after == null || after.isEmpty() ? null : after;
         String starting = prefix == null || prefix.isBlank() ? null : prefix.trim();
         // member keys are personal data: editors and admins only
@@ -132,6 +153,11 @@ public class SegmentPage {
 
     public Segment getSegment() {
         return segment;
+    }
+
+    /** The rule as a sentence: "country is DE and (plan is pro or member of “High value”)". */
+    public String getRuleText() {
+        return ruleText;
     }
 
     public String getDatasetName() {
