@@ -183,7 +183,8 @@ class RuleValidatorTest {
         assertEquals("de-or-big", ref.segmentId());
         assertEquals("not_in", ref.operator());
         assertEquals(List.of("s", "n"), rule.leaves().stream().map(Condition::field).toList(), "the leaves of de and big");
-        assertEquals(java.util.Set.of("de-or-big", "de", "big"), rule.dependencies());
+        SegmentCondition de = (SegmentCondition) ref.rule().conditions().get(0);
+        assertEquals(List.of("de", "in"), List.of(de.segmentId(), de.operator()), "de-or-big's own reference, carried in turn");
     }
 
     @Test

@@ -340,7 +340,16 @@ class ConsoleBrowserIT extends DeployedWar {
         click("builder:rows:0:addToGroup");
         choose("builder:rows:2:field", "ltv (number)");
         choose("builder:rows:2:operator", "is at least");
+        // a bad value inside a group is explained next to it
+        type("builder:rows:2:value", "abc");
+        assertTrue(text("builder:rows:2:error").startsWith("Value: a number"), text("builder:rows:2:error"));
+        assertEquals("", text("builder:rows:1:error"));
+        retry(() -> {
+            browser.findElement(By.id("builder:rows:2:value")).clear();
+            return null;
+        });
         type("builder:rows:2:value", "200");
+        assertEquals("", text("builder:rows:2:error"), "the message goes once the value is right");
         // a second group: country is AT and plan is pro
         click("builder:addGroup");
         assertEquals(List.of("group-head", "condition", "condition", "group-head", "condition"), lineKinds());

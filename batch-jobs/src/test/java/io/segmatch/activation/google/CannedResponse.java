@@ -19,15 +19,26 @@ import java.util.Set;
  * An answer as a REST client hands it over, with a status and a body: what the retry policy
  * reads (no JAX-RS implementation needed). Anything else it might read fails the test.
  */
-final class CannedResponse extends Response {
+public final class CannedResponse extends Response {
 
     private final int status;
     private final String body;
+    private final Map<String, String> headers;
     boolean closed;
 
-    CannedResponse(int status, String body) {
+    public CannedResponse(int status, String body) {
+        this(status, body, Map.of());
+    }
+
+    /** With response headers (names in lower case). */
+    public CannedResponse(int status, String body, Map<String, String> headers) {
         this.status = status;
         this.body = body;
+        this.headers = headers;
+    }
+
+    public boolean closed() {
+        return closed;
     }
 
     @Override
@@ -47,7 +58,8 @@ final class CannedResponse extends Response {
 
     @Override
     public String getHeaderString(String name) {
-        return name.equalsIgnoreCase("request-id") ? "req-" + status : null;
+        String value = headers.get(name.toLowerCase(Locale.ROOT));
+        return value != null ? value : name.equalsIgnoreCase("request-id") ? "req-" + status : null;
     }
 
     @Override

@@ -1,9 +1,7 @@
 package io.segmatch.segments.entity;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * A validated segment rule: 1 to 50 clauses joined by AND or OR. A clause is a condition, a
@@ -18,11 +16,6 @@ public record Rule(Logic logic, List<Clause> conditions) {
 
     public Rule {
         conditions = List.copyOf(conditions);
-    }
-
-    /** A rule of conditions only (no groups, no references). */
-    public static Rule flat(Logic logic, List<Condition> conditions) {
-        return new Rule(logic, List.copyOf(conditions));
     }
 
     /**
@@ -44,24 +37,6 @@ public record Rule(Logic logic, List<Clause> conditions) {
                 collect(g.clauses(), into);
             } else if (clause instanceof SegmentCondition s) {
                 collect(s.rule().conditions(), into);
-            }
-        }
-    }
-
-    /** The segments this rule depends on, directly or through theirs. */
-    public Set<String> dependencies() {
-        Set<String> ids = new LinkedHashSet<>();
-        dependencies(conditions, ids);
-        return ids;
-    }
-
-    private static void dependencies(List<Clause> clauses, Set<String> into) {
-        for (Clause clause : clauses) {
-            if (clause instanceof Group g) {
-                dependencies(g.clauses(), into);
-            } else if (clause instanceof SegmentCondition s) {
-                into.add(s.segmentId());
-                dependencies(s.rule().conditions(), into);
             }
         }
     }

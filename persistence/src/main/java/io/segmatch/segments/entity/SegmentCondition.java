@@ -8,11 +8,10 @@ package io.segmatch.segments.entity;
  * keeps every evaluator exact without reading memberships.
  *
  * @param segmentId the segment referred to
- * @param name      its name, for messages and readable text
  * @param in        {@code in} (true) or {@code not_in} (false)
  * @param rule      its rule
  */
-public record SegmentCondition(String segmentId, String name, boolean in, Rule rule) implements Clause {
+public record SegmentCondition(String segmentId, boolean in, Rule rule) implements Clause {
 
     public String operator() {
         return in ? "in" : "not_in";

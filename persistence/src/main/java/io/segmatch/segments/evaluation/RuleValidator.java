@@ -252,7 +252,7 @@ public final class RuleValidator {
                 }
                 expanded.put(id, rule);
             }
-            return new SegmentCondition(id, segment.name(), in, rule);
+            return new SegmentCondition(id, in, rule);
         }
     }
 
@@ -321,8 +321,8 @@ public final class RuleValidator {
                     return null;
                 }
                 case LIST -> {
-                    if (!(value instanceof JsonArray array) || array.isEmpty() || array.size() > 1000) {
-                        errors.add(FieldError.field(path, "a list of 1 to 1000 values"));
+                    if (!(value instanceof JsonArray array) || array.isEmpty() || array.size() > Rule.MAX_LIST_VALUES) {
+                        errors.add(FieldError.field(path, "a list of 1 to " + Rule.MAX_LIST_VALUES + " values"));
                         return null;
                     }
                     List<Object> values = new ArrayList<>();
