@@ -161,7 +161,7 @@ class LostRunsIT {
             }
             return null;
         });
-        assertTrue(holds(c -> SyncRuns.due(c, Duration.ofMinutes(5), LONG, Duration.ofDays(1))));
+        assertTrue(holds(c -> SyncRuns.due(c, Duration.ofMinutes(5), Duration.ofSeconds(30), LONG, Duration.ofDays(1))));
         SQLException fenced = refused(() -> tx(c -> {
             SyncRuns.heartbeat(c, batch);
             return null;

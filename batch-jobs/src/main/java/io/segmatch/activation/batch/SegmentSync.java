@@ -58,14 +58,14 @@ public final class SegmentSync {
             if (open.isPresent()) {
                 SyncJobs.Job job = open.get();
                 if (job.status() == JobStatus.RUNNING) {
-                    if (!settle(runId, job)) {
+                    if (!settle(job)) {
                         finish(runId, segment, SyncStatus.WAITING, userList, null);
                         return SyncStatus.WAITING;
                     }
                 } else {
                     // created (or planned) before a restart: send what was not sent, then run it
                     send(batchId, runId, segment, job);
-                    if (!settle(runId, tx.run(c -> SyncJobs.open(c, segment.id())).orElse(null))) {
+                    if (!settle(tx.run(c -> SyncJobs.open(c, segment.id())).orElse(null))) {
                         finish(runId, segment, SyncStatus.WAITING, userList, null);
                         return SyncStatus.WAITING;
                     }
@@ -110,7 +110,7 @@ public final class SegmentSync {
                 SyncJobs.Job job = tx.run(c -> SyncJobs.open(c, segment.id())).orElseThrow();
                 send(batchId, runId, segment, job);
                 SyncJobs.Job sent = tx.run(c -> SyncJobs.open(c, segment.id())).orElse(null);
-                if (!settle(runId, sent)) {
+                if (!settle(sent)) {
                     status = SyncStatus.WAITING;
                 }
             }
@@ -227,7 +227,7 @@ public final class SegmentSync {
      * Looks at a running job: when Google finished it, the acknowledged set moves (success)
      * or not (failed). Returns false while Google is still running it.
      */
-    private boolean settle(long runId, SyncJobs.Job job) throws Exception {
+    private boolean settle(SyncJobs.Job job) throws Exception {
         if (job == null) {
             return true;
         }
@@ -237,7 +237,8 @@ public final class SegmentSync {
                 long t0 = System.nanoTime();
                 SyncJobs.Outcome outcome = tx.run(c -> {
                     SyncJobs.Outcome o = SyncJobs.succeeded(c, job, status.matchRateRange(), Instant.now());
-                    SyncRuns.outcome(c, runId, job.kind(), o);
+                    // credited to the run that sent the job, which may have ended waiting for it
+                    SyncRuns.settled(c, job, o, null);
                     return o;
                 });
                 long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -248,6 +249,7 @@ public final class SegmentSync {
             case "FAILED" -> tx.run(c -> {
                 // Google may have applied part of it; the next plan sends the difference again
                 SyncJobs.unapplied(c, job, JobStatus.FAILED, status.matchRateRange(), "Google reported the job failed");
+                SyncRuns.settled(c, job, null, "Google reported the job failed");
                 return null;
             });
             default -> {

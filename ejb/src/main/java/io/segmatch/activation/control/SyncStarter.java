@@ -44,6 +44,10 @@ public class SyncStarter {
     String interval;
 
     @Inject
+    @ConfigProperty(name = "segmatch.activation.poll-interval", defaultValue = "PT30S")
+    String pollInterval;
+
+    @Inject
     @ConfigProperty(name = "segmatch.activation.lost-after", defaultValue = "PT3M")
     String lostAfter;
 
@@ -57,7 +61,7 @@ public class SyncStarter {
         if (local(c -> SyncRuns.reclaimLost(c, Duration.parse(lostAfter)))) {
             LOG.warning("a Customer Match sync was lost (its server stopped): the next sync takes up its jobs");
         }
-        if (!local(c -> SyncRuns.due(c, Duration.parse(interval), Duration.parse(lostAfter),
+        if (!local(c -> SyncRuns.due(c, Duration.parse(interval), Duration.parse(pollInterval), Duration.parse(lostAfter),
                 Duration.parse(fullPlanEvery)))) {
             return Optional.empty();
         }

@@ -110,20 +110,33 @@ public final class SyncRuns {
      * dataset written since its last sync, a job Google is still running, a deleted segment
      * whose members Google still holds, members due to be added again, or a full plan owed
      * (no plan yet, activation settings changed since the last, or the last full plan older
-     * than {@code fullPlanEvery}). A request for a sync (the API) is due at once.
+     * than {@code fullPlanEvery}); or a job is still running at the platform and none ran for
+     * {@code pollEvery} (so that its report follows the platform within that, not at the next
+     * interval). A request for a sync (the API) is due at once.
      */
-    public static boolean due(Connection c, Duration interval, Duration lostAfter,
+    public static boolean due(Connection c, Duration interval, Duration pollEvery, Duration lostAfter,
                               Duration fullPlanEvery) throws SQLException {
         // a running batch whose server is gone is not running; a lost batch does not count as the last sync
-        try (PreparedStatement ps = c.prepareStatement("SELECT NOT EXISTS (SELECT 1 FROM sync_batch WHERE status = 'running' "
-                + "AND heartbeat_at >= now() - ?::interval AND NOT " + ServerInstances.ownerGone("owner")
-                + ") AND coalesce((SELECT max(started_at) FROM sync_batch WHERE status <> 'running' "
-                + "  AND coalesce(error, '') NOT LIKE 'lost:%'), '-infinity') < now() - ?::interval")) {
+        boolean poll;
+        try (PreparedStatement ps = c.prepareStatement("WITH last AS (SELECT coalesce((SELECT max(started_at) FROM sync_batch "
+                + "WHERE status <> 'running' AND coalesce(error, '') NOT LIKE 'lost:%'), '-infinity') AS at) "
+                + "SELECT NOT EXISTS (SELECT 1 FROM sync_batch WHERE status = 'running' "
+                + "AND heartbeat_at >= now() - ?::interval AND NOT " + ServerInstances.ownerGone("owner") + "), "
+                + "(SELECT at FROM last) < now() - ?::interval, "
+                + "(SELECT at FROM last) < now() - ?::interval AND EXISTS (SELECT 1 FROM sync_job WHERE status = 'running') "
+                + "FROM last")) {
             ps.setString(1, lostAfter.toMillis() + " milliseconds");
             ps.setString(2, interval.toMillis() + " milliseconds");
+            ps.setString(3, pollEvery.toMillis() + " milliseconds");
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 if (!rs.getBoolean(1)) {
+                    return false;
+                }
+                if (rs.getBoolean(3)) {
+                    return true;
+                }
+                if (!rs.getBoolean(2)) {
                     return false;
                 }
             }
@@ -193,8 +206,28 @@ public final class SyncRuns {
         }
     }
 
-    /** Records what a finished job did on the run that observed it. */
-    public static void outcome(Connection c, long runId, String kind, SyncJobs.Outcome outcome) throws SQLException {
+    /**
+     * Records what a finished job did on the run that sent it (not on a later run that only
+     * saw it finish): what the platform accepted becomes that run's {@code added} or
+     * {@code removed}, and a run that ended waiting for the job ends now, completed or failed.
+     *
+     * @param outcome what the platform accepted and refused; null when the job failed
+     */
+    public static void settled(Connection c, SyncJobs.Job job, SyncJobs.Outcome outcome, String error) throws SQLException {
+        if (outcome != null) {
+            outcome(c, job.syncRunId(), job.kind(), outcome);
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_run SET status = ?, error = coalesce(?, error), "
+                + "ended_at = coalesce(ended_at, now()) WHERE id = ? AND status = 'waiting'")) {
+            ps.setString(1, (outcome != null ? SyncStatus.COMPLETED : SyncStatus.FAILED).apiName());
+            ps.setString(2, outcome != null ? null : error);
+            ps.setLong(3, job.syncRunId());
+            ps.executeUpdate();
+        }
+    }
+
+    /** Adds what a finished job did to a run's figures. */
+    static void outcome(Connection c, long runId, String kind, SyncJobs.Outcome outcome) throws SQLException {
         StringBuilder codes = new StringBuilder("{");
         outcome.rejectedCodes().forEach((k, v) -> codes.append(codes.length() > 1 ? ", " : "").append('"').append(k)
                 .append("\": ").append(v));

@@ -1,0 +1,145 @@
+package io.segmatch.activation;
+
+import io.segmatch.activation.store.SyncJobs;
+import io.segmatch.activation.store.SyncRuns;
+import io.segmatch.shared.store.Jdbc;
+import io.segmatch.testing.TestDatabase;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Sync reports that follow the platform, on a real PostgreSQL: a job still running there is
+ * polled every {@code poll-interval} (not only at the next sync interval), and what the
+ * platform accepted is credited to the run that sent the job — which, if it ended waiting for
+ * it, ends then — not to the later run that saw the job finish.
+ */
+class SyncRunsIT {
+
+    static final Duration INTERVAL = Duration.ofMinutes(5);
+    static final Duration POLL = Duration.ofSeconds(30);
+    static final Duration LOST_AFTER = Duration.ofMinutes(3);
+    static DataSource db;
+
+    @BeforeAll
+    static void database() {
+        db = TestDatabase.newDatabase("sync_runs");
+    }
+
+    @BeforeEach
+    void empty() {
+        sql("DELETE FROM sync_job", "DELETE FROM sync_run", "DELETE FROM sync_batch");
+    }
+
+    void sql(String... statements) {
+        Jdbc.inLocalTransaction(db, c -> {
+            try (Statement st = c.createStatement()) {
+                for (String s : statements) {
+                    st.execute(s);
+                }
+            }
+            return null;
+        });
+    }
+
+    boolean due() {
+        return Jdbc.inLocalTransaction(db, c -> SyncRuns.due(c, INTERVAL, POLL, LOST_AFTER, Duration.ofDays(3650)));
+    }
+
+    /** A finished sync started {@code secondsAgo}, with a segment run of the given status and, optionally, its job. */
+    long lastSync(int secondsAgo, String runStatus, String jobStatus) {
+        return Jdbc.inLocalTransaction(db, c -> {
+            long batch;
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("INSERT INTO sync_batch (status, reason, "
+                    + "started_at, heartbeat_at, ended_at) VALUES ('completed', 'test', now() - interval '" + secondsAgo
+                    + " seconds', now(), now()) RETURNING id")) {
+                rs.next();
+                batch = rs.getLong(1);
+            }
+            long run;
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_run (batch_id, segment_id, transport, status, reason, "
+                    + "started_at, ended_at) VALUES (?, 'seg-1', 'google-ads', ?, 'test', now(), now()) RETURNING id")) {
+                ps.setLong(1, batch);
+                ps.setString(2, runStatus);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    run = rs.getLong(1);
+                }
+            }
+            if (jobStatus != null) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_job (sync_run_id, segment_id, user_list, kind, "
+                        + "status, created_at, updated_at) VALUES (?, 'seg-1', 'customers/1/userLists/2', 'add', ?, now(), now())")) {
+                    ps.setLong(1, run);
+                    ps.setString(2, jobStatus);
+                    ps.executeUpdate();
+                }
+            }
+            return run;
+        });
+    }
+
+    @Test
+    void aJobStillRunningAtThePlatformIsPolledEveryThirtySeconds() {
+        lastSync(40, "waiting", "running");
+        assertTrue(due(), "40 s after the last sync, with a job running at Google: poll it (the interval is 5 minutes)");
+        empty();
+        lastSync(10, "waiting", "running");
+        assertFalse(due(), "10 s after: not yet");
+        empty();
+        lastSync(40, "completed", "success");
+        assertFalse(due(), "nothing running: the interval decides");
+        empty();
+        lastSync(40, "waiting", "running");
+        sql("INSERT INTO sync_batch (status, reason, started_at, heartbeat_at) VALUES ('running', 'test', now(), now())");
+        assertFalse(due(), "never while a sync runs");
+    }
+
+    @Test
+    void whatThePlatformAcceptedCountsForTheRunThatSentIt() {
+        long sender = lastSync(40, "waiting", "running");
+        long poller = lastSync(5, "running", null);
+        SyncJobs.Job job = Jdbc.inLocalTransaction(db, c -> SyncJobs.open(c, "seg-1")).orElseThrow();
+        assertEquals(sender, job.syncRunId());
+        Jdbc.inLocalTransaction(db, c -> {
+            SyncRuns.settled(c, job, new SyncJobs.Outcome(127, 2, Map.of("INVALID_SHA256_FORMAT", 2L)), null);
+            return null;
+        });
+        assertEquals(List.of("completed", "127", "2"), run(sender), "the sending run gets the figures and ends");
+        assertEquals(List.of("running", "0", "0"), run(poller), "the run that saw it finish sent nothing");
+        sql("UPDATE sync_job SET status = 'success' WHERE id = " + job.id());
+        // a failed job ends the run that waited for it as failed
+        long failing = lastSync(40, "waiting", "running");
+        SyncJobs.Job other = Jdbc.inLocalTransaction(db, c -> SyncJobs.open(c, "seg-1")).orElseThrow();
+        assertEquals(failing, other.syncRunId());
+        Jdbc.inLocalTransaction(db, c -> {
+            SyncRuns.settled(c, other, null, "Google reported the job failed");
+            return null;
+        });
+        assertEquals(List.of("failed", "0", "0"), run(failing));
+    }
+
+    List<String> run(long id) {
+        return Jdbc.inLocalTransaction(db, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT status, added, rejected FROM sync_run WHERE id = ?")) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return List.of(rs.getString(1), String.valueOf(rs.getLong(2)), String.valueOf(rs.getLong(3)));
+                }
+            }
+        });
+    }
+}
