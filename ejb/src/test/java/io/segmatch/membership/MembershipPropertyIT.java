@@ -23,8 +23,8 @@ import io.segmatch.membership.store.ChangeChunks;
 import io.segmatch.membership.store.LiveSegments;
 import io.segmatch.membership.store.MemberPages;
 import io.segmatch.membership.store.ProcessingRuns;
-import io.segmatch.membership.store.RowMemberships;
 import io.segmatch.membership.store.RunSteps;
+import io.segmatch.membership.store.WriteSizes;
 import io.segmatch.segments.evaluation.RuleEvaluator;
 import io.segmatch.segments.evaluation.RuleValidator;
 import io.segmatch.segments.store.SegmentReferences;
@@ -230,12 +230,8 @@ class MembershipPropertyIT {
             throws Exception {
         // membership rows written 2 per statement and log batches of 3 keys: batch boundaries
         // everywhere; or the production sizes
-        if (smallBatches) {
-            RowMemberships.batchSizes(2, 3);
-        } else {
-            RowMemberships.batchSizes(5000, 10_000);
-        }
         World world = new World();
+        world.sizes = smallBatches ? new WriteSizes(2, 3) : WriteSizes.DEFAULT;
         for (Op op : history) {
             world.apply(op);
         }
@@ -253,7 +249,6 @@ class MembershipPropertyIT {
      */
     @Property(tries = 150)
     void syncsLeaveGoogleHoldingExactlyTheMembers(@ForAll("syncHistories") List<Op> history) throws Exception {
-        RowMemberships.batchSizes(5000, 10_000);
         World world = new World();
         for (Op op : history) {
             world.apply(op);
@@ -269,7 +264,6 @@ class MembershipPropertyIT {
      */
     @Example
     void aSyncAfterAChangeLooksOnlyAtTheChangedMember() throws Exception {
-        RowMemberships.batchSizes(5000, 10_000);
         World world = new World();
         Map<String, Map<String, String>> rows = new LinkedHashMap<>();
         for (String key : List.of("k0", "k1", "k2", "k3")) {
@@ -307,7 +301,6 @@ class MembershipPropertyIT {
      */
     @Example
     void aDeletedRowLeavesASegmentRebuiltWithARuleThatMissingValuesMatch() throws Exception {
-        RowMemberships.batchSizes(5000, 10_000);
         World world = new World();
         world.apply(new Upload(true, Map.of("k1", values("DE", "5", "free", "2024-01-01", "true"))));
         world.apply(new CreateSegment("OR", List.of("{\"field\": \"vip\", \"operator\": \"eq\", \"value\": true}"), true));
@@ -336,6 +329,8 @@ class MembershipPropertyIT {
     static final class World {
         final String datasetId = UUID.randomUUID().toString();
         final List<String> segments = new ArrayList<>();
+        /** How the runs cut their writes (the property also tries tiny batches). */
+        WriteSizes sizes = WriteSizes.DEFAULT;
         final Map<String, Boolean> activated = new HashMap<>();
         UploadProcessor.Schema schema;
 
@@ -673,17 +668,17 @@ class MembershipPropertyIT {
             Set<String> evaluated = new HashSet<>();
             Set<String> rebuilt = new HashSet<>();
             try {
-                rebuilt.addAll(RunSteps.retire(tx, runId));
-                rebuilt.addAll(RunSteps.rebuild(tx, runId));
-                RunSteps.bulk(tx, runId, r.bulkMinimum(), evaluated, new HashSet<>());
+                rebuilt.addAll(RunSteps.retire(tx, runId, sizes));
+                rebuilt.addAll(RunSteps.rebuild(tx, runId, sizes));
+                RunSteps.bulk(tx, runId, r.bulkMinimum(), evaluated, new HashSet<>(), sizes);
                 chunks(tx, runId, r.chunkSize(), null, evaluated);
                 RunSteps.finish(this::inTransaction, runId, evaluated, rebuilt, null);
             } catch (Died died) {
                 if (r.restart()) {
                     // a restart runs the steps again, the chunk step from its last committed checkpoint, same run
-                    rebuilt.addAll(RunSteps.retire(this::inTransaction, runId));
-                    rebuilt.addAll(RunSteps.rebuild(this::inTransaction, runId));
-                    RunSteps.bulk(this::inTransaction, runId, r.bulkMinimum(), evaluated, new HashSet<>());
+                    rebuilt.addAll(RunSteps.retire(this::inTransaction, runId, sizes));
+                    rebuilt.addAll(RunSteps.rebuild(this::inTransaction, runId, sizes));
+                    RunSteps.bulk(this::inTransaction, runId, r.bulkMinimum(), evaluated, new HashSet<>(), sizes);
                     chunks(this::inTransaction, runId, r.chunkSize(), lastCheckpoint, evaluated);
                     RunSteps.finish(this::inTransaction, runId, evaluated, rebuilt, null);
                 }
@@ -712,7 +707,7 @@ class MembershipPropertyIT {
                         }
                     }, Instant.now());
                     List<EvaluatedRow> rows = claimed.stream().map(evaluator::evaluate).toList();
-                    var applied = ChangeChunks.apply(c, runId, rows, evaluator.activated(), Instant.now());
+                    var applied = ChangeChunks.apply(c, runId, rows, evaluator.activated(), Instant.now(), sizes);
                     ProcessingRuns.progress(c, runId, applied.rows(), 0, applied.entered(), applied.exited());
                     claimed.forEach(x -> evaluated.add(x.datasetId()));
                     ChangedRow last = claimed.get(claimed.size() - 1);

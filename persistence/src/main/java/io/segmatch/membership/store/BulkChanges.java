@@ -63,6 +63,12 @@ public final class BulkChanges {
      */
     public static Optional<ChangeChunks.Applied> evaluate(Connection c, long runId, String datasetId, Instant now,
                                                           Set<String> activated) throws SQLException {
+        return evaluate(c, runId, datasetId, now, activated, WriteSizes.DEFAULT);
+    }
+
+    /** {@link #evaluate(Connection, long, String, Instant, Set)} with writes cut by {@code sizes}. */
+    public static Optional<ChangeChunks.Applied> evaluate(Connection c, long runId, String datasetId, Instant now,
+                                                          Set<String> activated, WriteSizes sizes) throws SQLException {
         List<SegmentRule> segments = LiveSegments.ofDataset(c, datasetId);
         Optional<TypedRules> rules = TypedRules.of(c, datasetId, segments, now);
         if (rules.isEmpty()) {
@@ -117,7 +123,7 @@ public final class BulkChanges {
                     batch.add(new EvaluatedRow(change, evaluated, matching));
                     if (batch.size() == APPLY_BATCH) {
                         long a0 = System.nanoTime();
-                        ChangeChunks.Applied applied = ChangeChunks.apply(c, runId, batch, mine, now, false);
+                        ChangeChunks.Applied applied = ChangeChunks.apply(c, runId, batch, mine, now, false, sizes);
                         applyNanos += System.nanoTime() - a0;
                         rows += applied.rows();
                         entered += applied.entered();
@@ -128,7 +134,7 @@ public final class BulkChanges {
             }
         }
         long t2 = System.nanoTime();
-        ChangeChunks.Applied applied = ChangeChunks.apply(c, runId, batch, mine, now, false);
+        ChangeChunks.Applied applied = ChangeChunks.apply(c, runId, batch, mine, now, false, sizes);
         // every claimed change is consumed at once: they are locked, so their seq is still the one read
         long consumed;
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM pending_change p USING bulk_claim b "

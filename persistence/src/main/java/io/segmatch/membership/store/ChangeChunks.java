@@ -109,12 +109,18 @@ public final class ChangeChunks {
      */
     public static Applied apply(Connection c, long runId, List<EvaluatedRow> rows, Set<String> activated,
                                 Instant now) throws SQLException {
-        return apply(c, runId, rows, activated, now, true);
+        return apply(c, runId, rows, activated, now, true, WriteSizes.DEFAULT);
+    }
+
+    /** {@link #apply(Connection, long, List, Set, Instant)} with writes cut by {@code sizes}. */
+    public static Applied apply(Connection c, long runId, List<EvaluatedRow> rows, Set<String> activated,
+                                Instant now, WriteSizes sizes) throws SQLException {
+        return apply(c, runId, rows, activated, now, true, sizes);
     }
 
     /** {@link #apply}, leaving the claimed changes to the caller when {@code consume} is false. */
     static Applied apply(Connection c, long runId, List<EvaluatedRow> rows, Set<String> activated, Instant now,
-                         boolean consume) throws SQLException {
+                         boolean consume, WriteSizes sizes) throws SQLException {
         if (rows.isEmpty()) {
             return new Applied(0, 0, 0);
         }
@@ -129,11 +135,11 @@ public final class ChangeChunks {
         Map<String, Integer> numbers = numbers(c, segments);
         Timestamp at = Timestamp.from(now);
         long nowMillis = now.toEpochMilli();
-        ChangeLog log = new ChangeLog(c, runId, at, true);
+        ChangeLog log = new ChangeLog(c, runId, at, true, sizes.logKeys());
         Map<String, List<EvaluatedRow>> byDataset = new LinkedHashMap<>();
         rows.forEach(r -> byDataset.computeIfAbsent(r.change().datasetId(), d -> new ArrayList<>()).add(r));
         for (var group : byDataset.entrySet()) {
-            RowMemberships.Writer writer = new RowMemberships.Writer(c, group.getKey());
+            RowMemberships.Writer writer = new RowMemberships.Writer(c, group.getKey(), sizes.rows());
             for (EvaluatedRow row : group.getValue()) {
                 String key = row.change().key();
                 Memberships old = row.change().memberships();

@@ -27,15 +27,13 @@ import java.util.Map;
  */
 final class ChangeLog {
 
-    /** Keys per log batch (the table's limit is 10,000). Tests lower it. */
-    static volatile int batch = 10_000;
-
     private final Connection c;
     private final long runId;
     private final Timestamp at;
     private final boolean queueStays;
     private final Map<String, Boolean> activated = new HashMap<>();
-    private final int size = batch;
+    /** Keys per log entry ({@link WriteSizes#logKeys()}). */
+    private final int size;
     private final Map<String, List<String>> enters = new LinkedHashMap<>();
     private final Map<String, List<String>> exits = new LinkedHashMap<>();
     private final Map<String, List<String>> stays = new LinkedHashMap<>();
@@ -46,7 +44,8 @@ final class ChangeLog {
      * @param queueStays whether the rows decided are changed rows, whose staying members of
      *                   activated segments are queued as updates (a rebuild's are not)
      */
-    ChangeLog(Connection c, long runId, Timestamp at, boolean queueStays) {
+    ChangeLog(Connection c, long runId, Timestamp at, boolean queueStays, int size) {
+        this.size = size;
         this.c = c;
         this.runId = runId;
         this.at = at;

@@ -33,15 +33,6 @@ public final class RowMemberships {
     private RowMemberships() {
     }
 
-    /** How many rows a {@link Writer} sends per statement. Tests lower it to cross batch boundaries. */
-    static volatile int writeBatch = 5000;
-
-    /** For tests: rows per write statement and keys per log batch. */
-    public static void batchSizes(int rows, int logKeys) {
-        writeBatch = rows;
-        ChangeLog.batch = logKeys;
-    }
-
     /**
      * Builds a row's new memberships from its old ones: the caller says, segment by segment
      * (each at most once), whether the row is in it now; the others are kept as they were.
@@ -143,7 +134,7 @@ public final class RowMemberships {
         private final List<String> segments = new ArrayList<>();
         private final List<String> since = new ArrayList<>();
         private final List<String> deletes = new ArrayList<>();
-        private final int batch = writeBatch;
+        private final int batch;
         private final StringBuilder copy = new StringBuilder();
         private final String copyPrefix;
         private int copied;
@@ -151,8 +142,14 @@ public final class RowMemberships {
         private long written;
 
         public Writer(Connection c, String datasetId) {
+            this(c, datasetId, WriteSizes.DEFAULT.rows());
+        }
+
+        /** {@code batch}: rows per statement ({@link WriteSizes#rows()}). */
+        public Writer(Connection c, String datasetId, int batch) {
             this.c = c;
             this.datasetId = datasetId;
+            this.batch = batch;
             StringBuilder prefix = new StringBuilder();
             UploadStage.escape(prefix, datasetId);
             this.copyPrefix = prefix.append('\t').toString();

@@ -28,6 +28,11 @@ public final class RunSteps {
      * transaction of its own; returns the segments retired.
      */
     public static Set<String> retire(Transactions tx, long runId) throws Exception {
+        return retire(tx, runId, WriteSizes.DEFAULT);
+    }
+
+    /** {@link #retire(Transactions, long)} with writes cut by {@code sizes}. */
+    public static Set<String> retire(Transactions tx, long runId, WriteSizes sizes) throws Exception {
         Set<String> retired = new HashSet<>();
         Set<String> datasets = new TreeSet<>();
         tx.run(c -> SegmentRebuilds.retiring(c, null)).forEach(r -> datasets.add(r.datasetId()));
@@ -38,7 +43,7 @@ public final class RunSteps {
                 if (retiring.isEmpty()) {
                     return Set.<String>of();
                 }
-                var done = SegmentRebuilds.rebuild(c, runId, datasetId, List.of(), retiring, Instant.now());
+                var done = SegmentRebuilds.rebuild(c, runId, datasetId, List.of(), retiring, Instant.now(), sizes);
                 ProcessingRuns.progress(c, runId, 0, 0, 0, done.values().stream().mapToLong(SegmentRebuilds.Rebuilt::exited).sum());
                 return done.keySet();
             }));
@@ -53,6 +58,11 @@ public final class RunSteps {
      * the segments rebuilt.
      */
     public static Set<String> rebuild(Transactions tx, long runId) throws Exception {
+        return rebuild(tx, runId, WriteSizes.DEFAULT);
+    }
+
+    /** {@link #rebuild(Transactions, long)} with writes cut by {@code sizes}. */
+    public static Set<String> rebuild(Transactions tx, long runId, WriteSizes sizes) throws Exception {
         Set<String> rebuilt = new HashSet<>();
         // typed tables missing (an upgrade) or left behind by a change of columns: built first,
         // each with its dataset locked against writes, so that rebuilds and previews read them
@@ -84,7 +94,7 @@ public final class RunSteps {
                     if (segments.isEmpty()) {
                         return Set.<String>of();
                     }
-                    var done = SegmentRebuilds.rebuild(c, runId, datasetId, segments, List.of(), Instant.now());
+                    var done = SegmentRebuilds.rebuild(c, runId, datasetId, segments, List.of(), Instant.now(), sizes);
                     ProcessingRuns.progress(c, runId, 0, segments.size(),
                             done.values().stream().mapToLong(SegmentRebuilds.Rebuilt::entered).sum(),
                             done.values().stream().mapToLong(SegmentRebuilds.Rebuilt::exited).sum());
@@ -111,10 +121,16 @@ public final class RunSteps {
      */
     public static long bulk(Transactions tx, long runId, long minimum, Set<String> datasets, Set<String> activated)
             throws Exception {
+        return bulk(tx, runId, minimum, datasets, activated, WriteSizes.DEFAULT);
+    }
+
+    /** {@link #bulk(Transactions, long, long, Set, Set)} with writes cut by {@code sizes}. */
+    public static long bulk(Transactions tx, long runId, long minimum, Set<String> datasets, Set<String> activated,
+                            WriteSizes sizes) throws Exception {
         long total = 0;
         for (String datasetId : tx.run(c -> BulkChanges.candidates(c, minimum)).keySet()) {
             long applied = tx.run(c -> {
-                var done = BulkChanges.evaluate(c, runId, datasetId, Instant.now(), activated);
+                var done = BulkChanges.evaluate(c, runId, datasetId, Instant.now(), activated, sizes);
                 if (done.isEmpty()) {
                     return 0L;
                 }

@@ -57,6 +57,12 @@ public final class SegmentRebuilds {
      */
     public static Map<String, Rebuilt> rebuild(Connection c, long runId, String datasetId, List<SegmentRule> segments,
                                                List<Retiring> retiring, Instant now) throws SQLException {
+        return rebuild(c, runId, datasetId, segments, retiring, now, WriteSizes.DEFAULT);
+    }
+
+    /** {@link #rebuild(Connection, long, String, List, List, Instant)} with writes cut by {@code sizes}. */
+    public static Map<String, Rebuilt> rebuild(Connection c, long runId, String datasetId, List<SegmentRule> segments,
+                                               List<Retiring> retiring, Instant now, WriteSizes sizes) throws SQLException {
         SegmentSet compiled = new SegmentSet(segments, now);
         List<String> fields = compiled.fields();
         int[] numbers = segments.stream().mapToInt(SegmentRule::number).toArray();
@@ -71,8 +77,8 @@ public final class SegmentRebuilds {
 
         Timestamp at = Timestamp.from(now);
         long nowMillis = now.toEpochMilli();
-        ChangeLog log = new ChangeLog(c, runId, at, false);
-        RowMemberships.Writer writer = new RowMemberships.Writer(c, datasetId);
+        ChangeLog log = new ChangeLog(c, runId, at, false, sizes.logKeys());
+        RowMemberships.Writer writer = new RowMemberships.Writer(c, datasetId, sizes.rows());
         // over the typed table, each rule is a predicate the database evaluates: only the answers come back
         Optional<TypedRules> rules = TypedRules.of(c, datasetId, segments, now);
         boolean typed = rules.isPresent();
