@@ -382,8 +382,10 @@ class ConsoleBrowserIT extends DeployedWar {
         Browser.screenshot(browser, "segment-builder-groups");
         browser.findElement(By.id("builder:save")).click();
         assertTrue(browser.findElement(By.className("notice")).getText().contains("Two markets"));
+        // other tests may have segments of the same name: this dataset's
         JsonObject saved = http.get("api/segments").array().stream().map(JsonObject.class::cast)
-                .filter(x -> x.getString("name").equals("Two markets")).findFirst().orElseThrow();
+                .filter(x -> x.getString("name").equals("Two markets") && x.getString("datasetId").equals(datasetId))
+                .findFirst().orElseThrow();
         assertEquals("OR", saved.getString("logic"));
         assertEquals(List.of("AND", "AND"), saved.getJsonArray("conditions").stream()
                 .map(c -> c.asJsonObject().getString("logic")).toList(), "saved as two groups");
@@ -400,10 +402,12 @@ class ConsoleBrowserIT extends DeployedWar {
         choose("builder:rows:1:segment", "VIPs");
         assertEquals(String.valueOf(withoutVips), count());
         String vips = http.get("api/segments").array().stream().map(JsonObject.class::cast)
-                .filter(x -> x.getString("name").equals("VIPs")).findFirst().orElseThrow().getString("id");
+                .filter(x -> x.getString("name").equals("VIPs") && x.getString("datasetId").equals(datasetId))
+                .findFirst().orElseThrow().getString("id");
         var fromSegments = http.json("POST", "api/segments/preview", "{\"datasetId\": \"" + datasetId + "\", \"conditions\": ["
                 + "{\"segment\": \"" + saved.getString("id") + "\", \"operator\": \"in\"}, "
                 + "{\"segment\": \"" + vips + "\", \"operator\": \"not_in\"}]}");
+        assertEquals(200, fromSegments.status(), fromSegments.body());
         assertEquals(String.valueOf(fromSegments.json().getInt("count")), count(), "the console's count is the API's");
         browser.findElement(By.id("builder:name")).sendKeys("Two markets without VIPs");
         browser.findElement(By.id("builder:save")).click();

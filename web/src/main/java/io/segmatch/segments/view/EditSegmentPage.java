@@ -12,7 +12,6 @@ import io.segmatch.segments.boundary.Segments;
 import io.segmatch.segments.entity.Logic;
 import io.segmatch.segments.entity.Operator.Shape;
 import io.segmatch.segments.entity.Operator;
-import io.segmatch.segments.entity.Rule;
 import io.segmatch.segments.entity.Segment;
 import io.segmatch.segments.evaluation.RuleRequest;
 import io.segmatch.shared.error.SegmatchException.FieldError;
@@ -27,7 +26,6 @@ import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.StringReader;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,8 +58,8 @@ public class EditSegmentPage implements Serializable {
     private String logic = Logic.AND.name();
     private boolean countAll;
     private String activationJson;
-    /** The rule's top-level entries: conditions and groups (which hold entries in turn). */
-    private final List<ConditionRow> rows = new ArrayList<>();
+    /** The rule's entries: conditions and groups (which hold entries in turn). */
+    private final RuleTree tree = new RuleTree();
     /** The chosen dataset's columns and other segments, for what each row's field takes. */
     private ConditionForm form = new ConditionForm(Map.of(), Map.of());
     private String nameError;
@@ -93,7 +91,7 @@ public class EditSegmentPage implements Serializable {
                 datasetId = wanted;
             }
             loadColumns();
-            rows.add(new ConditionRow());
+            tree.rows.add(new ConditionRow());
             refresh();
             return;
         }
@@ -112,7 +110,7 @@ public class EditSegmentPage implements Serializable {
         loadColumns();
         try (var reader = JSON.createReader(new StringReader(segment.getConditionsJson()))) {
             for (JsonValue c : reader.readArray()) {
-                rows.add(ConditionRow.of(c.asJsonObject()));
+                tree.rows.add(ConditionRow.of(c.asJsonObject()));
             }
         }
         refresh();
@@ -141,8 +139,8 @@ public class EditSegmentPage implements Serializable {
     /** Another dataset: its columns, and one empty condition. */
     public void datasetChanged() {
         loadColumns();
-        rows.clear();
-        rows.add(new ConditionRow());
+        tree.rows.clear();
+        tree.rows.add(new ConditionRow());
         refresh();
     }
 
@@ -181,188 +179,61 @@ public class EditSegmentPage implements Serializable {
         refresh();
     }
 
-    /** Adds an empty condition at the end of the rule. */
     public void addCondition() {
-        if (leafCount() < Rule.MAX_CONDITIONS) {
-            rows.add(new ConditionRow());
-        }
+        tree.addCondition();
         refresh();
     }
 
-    /** Adds a group (holding one empty condition) at the end of the rule. */
     public void addGroup() {
-        if (leafCount() < Rule.MAX_CONDITIONS) {
-            rows.add(ConditionRow.group(logic.equals("AND") ? "OR" : "AND"));
-        }
+        tree.addGroup(logic);
         refresh();
     }
 
-    /** Adds an empty condition at the end of a group. */
     public void addConditionTo(ConditionRow group) {
-        if (group.isGroup() && leafCount() < Rule.MAX_CONDITIONS) {
-            group.children.add(new ConditionRow());
-        }
+        tree.addConditionTo(group);
         refresh();
     }
 
-    /** Adds a group inside a group, as deep as groups may nest. */
     public void addGroupTo(ConditionRow group) {
-        if (group.isGroup() && canNestIn(group) && leafCount() < Rule.MAX_CONDITIONS) {
-            group.children.add(ConditionRow.group(group.logic.equals("AND") ? "OR" : "AND"));
-        }
+        tree.addGroupTo(group);
         refresh();
     }
 
-    /** Removes a condition or a whole group; a group left empty goes too. */
     public void removeCondition(ConditionRow row) {
-        detach(row);
-        if (rows.isEmpty()) {
-            rows.add(new ConditionRow());
-        }
+        tree.remove(row);
         refresh();
     }
 
-    /** Dissolves a group: its entries take its place. */
     public void ungroup(ConditionRow group) {
-        List<ConditionRow> list = listOf(group);
-        if (list != null && group.isGroup()) {
-            int at = list.indexOf(group);
-            list.remove(at);
-            list.addAll(at, group.children);
-        }
+        tree.ungroup(group);
         refresh();
     }
 
-    /**
-     * Moves an entry into a group: into the group just before it (at its end), or, when the
-     * entry before it is not a group, into a new group of its own at its place.
-     */
     public void moveIntoGroup(ConditionRow row) {
-        List<ConditionRow> list = listOf(row);
-        if (list == null) {
-            return;
-        }
-        int at = list.indexOf(row);
-        ConditionRow before = at > 0 ? list.get(at - 1) : null;
-        if (before != null && before.isGroup() && depthOf(before) + 1 + height(row) <= Rule.MAX_DEPTH) {
-            list.remove(at);
-            before.children.add(row);
-        } else if (depthOf(row) + 1 + height(row) <= Rule.MAX_DEPTH) {
-            ConditionRow group = new ConditionRow();
-            group.logic = Logic.AND.name();
-            group.children.add(row);
-            list.set(at, group);
-        }
+        tree.moveIn(row);
         refresh();
     }
 
-    /** Moves an entry out of its group, to just after the group; a group left empty goes. */
     public void moveOutOfGroup(ConditionRow row) {
-        ConditionRow group = parentOf(row, null, rows);
-        if (group == null) {
-            return;
-        }
-        List<ConditionRow> outer = listOf(group);
-        group.children.remove(row);
-        outer.add(outer.indexOf(group) + 1, row);
-        if (group.children.isEmpty()) {
-            outer.remove(group);
-        }
+        tree.moveOut(row);
         refresh();
     }
-
-    // ---- the tree ----
 
     /** The rule as the lines the page draws, in order; each knows its path and joiner. */
     public List<BuilderLine> getLines() {
-        List<BuilderLine> lines = new ArrayList<>();
-        int[] counters = new int[2];
-        lines(rows, null, 0, "conditions", logic, lines, counters);
-        return lines;
+        return tree.lines(logic);
     }
 
-    private static void lines(List<ConditionRow> list, ConditionRow parent, int depth, String path, String logic,
-                              List<BuilderLine> into, int[] counters) {
-        for (int i = 0; i < list.size(); i++) {
-            ConditionRow row = list.get(i);
-            String joiner = i == 0 ? (parent == null ? "where" : "") : logic.equals("AND") ? "and" : "or";
-            String at = path + "[" + i + "]";
-            int number = row.isGroup() ? ++counters[1] : ++counters[0];
-            into.add(new BuilderLine(row, parent, depth, at, number, joiner));
-            if (row.isGroup()) {
-                lines(row.children, row, depth + 1, at + ".conditions", row.logic, into, counters);
-            }
-        }
-    }
-
-    /** The list an entry is in (the rule's, or its group's); null if it is gone. */
-    private List<ConditionRow> listOf(ConditionRow row) {
-        if (rows.contains(row)) {
-            return rows;
-        }
-        ConditionRow parent = parentOf(row, null, rows);
-        return parent == null ? null : parent.children;
-    }
-
-    private static ConditionRow parentOf(ConditionRow row, ConditionRow parent, List<ConditionRow> list) {
-        for (ConditionRow r : list) {
-            if (r == row) {
-                return parent;
-            }
-            if (r.isGroup()) {
-                ConditionRow found = parentOf(row, r, r.children);
-                if (found != null) {
-                    return found;
-                }
-            }
-        }
-        return null;
-    }
-
-    /** Removes an entry from its list; a group left empty is removed from its own. */
-    private void detach(ConditionRow row) {
-        ConditionRow parent = parentOf(row, null, rows);
-        if (parent == null) {
-            rows.remove(row);
-            return;
-        }
-        parent.children.remove(row);
-        if (parent.children.isEmpty()) {
-            detach(parent);
-        }
-    }
-
-    /** How many groups an entry stands in: 0 at the top level. */
-    private int depthOf(ConditionRow row) {
-        int depth = 0;
-        for (ConditionRow p = parentOf(row, null, rows); p != null; p = parentOf(p, null, rows)) {
-            depth++;
-        }
-        return depth;
-    }
-
-    /** How many levels of groups an entry holds: 0 for a condition, 1 for a group of conditions. */
-    private static int height(ConditionRow row) {
-        return row.isGroup() ? 1 + row.children.stream().mapToInt(EditSegmentPage::height).max().orElse(0) : 0;
-    }
-
-    private int leafCount() {
-        return (int) getLines().stream().filter(l -> !l.getRow().isGroup()).count();
-    }
-
-    /** Whether a group may hold another group (groups nest at most three levels below the top). */
     public boolean canNestIn(ConditionRow group) {
-        return depthOf(group) + 2 <= Rule.MAX_DEPTH;
+        return tree.canNestIn(group);
     }
 
-    /** Whether an entry can move into a group (groups nest at most three levels below the top). */
     public boolean canMoveIn(ConditionRow row) {
-        return listOf(row) != null && depthOf(row) + 1 + height(row) <= Rule.MAX_DEPTH;
+        return tree.canMoveIn(row);
     }
 
-    /** Whether an entry is in a group. */
     public boolean canMoveOut(ConditionRow row) {
-        return parentOf(row, null, rows) != null;
+        return tree.canMoveOut(row);
     }
 
     // ---- preview and save ----
@@ -452,7 +323,7 @@ public class EditSegmentPage implements Serializable {
 
     /** The rule as the boundary takes it: logic and the entries. */
     private RuleRequest rule() {
-        return new RuleRequest(logic, rows.stream().map(form::request).toList());
+        return new RuleRequest(logic, tree.rows.stream().map(form::request).toList());
     }
 
     private void showErrors(SegmatchException e) {
@@ -533,7 +404,7 @@ public class EditSegmentPage implements Serializable {
     }
 
     public boolean isCanAddCondition() {
-        return leafCount() < Rule.MAX_CONDITIONS;
+        return tree.canAdd();
     }
 
     public List<SelectItem> getSegmentItems() {
@@ -584,10 +455,6 @@ public class EditSegmentPage implements Serializable {
 
     public void setCountAll(boolean countAll) {
         this.countAll = countAll;
-    }
-
-    public List<ConditionRow> getRows() {
-        return rows;
     }
 
     public String getNameError() {
