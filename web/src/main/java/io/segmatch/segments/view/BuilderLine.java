@@ -9,15 +9,13 @@ package io.segmatch.segments.view;
 public final class BuilderLine {
 
     private final ConditionRow row;
-    private final ConditionRow parent;
     private final int depth;
     private final String path;
     private final int number;
     private final String joiner;
 
-    BuilderLine(ConditionRow row, ConditionRow parent, int depth, String path, int number, String joiner) {
+    BuilderLine(ConditionRow row, int depth, String path, int number, String joiner) {
         this.row = row;
-        this.parent = parent;
         this.depth = depth;
         this.path = path;
         this.number = number;
@@ -26,11 +24,6 @@ public final class BuilderLine {
 
     public ConditionRow getRow() {
         return row;
-    }
-
-    /** The group the entry is in; null at the top level. */
-    ConditionRow parent() {
-        return parent;
     }
 
     /** 0 for the top level's entries, 1 inside a group, and so on. */

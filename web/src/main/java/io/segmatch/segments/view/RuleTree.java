@@ -35,7 +35,7 @@ final class RuleTree implements Serializable {
             String joiner = i == 0 ? (parent == null ? "where" : "") : logic.equals("AND") ? "and" : "or";
             String at = path + "[" + i + "]";
             int number = row.isGroup() ? ++counters[1] : ++counters[0];
-            into.add(new BuilderLine(row, parent, depth, at, number, joiner));
+            into.add(new BuilderLine(row, depth, at, number, joiner));
             if (row.isGroup()) {
                 lines(row.children, row, depth + 1, at + ".conditions", row.logic, into, counters);
             }
