@@ -19,8 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and, in the module server-tests, against the EARs on WildFly and Payara Server. An upload
  * through the API; the processing timer starting the membership batch job; the live stream
  * telling the new count; the sync job putting the members in their Customer Match list and
- * taking a leaver out, and emptying it when the segment is deleted; the metrics and the health
- * checks of the application; the API's contract at /openapi.
+ * taking a leaver out, and emptying it when the segment is deleted; a segment built from that
+ * segment (a membership in a group, guarded by the graph lock and the referrers' check); the
+ * metrics and the health checks of the application; the API's contract at /openapi.
  */
 class ServerPathsIT extends DeployedWar {
 
@@ -48,6 +49,18 @@ class ServerPathsIT extends DeployedWar {
             stream.await(e -> count(e, segment) == 3, Duration.ofSeconds(30));
             await(() -> google.members(activated.list()), m -> m.equals(expected(rows, "c1", "c3")),
                     "c2 to be removed from the list");
+
+            // a segment built from it, inside a group: its members follow in the same run, and the
+            // referred segment cannot go while it refers to it
+            var from = http.json("POST", "api/segments", "{\"name\": \"From ServerPaths\", \"datasetId\": \""
+                    + activated.dataset() + "\", \"conditions\": [{\"logic\": \"OR\", \"conditions\": [{\"segment\": \""
+                    + segment + "\", \"operator\": \"in\"}]}]}");
+            assertEquals(201, from.status(), from.body());
+            String referrer = from.json().getString("id");
+            await(() -> http.get("api/segments/" + referrer).json(),
+                    s -> s.getString("status").equals("live") && s.getInt("memberCount") == 3, "the referring segment's members");
+            assertEquals(409, http.delete("api/segments/" + segment).status(), "referred to");
+            assertEquals(204, http.delete("api/segments/" + referrer).status());
 
             // the application's metrics, in the server's registry
             assertTrue(Metrics.value(http, "segmatch_rows_ingested_total", "change=\"inserted\"") >= 5);
