@@ -114,7 +114,8 @@ class MembershipPropertyIT {
 
     @BeforeContainer
     static void database() {
-        db = TestDatabase.newDatabase("membership");
+        // thousands of short transactions: opening a connection for each would cost more than their work
+        db = TestDatabase.reusing(TestDatabase.newDatabase("membership"), 4);
     }
 
     // ---- the operations ----
@@ -225,7 +226,7 @@ class MembershipPropertyIT {
 
     // ---- the property ----
 
-    @Property(tries = 200)
+    @Property(tries = 300)
     void membersAlwaysEqualAFullEvaluation(@ForAll("histories") List<Op> history, @ForAll boolean smallBatches)
             throws Exception {
         // membership rows written 2 per statement and log batches of 3 keys: batch boundaries
@@ -247,7 +248,7 @@ class MembershipPropertyIT {
      * their identifiers now (a plan that reads only the queue must miss nothing a full plan
      * would find).
      */
-    @Property(tries = 150)
+    @Property(tries = 250)
     void syncsLeaveGoogleHoldingExactlyTheMembers(@ForAll("syncHistories") List<Op> history) throws Exception {
         World world = new World();
         for (Op op : history) {
