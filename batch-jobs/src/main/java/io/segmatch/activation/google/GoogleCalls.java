@@ -1,5 +1,6 @@
 package io.segmatch.activation.google;
 
+import io.segmatch.shared.error.RootCause;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -86,7 +87,7 @@ public final class GoogleCalls {
                 }
             } catch (ProcessingException e) {
                 failure = new GoogleException(0, "NETWORK", "Google could not be reached (" + what + "): "
-                        + rootMessage(e), true, null);
+                        + RootCause.message(e), true, null);
             }
             if (failure.status() == 401 && !refreshed) {
                 outcomes.accept("retried");
@@ -145,13 +146,6 @@ public final class GoogleCalls {
         return Duration.ofMillis((long) (Double.parseDouble(s) * 1000));
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    }
 
     private void sleep(long millis) {
         try {

@@ -1,5 +1,6 @@
 package io.segmatch.activation.meta;
 
+import io.segmatch.shared.error.RootCause;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -114,7 +115,7 @@ public final class MetaCalls {
                 }
             } catch (ProcessingException e) {
                 failure = new MetaException(0, 0, 0, MetaException.Kind.TRANSIENT, "Meta could not be reached (" + what
-                        + "): " + rootMessage(e), null);
+                        + "): " + RootCause.message(e), null);
             }
             if (!failure.retryable() || attempt >= ATTEMPTS) {
                 outcomes.accept("failed");
@@ -291,13 +292,6 @@ public final class MetaCalls {
         }
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    }
 
     private void sleep(long millis) {
         try {

@@ -2,6 +2,7 @@ package io.segmatch.membership.store;
 
 import io.segmatch.datasets.store.TypedRows;
 import io.segmatch.membership.evaluation.SegmentRule;
+import io.segmatch.shared.error.RootCause;
 import io.segmatch.shared.store.Transactions;
 
 import java.sql.PreparedStatement;
@@ -101,7 +102,7 @@ public final class RunSteps {
                     return done.keySet();
                 }));
             } catch (Exception e) {
-                String error = "the rebuild failed: " + message(e);
+                String error = "the rebuild failed: " + RootCause.message(e);
                 tx.run(c -> {
                     for (String id : ids) {
                         SegmentRebuilds.failed(c, id, error);
@@ -178,14 +179,5 @@ public final class RunSteps {
             ProcessingRuns.finish(c, runId, error);
             return null;
         });
-    }
-
-    static String message(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String m = root.getMessage();
-        return m == null ? root.getClass().getSimpleName() : m;
     }
 }
