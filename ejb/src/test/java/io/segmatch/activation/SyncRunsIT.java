@@ -1,5 +1,6 @@
 package io.segmatch.activation;
 
+import io.segmatch.activation.store.Destination;
 import io.segmatch.activation.store.SyncJobs;
 import io.segmatch.activation.store.SyncRuns;
 import io.segmatch.shared.store.Jdbc;
@@ -111,7 +112,7 @@ class SyncRunsIT {
     void whatThePlatformAcceptedCountsForTheRunThatSentIt() {
         long sender = lastSync(40, "waiting", "running");
         long poller = lastSync(5, "running", null);
-        SyncJobs.Job job = Jdbc.inLocalTransaction(db, c -> SyncJobs.open(c, "seg-1")).orElseThrow();
+        SyncJobs.Job job = Jdbc.inLocalTransaction(db, c -> SyncJobs.open(c, "seg-1", Destination.GOOGLE_ADS)).orElseThrow();
         assertEquals(sender, job.syncRunId());
         Jdbc.inLocalTransaction(db, c -> {
             SyncRuns.settled(c, job, new SyncJobs.Outcome(127, 2, Map.of("INVALID_SHA256_FORMAT", 2L)), null);
@@ -122,7 +123,7 @@ class SyncRunsIT {
         sql("UPDATE sync_job SET status = 'success' WHERE id = " + job.id());
         // a failed job ends the run that waited for it as failed
         long failing = lastSync(40, "waiting", "running");
-        SyncJobs.Job other = Jdbc.inLocalTransaction(db, c -> SyncJobs.open(c, "seg-1")).orElseThrow();
+        SyncJobs.Job other = Jdbc.inLocalTransaction(db, c -> SyncJobs.open(c, "seg-1", Destination.GOOGLE_ADS)).orElseThrow();
         assertEquals(failing, other.syncRunId());
         Jdbc.inLocalTransaction(db, c -> {
             SyncRuns.settled(c, other, null, "Google reported the job failed");

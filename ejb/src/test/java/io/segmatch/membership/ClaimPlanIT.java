@@ -1,5 +1,6 @@
 package io.segmatch.membership;
 
+import io.segmatch.activation.store.Destination;
 import io.segmatch.activation.store.SyncJobs;
 import io.segmatch.activation.store.SyncPlans;
 import io.segmatch.membership.store.ChangeChunks;
@@ -70,11 +71,11 @@ class ClaimPlanIT {
             check(c, mode, "consume", ChangeChunks.CONSUME_SQL, List.of(dataset, keys, keys, keys, seqs(c, dataset, keys)),
                     failures);
             // a sync's plan: a big segment (half the rows, half of them acknowledged) and a small one
-            check(c, mode, "sync plan of a big segment", SyncPlans.planSql(1), List.of("email", dataset, 1, "false", "s1", "s1"),
+            check(c, mode, "sync plan of a big segment", SyncPlans.planSql(1, Destination.GOOGLE_ADS), List.of("email", dataset, 1, "false", "s1", "s1"),
                     failures);
             if (mode.equals("force_custom_plan")) {
                 // (the plan's transaction forces custom plans: generic ones scan every segment's acknowledged people)
-                check(c, mode, "sync plan of a small segment", SyncPlans.planSql(1),
+                check(c, mode, "sync plan of a small segment", SyncPlans.planSql(1, Destination.GOOGLE_ADS),
                         List.of("email", dataset, 2, "false", "s2", "s2"), failures);
             }
             // a plan of changes: a thousand queued keys (half of them members), each looked up by key
@@ -83,18 +84,18 @@ class ClaimPlanIT {
                 st.execute("CREATE TEMP TABLE plan_keys (row_key text PRIMARY KEY)");
                 st.execute("INSERT INTO plan_keys SELECT unnest(" + literal(keys) + "::text[])");
             }
-            check(c, mode, "sync plan of changes", SyncPlans.changesSql(1),
+            check(c, mode, "sync plan of changes", SyncPlans.changesSql(1, Destination.GOOGLE_ADS),
                     List.of("s1", "email", dataset, 1, "false", dataset, "s1"), failures);
             check(c, mode, "members due to be added again", SyncPlans.READD_SQL,
-                    List.of("2020-01-01T00:00:00Z", "s1"), failures);
+                    List.of("2020-01-01T00:00:00Z", "s1", "google-ads"), failures);
             // the next batch of a big job, half of whose people were sent
             check(c, mode, "unsent people of a job", SyncJobs.UNSENT_SQL, List.of(1, rows(c, dataset) / 4, 1, 10_000),
                     failures);
             // the same after a segment's first big sync, which the statistics have not seen yet
-            check(c, mode, "sync plan of changes, statistics older than the members", SyncPlans.changesSql(1),
+            check(c, mode, "sync plan of changes, statistics older than the members", SyncPlans.changesSql(1, Destination.GOOGLE_ADS),
                     List.of("s3", "email", dataset, 1, "false", dataset, "s3"), failures);
             check(c, mode, "members due to be added again, statistics older than the members", SyncPlans.READD_SQL,
-                    List.of("2020-01-01T00:00:00Z", "s3"), failures);
+                    List.of("2020-01-01T00:00:00Z", "s3", "google-ads"), failures);
             check(c, mode, "unsent people of a job the statistics have not seen", SyncJobs.UNSENT_SQL,
                     List.of(2, rows(c, dataset) / 4, 2, 10_000), failures);
             assertEquals(List.of(), failures, mode);

@@ -2,6 +2,7 @@ package io.segmatch.membership;
 
 import io.segmatch.activation.identifiers.CustomerIdentifiers;
 import io.segmatch.activation.store.ActivatedSegment;
+import io.segmatch.activation.store.Destination;
 import io.segmatch.activation.store.JobStatus;
 import io.segmatch.activation.store.SyncJobs;
 import io.segmatch.activation.store.SyncPlans;
@@ -76,8 +77,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * that die midway and are restarted from their checkpoint or simply run again — once the
  * pending changes are processed, every segment's members are exactly a full evaluation of its
  * rule over the current rows (a membership condition read as the other segment's full evaluation), the enter/exit log replayed from empty gives the members (no
- * enter or exit lost or recorded twice), the activation queue replayed gives the members of
- * activated segments, and member counts are right.
+ * enter or exit lost or recorded twice), each destination's activation queue replayed gives the
+ * members of activated segments, syncs leave each destination holding exactly the members with
+ * that destination's identifiers, and member counts are right.
  */
 class MembershipPropertyIT {
 
@@ -276,21 +278,25 @@ class MembershipPropertyIT {
         world.apply(new CreateSegment("AND", List.of("{\"field\": \"vip\", \"operator\": \"is_set\"}"), true));
         world.run(new Run(3, -1, false, Integer.MAX_VALUE));
         world.sync(new Sync(false, null));
-        assertEquals("full", world.plans.get(0).scope());
-        assertEquals(4, world.plans.get(0).adds());
         world.sync(new Sync(false, null));
-        assertEquals(List.of("changes", "0", "null"), List.of(world.plans.get(1).scope(),
-                String.valueOf(world.plans.get(1).examined()), String.valueOf(world.plans.get(1).kind())), "nothing changed");
         world.apply(new Patch("k2", "email", "Ann@X.de"));
         world.run(new Run(3, -1, false, Integer.MAX_VALUE));
         world.sync(new Sync(false, null));
-        var removal = world.plans.get(2);
-        assertEquals(List.of("changes", "1", "remove", "1"), List.of(removal.scope(), String.valueOf(removal.examined()),
-                removal.kind(), String.valueOf(removal.removes())));
         world.sync(new Sync(false, null));
-        var addition = world.plans.get(3);
-        assertEquals(List.of("changes", "1", "add", "1"), List.of(addition.scope(), String.valueOf(addition.examined()),
-                addition.kind(), String.valueOf(addition.adds())));
+        // the same for each destination: its own queue, its own identifiers
+        for (Destination d : Destination.values()) {
+            List<SyncPlans.Plan> plans = world.plans(d);
+            assertEquals("full", plans.get(0).scope(), d.apiName());
+            assertEquals(4, plans.get(0).adds(), d.apiName());
+            assertEquals(List.of("changes", "0", "null"), List.of(plans.get(1).scope(), String.valueOf(plans.get(1).examined()),
+                    String.valueOf(plans.get(1).kind())), d.apiName() + ": nothing changed");
+            var removal = plans.get(2);
+            assertEquals(List.of("changes", "1", "remove", "1"), List.of(removal.scope(), String.valueOf(removal.examined()),
+                    removal.kind(), String.valueOf(removal.removes())), d.apiName());
+            var addition = plans.get(3);
+            assertEquals(List.of("changes", "1", "add", "1"), List.of(addition.scope(), String.valueOf(addition.examined()),
+                    addition.kind(), String.valueOf(addition.adds())), d.apiName());
+        }
         world.check();
         world.syncAndCheck();
     }
@@ -412,13 +418,21 @@ class MembershipPropertyIT {
 
         /** The plans made, for the tests that look at them. */
         final List<SyncPlans.Plan> plans = new ArrayList<>();
+        /** The same, by destination. */
+        final Map<Destination, List<SyncPlans.Plan>> plansTo = new java.util.EnumMap<>(Destination.class);
+
+        List<SyncPlans.Plan> plans(Destination destination) {
+            return plansTo.getOrDefault(destination, List.of());
+        }
         /** Whether a sync consumed the activation queue or activation was switched off (it then no longer replays to the members). */
         boolean queueConsumedOrPaused;
 
         void toggle(String segment) throws Exception {
             queueConsumedOrPaused = true;
-            update("UPDATE segment SET activation_json = jsonb_set(activation_json::jsonb, '{googleAds,enabled}', "
-                    + "to_jsonb(NOT (activation_json::jsonb #>> '{googleAds,enabled}')::boolean))::text WHERE id = ?", segment);
+            // both destinations at once, as an admin would switch the segment's activation
+            update("UPDATE segment SET activation_json = jsonb_set(jsonb_set(activation_json::jsonb, '{googleAds,enabled}', "
+                    + "to_jsonb(NOT (activation_json::jsonb #>> '{googleAds,enabled}')::boolean)), '{meta,enabled}', "
+                    + "to_jsonb(NOT (activation_json::jsonb #>> '{meta,enabled}')::boolean))::text WHERE id = ?", segment);
         }
 
         boolean enabled(String segment) throws Exception {
@@ -437,17 +451,18 @@ class MembershipPropertyIT {
             List<ActivatedSegment> all = inTransaction(
                     ActivatedSegment::all).stream().filter(a -> a.datasetId().equals(datasetId)).toList();
             for (var a : all) {
-                String list = a.userList() != null ? a.userList() : "customers/1/userLists/" + a.number();
+                String list = a.userList() != null ? a.userList() : a.destination() == Destination.META
+                        ? String.valueOf(23_000 + a.number()) : "customers/1/userLists/" + a.number();
                 if (a.userList() == null) {
                     if (a.deleted()) {
                         continue;
                     }
                     inTransaction(c -> {
-                        ActivatedSegment.recordUserList(c, a.id(), list);
+                        ActivatedSegment.recordUserList(c, a.id(), a.destination(), list);
                         return null;
                     });
                 }
-                long runId = inTransaction(c -> SyncRuns.start(c, 0, a.id(), "test", "test"));
+                long runId = inTransaction(c -> SyncRuns.start(c, 0, a.id(), a.destination(), "test", "test"));
                 SyncPlans.Plan plan = null;
                 while (plan == null) {
                     var basis = inTransaction(c -> SyncPlans.basis(c, a, list, true, FULL_EVERY,
@@ -459,11 +474,12 @@ class MembershipPropertyIT {
                             basis, Instant.now()));
                 }
                 plans.add(plan);
+                plansTo.computeIfAbsent(a.destination(), d -> new ArrayList<>()).add(plan);
                 if (plan.jobId() == null) {
                     continue;
                 }
                 inTransaction(c -> {
-                    var job = SyncJobs.open(c, a.id()).orElseThrow();
+                    var job = SyncJobs.open(c, a.id(), a.destination()).orElseThrow();
                     var items = SyncJobs.unsent(c, job.id(), -1, 100_000);
                     Map<String, String> rejected = new HashMap<>();
                     String refused = s.refused() == null ? null : identifiers(Map.of("email", s.refused()), "email");
@@ -478,6 +494,13 @@ class MembershipPropertyIT {
                     return null;
                 });
             }
+        }
+
+        /** The stored Meta identifiers of a row's values, or null if it has none usable (email role: {@code column} or null). */
+        static String metaIdentifiers(Map<String, String> values, String column) {
+            Identifiers roles = new Identifiers();
+            roles.setColumn("email", column);
+            return Destination.META.identifiers(values, roles, false);
         }
 
         /** The stored identifiers of a row's values, or null if it has none (email role: {@code column} or null). */
@@ -529,19 +552,29 @@ class MembershipPropertyIT {
                     continue;
                 }
                 boolean deleted = inTransaction(c -> bool(c, "SELECT deleted_at IS NOT NULL FROM segment WHERE id = ?", segment));
-                Map<String, String> refused = pairs("SELECT row_key, identifiers FROM activation_rejected WHERE segment_id = ?",
-                        segment);
+                Map<String, String> refused = pairs("SELECT row_key, identifiers FROM activation_rejected WHERE segment_id = ? "
+                        + "AND destination = 'google-ads'", segment);
                 Map<String, String> expected = new TreeMap<>();
+                Map<String, String> expectedMeta = new TreeMap<>();
                 if (!deleted) {
                     for (String key : inTransaction(c -> keys(c, MEMBERS, segment))) {
                         String ids = identifiers(rows.get(key), emailColumn);
                         if (ids != null && !ids.equals(refused.get(key))) {
                             expected.put(key, ids);
                         }
+                        String metaIds = metaIdentifiers(rows.get(key), emailColumn);
+                        if (metaIds != null) {
+                            expectedMeta.put(key, metaIds);
+                        }
                     }
                 }
-                assertEquals(expected, pairs("SELECT row_key, identifiers FROM activation_member WHERE segment_id = ?", segment),
+                assertEquals(expected, pairs("SELECT row_key, identifiers FROM activation_member WHERE segment_id = ? "
+                        + "AND destination = 'google-ads'", segment),
                         "what Google acknowledged for " + segment + (deleted ? " (deleted)" : ""));
+                // Meta, synced by the same engine from its own queue: its own identifiers, never refused per person
+                assertEquals(expectedMeta, pairs("SELECT row_key, identifiers FROM activation_member WHERE segment_id = ? "
+                        + "AND destination = 'meta'", segment),
+                        "what Meta acknowledged for " + segment + (deleted ? " (deleted)" : ""));
             }
         }
 
@@ -582,7 +615,8 @@ class MembershipPropertyIT {
                             + "updated_at) VALUES (?, ?, ?, ?, ?, ?, now(), now())", id, "segment " + id, datasetId, s.logic(),
                     entries(s.conditions(), segments.size()),
                     s.activated() ? "{\"googleAds\": {\"enabled\": true, \"userList\": null, \"consent\": "
-                            + "{\"adUserData\": \"GRANTED\", \"adPersonalization\": \"GRANTED\"}}}" : null);
+                            + "{\"adUserData\": \"GRANTED\", \"adPersonalization\": \"GRANTED\"}}, "
+                            + "\"meta\": {\"enabled\": true, \"audienceId\": null}}" : null);
             segments.add(id);
             activated.put(id, s.activated());
         }
@@ -760,7 +794,11 @@ class MembershipPropertyIT {
                 assertEquals(expected, members, "members of " + segment + (deleted ? " (deleted)" : ""));
                 assertEquals(replay(segment, "membership_change", "enter", "exit"), members, "the log replayed");
                 if (activated.get(segment) && !queueConsumedOrPaused) {
-                    assertEquals(replay(segment, "activation_queue", "add", "remove"), members, "the activation queue replayed");
+                    // each destination has its own queue, and each replays to the members
+                    for (Destination d : Destination.values()) {
+                        assertEquals(replay(segment, "activation_queue", "add", "remove", "AND b.destination = '" + d.apiName() + "'"),
+                                members, "the activation queue of " + d.apiName() + " replayed");
+                    }
                 }
                 assertEquals(members, pagedMembers(segment), "the members API's pages of " + segment);
                 assertEquals(members, pagedReplay(segment), "the changes API's pages of " + segment + " replayed");
@@ -885,11 +923,16 @@ class MembershipPropertyIT {
 
         /** Replays a log from empty: an entry that adds a member twice or removes a non-member fails. */
         Set<String> replay(String segment, String table, String in, String out) throws Exception {
+            return replay(segment, table, in, out, "");
+        }
+
+        /** {@link #replay(String, String, String, String)} of the entries {@code condition} (SQL over {@code b}) keeps. */
+        Set<String> replay(String segment, String table, String in, String out, String condition) throws Exception {
             Set<String> set = new TreeSet<>();
             inTransaction(c -> {
                 try (PreparedStatement ps = c.prepareStatement("SELECT k.key, b.change FROM " + table + " b "
                         + "CROSS JOIN LATERAL unnest(b.row_keys) WITH ORDINALITY AS k(key, n) WHERE b.segment_id = ? "
-                        + "AND b.change <> 'update' ORDER BY b.id, k.n")) {
+                        + "AND b.change <> 'update' " + condition + " ORDER BY b.id, k.n")) {
                     ps.setString(1, segment);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {

@@ -145,7 +145,7 @@ class ActivationIT extends DeployedWar {
         assertEquals(5, calls, "four refused calls, then the one accepted: " + google.requests());
         var afterRetries = http.get("api/activation/runs?segmentId=" + segment + "&limit=100").array();
         String newest = http.get("api/activation/runs?segmentId=" + segment + "&limit=1").body();
-        assertTrue(newest.matches("\\[\\{\"id\":\\d+,\"segmentId\":\"" + segment + "\",\"status\":\"[a-z]+\",\"startedAt\":\"[^\"]+\","
+        assertTrue(newest.matches("\\[\\{\"id\":\\d+,\"segmentId\":\"" + segment + "\",\"destination\":\"google-ads\",\"status\":\"[a-z]+\",\"startedAt\":\"[^\"]+\","
                 + "\"endedAt\":(null|\"[^\"]+\"),\"plannedAdds\":\\d+,\"plannedRemoves\":\\d+,\"sent\":\\d+,\"added\":\\d+,"
                 + "\"removed\":\\d+,\"rejected\":\\d+,\"rejectedByCode\":\\{[^}]*},\"skipped\":\\d+,\"userList\":(null|\"[^\"]+\"),"
                 + "(\"plan\":\\{\"scope\":\"[a-z]+\",\"examined\":\\d+,\"millis\":\\d+},)?\"listSize\":(null|\\d+),"

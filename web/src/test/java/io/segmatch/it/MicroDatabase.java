@@ -1,6 +1,7 @@
 package io.segmatch.it;
 
 import io.segmatch.fake.google.FakeGoogle;
+import io.segmatch.fake.meta.FakeMeta;
 import io.segmatch.testing.TestDatabase;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -8,7 +9,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import java.io.IOException;
 
 /**
- * Gives the server that Arquillian starts a fresh PostgreSQL database and the fake Google.
+ * Gives the server that Arquillian starts a fresh PostgreSQL database, the fake Google and the fake Meta.
  * Registered before the Arquillian extension, it sets the JVM options before the container is
  * configured: {@code payara.cmdOptions}, which the Payara Micro container passes to Micro, and
  * the same in {@code segmatch.it.serverOptions}, which other containers' arquillian.xml use.
@@ -20,14 +21,18 @@ public class MicroDatabase implements BeforeAllCallback {
     /** Google's APIs, faked on loopback for every deployed WAR of this test JVM. */
     static FakeGoogle google;
 
+    /** Meta's Graph API, faked on loopback the same way. */
+    static FakeMeta meta;
+
     @Override
     public void beforeAll(ExtensionContext context) {
         if (url == null) {
             url = TestDatabase.newDatabaseUrl("micro");
             try {
                 google = FakeGoogle.start();
+                meta = FakeMeta.start();
             } catch (IOException e) {
-                throw new IllegalStateException("could not start the fake Google", e);
+                throw new IllegalStateException("could not start the fake Google or Meta", e);
             }
             String options = String.join(" ",
                     "-Xmx512m",
@@ -36,6 +41,10 @@ public class MicroDatabase implements BeforeAllCallback {
                     // the tests' own client stands in for a TLS-terminating proxy on loopback
                     "-Dsegmatch.http.trusted-proxies=127.0.0.1,::1",
                     String.join(" ", google.serverOptions()),
+                    String.join(" ", meta.serverOptions()),
+                    // Meta's calls give up quickly in tests (a fault that is retried in production)
+                    "-Dsegmatch.meta.max-retry-delay=PT2S",
+                    "-Dsegmatch.meta.timeout=PT5S",
                     "-Dsegmatch.googleads.max-retry-delay=PT2S",
                     // the fake's timeout faults answer after 8 s: the client gives up first
                     "-Dsegmatch.googleads.timeout=PT5S",

@@ -1,7 +1,5 @@
 package io.segmatch.activation.batch;
 
-import io.segmatch.activation.google.CustomerMatch;
-import io.segmatch.activation.google.GoogleException;
 import io.segmatch.activation.store.ActivatedSegment;
 import io.segmatch.activation.store.JobStatus;
 import io.segmatch.activation.store.SyncStatus;
@@ -12,26 +10,27 @@ import io.segmatch.shared.store.Transactions;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.logging.Logger;
 
 /**
- * One segment's sync: finish what an earlier sync left (poll a job Google is running, or
- * resume sending a job created before a restart), make sure the list exists, plan the
- * difference, and send it. Every step commits before the next call to Google, so a restart
- * anywhere resumes without a second job and without losing anything; the acknowledged set
- * moves only when Google accepted.
+ * One segment's sync to one destination: finish what an earlier sync left (poll a job the
+ * platform is running, or resume sending a job created before a restart), make sure the list
+ * or audience exists, plan the difference, and send it. Every step commits before the next
+ * call to the platform, so a restart anywhere resumes without a second job or audience and
+ * without losing anything; the acknowledged set moves only when the platform accepted. The
+ * same engine serves every destination: what differs is the {@link Platform}.
  */
 public final class SegmentSync {
 
     private static final Logger LOG = Logger.getLogger(SegmentSync.class.getName());
 
     private final Transactions tx;
-    private final CustomerMatch google;
+    private final Platform platform;
     private final boolean canonicalGmail;
-    private final String transport;
     private final Duration fullPlanEvery;
     private final Executor hasher;
 
@@ -39,47 +38,54 @@ public final class SegmentSync {
      * @param fullPlanEvery a plan older than this since the last full one is full (a reconciliation)
      * @param hasher        where a plan hashes identifiers while it reads the next rows
      */
-    public SegmentSync(Transactions tx, CustomerMatch google, boolean canonicalGmail, String transport, Duration fullPlanEvery,
-                       Executor hasher) {
+    public SegmentSync(Transactions tx, Platform platform, boolean canonicalGmail, Duration fullPlanEvery, Executor hasher) {
         this.tx = tx;
-        this.google = google;
+        this.platform = platform;
         this.canonicalGmail = canonicalGmail;
-        this.transport = transport;
         this.fullPlanEvery = fullPlanEvery;
         this.hasher = hasher;
     }
 
-    /** Syncs one segment; returns the sync run's status. Failures are recorded on the run, not thrown. */
-    public SyncStatus sync(long batchId, ActivatedSegment segment, String reason) throws Exception {
-        long runId = tx.run(c -> SyncRuns.start(c, batchId, segment.id(), transport, reason));
+    /** What a sync ended with: its status, and the wait the platform asked for (null: none). */
+    public record Result(SyncStatus status, Duration pause) {
+    }
+
+    /**
+     * Syncs one segment to the platform's destination; returns the sync run's status (and a
+     * pause the platform asked for). Failures are recorded on the run, not thrown.
+     */
+    public Result sync(long batchId, ActivatedSegment segment, String reason) throws Exception {
+        if (segment.destination() != platform.destination()) {
+            throw new IllegalArgumentException("a " + segment.destination().apiName() + " sync given to " + platform.transport());
+        }
+        long runId = tx.run(c -> SyncRuns.start(c, batchId, segment.id(), segment.destination(), platform.transport(), reason));
         String userList = segment.userList();
         try {
-            Optional<SyncJobs.Job> open = tx.run(c -> SyncJobs.open(c, segment.id()));
+            Optional<SyncJobs.Job> open = tx.run(c -> SyncJobs.open(c, segment.id(), segment.destination()));
             if (open.isPresent()) {
                 SyncJobs.Job job = open.get();
                 if (job.status() == JobStatus.RUNNING) {
                     if (!settle(job)) {
                         finish(runId, segment, SyncStatus.WAITING, userList, null);
-                        return SyncStatus.WAITING;
+                        return new Result(SyncStatus.WAITING, null);
                     }
                 } else {
                     // created (or planned) before a restart: send what was not sent, then run it
                     send(batchId, runId, segment, job);
-                    if (!settle(tx.run(c -> SyncJobs.open(c, segment.id())).orElse(null))) {
+                    if (!settle(tx.run(c -> SyncJobs.open(c, segment.id(), segment.destination())).orElse(null))) {
                         finish(runId, segment, SyncStatus.WAITING, userList, null);
-                        return SyncStatus.WAITING;
+                        return new Result(SyncStatus.WAITING, null);
                     }
                 }
             }
             if (userList == null) {
                 if (segment.deleted()) {
                     finish(runId, segment, SyncStatus.COMPLETED, null, null);
-                    return SyncStatus.COMPLETED;
+                    return new Result(SyncStatus.COMPLETED, null);
                 }
-                String created = google.createUserList("Segmatch: " + segment.name() + " (" + segment.id().substring(0, 8) + ")",
-                        "Members of the Segmatch segment " + segment.name() + ", kept in step by Segmatch");
+                String created = platform.createList(segment);
                 tx.run(c -> {
-                    ActivatedSegment.recordUserList(c, segment.id(), created);
+                    ActivatedSegment.recordUserList(c, segment.id(), segment.destination(), created);
                     return null;
                 });
                 userList = created;
@@ -102,30 +108,44 @@ public final class SegmentSync {
                 });
             }
             SyncPlans.Plan planned = plan;
-            LOG.info(() -> "sync of segment " + segment.id() + " planned (" + planned.scope() + ", " + planned.examined()
+            LOG.info(() -> "sync of segment " + segment.id() + " to " + segment.destination().apiName() + " planned ("
+                    + planned.scope() + ", " + planned.examined()
                     + " looked at) in " + planned.millis() + " ms: " + planned.adds() + " to add, " + planned.removes()
                     + " to remove, " + planned.skipped() + " skipped (" + planned.phases() + ")");
             SyncStatus status = SyncStatus.COMPLETED;
             if (plan.jobId() != null) {
-                SyncJobs.Job job = tx.run(c -> SyncJobs.open(c, segment.id())).orElseThrow();
+                SyncJobs.Job job = tx.run(c -> SyncJobs.open(c, segment.id(), segment.destination())).orElseThrow();
                 send(batchId, runId, segment, job);
-                SyncJobs.Job sent = tx.run(c -> SyncJobs.open(c, segment.id())).orElse(null);
+                SyncJobs.Job sent = tx.run(c -> SyncJobs.open(c, segment.id(), segment.destination())).orElse(null);
                 if (!settle(sent)) {
                     status = SyncStatus.WAITING;
                 }
             }
-            finish(runId, segment, status, list, google.report(list));
-            return status;
+            finish(runId, segment, status, list, platform.report(list));
+            return new Result(status, null);
         } catch (Exception e) {
-            // Google's refusals are worded for the user; anything else (a transaction that timed
-            // out, a database gone) is named as what it is, and the run does not stay "running"
-            String message = e instanceof GoogleException ? e.getMessage() : "the sync failed: " + e;
-            LOG.warning(() -> "sync of segment " + segment.id() + " failed: " + message);
+            // the platform's refusals are worded for the user; anything else (a transaction that
+            // timed out, a database gone) is named as what it is, and the run does not stay "running"
+            String said = e instanceof RuntimeException r ? platform.message(r) : null;
+            String message = said != null ? said : "the sync failed: " + e;
+            Duration pause = e instanceof RuntimeException r ? platform.pause(r) : null;
+            if (pause != null) {
+                // the platform asked to be left alone for a while: the sync goes on after that, from where it is
+                Instant until = Instant.now().plus(pause);
+                String waiting = message + "; the sync goes on after " + until.truncatedTo(ChronoUnit.SECONDS);
+                LOG.info(() -> "sync of segment " + segment.id() + " to " + segment.destination().apiName() + " waits: " + waiting);
+                tx.run(c -> {
+                    SyncRuns.finish(c, runId, segment.id(), SyncStatus.WAITING, null, null, waiting, Instant.now());
+                    return null;
+                });
+                return new Result(SyncStatus.WAITING, pause);
+            }
+            LOG.warning(() -> "sync of segment " + segment.id() + " to " + segment.destination().apiName() + " failed: " + message);
             tx.run(c -> {
                 SyncRuns.finish(c, runId, segment.id(), SyncStatus.FAILED, null, null, message, Instant.now());
                 return null;
             });
-            return SyncStatus.FAILED;
+            return new Result(SyncStatus.FAILED, null);
         }
     }
 
@@ -155,15 +175,15 @@ public final class SegmentSync {
         }
     }
 
-    /** Creates the job at Google if needed, sends its unsent people batch by batch, and runs it. */
+    /** Makes the job known to the platform if needed, sends its unsent people batch by batch, and runs it. */
     private void send(long batchId, long runId, ActivatedSegment segment, SyncJobs.Job planned) throws Exception {
         SyncJobs.Job job = planned;
         if (job.status() == JobStatus.NEW) {
             String resource;
             try {
-                resource = google.createJob(job, segment.adUserData(), segment.adPersonalization());
-            } catch (GoogleException e) {
-                if ("EXTERNAL_UPDATE_ID_ALREADY_EXISTS".equals(e.code())) {
+                resource = platform.createJob(job, segment);
+            } catch (RuntimeException e) {
+                if (platform.lostCreation(e)) {
                     // created by a call whose answer was lost: that job is never run; the next sync plans anew
                     SyncJobs.Job lost = job;
                     tx.run(c -> {
@@ -178,9 +198,10 @@ public final class SegmentSync {
                 SyncJobs.status(c, id, JobStatus.CREATED, resource, null, null);
                 return null;
             });
-            job = tx.run(c -> SyncJobs.open(c, segment.id())).orElseThrow();
+            job = tx.run(c -> SyncJobs.open(c, segment.id(), segment.destination())).orElseThrow();
         }
         SyncJobs.Job created = job;
+        String resource = job.resourceName();
         int after = -1;
         long reading = 0;
         long calling = 0;
@@ -190,19 +211,30 @@ public final class SegmentSync {
         while (true) {
             int from = after;
             long t0 = System.nanoTime();
-            List<SyncJobs.Item> items = tx.run(c -> SyncJobs.unsent(c, created.id(), from, CustomerMatch.BATCH));
+            // one more than a batch: whether people follow this batch
+            List<SyncJobs.Item> read = tx.run(c -> SyncJobs.unsent(c, created.id(), from, platform.batch() + 1));
             long t1 = System.nanoTime();
             reading += t1 - t0;
-            if (items.isEmpty()) {
+            if (read.isEmpty()) {
                 break;
             }
+            boolean last = read.size() <= platform.batch();
+            List<SyncJobs.Item> items = last ? read : read.subList(0, platform.batch());
             after = items.get(items.size() - 1).position();
-            CustomerMatch.Sent sent = google.send(created, items, segment.adUserData(), segment.adPersonalization());
+            SyncJobs.Job sending = resource.equals(created.resourceName()) ? created : withResource(created, resource);
+            Platform.Sent sent = platform.send(sending, items, last, segment);
             long t2 = System.nanoTime();
             calling += t2 - t1;
+            if (sent.resourceName() != null) {
+                resource = sent.resourceName();
+            }
             tx.run(c -> {
-                SyncJobs.sent(c, created.id(), items, sent.rejected());
+                if (sent.resourceName() != null) {
+                    SyncJobs.status(c, created.id(), JobStatus.CREATED, sent.resourceName(), null, null);
+                }
+                SyncJobs.sent(c, created.id(), items, sent.rejected(), sent.invalid());
                 SyncRuns.sent(c, runId, items.size(), sent.requestId());
+                SyncRuns.invalid(c, runId, sent.invalid(), sent.samples());
                 SyncRuns.heartbeat(c, batchId);
                 return null;
             });
@@ -214,24 +246,29 @@ public final class SegmentSync {
         int sentBatches = batches;
         long[] ms = {reading / 1_000_000, calling / 1_000_000, recording / 1_000_000};
         LOG.info(() -> "sync of segment " + segment.id() + ": job " + created.id() + " (" + created.kind() + ") sent "
-                + sentPeople + " people in " + sentBatches + " batches (reading " + ms[0] + " ms, Google " + ms[1]
-                + " ms, recording " + ms[2] + " ms)");
-        google.run(created);
+                + sentPeople + " people in " + sentBatches + " batches (reading " + ms[0] + " ms, " + platform.transport() + " "
+                + ms[1] + " ms, recording " + ms[2] + " ms)");
+        platform.run(withResource(created, resource));
         tx.run(c -> {
             SyncJobs.status(c, created.id(), JobStatus.RUNNING, null, null, null);
             return null;
         });
     }
 
+    private static SyncJobs.Job withResource(SyncJobs.Job j, String resource) {
+        return new SyncJobs.Job(j.id(), j.syncRunId(), j.segmentId(), j.destination(), j.userList(), j.kind(), j.status(), resource,
+                j.matchRateRange(), j.error(), j.sentThrough(), j.invalidEntries());
+    }
+
     /**
-     * Looks at a running job: when Google finished it, the acknowledged set moves (success)
-     * or not (failed). Returns false while Google is still running it.
+     * Looks at a running job: when the platform finished it, the acknowledged set moves
+     * (success) or not (failed). Returns false while the platform is still running it.
      */
     private boolean settle(SyncJobs.Job job) throws Exception {
         if (job == null) {
             return true;
         }
-        CustomerMatch.Status status = google.status(job);
+        Platform.Status status = platform.status(job);
         switch (status.status()) {
             case "SUCCESS" -> {
                 long t0 = System.nanoTime();
@@ -242,12 +279,13 @@ public final class SegmentSync {
                     return o;
                 });
                 long ms = (System.nanoTime() - t0) / 1_000_000;
-                LOG.info(() -> "sync of segment " + job.segmentId() + ": Google accepted job " + job.id() + " (" + job.kind()
-                        + "): " + outcome.accepted() + " people acknowledged, " + outcome.rejected() + " refused, recorded in "
+                LOG.info(() -> "sync of segment " + job.segmentId() + ": " + platform.transport() + " accepted job " + job.id()
+                        + " (" + job.kind() + "): " + outcome.accepted() + " people acknowledged, " + outcome.rejected() + " refused, recorded in "
                         + ms + " ms");
             }
             case "FAILED" -> tx.run(c -> {
-                // Google may have applied part of it; the next plan sends the difference again
+                // (only Google's jobs run on their own and can fail) Google may have applied part of
+                // it; the next plan sends the difference again
                 SyncJobs.unapplied(c, job, JobStatus.FAILED, status.matchRateRange(), "Google reported the job failed");
                 SyncRuns.settled(c, job, null, "Google reported the job failed");
                 return null;
@@ -260,7 +298,7 @@ public final class SegmentSync {
     }
 
     private void finish(long runId, ActivatedSegment segment, SyncStatus status, String userList,
-                        CustomerMatch.ListReport report) throws Exception {
+                        Platform.Report report) throws Exception {
         tx.run(c -> {
             SyncRuns.record(c, runId, userList, null);
             SyncRuns.finish(c, runId, segment.id(), status, report == null ? null : report.size(),

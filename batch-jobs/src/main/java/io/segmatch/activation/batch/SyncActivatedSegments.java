@@ -5,8 +5,13 @@ import io.segmatch.activation.google.CustomerMatch;
 import io.segmatch.activation.google.GoogleCalls;
 import io.segmatch.activation.google.GoogleException;
 import io.segmatch.activation.google.GoogleSettings;
+import io.segmatch.activation.meta.MetaAudiences;
+import io.segmatch.activation.meta.MetaException;
+import io.segmatch.activation.meta.MetaSettings;
 import io.segmatch.activation.store.ActivatedSegment;
+import io.segmatch.activation.store.Destination;
 import io.segmatch.activation.store.GoogleAdsConnection;
+import io.segmatch.activation.store.MetaConnection;
 import io.segmatch.activation.store.SyncStatus;
 import io.segmatch.activation.store.SyncRuns;
 import io.segmatch.membership.batch.JtaTransactions;
@@ -21,15 +26,20 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import org.eclipse.microprofile.config.ConfigProvider;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.logging.Logger;
 
 /**
- * Step "sync": every activated segment (and every deleted one Google still holds members of)
- * is synced in turn; one failing does not stop the others. Job parameters: batchId (the
+ * Step "sync": every activated segment (and every deleted one a destination still holds members
+ * of) is synced to each of its destinations in turn; one failing does not stop the others, and
+ * one destination's trouble (not configured, a refused token, a pause Meta asked for) never
+ * holds the other back. Job parameters: batchId (the
  * claimed sync_batch row) and reason.
  */
 @Named("syncActivatedSegments")
@@ -57,6 +67,12 @@ public class SyncActivatedSegments extends AbstractBatchlet {
             "Segment syncs to Customer Match by outcome: completed, waiting (Google still processing), failed",
             "status");
 
+    static final Series META_REQUESTS = Series.of("segmatch_meta_requests",
+            "Requests to Meta's Graph API by outcome: success, retried, deferred (a wait Meta asked for, left to a later "
+                    + "sync), failed", "outcome");
+    static final Series META_SYNCS = Series.of("segmatch_meta_syncs",
+            "Segment syncs to Meta Custom Audiences by outcome: completed, waiting (Meta asked to wait), failed", "status");
+
     @Override
     public String process() throws Exception {
         Properties parameters = BatchRuntime.getJobOperator().getParameters(job.getExecutionId());
@@ -64,40 +80,72 @@ public class SyncActivatedSegments extends AbstractBatchlet {
         String reason = parameters.getProperty("reason", "due");
         String error = null;
         try {
-            GoogleSettings settings = GoogleSettings.fromConfig();
             List<ActivatedSegment> segments = transactions.run(ActivatedSegment::all);
-            if (!segments.isEmpty()) {
-                AccessTokens tokens = new AccessTokens(settings,
-                        () -> refreshToken(settings), () -> invalidGrant());
-                GoogleCalls calls = new GoogleCalls(tokens, settings.maxRetryDelay(), Duration.ofMillis(500),
-                        outcome -> {
-                            metrics.count(REQUESTS, 1, outcome);
-                            if (outcome.equals("retried")) {
-                                // waiting for Google is a sign of life: the batch is not taken for lost
-                                // while its calls are retried (and stops here if it was)
-                                beat(batchId);
-                            }
-                        });
-                CustomerMatch google = CustomerMatch.of(settings, calls);
-                SegmentSync sync = new SegmentSync(transactions, google, settings.canonicalGmail(), settings.api(),
-                        fullPlanEvery(), executor);
-                int failed = 0;
-                for (ActivatedSegment segment : segments) {
-                    SyncStatus status = sync.sync(batchId, segment, reason);
-                    metrics.count(SYNCS, 1, status.apiName());
-                    if (status == SyncStatus.FAILED) {
-                        failed++;
+            Map<Destination, SegmentSync> syncs = new EnumMap<>(Destination.class);
+            Map<Destination, RuntimeException> unusable = new EnumMap<>(Destination.class);
+            Instant metaPausedUntil = transactions.run(c -> MetaConnection.state(c).pausedUntil());
+            int failed = 0;
+            int synced = 0;
+            for (ActivatedSegment segment : segments) {
+                Destination destination = segment.destination();
+                if (destination == Destination.META && metaPausedUntil != null && metaPausedUntil.isAfter(Instant.now())) {
+                    Instant until = metaPausedUntil;
+                    LOG.fine(() -> "Meta asked to wait until " + until + ": segment " + segment.id() + " waits");
+                    continue;
+                }
+                SegmentSync sync = syncs.get(destination);
+                if (sync == null && !unusable.containsKey(destination)) {
+                    try {
+                        sync = new SegmentSync(transactions, platform(destination, batchId), GoogleSettings.fromConfig()
+                                .canonicalGmail(), fullPlanEvery(), executor);
+                        syncs.put(destination, sync);
+                    } catch (RuntimeException e) {
+                        // one destination set up wrongly does not hold the other back
+                        unusable.put(destination, e);
                     }
+                }
+                SyncStatus status;
+                if (sync == null) {
+                    status = SyncStatus.FAILED;
+                    RuntimeException e = unusable.get(destination);
+                    String message = e instanceof GoogleException || e instanceof MetaException ? e.getMessage()
+                            : "the sync could not start: " + e;
                     transactions.run(c -> {
-                        SyncRuns.heartbeat(c, batchId);
+                        long run = SyncRuns.start(c, batchId, segment.id(), destination, destination.apiName(), reason);
+                        SyncRuns.finish(c, run, segment.id(), SyncStatus.FAILED, null, null, message, Instant.now());
                         return null;
                     });
+                } else {
+                    SegmentSync.Result result = sync.sync(batchId, segment, reason);
+                    status = result.status();
+                    if (result.pause() != null) {
+                        Instant until = Instant.now().plus(result.pause());
+                        transactions.run(c -> {
+                            MetaConnection.pause(c, until);
+                            return null;
+                        });
+                        metaPausedUntil = until;
+                    } else if (destination == Destination.META && status == SyncStatus.COMPLETED) {
+                        transactions.run(c -> {
+                            MetaConnection.healthy(c);
+                            return null;
+                        });
+                    }
                 }
-                if (failed > 0) {
-                    error = failed + " of " + segments.size() + " segments failed to sync (see their sync runs)";
+                synced++;
+                metrics.count(destination == Destination.META ? META_SYNCS : SYNCS, 1, status.apiName());
+                if (status == SyncStatus.FAILED) {
+                    failed++;
                 }
+                transactions.run(c -> {
+                    SyncRuns.heartbeat(c, batchId);
+                    return null;
+                });
             }
-            return "synced " + segments.size();
+            if (failed > 0) {
+                error = failed + " of " + synced + " segment syncs failed (see their sync runs)";
+            }
+            return "synced " + synced;
         } catch (RuntimeException e) {
             error = e instanceof GoogleException ? e.getMessage() : "the sync failed: " + e;
             LOG.warning(error);
@@ -109,6 +157,53 @@ public class SyncActivatedSegments extends AbstractBatchlet {
                 return null;
             });
             LOG.info(() -> "sync batch " + batchId + " ended at " + Instant.now() + (problem == null ? "" : ": " + problem));
+        }
+    }
+
+    /** The platform of a destination, with its calls' policy, metrics and recorded problems. */
+    private Platform platform(Destination destination, long batchId) {
+        if (destination == Destination.GOOGLE_ADS) {
+            GoogleSettings settings = GoogleSettings.fromConfig();
+            AccessTokens tokens = new AccessTokens(settings, () -> refreshToken(settings), () -> invalidGrant());
+            GoogleCalls calls = new GoogleCalls(tokens, settings.maxRetryDelay(), Duration.ofMillis(500),
+                    outcome -> {
+                        metrics.count(REQUESTS, 1, outcome);
+                        if (outcome.equals("retried")) {
+                            // waiting for Google is a sign of life: the batch is not taken for lost
+                            // while its calls are retried (and stops here if it was)
+                            beat(batchId);
+                        }
+                    });
+            return new GooglePlatform(CustomerMatch.of(settings, calls), settings.api());
+        }
+        MetaSettings settings = MetaSettings.fromConfig();
+        MetaAudiences audiences = MetaAudiences.of(settings, () -> accessToken(settings), settings.waitInPlace(), outcome -> {
+            metrics.count(META_REQUESTS, 1, outcome);
+            if (outcome.equals("retried")) {
+                beat(batchId);
+            }
+        });
+        return new MetaPlatform(audiences, this::metaProblem, Clock.systemUTC());
+    }
+
+    private String accessToken(MetaSettings settings) {
+        try {
+            String stored = transactions.run(MetaConnection::accessToken);
+            return stored != null ? stored : settings.accessToken();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not read the Meta connection: " + e.getMessage(), e);
+        }
+    }
+
+    /** Meta refused the token, a permission or the terms: the console's Meta page says so until it is fixed. */
+    private void metaProblem(MetaException e) {
+        try {
+            transactions.run(c -> {
+                MetaConnection.problem(c, e.kind() == MetaException.Kind.TOKEN, e.getMessage());
+                return null;
+            });
+        } catch (Exception x) {
+            LOG.warning("could not record Meta's refusal: " + x.getMessage());
         }
     }
 

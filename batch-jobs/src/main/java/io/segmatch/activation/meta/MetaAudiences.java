@@ -1,12 +1,16 @@
 package io.segmatch.activation.meta;
 
+import io.segmatch.activation.google.GoogleClients;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Meta's customer-list Custom Audiences through {@link MetaApi}, each call made with
@@ -27,6 +31,20 @@ public final class MetaAudiences {
         this.api = api;
         this.calls = calls;
         this.settings = settings;
+    }
+
+    /**
+     * Meta's audiences over the configured Graph API, with the calls' policy: a wait Meta asks
+     * for up to {@code waitInPlace} is sat out in the call, a longer one thrown.
+     *
+     * @param token    the access token to use (read at each call)
+     * @param outcomes told of every request's outcome (see {@link MetaCalls})
+     */
+    public static MetaAudiences of(MetaSettings settings, Supplier<String> token, Duration waitInPlace,
+                                   Consumer<String> outcomes) {
+        MetaCalls calls = new MetaCalls(token, settings, Duration.ofMillis(500), waitInPlace, outcomes);
+        MetaApi api = GoogleClients.build(MetaApi.class, settings.apiUrl() + "/", settings.timeout());
+        return new MetaAudiences(api, calls, settings);
     }
 
     /** Creates a customer-list audience; returns its id. */

@@ -49,6 +49,7 @@ public final class MetaCalls {
     private final String appSecret;
     private final String adAccountId;
     private final Duration maxDelay;
+    private final Duration waitInPlace;
     private final Duration firstBackoff;
     private final Consumer<String> outcomes;
     private final Sleeper sleeper;
@@ -71,19 +72,37 @@ public final class MetaCalls {
 
     /**
      * @param token    the access token (null when none is configured or stored)
-     * @param outcomes told of every request's outcome: {@code success}, {@code retried} or {@code failed}
+     * @param outcomes told of every request's outcome: {@code success}, {@code retried}, {@code deferred} (a wait Meta asked
+     *                 for, left to a later sync) or {@code failed}
      */
     public MetaCalls(Supplier<String> token, MetaSettings settings, Duration firstBackoff, Consumer<String> outcomes) {
+        this(token, settings, firstBackoff, settings.maxRetryDelay(), outcomes);
+    }
+
+    /**
+     * @param waitInPlace the longest wait Meta asks for (its usage headers) that a call sits
+     *                    out; a longer one is thrown as a {@link MetaException} with its
+     *                    {@link MetaException#retryDelay()}, for the sync to come back later
+     *                    instead of holding everything else up
+     */
+    public MetaCalls(Supplier<String> token, MetaSettings settings, Duration firstBackoff, Duration waitInPlace,
+                     Consumer<String> outcomes) {
         this(token, settings.appSecret(), settings.adAccountId(), settings.maxRetryDelay(), firstBackoff, outcomes,
-                Thread::sleep, Clock.systemUTC());
+                Thread::sleep, Clock.systemUTC(), waitInPlace);
     }
 
     MetaCalls(Supplier<String> token, String appSecret, String adAccountId, Duration maxDelay, Duration firstBackoff,
               Consumer<String> outcomes, Sleeper sleeper, Clock clock) {
+        this(token, appSecret, adAccountId, maxDelay, firstBackoff, outcomes, sleeper, clock, maxDelay);
+    }
+
+    MetaCalls(Supplier<String> token, String appSecret, String adAccountId, Duration maxDelay, Duration firstBackoff,
+              Consumer<String> outcomes, Sleeper sleeper, Clock clock, Duration waitInPlace) {
         this.token = token;
         this.appSecret = appSecret;
         this.adAccountId = adAccountId;
         this.maxDelay = maxDelay;
+        this.waitInPlace = waitInPlace;
         this.firstBackoff = firstBackoff;
         this.outcomes = outcomes;
         this.sleeper = sleeper;
@@ -94,6 +113,12 @@ public final class MetaCalls {
     public Answer call(String what, Function<Auth, Response> call) {
         for (int attempt = 1; ; attempt++) {
             long pause = pausedUntilMillis - clock.millis();
+            if (pause > waitInPlace.toMillis()) {
+                outcomes.accept("deferred");
+                throw new MetaException(0, 80003, 0, MetaException.Kind.TRANSIENT, what + " waits: Meta's usage headers "
+                        + "asked to pause calls of this ad account for " + Duration.ofMillis(pause).toSeconds() + " s",
+                        Duration.ofMillis(pause));
+            }
             if (pause > 0) {
                 LOG.info("Meta's usage headers asked for a pause: " + what + " waits " + pause + " ms");
                 sleep(Math.min(pause, maxDelay.toMillis()));
@@ -119,6 +144,10 @@ public final class MetaCalls {
             }
             if (!failure.retryable() || attempt >= ATTEMPTS) {
                 outcomes.accept("failed");
+                throw failure;
+            }
+            if (failure.retryDelay() != null && failure.retryDelay().compareTo(waitInPlace) > 0) {
+                outcomes.accept("deferred");
                 throw failure;
             }
             outcomes.accept("retried");

@@ -2,7 +2,9 @@ package io.segmatch.activation.boundary;
 
 import io.segmatch.access.boundary.AuditTrail;
 import io.segmatch.activation.control.SyncStarter;
+import io.segmatch.activation.store.Destination;
 import io.segmatch.activation.store.GoogleAdsConnection;
+import io.segmatch.activation.store.MetaConnection;
 import io.segmatch.activation.store.SyncRuns;
 import io.segmatch.shared.store.DataSourceConfig;
 import io.segmatch.shared.store.Jdbc;
@@ -42,8 +44,44 @@ public class Activation {
         return query(c -> new Connection(GoogleAdsConnection.state(c), SyncRuns.lastCompleted(c).orElse(null)));
     }
 
-    public List<SyncRuns.Run> runs(String segmentId, int limit) {
-        return query(c -> SyncRuns.list(c, segmentId, limit));
+    public List<SyncRuns.Run> runs(String segmentId, Destination destination, int limit) {
+        return query(c -> SyncRuns.list(c, segmentId, destination, limit));
+    }
+
+    /** The stored Meta connection's state (never the token) and the newest completed Meta sync's end. */
+    public record MetaState(MetaConnection.State stored, Instant lastSync) {
+    }
+
+    public MetaState meta() {
+        return query(c -> new MetaState(MetaConnection.state(c), SyncRuns.lastCompleted(c, Destination.META).orElse(null)));
+    }
+
+    /** Stores a Meta system user's access token (encrypted); a refusal recorded before is forgotten. */
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    public void connectMeta(String accessToken) {
+        query(c -> {
+            MetaConnection.connect(c, accessToken);
+            return null;
+        });
+        audit.record("meta_connected", "meta", "access token stored encrypted");
+    }
+
+    /**
+     * The stored Meta token, decrypted, for the console's connection test (it is sent to Meta,
+     * never shown); null when none is stored.
+     */
+    public String storedMetaToken() {
+        return query(MetaConnection::accessToken);
+    }
+
+    /** Forgets the stored Meta token (Meta's syncs use the configured one, if any, or wait for a new one). */
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    public boolean disconnectMeta() {
+        boolean was = query(MetaConnection::disconnect);
+        if (was) {
+            audit.record("meta_disconnected", "meta", "access token deleted");
+        }
+        return was;
     }
 
     /** Starts a sync of every activated segment now; empty when one is running already. */

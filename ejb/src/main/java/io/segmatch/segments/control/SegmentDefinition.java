@@ -103,14 +103,15 @@ public record SegmentDefinition(String name, Rule rule, String conditionsJson, S
             return null;
         }
         if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-            errors.add(FieldError.field("activation", "an object such as {\"googleAds\": {\"enabled\": true, …}}"));
+            errors.add(FieldError.field("activation", "an object such as {\"googleAds\": {\"enabled\": true, …}, "
+                    + "\"meta\": {\"enabled\": true, \"audienceId\": null}}"));
             return null;
         }
         JsonObject activation = value.asJsonObject();
         JsonObjectBuilder result = JSON.createObjectBuilder();
         for (String key : activation.keySet()) {
-            if (!key.equals("googleAds")) {
-                errors.add(FieldError.field("activation." + key, "unknown destination (googleAds)"));
+            if (!key.equals("googleAds") && !key.equals("meta")) {
+                errors.add(FieldError.field("activation." + key, "unknown destination (googleAds, meta)"));
             }
         }
         if (activation.get("googleAds") instanceof JsonObject ads) {
@@ -151,6 +152,26 @@ public record SegmentDefinition(String name, Rule rule, String conditionsJson, S
             result.add("googleAds", out);
         } else if (activation.containsKey("googleAds") && activation.get("googleAds") != JsonValue.NULL) {
             errors.add(FieldError.field("activation.googleAds", "an object with enabled, userList and consent"));
+        }
+        if (activation.get("meta") instanceof JsonObject meta) {
+            JsonObjectBuilder out = JSON.createObjectBuilder();
+            JsonValue enabled = meta.get("enabled");
+            if (enabled != null && enabled != JsonValue.TRUE && enabled != JsonValue.FALSE) {
+                errors.add(FieldError.field("activation.meta.enabled", "true or false"));
+            }
+            out.add("enabled", enabled == JsonValue.TRUE);
+            JsonValue audience = meta.get("audienceId");
+            if (audience == null || audience == JsonValue.NULL) {
+                out.addNull("audienceId");
+            } else if (audience instanceof JsonString s && s.getString().matches("\\d{1,30}")) {
+                out.add("audienceId", s.getString());
+            } else {
+                errors.add(FieldError.field("activation.meta.audienceId", "null, or a Custom Audience id (digits) such as "
+                        + "\"23851234567890123\""));
+            }
+            result.add("meta", out);
+        } else if (activation.containsKey("meta") && activation.get("meta") != JsonValue.NULL) {
+            errors.add(FieldError.field("activation.meta", "an object with enabled and audienceId"));
         }
         return result.build().toString();
     }

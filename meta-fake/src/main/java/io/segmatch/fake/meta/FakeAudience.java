@@ -6,6 +6,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,6 +35,7 @@ final class FakeAudience {
     final String customerFileSource;
     private final Set<String> members = new LinkedHashSet<>();
     private final Map<Long, Session> sessions = new HashMap<>();
+    private Instant changedAt;
 
     private static final class Session {
         int lastSeq;
@@ -53,6 +55,11 @@ final class FakeAudience {
 
     synchronized Set<String> members() {
         return Set.copyOf(members);
+    }
+
+    /** When a request last added or removed someone (null: never). */
+    synchronized Instant changedAt() {
+        return changedAt;
     }
 
     /** Adds or removes the rows of a request; answers Meta's response, or throws its error. */
@@ -103,10 +110,8 @@ final class FakeAudience {
                 continue;
             }
             String person = String.join("|", values);
-            if (remove) {
-                members.remove(person);
-            } else {
-                members.add(person);
+            if (remove ? members.remove(person) : members.add(person)) {
+                changedAt = Instant.now();
             }
         }
         long received = data.size();

@@ -85,6 +85,14 @@ public final class FakeMeta implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** The JVM options that point a Segmatch server at this fake (its URL, ad account and token). */
+    public List<String> serverOptions() {
+        return List.of(
+                "-Dsegmatch.meta.api-url=" + baseUrl(),
+                "-Dsegmatch.meta.ad-account-id=act_" + AD_ACCOUNT,
+                "-Dsegmatch.meta.access-token=" + TOKEN);
+    }
+
     // ---- what tests set and read ----
 
     /** The token the fake accepts. */
@@ -124,6 +132,21 @@ public final class FakeMeta implements AutoCloseable {
         }
     }
 
+    /**
+     * After {@code passes} more requests to {@code endpoint} were let through, the next one
+     * fails with this Graph error (a sync interrupted in the middle of a session).
+     */
+    public void failAfter(String endpoint, int passes, int status, int code, int subcode) {
+        List<GraphErrors.Failure> list = faults.computeIfAbsent(endpoint, k -> Collections.synchronizedList(new ArrayList<>()));
+        for (int i = 0; i < passes; i++) {
+            list.add(PASS);
+        }
+        list.add(GraphErrors.error(status, code, subcode, "OAuthException", "(#" + code + ") injected failure", false));
+    }
+
+    /** A place in a list of faults where the request goes through. */
+    private static final GraphErrors.Failure PASS = GraphErrors.error(200, 0, 0, "", "", false);
+
     /** The audiences created, by id. */
     public Map<String, Integer> audienceSizes() {
         Map<String, Integer> sizes = new HashMap<>();
@@ -135,6 +158,12 @@ public final class FakeMeta implements AutoCloseable {
     public Set<String> members(String audienceId) {
         FakeAudience a = audiences.get(audienceId);
         return a == null ? Set.of() : a.members();
+    }
+
+    /** When an audience last gained or lost someone (null: never, or no such audience). */
+    public Instant changedAt(String audienceId) {
+        FakeAudience a = audiences.get(audienceId);
+        return a == null ? null : a.changedAt();
     }
 
     /** Every request, as {@code METHOD path}. */
@@ -177,7 +206,10 @@ public final class FakeMeta implements AutoCloseable {
             }
             List<GraphErrors.Failure> injected = faults.get(endpoint);
             if (injected != null && !injected.isEmpty()) {
-                throw new FakeAudience.Refused(injected.remove(0));
+                GraphErrors.Failure fault = injected.remove(0);
+                if (fault != PASS) {
+                    throw new FakeAudience.Refused(fault);
+                }
             }
             JsonObject answer = switch (endpoint) {
                 case "customaudiences" -> create(parts[0], method, body);

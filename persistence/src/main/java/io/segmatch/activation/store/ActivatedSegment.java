@@ -16,45 +16,60 @@ import java.util.List;
 import static io.segmatch.shared.json.Jsons.JSON;
 
 /**
- * A segment whose members go to a Customer Match list: activated and live, or deleted while
- * Google still holds some of its members (they are removed).
+ * A segment whose members go to a destination (a Customer Match list, a Meta audience):
+ * activated there and live, or deleted while the destination still holds some of its members
+ * (they are removed). A segment activated to both destinations is two of these.
  *
- * @param userList the list's resource name, null until the first sync creates it
+ * @param userList          the destination's list: the Google list's resource name or the Meta
+ *                          audience's id, null until the first sync creates it
+ * @param adUserData        Google's consent for ad user data (UNSPECIFIED for Meta)
+ * @param adPersonalization Google's consent for ad personalization (UNSPECIFIED for Meta)
  */
-public record ActivatedSegment(String id, String name, String datasetId, int number, boolean deleted, String userList,
-                               String adUserData, String adPersonalization) {
+public record ActivatedSegment(String id, String name, String datasetId, int number, boolean deleted,
+                               Destination destination, String userList, String adUserData, String adPersonalization) {
 
-    /** Segments to sync: activated ones not deleted, and deleted ones Google still holds members of. */
+    /**
+     * What to sync, in the order segments were made, Google before Meta for each: every
+     * destination a live segment is activated to, and every destination a deleted segment's
+     * members are still held by (acknowledged people or an unfinished job).
+     */
     public static List<ActivatedSegment> all(Connection c) throws SQLException {
         List<ActivatedSegment> segments = new ArrayList<>();
+        StringBuilder held = new StringBuilder();
+        for (Destination d : Destination.values()) {
+            held.append(", s.deleted_at IS NOT NULL AND (EXISTS (SELECT 1 FROM activation_member a WHERE a.segment_id = s.id "
+                    + "AND a.destination = '").append(d.apiName()).append("') OR EXISTS (SELECT 1 FROM sync_job j "
+                    + "WHERE j.segment_id = s.id AND j.destination = '").append(d.apiName())
+                    .append("' AND j.status IN ('new', 'created', 'running')))");
+        }
         try (PreparedStatement ps = c.prepareStatement("SELECT id, name, dataset_id, number, deleted_at IS NOT NULL, "
-                + "activation_json FROM segment s WHERE activation_json IS NOT NULL AND (deleted_at IS NULL "
-                + "OR EXISTS (SELECT 1 FROM activation_member a WHERE a.segment_id = s.id) "
-                + "OR EXISTS (SELECT 1 FROM sync_job j WHERE j.segment_id = s.id AND j.status IN ('new', 'created', 'running'))) "
-                + "ORDER BY created_at, id");
+                + "activation_json" + held + " FROM segment s WHERE activation_json IS NOT NULL ORDER BY created_at, id");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                JsonObject ads = googleAds(rs.getString(6));
-                if (ads == null) {
-                    continue;
-                }
-                boolean enabled = ads.get("enabled") == JsonValue.TRUE;
+                JsonObject activation = JSON.createReader(new StringReader(rs.getString(6))).readObject();
                 boolean deleted = rs.getBoolean(5);
-                if (!enabled && !deleted) {
-                    continue; // activation switched off: the list is left as it is
+                for (Destination d : Destination.values()) {
+                    JsonObject part = d.settings(activation);
+                    if (part == null) {
+                        continue;
+                    }
+                    boolean enabled = part.get("enabled") == JsonValue.TRUE;
+                    if (deleted ? !rs.getBoolean(7 + d.ordinal()) : !enabled) {
+                        continue; // switched off: the list is left as it is; deleted: nothing held there
+                    }
+                    JsonObject consent = part.get("consent") instanceof JsonObject o ? o : null;
+                    segments.add(new ActivatedSegment(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), deleted,
+                            d, part.get(d.listKey()) instanceof JsonString l ? l.getString() : null,
+                            consent == null ? "UNSPECIFIED" : consent.getString("adUserData", "UNSPECIFIED"),
+                            consent == null ? "UNSPECIFIED" : consent.getString("adPersonalization", "UNSPECIFIED")));
                 }
-                JsonObject consent = ads.getJsonObject("consent");
-                segments.add(new ActivatedSegment(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), deleted,
-                        ads.get("userList") instanceof JsonString s ? s.getString() : null,
-                        consent == null ? "UNSPECIFIED" : consent.getString("adUserData", "UNSPECIFIED"),
-                        consent == null ? "UNSPECIFIED" : consent.getString("adPersonalization", "UNSPECIFIED")));
             }
         }
         return segments;
     }
 
-    /** Records the list a sync created on the segment's activation settings. */
-    public static void recordUserList(Connection c, String segmentId, String userList) throws SQLException {
+    /** Records the list (Google) or audience (Meta) a sync created on the segment's activation settings. */
+    public static void recordUserList(Connection c, String segmentId, Destination destination, String list) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT activation_json FROM segment WHERE id = ? FOR UPDATE")) {
             ps.setString(1, segmentId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -62,8 +77,8 @@ public record ActivatedSegment(String id, String name, String datasetId, int num
                     return;
                 }
                 JsonObject activation = JSON.createReader(new StringReader(rs.getString(1))).readObject();
-                JsonObject ads = JSON.createObjectBuilder(activation.getJsonObject("googleAds")).add("userList", userList).build();
-                String json = JSON.createObjectBuilder(activation).add("googleAds", ads).build().toString();
+                JsonObject part = JSON.createObjectBuilder(destination.settings(activation)).add(destination.listKey(), list).build();
+                String json = JSON.createObjectBuilder(activation).add(destination.settingsKey(), part).build().toString();
                 try (PreparedStatement update = c.prepareStatement("UPDATE segment SET activation_json = ? WHERE id = ?")) {
                     update.setString(1, json);
                     update.setString(2, segmentId);
@@ -90,13 +105,5 @@ public record ActivatedSegment(String id, String name, String datasetId, int num
             }
         }
         return roles;
-    }
-
-    private static JsonObject googleAds(String activationJson) {
-        if (activationJson == null) {
-            return null;
-        }
-        JsonObject activation = JSON.createReader(new StringReader(activationJson)).readObject();
-        return activation.get("googleAds") instanceof JsonObject ads ? ads : null;
     }
 }

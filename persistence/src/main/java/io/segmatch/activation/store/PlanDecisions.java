@@ -1,6 +1,5 @@
 package io.segmatch.activation.store;
 
-import io.segmatch.activation.identifiers.CustomerIdentifiers;
 import io.segmatch.datasets.entity.Identifiers;
 
 import java.sql.PreparedStatement;
@@ -60,7 +59,7 @@ final class PlanDecisions {
      * database works on demand, a fetch at a time; hashing a million emails and phones takes
      * seconds of its own).
      */
-    static void decide(PreparedStatement ps, Identifiers roles, List<String> roleNames, boolean canonicalGmail,
+    static void decide(PreparedStatement ps, Destination destination, Identifiers roles, List<String> roleNames, boolean canonicalGmail,
                                Instant readdBefore, SyncJobs.Items adds, SyncJobs.Items removes, long[] counts,
                                Phases phases, Executor hasher) throws SQLException {
         ps.setFetchSize(5000);
@@ -97,7 +96,7 @@ final class PlanDecisions {
                     break;
                 }
                 List<Row> rows = batch;
-                hashed = CompletableFuture.supplyAsync(() -> hash(rows, roles, canonicalGmail, hashing), hasher);
+                hashed = CompletableFuture.supplyAsync(() -> hash(rows, destination, roles, canonicalGmail, hashing), hasher);
                 previous = rows;
                 batch = new ArrayList<>(BATCH);
                 if (!more) {
@@ -110,14 +109,15 @@ final class PlanDecisions {
                 + (adds.nanos() + removes.nanos()) / 1_000_000 + " ms of it)");
     }
 
-    private static String[] hash(List<Row> rows, Identifiers roles, boolean canonicalGmail, long[] hashing) {
+    private static String[] hash(List<Row> rows, Destination destination, Identifiers roles, boolean canonicalGmail,
+                                 long[] hashing) {
         long t0 = System.nanoTime();
         String[] identifiers = new String[rows.size()];
         for (int i = 0; i < identifiers.length; i++) {
             Map<String, String> values = rows.get(i).values();
             if (values != null) {
-                CustomerIdentifiers ids = CustomerIdentifiers.of(values, roles, canonicalGmail);
-                identifiers[i] = ids.isEmpty() ? NONE : ids.toJson();
+                String ids = destination.identifiers(values, roles, canonicalGmail);
+                identifiers[i] = ids == null ? NONE : ids;
             }
         }
         synchronized (hashing) {
@@ -150,7 +150,7 @@ final class PlanDecisions {
                     counts[0]++;
                 }
             } else if (current != null && acknowledged == null && current.equals(row.refused())) {
-                counts[1]++; // Google refused these identifiers: not sent again until they change
+                counts[1]++; // the destination refused these identifiers: not sent again until they change
             } else if (current != null && (acknowledged == null || row.addedAt().toInstant().isBefore(readdBefore))) {
                 adds.add(row.key(), current);
             }

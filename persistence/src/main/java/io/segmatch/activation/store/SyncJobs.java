@@ -28,8 +28,9 @@ public final class SyncJobs {
     }
 
     /** A job as the engine and the API see it. */
-    public record Job(long id, long syncRunId, String segmentId, String userList, String kind, JobStatus status,
-                      String resourceName, String matchRateRange, String error) {
+    public record Job(long id, long syncRunId, String segmentId, Destination destination, String userList, String kind,
+                      JobStatus status, String resourceName, String matchRateRange, String error, long sentThrough,
+                      long invalidEntries) {
     }
 
     /** A person in a job: position in the job, key, identifiers (JSON of hashes). */
@@ -44,6 +45,7 @@ public final class SyncJobs {
         private final Connection c;
         private final long syncRunId;
         private final String segmentId;
+        private final Destination destination;
         private final String userList;
         private final String kind;
         private final Instant now;
@@ -58,10 +60,12 @@ public final class SyncJobs {
             return nanos;
         }
 
-        Items(Connection c, long syncRunId, String segmentId, String userList, String kind, Instant now) {
+        Items(Connection c, long syncRunId, String segmentId, Destination destination, String userList, String kind,
+              Instant now) {
             this.c = c;
             this.syncRunId = syncRunId;
             this.segmentId = segmentId;
+            this.destination = destination;
             this.userList = userList;
             this.kind = kind;
             this.now = now;
@@ -106,13 +110,14 @@ public final class SyncJobs {
 
         private long insertJob() throws SQLException {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_job (sync_run_id, segment_id, user_list, kind, "
-                    + "status, created_at, updated_at) VALUES (?, ?, ?, ?, 'new', ?, ?) RETURNING id")) {
+                    + "status, created_at, updated_at, destination) VALUES (?, ?, ?, ?, 'new', ?, ?, ?) RETURNING id")) {
                 ps.setLong(1, syncRunId);
                 ps.setString(2, segmentId);
                 ps.setString(3, userList);
                 ps.setString(4, kind);
                 ps.setTimestamp(5, Timestamp.from(now));
                 ps.setTimestamp(6, Timestamp.from(now));
+                ps.setString(7, destination.apiName());
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return rs.getLong(1);
@@ -148,24 +153,28 @@ public final class SyncJobs {
     }
 
     /**
-     * Puts the keys of these jobs (only those Google rejected, when {@code rejectedOnly}) back
-     * in the segment's activation queue, as updates: the next plan looks at them again.
+     * Puts the keys of these jobs (only those the destination rejected, when {@code rejectedOnly})
+     * back in the segment's activation queue of that destination, as updates: its next plan looks
+     * at them again.
      */
-    public static void requeue(Connection c, String segmentId, List<Long> jobIds, boolean rejectedOnly) throws SQLException {
+    public static void requeue(Connection c, String segmentId, Destination destination, List<Long> jobIds,
+                               boolean rejectedOnly) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO activation_queue (segment_id, change, queued_at, run_id, "
-                + "row_keys) SELECT ?, 'update', now(), NULL, array_agg(row_key) FROM (SELECT row_key, "
+                + "row_keys, destination) SELECT ?, 'update', now(), NULL, array_agg(row_key), ? FROM (SELECT row_key, "
                 + "(row_number() OVER (ORDER BY job_id, position) - 1) / 10000 AS b FROM sync_job_item "
                 + "WHERE job_id = ANY(?) AND (NOT ? OR rejected_code IS NOT NULL)) x GROUP BY b")) {
             ps.setString(1, segmentId);
-            ps.setArray(2, c.createArrayOf("bigint", jobIds.toArray()));
-            ps.setBoolean(3, rejectedOnly);
+            ps.setString(2, destination.apiName());
+            ps.setArray(3, c.createArrayOf("bigint", jobIds.toArray()));
+            ps.setBoolean(4, rejectedOnly);
             ps.executeUpdate();
         }
     }
 
-    /** The segment's job that is not finished yet (at most one), if any. */
-    public static Optional<Job> open(Connection c, String segmentId) throws SQLException {
-        List<Job> jobs = read(c, "WHERE segment_id = ? AND status IN ('new', 'created', 'running') ORDER BY id", segmentId);
+    /** The segment's job to a destination that is not finished yet (at most one), if any. */
+    public static Optional<Job> open(Connection c, String segmentId, Destination destination) throws SQLException {
+        List<Job> jobs = read(c, "WHERE segment_id = ? AND destination = ? AND status IN ('new', 'created', 'running') "
+                + "ORDER BY id", segmentId, destination.apiName());
         return jobs.isEmpty() ? Optional.empty() : Optional.of(jobs.get(0));
     }
 
@@ -174,15 +183,18 @@ public final class SyncJobs {
         return read(c, "WHERE sync_run_id = ? ORDER BY id", syncRunId);
     }
 
-    private static List<Job> read(Connection c, String where, Object param) throws SQLException {
+    private static List<Job> read(Connection c, String where, Object... params) throws SQLException {
         List<Job> jobs = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT id, sync_run_id, segment_id, user_list, kind, status, "
-                + "resource_name, match_rate_range, error FROM sync_job " + where)) {
-            ps.setObject(1, param);
+                + "resource_name, match_rate_range, error, destination, sent_through, invalid_entries FROM sync_job " + where)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    jobs.add(new Job(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                            JobStatus.of(rs.getString(6)), rs.getString(7), rs.getString(8), rs.getString(9)));
+                    jobs.add(new Job(rs.getLong(1), rs.getLong(2), rs.getString(3), Destination.of(rs.getString(10)),
+                            rs.getString(4), rs.getString(5), JobStatus.of(rs.getString(6)), rs.getString(7), rs.getString(8),
+                            rs.getString(9), rs.getLong(11), rs.getLong(12)));
                 }
             }
         }
@@ -219,12 +231,23 @@ public final class SyncJobs {
      * go in position order); those in {@code rejected} with Google's code.
      */
     public static void sent(Connection c, long jobId, List<Item> items, Map<String, String> rejected) throws SQLException {
+        sent(c, jobId, items, rejected, 0);
+    }
+
+    /**
+     * {@link #sent(Connection, long, List, Map)} for a destination that reports only how many
+     * of a batch it could not use ({@code invalid}, Meta), not who.
+     */
+    public static void sent(Connection c, long jobId, List<Item> items, Map<String, String> rejected, long invalid)
+            throws SQLException {
         if (items.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_job SET sent_through = greatest(sent_through, ?) WHERE id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_job SET sent_through = greatest(sent_through, ?), "
+                + "invalid_entries = invalid_entries + ? WHERE id = ?")) {
             ps.setInt(1, items.stream().mapToInt(Item::position).max().getAsInt());
-            ps.setLong(2, jobId);
+            ps.setLong(2, invalid);
+            ps.setLong(3, jobId);
             ps.executeUpdate();
         }
         if (rejected.isEmpty()) {
@@ -261,13 +284,15 @@ public final class SyncJobs {
     public static void unapplied(Connection c, Job job, JobStatus status, String matchRateRange, String error)
             throws SQLException {
         status(c, job.id(), status, null, matchRateRange, error);
-        requeue(c, job.segmentId(), List.of(job.id()), false);
+        requeue(c, job.segmentId(), job.destination(), List.of(job.id()), false);
     }
 
-    /** Whether Google refused anyone of the segment (whose refusal an accepted add then forgives). */
-    private static boolean hasRefusals(Connection c, String segmentId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM activation_rejected WHERE segment_id = ?)")) {
+    /** Whether the destination refused anyone of the segment (whose refusal an accepted add then forgives). */
+    private static boolean hasRefusals(Connection c, String segmentId, Destination destination) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM activation_rejected WHERE segment_id = ? "
+                + "AND destination = ?)")) {
             ps.setString(1, segmentId);
+            ps.setString(2, destination.apiName());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getBoolean(1);
@@ -276,7 +301,7 @@ public final class SyncJobs {
     }
 
     /**
-     * Runs {@code sql} (segment, keys[, list]) for the job's accepted people, 5,000 keys at a
+     * Runs {@code sql} (segment, destination, keys[, list]) for the job's accepted people, 5,000 keys at a
      * time read in position order: each key is found through the primary key of the table it
      * changes, whatever the statistics say (a join of the job's people with a million
      * acknowledged ones may be planned as a scan of the job per acknowledged person).
@@ -305,9 +330,10 @@ public final class SyncJobs {
             }
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, job.segmentId());
-                ps.setArray(2, c.createArrayOf("text", keys.toArray()));
+                ps.setString(2, job.destination().apiName());
+                ps.setArray(3, c.createArrayOf("text", keys.toArray()));
                 if (withList) {
-                    ps.setString(3, job.userList());
+                    ps.setString(4, job.userList());
                 }
                 changed += ps.executeUpdate();
             }
@@ -326,35 +352,38 @@ public final class SyncJobs {
         long accepted;
         if (job.kind().equals("add")) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO activation_member (segment_id, row_key, user_list, "
-                    + "identifiers, added_at) SELECT ?, i.row_key, ?, i.identifiers, ? FROM sync_job_item i "
+                    + "identifiers, added_at, destination) SELECT ?, i.row_key, ?, i.identifiers, ?, ? FROM sync_job_item i "
                     + "WHERE i.job_id = ? AND i.position <= (SELECT sent_through FROM sync_job WHERE id = ?) "
-                    + "AND i.rejected_code IS NULL ON CONFLICT (segment_id, row_key) DO UPDATE SET identifiers = excluded.identifiers, "
-                    + "added_at = excluded.added_at, user_list = excluded.user_list")) {
+                    + "AND i.rejected_code IS NULL ON CONFLICT (segment_id, destination, row_key) DO UPDATE SET "
+                    + "identifiers = excluded.identifiers, added_at = excluded.added_at, user_list = excluded.user_list")) {
                 ps.setString(1, job.segmentId());
                 ps.setString(2, job.userList());
                 ps.setTimestamp(3, Timestamp.from(now));
-                ps.setLong(4, job.id());
+                ps.setString(4, job.destination().apiName());
                 ps.setLong(5, job.id());
+                ps.setLong(6, job.id());
                 accepted = ps.executeUpdate();
             }
             // refused people are not sent again with the same identifiers; accepted ones are forgiven
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO activation_rejected (segment_id, row_key, identifiers, "
-                    + "code, rejected_at) SELECT ?, row_key, identifiers, rejected_code, ? FROM sync_job_item "
-                    + "WHERE job_id = ? AND rejected_code IS NOT NULL ON CONFLICT (segment_id, row_key) DO UPDATE "
+                    + "code, rejected_at, destination) SELECT ?, row_key, identifiers, rejected_code, ?, ? FROM sync_job_item "
+                    + "WHERE job_id = ? AND rejected_code IS NOT NULL ON CONFLICT (segment_id, destination, row_key) DO UPDATE "
                     + "SET identifiers = excluded.identifiers, code = excluded.code, rejected_at = excluded.rejected_at")) {
                 ps.setString(1, job.segmentId());
                 ps.setTimestamp(2, Timestamp.from(now));
-                ps.setLong(3, job.id());
+                ps.setString(3, job.destination().apiName());
+                ps.setLong(4, job.id());
                 ps.executeUpdate();
             }
-            if (hasRefusals(c, job.segmentId())) {
-                byKey(c, job, "DELETE FROM activation_rejected WHERE segment_id = ? AND row_key = ANY(?)", false);
+            if (hasRefusals(c, job.segmentId(), job.destination())) {
+                byKey(c, job, "DELETE FROM activation_rejected WHERE segment_id = ? AND destination = ? AND row_key = ANY(?)",
+                        false);
             }
         } else {
-            accepted = byKey(c, job, "DELETE FROM activation_member WHERE segment_id = ? AND row_key = ANY(?) AND user_list = ?",
-                    true);
+            accepted = byKey(c, job, "DELETE FROM activation_member WHERE segment_id = ? AND destination = ? "
+                    + "AND row_key = ANY(?) AND user_list = ?", true);
             // a refused remove stays acknowledged: the next plan tries it again
-            requeue(c, job.segmentId(), List.of(job.id()), true);
+            requeue(c, job.segmentId(), job.destination(), List.of(job.id()), true);
         }
         Map<String, Long> codes = new TreeMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT rejected_code, count(*) FROM sync_job_item "
@@ -367,6 +396,25 @@ public final class SyncJobs {
             }
         }
         status(c, job.id(), JobStatus.SUCCESS, null, matchRateRange, null);
+        long invalid = invalidEntries(c, job.id());
+        if (invalid > 0) {
+            // Meta says how many of the rows it could not use, not which: they stay acknowledged
+            // (a remove resends them, harmlessly) and count as refused rather than accepted
+            codes.put(INVALID_ENTRIES, invalid);
+            accepted = Math.max(0, accepted - invalid);
+        }
         return new Outcome(accepted, codes.values().stream().mapToLong(Long::longValue).sum(), codes);
+    }
+
+    /** The refusal code under which rows a destination reported only as a count are shown. */
+    public static final String INVALID_ENTRIES = "INVALID_ENTRY";
+
+    private static long invalidEntries(Connection c, long jobId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT invalid_entries FROM sync_job WHERE id = ?")) {
+            ps.setLong(1, jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
     }
 }

@@ -15,12 +15,12 @@ import java.util.List;
 import java.util.concurrent.Executor;
 
 /**
- * Plans a segment's sync: the difference between its current members (with their
- * identifiers now) and what Google acknowledged. Members to add: not acknowledged, or
+ * Plans a segment's sync to one destination: the difference between its current members (with
+ * their identifiers now, as that destination takes them) and what the destination acknowledged. Members to add: not acknowledged, or
  * acknowledged with other identifiers (their old identifiers are removed first), or last
  * added over 500 days ago (lists forget after 540). Members to remove: acknowledged and no
  * longer members (or the segment was deleted), or left without a usable identifier. People
- * Google refused are not sent again with the same identifiers (counted as skipped). Removes
+ * the destination refused are not sent again with the same identifiers (counted as skipped). Removes
  * go first: a plan with removes makes a remove job, and the adds wait for the next sync (one
  * job per list at a time); their keys go back to the activation queue. The chosen job and
  * the people it carries are written in the caller's transaction.
@@ -56,8 +56,9 @@ public final class SyncPlans {
      * index — people added over 500 days ago, usually none — and never walks the segment's
      * acknowledged people, which statistics older than the segment's first sync would suggest.
      */
-    public static final String READD_SQL = "INSERT INTO plan_keys SELECT row_key FROM (SELECT segment_id, row_key "
-            + "FROM activation_member WHERE added_at < ? OFFSET 0) a WHERE segment_id = ? ON CONFLICT DO NOTHING";
+    public static final String READD_SQL = "INSERT INTO plan_keys SELECT row_key FROM (SELECT segment_id, destination, "
+            + "row_key FROM activation_member WHERE added_at < ? OFFSET 0) a WHERE segment_id = ? AND destination = ? "
+            + "ON CONFLICT DO NOTHING";
 
     /** What a plan is based on, read before planning: whether it must be full. */
     public record Basis(boolean full, long activationVersion, String settings) {
@@ -78,16 +79,19 @@ public final class SyncPlans {
         settings.append("region=").append(roles.getDefaultPhoneRegion()).append(";canonicalGmail=").append(canonicalGmail)
                 .append(";list=").append(userList);
         long version;
-        try (PreparedStatement ps = c.prepareStatement("SELECT activation_version FROM segment WHERE id = ?")) {
-            ps.setString(1, segment.id());
+        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce((destination_versions ->> ?)::bigint, 0) FROM segment "
+                + "WHERE id = ?")) {
+            ps.setString(1, segment.destination().settingsKey());
+            ps.setString(2, segment.id());
             try (ResultSet rs = ps.executeQuery()) {
                 version = rs.next() ? rs.getLong(1) : -1;
             }
         }
         boolean full = true;
         try (PreparedStatement ps = c.prepareStatement("SELECT activation_version, settings, full_at FROM activation_basis "
-                + "WHERE segment_id = ?")) {
+                + "WHERE segment_id = ? AND destination = ?")) {
             ps.setString(1, segment.id());
+            ps.setString(2, segment.destination().apiName());
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     full = rs.getLong(1) != version || !rs.getString(2).contentEquals(settings)
@@ -121,10 +125,11 @@ public final class SyncPlans {
      * The full plan's statement for a dataset with {@code roles} identifier columns: the
      * segment's members with those columns' values — each member's row looked up by key
      * (LATERAL, LIMIT 1: a plan that does not depend on statistics) — fully joined with what
-     * Google acknowledged. Parameters: the role columns, dataset, segment number, deleted,
-     * segment id, segment id.
+     * the destination acknowledged. Parameters: the role columns, dataset, segment number,
+     * deleted, segment id, segment id.
      */
-    public static String planSql(int roles) {
+    public static String planSql(int roles, Destination destination) {
+        String d = "'" + destination.apiName() + "'";
         StringBuilder sql = new StringBuilder("WITH cur AS (SELECT rm.row_key");
         for (int i = 0; i < roles; i++) {
             sql.append(", r.data->>? AS v").append(i);
@@ -132,9 +137,10 @@ public final class SyncPlans {
         sql.append(" FROM row_membership rm CROSS JOIN LATERAL (SELECT data FROM dataset_row x "
                 + "WHERE x.dataset_id = rm.dataset_id AND x.row_key = rm.row_key LIMIT 1) r "
                 + "WHERE rm.dataset_id = ? AND rm.segments @> ARRAY[?::integer] AND NOT ?), "
-                + "ack AS (SELECT row_key, identifiers, added_at FROM activation_member WHERE segment_id = ?) "
-                + "SELECT coalesce(cur.row_key, ack.row_key), cur.row_key IS NOT NULL, ack.identifiers, ack.added_at, "
-                + "(SELECT identifiers FROM activation_rejected x WHERE x.segment_id = ? AND x.row_key = cur.row_key)");
+                + "ack AS (SELECT row_key, identifiers, added_at FROM activation_member WHERE segment_id = ? AND destination = " + d
+                + ") SELECT coalesce(cur.row_key, ack.row_key), cur.row_key IS NOT NULL, ack.identifiers, ack.added_at, "
+                + "(SELECT identifiers FROM activation_rejected x WHERE x.segment_id = ? AND x.destination = " + d
+                + " AND x.row_key = cur.row_key)");
         for (int i = 0; i < roles; i++) {
             sql.append(", cur.v").append(i);
         }
@@ -143,13 +149,15 @@ public final class SyncPlans {
 
     /**
      * The statement of a plan over the keys in {@code plan_keys}: for each, whether it is a
-     * member, what Google acknowledged and refused, and its identifier columns' values — all
-     * looked up by key (LATERAL, LIMIT 1). Parameters: segment id (refused), the role columns,
-     * dataset, segment number, deleted, dataset, segment id (acknowledged).
+     * member, what the destination acknowledged and refused, and its identifier columns' values
+     * — all looked up by key (LATERAL, LIMIT 1). Parameters: segment id (refused), the role
+     * columns, dataset, segment number, deleted, dataset, segment id (acknowledged).
      */
-    public static String changesSql(int roles) {
+    public static String changesSql(int roles, Destination destination) {
+        String d = "'" + destination.apiName() + "'";
         StringBuilder sql = new StringBuilder("SELECT k.row_key, m.member IS NOT NULL, ack.identifiers, ack.added_at, "
-                + "(SELECT identifiers FROM activation_rejected x WHERE x.segment_id = ? AND x.row_key = k.row_key)");
+                + "(SELECT identifiers FROM activation_rejected x WHERE x.segment_id = ? AND x.destination = " + d
+                + " AND x.row_key = k.row_key)");
         for (int i = 0; i < roles; i++) {
             sql.append(", r.data->>?");
         }
@@ -159,7 +167,7 @@ public final class SyncPlans {
                 + "LEFT JOIN LATERAL (SELECT data FROM dataset_row x WHERE x.dataset_id = ? AND x.row_key = k.row_key "
                 + "AND m.member LIMIT 1) r ON true "
                 + "LEFT JOIN LATERAL (SELECT identifiers, added_at FROM activation_member a WHERE a.segment_id = ? "
-                + "AND a.row_key = k.row_key LIMIT 1) ack ON true").toString();
+                + "AND a.destination = " + d + " AND a.row_key = k.row_key LIMIT 1) ack ON true").toString();
     }
 
     /**
@@ -192,17 +200,18 @@ public final class SyncPlans {
         }
         // the queue entries this plan covers: read first, so that the members it reads are at least as new
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO plan_queue SELECT id FROM activation_queue "
-                + "WHERE segment_id = ?")) {
+                + "WHERE segment_id = ? AND destination = ?")) {
             ps.setString(1, segment.id());
+            ps.setString(2, segment.destination().apiName());
             ps.executeUpdate();
         }
         phases.done("basis and queue");
-        SyncJobs.Items adds = new SyncJobs.Items(c, syncRunId, segment.id(), userList, "add", now);
-        SyncJobs.Items removes = new SyncJobs.Items(c, syncRunId, segment.id(), userList, "remove", now);
+        SyncJobs.Items adds = new SyncJobs.Items(c, syncRunId, segment.id(), segment.destination(), userList, "add", now);
+        SyncJobs.Items removes = new SyncJobs.Items(c, syncRunId, segment.id(), segment.destination(), userList, "remove", now);
         Instant readdBefore = now.minus(READD_AFTER);
         long[] counts = new long[3]; // changed, skipped, examined
         if (basis.full()) {
-            try (PreparedStatement ps = c.prepareStatement(planSql(roleNames.size()))) {
+            try (PreparedStatement ps = c.prepareStatement(planSql(roleNames.size(), segment.destination()))) {
                 int p = 1;
                 for (String role : roleNames) {
                     ps.setString(p++, roles.column(role));
@@ -212,7 +221,8 @@ public final class SyncPlans {
                 ps.setBoolean(p++, segment.deleted());
                 ps.setString(p++, segment.id());
                 ps.setString(p, segment.id());
-                PlanDecisions.decide(ps, roles, roleNames, canonicalGmail, readdBefore, adds, removes, counts, phases, hasher);
+                PlanDecisions.decide(ps, segment.destination(), roles, roleNames, canonicalGmail, readdBefore, adds, removes, counts,
+                        phases, hasher);
             }
         } else {
             try (Statement st = c.createStatement()) {
@@ -223,10 +233,11 @@ public final class SyncPlans {
             try (PreparedStatement ps = c.prepareStatement(READD_SQL)) {
                 ps.setTimestamp(1, Timestamp.from(readdBefore));
                 ps.setString(2, segment.id());
+                ps.setString(3, segment.destination().apiName());
                 ps.executeUpdate();
             }
             phases.done("keys");
-            try (PreparedStatement ps = c.prepareStatement(changesSql(roleNames.size()))) {
+            try (PreparedStatement ps = c.prepareStatement(changesSql(roleNames.size(), segment.destination()))) {
                 int p = 1;
                 ps.setString(p++, segment.id());
                 for (String role : roleNames) {
@@ -237,7 +248,8 @@ public final class SyncPlans {
                 ps.setBoolean(p++, segment.deleted());
                 ps.setString(p++, segment.datasetId());
                 ps.setString(p, segment.id());
-                PlanDecisions.decide(ps, roles, roleNames, canonicalGmail, readdBefore, adds, removes, counts, phases, hasher);
+                PlanDecisions.decide(ps, segment.destination(), roles, roleNames, canonicalGmail, readdBefore, adds, removes, counts,
+                        phases, hasher);
             }
         }
         // removes go first; the adds wait for the next sync, and so do the members whose
@@ -251,7 +263,8 @@ public final class SyncPlans {
         if (removes.count() > 0) {
             jobId = removes.finish();
             kind = "remove";
-            SyncJobs.requeue(c, segment.id(), addJob == null ? List.of(jobId) : List.of(jobId, addJob), false);
+            SyncJobs.requeue(c, segment.id(), segment.destination(), addJob == null ? List.of(jobId) : List.of(jobId, addJob),
+                    false);
             adds.discard();
         } else {
             jobId = addJob;
@@ -267,10 +280,11 @@ public final class SyncPlans {
         }
         if (segment.deleted()) {
             // nothing of a deleted segment is planned from its queue again
-            for (String sql : List.of("DELETE FROM activation_queue WHERE segment_id = ?",
-                    "DELETE FROM activation_basis WHERE segment_id = ?")) {
+            for (String sql : List.of("DELETE FROM activation_queue WHERE segment_id = ? AND destination = ?",
+                    "DELETE FROM activation_basis WHERE segment_id = ? AND destination = ?")) {
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     ps.setString(1, segment.id());
+                    ps.setString(2, segment.destination().apiName());
                     ps.executeUpdate();
                 }
             }
@@ -279,7 +293,8 @@ public final class SyncPlans {
                     (System.nanoTime() - t0) / 1_000_000, phases.toString());
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO activation_basis (segment_id, activation_version, "
-                + "settings, full_at, planned_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (segment_id) DO UPDATE SET "
+                + "settings, full_at, planned_at, destination) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (segment_id, destination) "
+                + "DO UPDATE SET "
                 + "activation_version = excluded.activation_version, settings = excluded.settings, "
                 + "full_at = CASE WHEN ? THEN excluded.full_at ELSE activation_basis.full_at END, planned_at = excluded.planned_at")) {
             ps.setString(1, segment.id());
@@ -287,7 +302,8 @@ public final class SyncPlans {
             ps.setString(3, basis.settings());
             ps.setTimestamp(4, Timestamp.from(now));
             ps.setTimestamp(5, Timestamp.from(now));
-            ps.setBoolean(6, basis.full());
+            ps.setString(6, segment.destination().apiName());
+            ps.setBoolean(7, basis.full());
             ps.executeUpdate();
         }
         phases.done("queue consumed");

@@ -14,18 +14,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Sync runs (one per segment and sync) and sync batches (one sync of every activated segment). */
+/** Sync runs (one per segment, destination and sync) and sync batches (one sync of every activated segment). */
 public final class SyncRuns {
 
     private SyncRuns() {
     }
 
-    /** A segment's sync as the API reports it. */
-    public record Run(long id, String segmentId, SyncStatus status, Instant startedAt, Instant endedAt, String userList,
-                      long plannedAdds, long plannedRemoves, long sent, long added, long removed, long rejected,
-                      long skipped, String rejectedCodes, Long listSize, Integer matchRate, String requestIds,
-                      String error, List<SyncJobs.Job> jobs, PlanFigures plan) {
+    /**
+     * A segment's sync to one destination as the API reports it.
+     *
+     * @param invalidEntries rows the destination reported it could not use (Meta), a count
+     * @param invalidSamples up to 100 of them as the destination showed them (JSON object), or null
+     */
+    public record Run(long id, String segmentId, Destination destination, SyncStatus status, Instant startedAt,
+                      Instant endedAt, String userList, long plannedAdds, long plannedRemoves, long sent, long added,
+                      long removed, long rejected, long skipped, String rejectedCodes, Long listSize, Integer matchRate,
+                      String requestIds, String error, List<SyncJobs.Job> jobs, PlanFigures plan, long invalidEntries,
+                      String invalidSamples) {
     }
+
+    private static final String DESTINATIONS = Destination.TABLE_SQL;
+    private static final String ENABLED = Destination.ENABLED_SQL;
 
     /** How a run planned: "full" or "changes", the people it looked at, its time in milliseconds. */
     public record PlanFigures(String scope, long examined, long millis) {
@@ -54,6 +63,16 @@ public final class SyncRuns {
         try (var ps = c.prepareStatement("SELECT max(ended_at) FROM sync_batch WHERE status = 'completed'");
              var rs = ps.executeQuery()) {
             return rs.next() && rs.getTimestamp(1) != null ? Optional.of(rs.getTimestamp(1).toInstant()) : Optional.empty();
+        }
+    }
+
+    /** When the newest completed sync run to a destination ended, if any did. */
+    public static Optional<Instant> lastCompleted(Connection c, Destination destination) throws SQLException {
+        try (var ps = c.prepareStatement("SELECT max(ended_at) FROM sync_run WHERE destination = ? AND status = 'completed'")) {
+            ps.setString(1, destination.apiName());
+            try (var rs = ps.executeQuery()) {
+                return rs.next() && rs.getTimestamp(1) != null ? Optional.of(rs.getTimestamp(1).toInstant()) : Optional.empty();
+            }
         }
     }
 
@@ -143,15 +162,16 @@ public final class SyncRuns {
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM sync_job WHERE status IN ('new', 'created', 'running')) "
                 + "OR EXISTS (SELECT 1 FROM activation_queue q JOIN segment s ON s.id = q.segment_id "
-                + "  WHERE s.deleted_at IS NULL AND s.activation_json::jsonb @> '{\"googleAds\": {\"enabled\": true}}') "
-                + "OR EXISTS (SELECT 1 FROM segment s WHERE activation_json::jsonb @> '{\"googleAds\": {\"enabled\": true}}' AND deleted_at IS NULL "
-                + "  AND (last_synced_at IS NULL OR EXISTS (SELECT 1 FROM dataset d WHERE d.id = s.dataset_id AND d.updated_at > s.last_synced_at))) "
+                + "  JOIN " + DESTINATIONS + " ON d.name = q.destination WHERE s.deleted_at IS NULL AND " + ENABLED + ") "
+                + "OR EXISTS (SELECT 1 FROM segment s CROSS JOIN " + DESTINATIONS + " WHERE " + ENABLED + " AND s.deleted_at IS NULL "
+                + "  AND (s.last_synced_at IS NULL OR EXISTS (SELECT 1 FROM dataset x WHERE x.id = s.dataset_id AND x.updated_at > s.last_synced_at))) "
                 + "OR EXISTS (SELECT 1 FROM segment s WHERE deleted_at IS NOT NULL AND EXISTS (SELECT 1 FROM activation_member a WHERE a.segment_id = s.id)) "
                 + "OR EXISTS (SELECT 1 FROM activation_member WHERE added_at < now() - interval '500 days') "
-                // a full plan is owed: never planned, activation settings changed since, or the daily reconciliation
-                + "OR EXISTS (SELECT 1 FROM segment s LEFT JOIN activation_basis b ON b.segment_id = s.id "
-                + "  WHERE s.deleted_at IS NULL AND s.activation_json::jsonb @> '{\"googleAds\": {\"enabled\": true}}' "
-                + "  AND (b.segment_id IS NULL OR b.activation_version <> s.activation_version "
+                // a full plan is owed: never planned, the destination's activation settings changed since, or the daily reconciliation
+                + "OR EXISTS (SELECT 1 FROM segment s CROSS JOIN " + DESTINATIONS + " LEFT JOIN activation_basis b "
+                + "  ON b.segment_id = s.id AND b.destination = d.name "
+                + "  WHERE s.deleted_at IS NULL AND " + ENABLED
+                + "  AND (b.segment_id IS NULL OR b.activation_version <> coalesce((s.destination_versions ->> d.key)::bigint, 0) "
                 + "  OR b.full_at < now() - ?::interval))")) {
             ps.setString(1, fullPlanEvery.toMillis() + " milliseconds");
             try (ResultSet rs = ps.executeQuery()) {
@@ -161,13 +181,15 @@ public final class SyncRuns {
         }
     }
 
-    public static long start(Connection c, long batchId, String segmentId, String transport, String reason) throws SQLException {
+    public static long start(Connection c, long batchId, String segmentId, Destination destination, String transport,
+                             String reason) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_run (batch_id, segment_id, transport, status, reason, "
-                + "started_at) VALUES (?, ?, ?, 'running', ?, now()) RETURNING id")) {
+                + "started_at, destination) VALUES (?, ?, ?, 'running', ?, now(), ?) RETURNING id")) {
             ps.setLong(1, batchId);
             ps.setString(2, segmentId);
             ps.setString(3, transport);
             ps.setString(4, reason);
+            ps.setString(5, destination.apiName());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -189,6 +211,23 @@ public final class SyncRuns {
             ps.setObject(6, plan == null ? null : plan.examined(), Types.BIGINT);
             ps.setObject(7, plan == null ? null : plan.millis(), Types.BIGINT);
             ps.setLong(8, runId);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Adds what a destination reported it could not use to a run: a count, and samples (JSON
+     * object) that replace the run's earlier ones when there are any.
+     */
+    public static void invalid(Connection c, long runId, long invalid, String samples) throws SQLException {
+        if (invalid == 0 && samples == null) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_run SET invalid_entries = invalid_entries + ?, "
+                + "invalid_samples = coalesce(?, invalid_samples) WHERE id = ?")) {
+            ps.setLong(1, invalid);
+            ps.setString(2, samples);
+            ps.setLong(3, runId);
             ps.executeUpdate();
         }
     }
@@ -267,32 +306,50 @@ public final class SyncRuns {
 
     /** The newest runs, of one segment or all (null), with their jobs. */
     public static List<Run> list(Connection c, String segmentId, int limit) throws SQLException {
+        return list(c, segmentId, null, limit);
+    }
+
+    /** The newest runs, of one segment or all (null), to one destination or all (null), with their jobs. */
+    public static List<Run> list(Connection c, String segmentId, Destination destination, int limit) throws SQLException {
         List<Run> runs = new ArrayList<>();
+        List<String> where = new ArrayList<>();
+        if (segmentId != null) {
+            where.add("segment_id = ?");
+        }
+        if (destination != null) {
+            where.add("destination = ?");
+        }
         try (PreparedStatement ps = c.prepareStatement("SELECT id, segment_id, status, started_at, ended_at, user_list, "
                 + "planned_adds, planned_removes, sent, added, removed, rejected, skipped, rejected_codes, list_size, "
-                + "match_rate, request_ids, error, plan_scope, plan_examined, plan_millis FROM sync_run " + (segmentId == null ? "" : "WHERE segment_id = ? ")
+                + "match_rate, request_ids, error, plan_scope, plan_examined, plan_millis, destination, invalid_entries, "
+                + "invalid_samples FROM sync_run " + (where.isEmpty() ? "" : "WHERE " + String.join(" AND ", where) + " ")
                 + "ORDER BY id DESC LIMIT ?")) {
             int p = 1;
             if (segmentId != null) {
                 ps.setString(p++, segmentId);
             }
+            if (destination != null) {
+                ps.setString(p++, destination.apiName());
+            }
             ps.setInt(p, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    runs.add(new Run(rs.getLong(1), rs.getString(2), SyncStatus.of(rs.getString(3)), rs.getTimestamp(4).toInstant(),
-                            rs.getTimestamp(5) == null ? null : rs.getTimestamp(5).toInstant(), rs.getString(6),
-                            rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12),
-                            rs.getLong(13), rs.getString(14), (Long) rs.getObject(15), (Integer) rs.getObject(16),
-                            rs.getString(17), rs.getString(18), List.of(), rs.getString(19) == null ? null
-                            : new PlanFigures(rs.getString(19), rs.getLong(20), rs.getLong(21))));
+                    long id = rs.getLong(1);
+                    runs.add(new Run(id, rs.getString(2), Destination.of(rs.getString(22)), SyncStatus.of(rs.getString(3)),
+                            rs.getTimestamp(4).toInstant(), rs.getTimestamp(5) == null ? null : rs.getTimestamp(5).toInstant(),
+                            rs.getString(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11),
+                            rs.getLong(12), rs.getLong(13), rs.getString(14), (Long) rs.getObject(15), (Integer) rs.getObject(16),
+                            rs.getString(17), rs.getString(18), null, rs.getString(19) == null ? null
+                            : new PlanFigures(rs.getString(19), rs.getLong(20), rs.getLong(21)), rs.getLong(23), rs.getString(24)));
                 }
             }
         }
         List<Run> withJobs = new ArrayList<>();
         for (Run r : runs) {
-            withJobs.add(new Run(r.id(), r.segmentId(), r.status(), r.startedAt(), r.endedAt(), r.userList(), r.plannedAdds(),
-                    r.plannedRemoves(), r.sent(), r.added(), r.removed(), r.rejected(), r.skipped(), r.rejectedCodes(),
-                    r.listSize(), r.matchRate(), r.requestIds(), r.error(), SyncJobs.ofRun(c, r.id()), r.plan()));
+            withJobs.add(new Run(r.id(), r.segmentId(), r.destination(), r.status(), r.startedAt(), r.endedAt(), r.userList(),
+                    r.plannedAdds(), r.plannedRemoves(), r.sent(), r.added(), r.removed(), r.rejected(), r.skipped(),
+                    r.rejectedCodes(), r.listSize(), r.matchRate(), r.requestIds(), r.error(), SyncJobs.ofRun(c, r.id()),
+                    r.plan(), r.invalidEntries(), r.invalidSamples()));
         }
         return withJobs;
     }

@@ -31,7 +31,7 @@ public final class LiveSnapshots {
     public static Snapshot read(Connection c) throws SQLException {
         List<SegmentState> segments = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT id, name, dataset_id, member_count, status, last_evaluated_at, "
-                + "last_synced_at, coalesce(activation_json::jsonb @> '{\"googleAds\": {\"enabled\": true}}', false) "
+                + "last_synced_at, coalesce(activation_json::jsonb @> '{\"googleAds\": {\"enabled\": true}}' OR activation_json::jsonb @> '{\"meta\": {\"enabled\": true}}', false) "
                 + "FROM segment WHERE deleted_at IS NULL ORDER BY created_at, id");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {

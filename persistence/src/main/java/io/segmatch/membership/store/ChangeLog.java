@@ -1,5 +1,7 @@
 package io.segmatch.membership.store;
 
+import io.segmatch.activation.store.Destination;
+
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,7 +33,7 @@ final class ChangeLog {
     private final long runId;
     private final Timestamp at;
     private final boolean queueStays;
-    private final Map<String, Boolean> activated = new HashMap<>();
+    private final Map<String, List<Destination>> activated = new HashMap<>();
     /** Keys per log entry ({@link WriteSizes#logKeys()}). */
     private final int size;
     private final Map<String, List<String>> enters = new LinkedHashMap<>();
@@ -54,7 +56,7 @@ final class ChangeLog {
 
     /** A changed row that was and stays a member. */
     void stay(String segmentId, String key) throws SQLException {
-        if (queueStays && activated(segmentId)) {
+        if (queueStays && !activated(segmentId).isEmpty()) {
             List<String> keys = stays.computeIfAbsent(segmentId, s -> new ArrayList<>());
             keys.add(key);
             if (keys.size() >= size) {
@@ -64,9 +66,12 @@ final class ChangeLog {
         }
     }
 
-    /** Whether the segment's changes go to the activation queue, read in this transaction under the shared lock. */
-    private boolean activated(String segmentId) throws SQLException {
-        Boolean known = activated.get(segmentId);
+    /**
+     * The destinations the segment's changes are queued for (none: not activated), read in
+     * this transaction under the shared lock.
+     */
+    private List<Destination> activated(String segmentId) throws SQLException {
+        List<Destination> known = activated.get(segmentId);
         if (known != null) {
             return known;
         }
@@ -76,12 +81,12 @@ final class ChangeLog {
                 ps.execute();
             }
         }
-        boolean on;
+        List<Destination> on;
         // a deleted segment's changes are not queued: its sync is a full plan that removes everyone
         try (PreparedStatement ps = c.prepareStatement("SELECT activation_json FROM segment WHERE id = ? AND deleted_at IS NULL")) {
             ps.setString(1, segmentId);
             try (ResultSet rs = ps.executeQuery()) {
-                on = rs.next() && LiveSegments.activated(rs.getString(1));
+                on = rs.next() ? Destination.enabledIn(rs.getString(1)) : List.of();
             }
         }
         activated.put(segmentId, on);
@@ -193,7 +198,7 @@ final class ChangeLog {
             ps.setArray(5, array);
             ps.executeUpdate();
         }
-        if (activated(segmentId)) {
+        if (!activated(segmentId).isEmpty()) {
             queue(segmentId, change.equals("enter") ? "add" : "remove", array);
         }
     }
@@ -207,15 +212,20 @@ final class ChangeLog {
         }
     }
 
+    /** Queues the keys once for each destination the segment is activated to. */
     private void queue(String segmentId, String change, Array keys) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO activation_queue (segment_id, change, queued_at, "
-                + "run_id, row_keys) VALUES (?, ?, ?, ?, ?)")) {
-            ps.setString(1, segmentId);
-            ps.setString(2, change);
-            ps.setTimestamp(3, at);
-            ps.setLong(4, runId);
-            ps.setArray(5, keys);
-            ps.executeUpdate();
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO activation_queue (segment_id, destination, change, "
+                + "queued_at, run_id, row_keys) VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (Destination destination : activated(segmentId)) {
+                ps.setString(1, segmentId);
+                ps.setString(2, destination.apiName());
+                ps.setString(3, change);
+                ps.setTimestamp(4, at);
+                ps.setLong(5, runId);
+                ps.setArray(6, keys);
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.segmatch.membership.store;
 
+import io.segmatch.activation.store.Destination;
 import io.segmatch.datasets.entity.ColumnType;
 import io.segmatch.datasets.entity.Dataset;
 import io.segmatch.membership.evaluation.SegmentRule;
@@ -75,11 +76,7 @@ public final class LiveSegments {
 
     /** Whether activation settings enable a destination. */
     public static boolean activated(String activationJson) {
-        if (activationJson == null) {
-            return false;
-        }
-        JsonObject activation = JSON.createReader(new StringReader(activationJson)).readObject();
-        return activation.get("googleAds") instanceof JsonObject ads && ads.get("enabled") == JsonValue.TRUE;
+        return !Destination.enabledIn(activationJson).isEmpty();
     }
 
     private static Dataset dataset(Connection c, String id, String keyColumn) throws SQLException {

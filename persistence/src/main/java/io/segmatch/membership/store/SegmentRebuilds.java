@@ -1,5 +1,6 @@
 package io.segmatch.membership.store;
 
+import io.segmatch.activation.store.Destination;
 import io.segmatch.membership.evaluation.Memberships;
 import io.segmatch.membership.evaluation.SegmentRule;
 import io.segmatch.membership.evaluation.SegmentSet;
@@ -326,11 +327,12 @@ public final class SegmentRebuilds {
         try (PreparedStatement ps = c.prepareStatement("WITH gone AS (DELETE FROM pending_change p WHERE NOT EXISTS "
                 + "(SELECT 1 FROM segment s WHERE s.dataset_id = p.dataset_id AND s.deleted_at IS NULL "
                 + "AND s.definition_version = s.evaluated_version) RETURNING p.dataset_id, p.row_key), "
-                + "queued AS (INSERT INTO activation_queue (segment_id, change, queued_at, run_id, row_keys) "
-                + "SELECT s.id, 'update', now(), ?, array_agg(g.row_key) FROM (SELECT dataset_id, row_key, "
+                + "queued AS (INSERT INTO activation_queue (segment_id, destination, change, queued_at, run_id, row_keys) "
+                + "SELECT s.id, d.name, 'update', now(), ?, array_agg(g.row_key) FROM (SELECT dataset_id, row_key, "
                 + "(row_number() OVER (PARTITION BY dataset_id ORDER BY row_key) - 1) / 10000 AS b FROM gone) g "
                 + "JOIN segment s ON s.dataset_id = g.dataset_id AND s.deleted_at IS NULL "
-                + "AND s.activation_json::jsonb @> '{\"googleAds\": {\"enabled\": true}}' GROUP BY s.id, g.b RETURNING 1) "
+                + "JOIN " + Destination.TABLE_SQL + " ON " + Destination.ENABLED_SQL + " "
+                + "GROUP BY s.id, d.name, g.b RETURNING 1) "
                 + "SELECT count(*) FROM gone")) {
             ps.setLong(1, runId);
             try (ResultSet rs = ps.executeQuery()) {

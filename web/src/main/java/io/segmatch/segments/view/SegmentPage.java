@@ -2,6 +2,7 @@ package io.segmatch.segments.view;
 
 import io.segmatch.access.control.Role;
 import io.segmatch.activation.boundary.Activation;
+import io.segmatch.activation.store.Destination;
 import io.segmatch.activation.store.SyncRuns;
 import io.segmatch.datasets.boundary.Datasets;
 import io.segmatch.datasets.entity.ColumnType;
@@ -31,7 +32,8 @@ import static io.segmatch.shared.json.Jsons.JSON;
 
 /**
  * One segment ({@code /segments/view.xhtml?id=…}): its state, its members (paged by key,
- * searchable by the start of a key), its recent enters and exits, and the runs that changed it.
+ * searchable by the start of a key), its recent enters and exits, the runs that changed it, and
+ * its syncs to each destination.
  */
 @Named
 @RequestScoped
@@ -57,6 +59,7 @@ public class SegmentPage {
     private List<MemberPages.Change> changes = List.of();
     private List<ProcessingRuns.Run> runs = List.of();
     private List<SyncRuns.Run> syncs = List.of();
+    private List<SyncRuns.Run> metaSyncs = List.of();
     private List<MemberHistory.Point> history = List.of();
 
     /** Loads everything once ({@code f:viewAction}); an unknown id answers 404. */
@@ -95,7 +98,8 @@ public class SegmentPage {
             changes = recent.stream().limit(20).toList();
         }
         runs = segments.runs(id, 10);
-        syncs = activation.runs(id, 10);
+        syncs = activation.runs(id, Destination.GOOGLE_ADS, 10);
+        metaSyncs = activation.runs(id, Destination.META, 10);
         history = segments.history(id, 200);
     }
 
@@ -117,8 +121,50 @@ public class SegmentPage {
         return syncs;
     }
 
+    /** The segment's last Meta syncs, newest first. */
+    public List<SyncRuns.Run> getMetaSyncs() {
+        return metaSyncs;
+    }
+
     /** A sync in plain words, for the segment page. */
     public String describe(SyncRuns.Run r) {
+        return r.destination() == Destination.META ? describeMeta(r) : describeGoogle(r);
+    }
+
+    private static String describeMeta(SyncRuns.Run r) {
+        StringBuilder s = new StringBuilder();
+        switch (r.status()) {
+            case FAILED -> s.append("Failed: ").append(r.error()).append('.');
+            case WAITING -> s.append("Waiting: ").append(r.error()).append('.');
+            case RUNNING -> s.append("Syncing now.");
+            default -> s.append(r.plannedAdds() + r.plannedRemoves() == 0 && r.added() + r.removed() == 0
+                    ? "In step: nothing to send." : "Done.");
+        }
+        if (r.sent() > 0) {
+            s.append(' ').append(r.sent()).append(r.sent() == 1 ? " person sent" : " people sent");
+            s.append(r.plannedRemoves() > 0 ? " for removal." : " to add.");
+        }
+        if (r.added() > 0) {
+            s.append(' ').append(r.added()).append(" added to the audience.");
+        }
+        if (r.removed() > 0) {
+            s.append(' ').append(r.removed()).append(" removed from the audience.");
+        }
+        if (r.invalidEntries() > 0) {
+            s.append(' ').append("Meta could not use ").append(r.invalidEntries()).append(r.invalidEntries() == 1 ? " row" : " rows")
+                    .append(" (wrongly formatted identifiers).");
+        }
+        if (r.skipped() > 0) {
+            s.append(' ').append(r.skipped()).append(r.skipped() == 1 ? " member has" : " members have")
+                    .append(" no usable email, phone or full name and cannot be sent.");
+        }
+        if (r.listSize() != null) {
+            s.append(" Meta reports the audience at ").append(r.listSize()).append(" people or more.");
+        }
+        return s.toString();
+    }
+
+    private static String describeGoogle(SyncRuns.Run r) {
         StringBuilder s = new StringBuilder();
         switch (r.status()) {
             case FAILED -> s.append("Failed: ").append(r.error()).append('.');
