@@ -1,5 +1,6 @@
 package io.segmatch.it;
 
+import io.segmatch.fake.meta.FakeMeta;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -537,6 +538,69 @@ class ConsoleBrowserIT extends DeployedWar {
         new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class)
                 .until(d -> d.findElement(By.id("messages")).getText().startsWith("History purged:"));
         assertTrue(browser.findElement(By.id("lastPurge")).getText().contains("asked by admin"));
+    }
+
+    /**
+     * An administrator stores the Meta token on the Meta page (never shown again), tests the
+     * connection, and switches a segment's Meta destination on from its page: the members reach
+     * the audience and the page's Meta history says so.
+     */
+    @Test
+    void anAdministratorConnectsMetaAndActivatesASegmentToIt() throws Exception {
+        Http http = new Http(base);
+        var upload = http.csv("api/datasets?name=ConsoleMeta&key=id", "id,email,plan\nm1,ada@example.com,pro\n"
+                + "m2,bob@example.com,pro\nm3,cy@example.com,free\n");
+        assertEquals(201, upload.status(), upload.body());
+        String dataset = upload.json().getString("datasetId");
+        assertEquals(200, http.json("PATCH", "api/datasets/" + dataset, "{\"identifiers\": {\"email\": \"email\"}}").status());
+        var created = http.json("POST", "api/segments", "{\"name\": \"Console Meta\", \"datasetId\": \"" + dataset
+                + "\", \"logic\": \"AND\", \"conditions\": [{\"field\": \"plan\", \"operator\": \"eq\", \"value\": \"pro\"}]}");
+        assertEquals(201, created.status(), created.body());
+        String segment = created.json().getString("id");
+
+        browser.get(base + "meta.xhtml");
+        assertEquals("act_" + FakeMeta.AD_ACCOUNT, text("meta-account"));
+        browser.findElement(By.id("token-form:token")).sendKeys(FakeMeta.TOKEN);
+        browser.findElement(By.id("token-form:store")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class)
+                .until(d -> !d.findElements(By.id("stored-notice")).isEmpty());
+        assertEquals("connected", text("meta-state"));
+        assertFalse(browser.getPageSource().contains(FakeMeta.TOKEN), "the token is never shown again");
+        browser.findElement(By.id("actions:test")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(30)).ignoring(StaleElementReferenceException.class)
+                .until(d -> !d.findElements(By.id("test-result")).isEmpty());
+        assertTrue(text("test-result").contains("Custom Audience terms of ad account act_" + FakeMeta.AD_ACCOUNT
+                + " are accepted"), text("test-result"));
+        Browser.screenshot(browser, "meta");
+
+        browser.get(base + "segments/view.xhtml?id=" + segment);
+        assertTrue(text("destination-meta").contains("off"), text("destination-meta"));
+        browser.findElement(By.id("activation:meta")).click();
+        browser.findElement(By.id("activation:save-activation")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class)
+                .until(d -> !d.findElements(By.id("activation-saved")).isEmpty());
+        assertTrue(text("destination-meta").contains("on"), text("destination-meta"));
+        assertTrue(text("destination-google").contains("off"), "Google stays as it was: " + text("destination-google"));
+        JsonObject activation = http.get("api/segments/" + segment).json().getJsonObject("activation");
+        assertTrue(activation.getJsonObject("meta").getBoolean("enabled"), activation.toString());
+        assertEquals(1, http.get("api/audit?limit=20").array().stream().map(JsonObject.class::cast)
+                .filter(e -> e.getString("action").equals("activation_changed") && segment.equals(e.getString("target", null)))
+                .count(), "the change is audited once");
+        String audience = ProcessingIT.await(() -> http.get("api/segments/" + segment).json().getJsonObject("activation")
+                .getJsonObject("meta"), m -> !m.isNull("audienceId"), "the audience").getString("audienceId");
+        ProcessingIT.await(() -> MicroDatabase.meta.members(audience).size(), n -> n == 2, "m1 and m2 in the audience");
+        new WebDriverWait(browser, Duration.ofSeconds(60)).ignoring(StaleElementReferenceException.class)
+                .pollingEvery(Duration.ofSeconds(1)).until(d -> {
+                    d.navigate().refresh();
+                    return !d.findElements(By.id("metaSyncs")).isEmpty()
+                            && d.findElement(By.id("metaSyncs")).getText().contains("2 added to the audience.");
+                });
+        Browser.screenshot(browser, "segment-meta");
+
+        // the stored token is forgotten again, and the segment's audience emptied, for the other tests
+        assertEquals(204, http.delete("api/activation/meta").status());
+        assertEquals(204, http.delete("api/segments/" + segment).status());
+        ProcessingIT.await(() -> MicroDatabase.meta.members(audience).size(), n -> n == 0, "the audience to be emptied");
     }
 
     @Test
