@@ -1,6 +1,7 @@
 package io.segmatch.bench;
 
 import io.segmatch.fake.google.FakeGoogle;
+import io.segmatch.fake.meta.FakeMeta;
 
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -21,26 +22,37 @@ import java.util.Locale;
  * The activation part of the benchmark: the first sync of the "country is DE" segment (about
  * 100,000 members) to the fake Google on loopback, then the sync after 10% of those members
  * changed (half of them a new email, so removed and added again; half moved to another
- * country, so removed).
+ * country, so removed); then the same segment's first sync to the fake Meta, with Google
+ * activated too.
  */
 final class ActivationBenchmark {
 
     private ActivationBenchmark() {
     }
 
-    /** The server's settings for syncing to the fake: on-demand syncs only, so the benchmark decides when. */
-    static List<String> serverOptions(FakeGoogle google) {
+    /** The server's settings for syncing to the fakes: on-demand syncs only, so the benchmark decides when. */
+    static List<String> serverOptions(FakeGoogle google, FakeMeta meta) {
         List<String> options = new ArrayList<>(google.serverOptions());
+        options.addAll(meta.serverOptions());
         options.add("-Dsegmatch.activation.interval=PT1H");
         return options;
     }
+
+    /** What a destination's fake holds of the segment's list or audience. */
+    private record Held(String destination, java.util.function.LongSupplier size, java.util.function.Supplier<Instant> changedAt) {
+    }
+
+    private static Held google(FakeGoogle google) {
+        return new Held("google-ads", () -> google.size(lastList(google)), () -> google.changedAt(lastList(google)));
+    }
+
 
     /**
      * Activates the first benchmark segment ({@code country eq "de"}, as rebuilt by the
      * membership part) and measures its first sync, then the sync after 10% of its members changed.
      */
-    static void run(HttpClient http, String base, FakeGoogle google, String datasetId, String segmentId, Path csv,
-                    Path dir) throws Exception {
+    static void run(HttpClient http, String base, FakeGoogle google, FakeMeta meta, String datasetId, String segmentId,
+                    Path csv, Path dir) throws Exception {
         var identifiers = MembershipBenchmark.send(http, BenchAuth.request(URI.create(base + "api/datasets/" + datasetId))
                 .header("Content-Type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString(
                         "{\"identifiers\": {\"email\": \"email\", \"phone\": \"phone\", \"firstName\": \"first_name\", "
@@ -55,7 +67,7 @@ final class ActivationBenchmark {
         check(activated.statusCode() == 200, "activation: " + activated.body());
         long members = Long.parseLong(BenchJson.field(activated.body(), "memberCount"));
 
-        syncUntilInStep(http, base, google, segmentId, "first sync", members);
+        syncUntilInStep(http, base, google(google), segmentId, "first sync", members);
 
         // 10% of the members change: every tenth DE row, alternately a new email and a move to FR
         Path changes = dir.resolve("de-members-changed.csv");
@@ -70,7 +82,24 @@ final class ActivationBenchmark {
         System.out.printf(Locale.ROOT, "%,d of the segment's members changed (upsert of %s rows: %s updated); evaluated %.2f s "
                 + "after the upload started; the segment now has %,d members%n", changed, changed,
                 BenchJson.field(upload.body(), "updated"), evaluated, now);
-        syncUntilInStep(http, base, google, segmentId, "sync after 10% changed", now);
+        syncUntilInStep(http, base, google(google), segmentId, "sync after 10% changed", now);
+
+        // the same segment to Meta as well: Google's list stays as it is, Meta's audience is made and filled
+        String list = BenchJson.field(segment, "userList");
+        String both = "{\"name\": \"bench 1\", \"datasetId\": \"" + datasetId + "\", " + MembershipBenchmark.rebuiltRule(0)
+                + ", \"activation\": {\"googleAds\": {\"enabled\": true, \"userList\": \"" + list + "\", "
+                + "\"consent\": {\"adUserData\": \"GRANTED\", \"adPersonalization\": \"GRANTED\"}}, "
+                + "\"meta\": {\"enabled\": true, \"audienceId\": null}}}";
+        var withMeta = MembershipBenchmark.send(http, BenchAuth.request(URI.create(base + "api/segments/" + segmentId))
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(both)));
+        check(withMeta.statusCode() == 200, "Meta activation: " + withMeta.body());
+        String[] audience = new String[1];
+        Held metaHeld = new Held("meta", () -> audience[0] == null ? 0 : meta.audienceSizes().getOrDefault(audience[0], 0),
+                () -> meta.changedAt(audience[0]));
+        syncUntilInStep(http, base, metaHeld, segmentId, "Meta first sync", now, () -> {
+            String s = MembershipBenchmark.send(http, BenchAuth.request(URI.create(base + "api/segments/" + segmentId)).GET()).body();
+            audience[0] = BenchJson.field(s, "audienceId");
+        });
     }
 
     /**
@@ -92,7 +121,7 @@ final class ActivationBenchmark {
         MembershipBenchmark.waitFor(http, url, b -> "live".equals(BenchJson.field(b, "status")), Duration.ofMinutes(10));
         long members = Long.parseLong(BenchJson.field(MembershipBenchmark.send(http,
                 BenchAuth.request(URI.create(url)).GET()).body(), "memberCount"));
-        syncUntilInStep(http, base, google, segmentId, "first sync of every row", members);
+        syncUntilInStep(http, base, google(google), segmentId, "first sync of every row", members);
 
         Path changes = dir.resolve("thousand-new-emails.csv");
         try (BufferedReader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
@@ -113,18 +142,23 @@ final class ActivationBenchmark {
                 && "false".equals(BenchJson.field(b, "running")), Duration.ofMinutes(10));
         System.out.printf(Locale.ROOT, "1,000 members of every-row segment got a new email (upsert: %s updated)%n",
                 BenchJson.field(upload.body(), "updated"));
-        syncUntilInStep(http, base, google, segmentId, "sync after 1,000 new emails", members);
+        syncUntilInStep(http, base, google(google), segmentId, "sync after 1,000 new emails", members);
+    }
+
+    private static void syncUntilInStep(HttpClient http, String base, Held held, String segmentId, String label,
+                                        long members) throws Exception {
+        syncUntilInStep(http, base, held, segmentId, label, members, () -> { });
     }
 
     /**
-     * Asks for syncs until one finds nothing left to send and the fake's list holds exactly the
-     * segment's members (Google runs one job per list at a time: removes go first, so changed
-     * people are added by the next sync). The time reported is from the first sync's start until
-     * the list last changed.
+     * Asks for syncs until one to the destination finds nothing left to send and the fake's
+     * list or audience holds exactly the segment's members (one job per list at a time: removes
+     * go first, so changed people are added by the next sync). The time reported is from the
+     * first sync's start until the list last changed. {@code afterEach} runs after each sync.
      */
-    private static void syncUntilInStep(HttpClient http, String base, FakeGoogle google, String segmentId, String label,
-                                        long members) throws Exception {
-        String url = base + "api/activation/runs?segmentId=" + segmentId + "&limit=100";
+    private static void syncUntilInStep(HttpClient http, String base, Held held, String segmentId, String label,
+                                        long members, ThrowingRunnable afterEach) throws Exception {
+        String url = base + "api/activation/runs?segmentId=" + segmentId + "&destination=" + held.destination() + "&limit=100";
         List<String> runs = new ArrayList<>();
         for (int attempt = 0; attempt < 6; attempt++) {
             int before = ended(MembershipBenchmark.send(http, BenchAuth.request(URI.create(url)).GET()).body()).size();
@@ -138,23 +172,28 @@ final class ActivationBenchmark {
             long skipped = Long.parseLong(BenchJson.field(run, "skipped"));
             boolean plannedNothing = "0".equals(BenchJson.field(run, "plannedAdds"))
                     && "0".equals(BenchJson.field(run, "plannedRemoves"));
+            afterEach.run();
             // in step: a sync found nothing left to send, and the fake's list holds every member
-            if (plannedNothing && fakeHolds(google, members - skipped)) {
-                report(label, runs, google);
+            if (plannedNothing && fakeHolds(held, members - skipped)) {
+                report(label, runs, held);
                 return;
             }
         }
         throw new IllegalStateException(label + ": the fake's list is not in step after 6 syncs: " + runs);
     }
 
-    /** Whether the fake's list comes to hold this many people (its job finishes 0.3 s after :run). */
-    private static boolean fakeHolds(FakeGoogle google, long people) {
-        String list = lastList(google);
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    /** Whether the fake's list comes to hold this many people (Google's job finishes 0.3 s after :run). */
+    private static boolean fakeHolds(Held held, long people) {
         long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        while (google.size(list) != people && System.nanoTime() < deadline) {
+        while (held.size().getAsLong() != people && System.nanoTime() < deadline) {
             sleep(20);
         }
-        return google.size(list) == people;
+        return held.size().getAsLong() == people;
     }
 
     private static String lastList(FakeGoogle google) {
@@ -174,8 +213,7 @@ final class ActivationBenchmark {
                 .filter(r -> r.contains("\"status\":\"completed\"") || r.contains("\"status\":\"waiting\"")).toList();
     }
 
-    private static void report(String label, List<String> runs, FakeGoogle google) {
-        String list = lastList(google);
+    private static void report(String label, List<String> runs, Held held) {
         Instant started = Instant.parse(BenchJson.field(runs.get(0), "startedAt"));
         StringBuilder each = new StringBuilder();
         for (String run : runs) {
@@ -189,9 +227,9 @@ final class ActivationBenchmark {
                         BenchJson.field(run, "examined"), BenchJson.field(run, "millis")));
             }
         }
-        System.out.printf(Locale.ROOT, "%s: the fake's list held exactly the %,d members %.2f s after the first sync started "
-                        + "(%d sync(s): %s)%n", label, google.size(list),
-                Duration.between(started, google.changedAt(list)).toMillis() / 1000.0, runs.size(), each);
+        System.out.printf(Locale.ROOT, "%s: the fake's %s held exactly the %,d members %.2f s after the first sync started "
+                        + "(%d sync(s): %s)%n", label, held.destination().equals("meta") ? "audience" : "list",
+                held.size().getAsLong(), Duration.between(started, held.changedAt().get()).toMillis() / 1000.0, runs.size(), each);
     }
 
     /** Every tenth DE row of the generated file, alternately with a new email or moved to FR. */

@@ -3,6 +3,7 @@ package io.segmatch.bench;
 import io.segmatch.activation.identifiers.Hashing;
 import io.segmatch.activation.identifiers.Normalization;
 import io.segmatch.fake.google.FakeGoogle;
+import io.segmatch.fake.meta.FakeMeta;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 
@@ -20,23 +21,25 @@ import static io.segmatch.bench.FaultApi.probe;
 /**
  * What the fault-injection run checks once Segmatch is back: processing caught up, the members
  * the rule's answer over the rows, the enter/exit log replaying to them, and Google's one list
- * holding exactly them.
+ * and Meta's one audience holding exactly them.
  */
 final class FaultChecks {
 
     private final FaultApi api;
     private final FakeGoogle google;
+    private final FakeMeta meta;
     private final String segmentId;
 
-    FaultChecks(FaultApi api, FakeGoogle google, String segmentId) {
+    FaultChecks(FaultApi api, FakeGoogle google, FakeMeta meta, String segmentId) {
         this.api = api;
         this.google = google;
+        this.meta = meta;
         this.segmentId = segmentId;
     }
 
     /**
-     * Waits for the membership run and the syncs to catch up, then checks members, log and
-     * Google's list. Returns the seconds processing took to be back to normal (nothing pending).
+     * Waits for the membership run and the syncs to catch up, then checks members, log,
+     * Google's list and Meta's audience. Returns the seconds processing took to be back to normal (nothing pending).
      */
     double settle(Map<String, Map<String, String>> model) throws Exception {
         long t0 = System.nanoTime();
@@ -62,39 +65,56 @@ final class FaultChecks {
         check(replayed.equals(members), "the enter/exit log does not replay to the members: " + symmetric(members, replayed));
 
         Set<String> hashes = new TreeSet<>();
+        Set<String> rows = new TreeSet<>();
         for (String k : members) {
-            hashes.add("hashedEmail=" + Hashing.sha256(Normalization.email(model.get(k).get("email"), false)));
+            String hash = Hashing.sha256(Normalization.email(model.get(k).get("email"), false));
+            hashes.add("hashedEmail=" + hash);
+            rows.add(hash + "|||||"); // Meta's schema: EMAIL, then PHONE, FN, LN, ZIP, COUNTRY left blank
         }
-        inStepWithGoogle(hashes);
+        inStep(hashes, rows);
         return processing;
     }
 
-    /** Syncs until one plans nothing; then Google's one list holds exactly these people. */
-    private void inStepWithGoogle(Set<String> people) throws Exception {
+    /**
+     * Syncs until one plans nothing for either destination; then Google's one list and Meta's
+     * one audience hold exactly these people.
+     */
+    private void inStep(Set<String> people, Set<String> metaRows) throws Exception {
         for (int attempt = 0; attempt < 10; attempt++) {
-            int before = finishedSyncs().size();
+            int google = finishedSyncs("google-ads").size();
+            int meta = finishedSyncs("meta").size();
             var started = api.send("POST", "api/activation/runs", "application/json", "{}");
             check(started.status() == 202, "a sync: " + started.status() + " " + started.body());
-            List<JsonObject> runs = await("a sync to end", Duration.ofMinutes(3), probe(this::finishedSyncs),
-                    r -> r.size() > before);
-            JsonObject last = runs.get(0);
-            boolean nothing = last.getJsonNumber("plannedAdds").longValue() == 0
-                    && last.getJsonNumber("plannedRemoves").longValue() == 0;
-            List<String> lists = google.userLists();
-            if (nothing && lists.size() == 1 && google.members(lists.get(0)).equals(people)) {
-                check(!google.uppercaseHashSeen(), "a hash in upper case reached Google");
+            List<JsonObject> googleRuns = await("a sync to Google to end", Duration.ofMinutes(3),
+                    probe(() -> finishedSyncs("google-ads")), r -> r.size() > google);
+            List<JsonObject> metaRuns = await("a sync to Meta to end", Duration.ofMinutes(3),
+                    probe(() -> finishedSyncs("meta")), r -> r.size() > meta);
+            boolean nothing = plannedNothing(googleRuns.get(0)) && plannedNothing(metaRuns.get(0));
+            List<String> lists = this.google.userLists();
+            Set<String> audiences = this.meta.audienceSizes().keySet();
+            if (nothing && lists.size() == 1 && this.google.members(lists.get(0)).equals(people)
+                    && audiences.size() == 1 && this.meta.members(audiences.iterator().next()).equals(metaRows)) {
+                check(!this.google.uppercaseHashSeen(), "a hash in upper case reached Google");
                 return;
             }
         }
         List<String> lists = google.userLists();
-        throw new AssertionError("Google's list is not the members after 10 syncs: " + lists.size() + " list(s)"
-                + (lists.isEmpty() ? "" : ", " + symmetric(people, google.members(lists.get(0)))));
+        Set<String> audiences = meta.audienceSizes().keySet();
+        throw new AssertionError("Google's list or Meta's audience is not the members after 10 syncs: " + lists.size()
+                + " list(s)" + (lists.isEmpty() ? "" : ", " + symmetric(people, google.members(lists.get(0))))
+                + "; " + audiences.size() + " audience(s)"
+                + (audiences.isEmpty() ? "" : ", " + symmetric(metaRows, meta.members(audiences.iterator().next()))));
     }
 
-    /** The segment's syncs that ended (completed or waiting for Google), newest first. */
-    private List<JsonObject> finishedSyncs() throws Exception {
+    private static boolean plannedNothing(JsonObject run) {
+        return run.getJsonNumber("plannedAdds").longValue() == 0 && run.getJsonNumber("plannedRemoves").longValue() == 0;
+    }
+
+    /** The segment's syncs to a destination that ended (completed or waiting for Google), newest first. */
+    private List<JsonObject> finishedSyncs(String destination) throws Exception {
         List<JsonObject> ended = new ArrayList<>();
-        for (JsonValue v : api.get("api/activation/runs?segmentId=" + segmentId + "&limit=100").array()) {
+        for (JsonValue v : api.get("api/activation/runs?segmentId=" + segmentId + "&destination=" + destination
+                + "&limit=100").array()) {
             String status = v.asJsonObject().getString("status");
             if (status.equals("completed") || status.equals("waiting")) {
                 ended.add(v.asJsonObject());

@@ -1,6 +1,7 @@
 package io.segmatch.bench;
 
 import io.segmatch.fake.google.FakeGoogle;
+import io.segmatch.fake.meta.FakeMeta;
 import io.segmatch.launcher.EmbeddedDatabase;
 import io.segmatch.launcher.Launcher;
 import io.segmatch.launcher.LocalServer;
@@ -38,7 +39,7 @@ import static io.segmatch.bench.FaultChecks.check;
  * checks: the dataset exactly as before or exactly as after each write (all of an upload or none,
  * and every acknowledged write there); the members equal to a full evaluation of the rule; the
  * enter/exit log replaying to the members; Google's list holding exactly the members, one list,
- * no malformed hash. Prints each kill point, its recovery times, and {@code N passed, M failed}.
+ * no malformed hash, and Meta's audience holding exactly the members, one audience. Prints each kill point, its recovery times, and {@code N passed, M failed}.
  */
 public final class FaultInjection {
 
@@ -50,6 +51,7 @@ public final class FaultInjection {
     private final int rows;
     private final Random random;
     private final FakeGoogle google;
+    private final FakeMeta meta;
     private final int port;
     private FaultApi api;
     private Process launcher;
@@ -59,11 +61,12 @@ public final class FaultInjection {
     private Map<String, Map<String, String>> model = new LinkedHashMap<>();
     private int nextKey;
 
-    FaultInjection(Path dir, int rows, long seed, FakeGoogle google) throws IOException {
+    FaultInjection(Path dir, int rows, long seed, FakeGoogle google, FakeMeta meta) throws IOException {
         this.dir = dir.toAbsolutePath();
         this.rows = rows;
         this.random = new Random(seed);
         this.google = google;
+        this.meta = meta;
         this.port = LocalServer.freePort();
     }
 
@@ -80,10 +83,10 @@ public final class FaultInjection {
     /** Runs {@code kills} kill points (or the given plan, in order); returns how many failed. */
     static int run(Path dir, int kills, int rows, long seed, List<Object[]> plan) throws Exception {
         System.out.printf(Locale.ROOT, "fault injection: %d kill points, %,d rows, seed %d%n", kills, rows, seed);
-        try (FakeGoogle google = FakeGoogle.start()) {
+        try (FakeGoogle google = FakeGoogle.start(); FakeMeta meta = FakeMeta.start()) {
             google.recordBodies(false);
             google.processing(Duration.ofMillis(300));
-            FaultInjection run = new FaultInjection(dir, rows, seed, google);
+            FaultInjection run = new FaultInjection(dir, rows, seed, google, meta);
             int passed = 0;
             int failed = 0;
             try {
@@ -118,7 +121,7 @@ public final class FaultInjection {
 
     private void startLauncher() throws Exception {
         List<String> javaOptions = new ArrayList<>(List.of("-Xmx512m"));
-        javaOptions.addAll(ActivationBenchmark.serverOptions(google));
+        javaOptions.addAll(ActivationBenchmark.serverOptions(google, meta));
         Path log = dir.resolve("launcher.log");
         launcher = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                 LauncherHome.get().resolve("segmatch.jar").toString(), "--port", String.valueOf(port),
@@ -179,7 +182,8 @@ public final class FaultInjection {
         var segment = api.send("POST", "api/segments", "application/json", "{\"name\": \"pro\", \"datasetId\": \"" + datasetId
                 + "\", \"logic\": \"AND\", \"conditions\": [{\"field\": \"plan\", \"operator\": \"eq\", \"value\": \"pro\"}], "
                 + "\"activation\": {\"googleAds\": {\"enabled\": true, \"userList\": null, "
-                + "\"consent\": {\"adUserData\": \"GRANTED\", \"adPersonalization\": \"GRANTED\"}}}}");
+                + "\"consent\": {\"adUserData\": \"GRANTED\", \"adPersonalization\": \"GRANTED\"}}, "
+                + "\"meta\": {\"enabled\": true, \"audienceId\": null}}}");
         check(segment.status() == 201, "the segment: " + segment.body());
         segmentId = segment.json().getString("id");
         check(rows().equals(model), "the first upload's rows are not those of the file");
@@ -365,7 +369,7 @@ public final class FaultInjection {
     }
 
     private FaultChecks checks() {
-        return new FaultChecks(api, google, segmentId);
+        return new FaultChecks(api, google, meta, segmentId);
     }
 
     private static void deleteRecursively(Path path) throws IOException {

@@ -2,6 +2,7 @@ package io.segmatch.bench;
 
 import com.sun.tools.attach.VirtualMachine;
 import io.segmatch.fake.google.FakeGoogle;
+import io.segmatch.fake.meta.FakeMeta;
 import io.segmatch.launcher.Launcher;
 import io.segmatch.launcher.LocalServer;
 
@@ -69,8 +70,9 @@ public final class UploadBenchmark {
 
         LocalServer server = null;
         Path data = dir.resolve("data");
-        // Google, faked on loopback in this JVM: the activation part syncs a segment to it
+        // Google and Meta, faked on loopback in this JVM: the activation part syncs a segment to them
         FakeGoogle google = url == null ? FakeGoogle.start() : null;
+        FakeMeta meta = url == null ? FakeMeta.start() : null;
         if (google != null) {
             google.recordBodies(false);
         }
@@ -81,7 +83,7 @@ public final class UploadBenchmark {
                 String password = UUID.randomUUID().toString();
                 List<String> options = new ArrayList<>(List.of("-Xmx" + heap, "-Xms" + heap,
                         "-Dsegmatch.admin.initial-password=" + password));
-                options.addAll(ActivationBenchmark.serverOptions(google));
+                options.addAll(ActivationBenchmark.serverOptions(google, meta));
                 var settings = new LocalServer.Settings(LauncherHome.get(), data, LocalServer.freePort(),
                         options, Launcher.database(args));
                 server = LocalServer.start(settings, Duration.ofMinutes(5));
@@ -126,7 +128,7 @@ public final class UploadBenchmark {
             previews(http, base, datasetId);
             if (google != null) {
                 settle(db, "the syncs", args);
-                ActivationBenchmark.run(http, base, google, datasetId, segments.get(0), changed, dir);
+                ActivationBenchmark.run(http, base, google, meta, datasetId, segments.get(0), changed, dir);
                 settle(db, "the syncs of every row", args);
                 ActivationBenchmark.wholeDataset(http, base, google, datasetId, first, dir);
             }
@@ -145,6 +147,9 @@ public final class UploadBenchmark {
             }
             if (google != null) {
                 google.close();
+            }
+            if (meta != null) {
+                meta.close();
             }
         }
     }

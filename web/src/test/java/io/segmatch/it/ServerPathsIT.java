@@ -18,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Every path a server must carry, in one deployment: the same test runs on Payara Micro (here)
  * and, in the module server-tests, against the EARs on WildFly and Payara Server. An upload
  * through the API; the processing timer starting the membership batch job; the live stream
- * telling the new count; the sync job putting the members in their Customer Match list and
- * taking a leaver out, and emptying it when the segment is deleted; a segment built from that
+ * telling the new count; the sync job putting the members in their Customer Match list and their
+ * Meta audience and taking a leaver out of both, and emptying them when the segment is deleted; a segment built from that
  * segment (a membership in a group, guarded by the graph lock and the referrers' check); the
  * metrics and the health checks of the application; the API's contract at /openapi.
  */
@@ -43,12 +43,27 @@ class ServerPathsIT extends DeployedWar {
             await(() -> google.members(activated.list()), m -> m.equals(expected(rows, "c1", "c2", "c3")),
                     "the list to hold c1, c2 and c3 (c4 has no identifier)");
 
+            // Meta as well, through its Graph API client on this server: an audience with c1, c2 and c3
+            JsonObject current = http.get("api/segments/" + segment).json();
+            var withMeta = http.json("PUT", "api/segments/" + segment, "{\"name\": \"" + current.getString("name")
+                    + "\", \"datasetId\": \"" + activated.dataset() + "\", \"logic\": \"" + current.getString("logic")
+                    + "\", \"conditions\": " + current.getJsonArray("conditions") + ", \"activation\": {\"googleAds\": "
+                    + current.getJsonObject("activation").getJsonObject("googleAds") + ", \"meta\": {\"enabled\": true, "
+                    + "\"audienceId\": null}}}");
+            assertEquals(200, withMeta.status(), withMeta.body());
+            String audience = await(() -> http.get("api/segments/" + segment).json().getJsonObject("activation")
+                    .getJsonObject("meta"), m -> !m.isNull("audienceId"), "the audience").getString("audienceId");
+            await(() -> MicroDatabase.meta.members(audience), m -> m.equals(MetaActivationIT.metaRows(rows, "c1", "c2", "c3")),
+                    "the audience to hold c1, c2 and c3");
+
             // a row change: c2 leaves the segment, the stream says so, and Google's list loses c2
             assertEquals(200, http.json("PATCH", "api/datasets/" + activated.dataset() + "/rows/c2",
                     "{\"plan\": \"free\"}").status());
             stream.await(e -> count(e, segment) == 3, Duration.ofSeconds(30));
             await(() -> google.members(activated.list()), m -> m.equals(expected(rows, "c1", "c3")),
                     "c2 to be removed from the list");
+            await(() -> MicroDatabase.meta.members(audience), m -> m.equals(MetaActivationIT.metaRows(rows, "c1", "c3")),
+                    "c2 to be removed from the audience");
 
             // a segment built from it, inside a group: its members follow in the same run, and the
             // referred segment cannot go while it refers to it
@@ -69,11 +84,13 @@ class ServerPathsIT extends DeployedWar {
             assertTrue(Metrics.value(http, "segmatch_memberships_exited_total") >= 1);
             assertTrue(Metrics.value(http, "segmatch_google_requests_total", "outcome=\"success\"") >= 1);
             assertTrue(Metrics.value(http, "segmatch_segment_syncs_total", "status=\"completed\"") >= 1);
+            assertTrue(Metrics.value(http, "segmatch_meta_syncs_total", "status=\"completed\"") >= 1);
             assertTrue(Metrics.value(http, "segmatch_live_clients") >= 1, "this stream is connected");
 
             // the segment goes: its members leave the list (and nothing of it syncs on in later tests)
             assertEquals(204, http.delete("api/segments/" + segment).status());
             await(() -> google.members(activated.list()), Set::isEmpty, "the list to be emptied");
+            await(() -> MicroDatabase.meta.members(audience), Set::isEmpty, "the audience to be emptied");
         }
 
         // answers bound with JSON-B: the same fields in the same order, nulls written, on every server
