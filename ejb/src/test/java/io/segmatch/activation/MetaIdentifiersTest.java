@@ -1,6 +1,8 @@
 package io.segmatch.activation;
 
 import io.segmatch.activation.identifiers.MetaIdentifiers;
+import io.segmatch.activation.store.Destination;
+import io.segmatch.activation.store.IdentifierSettings;
 import io.segmatch.datasets.entity.Identifiers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -109,5 +111,29 @@ class MetaIdentifiersTest {
         MetaIdentifiers none = MetaIdentifiers.of(row("e", " ", "fn", "!!", "c", "Germany"), roles(null));
         assertTrue(none.isEmpty(), "nothing usable: never sent");
         assertNull(none.country());
+    }
+
+    /** What the sync stores and sends for Meta: the schema's values, then the row's key as EXTERN_ID when configured. */
+    @Test
+    void theStoredRowAndTheKeyAsExternId() {
+        IdentifierSettings plain = new IdentifierSettings(true, false);
+        IdentifierSettings withKey = new IdentifierSettings(true, true);
+        Map<String, String> mary = row("e", "Mary@Example.com");
+        assertEquals("[\"" + MARY_EMAIL + "\",\"\",\"\",\"\",\"\",\"\"]",
+                Destination.META.identifiers("c-17", mary, roles(null), plain));
+        String withExtern = Destination.META.identifiers(" c-17 ", mary, roles(null), withKey);
+        assertEquals(List.of(MARY_EMAIL, "", "", "", "", "", "c-17"), Destination.metaRow(withExtern),
+                "the key as it is, not hashed, after the schema's keys");
+        assertEquals(List.of("EMAIL", "PHONE", "FN", "LN", "ZIP", "COUNTRY", "EXTERN_ID"), Destination.META_SCHEMA_WITH_EXTERN_ID);
+        Map<String, String> countryOnly = row("c", "DE", "zip", "10115");
+        assertNull(Destination.META.identifiers("c-18", countryOnly, roles(null), plain), "a country and postcode match nobody");
+        List<String> hashed = MetaIdentifiers.of(countryOnly, roles(null)).row();
+        assertEquals(List.of("", "", "", "", hashed.get(4), hashed.get(5), "c-18"),
+                Destination.metaRow(Destination.META.identifiers("c-18", countryOnly, roles(null), withKey)),
+                "with its key the row can be matched");
+        assertEquals(64, hashed.get(5).length(), "the country hashed");
+        assertNull(Destination.META.identifiers("c-19", row("fn", "Mary"), roles(null), plain), "a first name alone is not enough");
+        assertTrue(Destination.META.identifiers("c-20", row("fn", "Mary", "ln", "Smith"), roles(null), plain) != null,
+                "both names are");
     }
 }

@@ -3,6 +3,7 @@ package io.segmatch.membership;
 import io.segmatch.activation.identifiers.CustomerIdentifiers;
 import io.segmatch.activation.store.ActivatedSegment;
 import io.segmatch.activation.store.Destination;
+import io.segmatch.activation.store.IdentifierSettings;
 import io.segmatch.activation.store.JobStatus;
 import io.segmatch.activation.store.SyncJobs;
 import io.segmatch.activation.store.SyncPlans;
@@ -413,6 +414,9 @@ class MembershipPropertyIT {
             }
         }
 
+        /** Gmail canonicalised for Google; rows' keys sent to Meta as EXTERN_ID (so a row without an email still goes there). */
+        static final IdentifierSettings IDENTIFIERS = new IdentifierSettings(true, true);
+
         /** A full plan is made when needed, never on age, in these tests. */
         static final Duration FULL_EVERY = Duration.ofDays(3650);
 
@@ -465,12 +469,12 @@ class MembershipPropertyIT {
                 long runId = inTransaction(c -> SyncRuns.start(c, 0, a.id(), a.destination(), "test", "test"));
                 SyncPlans.Plan plan = null;
                 while (plan == null) {
-                    var basis = inTransaction(c -> SyncPlans.basis(c, a, list, true, FULL_EVERY,
+                    var basis = inTransaction(c -> SyncPlans.basis(c, a, list, IDENTIFIERS, FULL_EVERY,
                             Instant.now()));
                     if (basis.full()) {
                         assertTrue(inTransaction(SyncPlans::barrier), "no membership write is open");
                     }
-                    plan = inTransaction(c -> SyncPlans.plan(c, runId, a, list, true, FULL_EVERY,
+                    plan = inTransaction(c -> SyncPlans.plan(c, runId, a, list, IDENTIFIERS, FULL_EVERY,
                             basis, Instant.now()));
                 }
                 plans.add(plan);
@@ -497,10 +501,10 @@ class MembershipPropertyIT {
         }
 
         /** The stored Meta identifiers of a row's values, or null if it has none usable (email role: {@code column} or null). */
-        static String metaIdentifiers(Map<String, String> values, String column) {
+        static String metaIdentifiers(String key, Map<String, String> values, String column) {
             Identifiers roles = new Identifiers();
             roles.setColumn("email", column);
-            return Destination.META.identifiers(values, roles, false);
+            return Destination.META.identifiers(key, values, roles, World.IDENTIFIERS);
         }
 
         /** The stored identifiers of a row's values, or null if it has none (email role: {@code column} or null). */
@@ -562,7 +566,7 @@ class MembershipPropertyIT {
                         if (ids != null && !ids.equals(refused.get(key))) {
                             expected.put(key, ids);
                         }
-                        String metaIds = metaIdentifiers(rows.get(key), emailColumn);
+                        String metaIds = metaIdentifiers(key, rows.get(key), emailColumn);
                         if (metaIds != null) {
                             expectedMeta.put(key, metaIds);
                         }

@@ -106,8 +106,8 @@ class MetaActivationIT extends DeployedWar {
         // Meta throttles (80003, access regained in a minute): Google goes on, Meta waits, then catches up
         meta.throttle(1, 1);
         assertEquals(201, http.json("PUT", "api/datasets/" + dataset + "/rows/c6",
-                "{\"email\": \"Frank@Example.net\", \"plan\": \"pro\", \"country\": \"DE\"}").status());
-        rows.put("c6", Map.of("customer_id", "c6", "email", "Frank@Example.net", "plan", "pro", "country", "DE"));
+                "{\"email\": \"Fiona.Meta@Example.org\", \"plan\": \"pro\", \"country\": \"DE\"}").status());
+        rows.put("c6", Map.of("customer_id", "c6", "email", "Fiona.Meta@Example.org", "plan", "pro", "country", "DE"));
         JsonObject waiting = await(() -> newest(http, segment, "meta"), r -> r != null && r.getString("status").equals("waiting"),
                 "Meta's run to wait for the throttle");
         assertTrue(waiting.getString("error").contains("80003") && waiting.getString("error").contains("goes on after"),
@@ -128,8 +128,8 @@ class MetaActivationIT extends DeployedWar {
         meta.token("EAARotatedSystemUserToken");
         try {
             assertEquals(201, http.json("PUT", "api/datasets/" + dataset + "/rows/c7",
-                    "{\"email\": \"grace@example.net\", \"plan\": \"pro\"}").status());
-            rows.put("c7", Map.of("customer_id", "c7", "email", "grace@example.net", "plan", "pro"));
+                    "{\"email\": \"gus.meta@example.org\", \"plan\": \"pro\"}").status());
+            rows.put("c7", Map.of("customer_id", "c7", "email", "gus.meta@example.org", "plan", "pro"));
             await(() -> google.members(list), m -> m.equals(expected(rows, "c1", "c2", "c3", "c5", "c6", "c7")),
                     "Google to get c7 though Meta refuses the token");
             JsonObject state = await(() -> http.get("api/activation/meta").json(), s -> s.getBoolean("needsToken"),

@@ -1,9 +1,9 @@
 package io.segmatch.activation.batch;
 
+import io.segmatch.activation.identifiers.MetaIdentifiers;
 import io.segmatch.activation.meta.MetaApi;
 import io.segmatch.activation.meta.MetaAudiences;
 import io.segmatch.activation.meta.MetaException;
-import io.segmatch.activation.identifiers.MetaIdentifiers;
 import io.segmatch.activation.store.ActivatedSegment;
 import io.segmatch.activation.store.Destination;
 import io.segmatch.activation.store.SyncJobs;
@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 import static io.segmatch.shared.json.Jsons.JSON;
@@ -97,13 +99,27 @@ final class MetaPlatform implements Platform {
             renewed = true;
         }
         List<List<String>> rows = new ArrayList<>(items.size());
+        boolean externId = false;
         for (SyncJobs.Item item : items) {
-            rows.add(Destination.metaRow(item.identifiers()));
+            List<String> row = Destination.metaRow(item.identifiers());
+            externId |= row.size() > MetaIdentifiers.SCHEMA.size();
+            rows.add(row);
+        }
+        // with EXTERN_ID when any row has one (a row without it gets a blank one)
+        List<String> schema = externId ? Destination.META_SCHEMA_WITH_EXTERN_ID : MetaIdentifiers.SCHEMA;
+        if (externId) {
+            for (int i = 0; i < rows.size(); i++) {
+                if (rows.get(i).size() < schema.size()) {
+                    List<String> padded = new ArrayList<>(rows.get(i));
+                    padded.add("");
+                    rows.set(i, padded);
+                }
+            }
         }
         boolean remove = job.kind().equals("remove");
         MetaAudiences.Sent sent;
         try {
-            sent = guarded(send(resource, position, last, remove, job.userList(), rows));
+            sent = guarded(send(resource, position, last, remove, job.userList(), schema, rows));
         } catch (MetaException e) {
             if (e.code() != 2650 || e.retryable() || renewed) {
                 throw e;
@@ -113,7 +129,7 @@ final class MetaPlatform implements Platform {
                     + "): the rest goes in a new session");
             resource = session(position);
             renewed = true;
-            sent = guarded(send(resource, position, last, remove, job.userList(), rows));
+            sent = guarded(send(resource, position, last, remove, job.userList(), schema, rows));
         }
         String samples = null;
         if (!sent.samples().isEmpty()) {
@@ -121,17 +137,17 @@ final class MetaPlatform implements Platform {
             sent.samples().forEach(o::add);
             samples = o.build().toString();
         }
-        return new Sent(null, java.util.Map.of(), sent.invalid(), samples, renewed ? resource : null);
+        return new Sent(null, Map.of(), sent.invalid(), samples, renewed ? resource : null);
     }
 
-    private java.util.function.Supplier<MetaAudiences.Sent> send(String resource, int position, boolean last, boolean remove,
-                                                               String audience, List<List<String>> rows) {
+    private Supplier<MetaAudiences.Sent> send(String resource, int position, boolean last, boolean remove, String audience,
+                                              List<String> schema, List<List<String>> rows) {
         String[] parts = resource.split("/");
         long sessionId = Long.parseLong(parts[1]);
         long first = Long.parseLong(parts[2]);
         int seq = (int) ((position - first) / MetaAudiences.BATCH) + 1;
         MetaApi.Session session = new MetaApi.Session(sessionId, seq, last, null);
-        return () -> meta.send(audience, remove, session, MetaIdentifiers.SCHEMA, rows);
+        return () -> meta.send(audience, remove, session, schema, rows);
     }
 
     @Override
@@ -160,7 +176,7 @@ final class MetaPlatform implements Platform {
         return e instanceof MetaException m && m.retryable() && m.retryDelay() != null ? m.retryDelay() : null;
     }
 
-    private <T> T guarded(java.util.function.Supplier<T> call) {
+    private <T> T guarded(Supplier<T> call) {
         if (stopped != null) {
             throw stopped;
         }

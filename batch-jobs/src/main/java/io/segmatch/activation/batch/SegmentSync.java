@@ -1,6 +1,7 @@
 package io.segmatch.activation.batch;
 
 import io.segmatch.activation.store.ActivatedSegment;
+import io.segmatch.activation.store.IdentifierSettings;
 import io.segmatch.activation.store.JobStatus;
 import io.segmatch.activation.store.SyncStatus;
 import io.segmatch.activation.store.SyncJobs;
@@ -30,7 +31,7 @@ public final class SegmentSync {
 
     private final Transactions tx;
     private final Platform platform;
-    private final boolean canonicalGmail;
+    private final IdentifierSettings identifiers;
     private final Duration fullPlanEvery;
     private final Executor hasher;
 
@@ -38,10 +39,11 @@ public final class SegmentSync {
      * @param fullPlanEvery a plan older than this since the last full one is full (a reconciliation)
      * @param hasher        where a plan hashes identifiers while it reads the next rows
      */
-    public SegmentSync(Transactions tx, Platform platform, boolean canonicalGmail, Duration fullPlanEvery, Executor hasher) {
+    public SegmentSync(Transactions tx, Platform platform, IdentifierSettings identifiers, Duration fullPlanEvery,
+                       Executor hasher) {
         this.tx = tx;
         this.platform = platform;
-        this.canonicalGmail = canonicalGmail;
+        this.identifiers = identifiers;
         this.fullPlanEvery = fullPlanEvery;
         this.hasher = hasher;
     }
@@ -94,12 +96,12 @@ public final class SegmentSync {
             SyncPlans.Plan plan = null;
             while (plan == null) {
                 // a full plan first waits for membership writes that read the activation settings before now
-                SyncPlans.Basis basis = tx.run(c -> SyncPlans.basis(c, segment, list, canonicalGmail, fullPlanEvery, Instant.now()));
+                SyncPlans.Basis basis = tx.run(c -> SyncPlans.basis(c, segment, list, identifiers, fullPlanEvery, Instant.now()));
                 if (basis.full()) {
                     barrier(batchId);
                 }
                 plan = tx.run(c -> {
-                    SyncPlans.Plan p = SyncPlans.plan(c, runId, segment, list, canonicalGmail, fullPlanEvery, basis, Instant.now(),
+                    SyncPlans.Plan p = SyncPlans.plan(c, runId, segment, list, identifiers, fullPlanEvery, basis, Instant.now(),
                             hasher);
                     if (p != null) {
                         SyncRuns.record(c, runId, list, p);

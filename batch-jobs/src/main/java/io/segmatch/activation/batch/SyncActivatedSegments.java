@@ -11,6 +11,7 @@ import io.segmatch.activation.meta.MetaSettings;
 import io.segmatch.activation.store.ActivatedSegment;
 import io.segmatch.activation.store.Destination;
 import io.segmatch.activation.store.GoogleAdsConnection;
+import io.segmatch.activation.store.IdentifierSettings;
 import io.segmatch.activation.store.MetaConnection;
 import io.segmatch.activation.store.SyncStatus;
 import io.segmatch.activation.store.SyncRuns;
@@ -96,8 +97,9 @@ public class SyncActivatedSegments extends AbstractBatchlet {
                 SegmentSync sync = syncs.get(destination);
                 if (sync == null && !unusable.containsKey(destination)) {
                     try {
-                        sync = new SegmentSync(transactions, platform(destination, batchId), GoogleSettings.fromConfig()
-                                .canonicalGmail(), fullPlanEvery(), executor);
+                        sync = new SegmentSync(transactions, platform(destination, batchId), new IdentifierSettings(
+                                GoogleSettings.fromConfig().canonicalGmail(), MetaSettings.fromConfig().externId()),
+                                fullPlanEvery(), executor);
                         syncs.put(destination, sync);
                     } catch (RuntimeException e) {
                         // one destination set up wrongly does not hold the other back

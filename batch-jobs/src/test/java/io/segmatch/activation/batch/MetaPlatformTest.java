@@ -64,7 +64,7 @@ class MetaPlatformTest {
 
     MetaPlatform platform() {
         MetaSettings settings = new MetaSettings(fake.baseUrl(), "v26.0", FakeMeta.AD_ACCOUNT, FakeMeta.TOKEN, null,
-                "USER_PROVIDED_ONLY", Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(30));
+                "USER_PROVIDED_ONLY", Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(30), false);
         MetaApi api = WebResourceFactory.newResource(MetaApi.class, client.target(fake.baseUrl()));
         MetaCalls calls = new MetaCalls(() -> FakeMeta.TOKEN, settings, Duration.ofMillis(1), settings.waitInPlace(), outcomes::add);
         return new MetaPlatform(new MetaAudiences(api, calls, settings), problems::add, Clock.systemUTC());
@@ -149,6 +149,20 @@ class MetaPlatformTest {
         meta.send(job(audience, "remove", meta.createJob(job(audience, "remove", null), SEGMENT)), people.subList(0, 10), true,
                 SEGMENT);
         assertEquals(20, fake.audienceSizes().get(audience));
+    }
+
+    @Test
+    void rowsWithTheKeyGoWithExternIdInTheSchema() throws Exception {
+        MetaPlatform meta = platform();
+        String audience = meta.createList(SEGMENT);
+        String hash = sha256("ada@example.com");
+        List<SyncJobs.Item> items = List.of(
+                new SyncJobs.Item(0, "k0", "[\"" + hash + "\",\"\",\"\",\"\",\"\",\"\",\"cust-0\"]"),
+                // acknowledged before EXTERN_ID was switched on: a blank one
+                new SyncJobs.Item(1, "k1", "[\"" + sha256("bob@example.com") + "\",\"\",\"\",\"\",\"\",\"\"]"));
+        meta.send(job(audience, "add", meta.createJob(job(audience, "add", null), SEGMENT)), items, true, SEGMENT);
+        assertEquals(java.util.Set.of(hash + "||||||cust-0", sha256("bob@example.com") + "||||||"), fake.members(audience),
+                "the key as it is, in the EXTERN_ID column");
     }
 
     @Test

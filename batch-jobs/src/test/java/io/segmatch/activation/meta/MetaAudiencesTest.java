@@ -49,7 +49,7 @@ class MetaAudiencesTest {
 
     MetaAudiences audiences(String token, String appSecret) {
         MetaSettings settings = new MetaSettings(fake.baseUrl(), "v26.0", FakeMeta.AD_ACCOUNT, token, appSecret,
-                "USER_PROVIDED_ONLY", Duration.ofSeconds(10), Duration.ofMinutes(15), Duration.ofMinutes(15));
+                "USER_PROVIDED_ONLY", Duration.ofSeconds(10), Duration.ofMinutes(15), Duration.ofMinutes(15), false);
         MetaApi api = WebResourceFactory.newResource(MetaApi.class, client.target(fake.baseUrl()));
         MetaCalls calls = new MetaCalls(() -> token, appSecret, FakeMeta.AD_ACCOUNT, Duration.ofMinutes(15), Duration.ofMillis(1),
                 outcomes::add, waits::add, Clock.systemUTC());

@@ -99,28 +99,39 @@ public enum Destination {
     public static final String ENABLED_SQL =
             "s.activation_json::jsonb @> jsonb_build_object(d.key, jsonb_build_object('enabled', true))";
 
+    /** Meta's schema with the row's key as {@code EXTERN_ID} after {@link MetaIdentifiers#SCHEMA}'s keys. */
+    public static final List<String> META_SCHEMA_WITH_EXTERN_ID = java.util.stream.Stream.concat(
+            MetaIdentifiers.SCHEMA.stream(), java.util.stream.Stream.of("EXTERN_ID")).toList();
+
     /**
      * A member's identifiers as this destination takes them, as the JSON stored with the
      * acknowledged people and in jobs (the same values give the same text), or null when the
      * row has none this destination can use. Google: {@link CustomerIdentifiers}; Meta: the
-     * hashed values in {@link MetaIdentifiers#SCHEMA} order, used when the row has an email,
-     * a phone or both names (a country or postcode alone matches nobody).
+     * hashed values in {@link MetaIdentifiers#SCHEMA} order — and, with
+     * {@link IdentifierSettings#metaExternId()}, the row's key as {@code EXTERN_ID}, as it is —
+     * used when the row has an email, a phone, both names or that key (a country or postcode
+     * alone matches nobody).
      */
-    public String identifiers(Map<String, String> values, Identifiers roles, boolean canonicalGmail) {
+    public String identifiers(String key, Map<String, String> values, Identifiers roles, IdentifierSettings settings) {
         if (this == GOOGLE_ADS) {
-            CustomerIdentifiers ids = CustomerIdentifiers.of(values, roles, canonicalGmail);
+            CustomerIdentifiers ids = CustomerIdentifiers.of(values, roles, settings.canonicalGmail());
             return ids.isEmpty() ? null : ids.toJson();
         }
         MetaIdentifiers ids = MetaIdentifiers.of(values, roles);
-        if (ids.email() == null && ids.phone() == null && (ids.firstName() == null || ids.lastName() == null)) {
+        String externId = settings.metaExternId() && key != null && !key.isBlank() ? key.strip() : null;
+        if (ids.email() == null && ids.phone() == null && (ids.firstName() == null || ids.lastName() == null)
+                && externId == null) {
             return null;
         }
         JsonArrayBuilder row = JSON.createArrayBuilder();
         ids.row().forEach(row::add);
+        if (externId != null) {
+            row.add(externId);
+        }
         return row.build().toString();
     }
 
-    /** A Meta row ({@link MetaIdentifiers#SCHEMA} order) from its stored JSON. */
+    /** A Meta row ({@link MetaIdentifiers#SCHEMA} order, then {@code EXTERN_ID} when there is one) from its stored JSON. */
     public static List<String> metaRow(String identifiers) {
         JsonArray values = JSON.createReader(new StringReader(identifiers)).readArray();
         List<String> row = new ArrayList<>(values.size());

@@ -59,9 +59,9 @@ final class PlanDecisions {
      * database works on demand, a fetch at a time; hashing a million emails and phones takes
      * seconds of its own).
      */
-    static void decide(PreparedStatement ps, Destination destination, Identifiers roles, List<String> roleNames, boolean canonicalGmail,
-                               Instant readdBefore, SyncJobs.Items adds, SyncJobs.Items removes, long[] counts,
-                               Phases phases, Executor hasher) throws SQLException {
+    static void decide(PreparedStatement ps, Destination destination, Identifiers roles, List<String> roleNames,
+                       IdentifierSettings settings, Instant readdBefore, SyncJobs.Items adds, SyncJobs.Items removes,
+                       long[] counts, Phases phases, Executor hasher) throws SQLException {
         ps.setFetchSize(5000);
         long[] hashing = {0};
         List<Row> batch = new ArrayList<>(BATCH);
@@ -96,7 +96,7 @@ final class PlanDecisions {
                     break;
                 }
                 List<Row> rows = batch;
-                hashed = CompletableFuture.supplyAsync(() -> hash(rows, destination, roles, canonicalGmail, hashing), hasher);
+                hashed = CompletableFuture.supplyAsync(() -> hash(rows, destination, roles, settings, hashing), hasher);
                 previous = rows;
                 batch = new ArrayList<>(BATCH);
                 if (!more) {
@@ -109,14 +109,14 @@ final class PlanDecisions {
                 + (adds.nanos() + removes.nanos()) / 1_000_000 + " ms of it)");
     }
 
-    private static String[] hash(List<Row> rows, Destination destination, Identifiers roles, boolean canonicalGmail,
+    private static String[] hash(List<Row> rows, Destination destination, Identifiers roles, IdentifierSettings settings,
                                  long[] hashing) {
         long t0 = System.nanoTime();
         String[] identifiers = new String[rows.size()];
         for (int i = 0; i < identifiers.length; i++) {
             Map<String, String> values = rows.get(i).values();
             if (values != null) {
-                String ids = destination.identifiers(values, roles, canonicalGmail);
+                String ids = destination.identifiers(rows.get(i).key(), values, roles, settings);
                 identifiers[i] = ids == null ? NONE : ids;
             }
         }

@@ -69,14 +69,16 @@ public final class SyncPlans {
      * version or other identifier settings than the last plan's, a deleted segment, or a last
      * full plan older than {@code fullEvery}.
      */
-    public static Basis basis(Connection c, ActivatedSegment segment, String userList, boolean canonicalGmail,
+    public static Basis basis(Connection c, ActivatedSegment segment, String userList,
+                              IdentifierSettings identifierSettings,
                               Duration fullEvery, Instant now) throws SQLException {
         Identifiers roles = ActivatedSegment.roles(c, segment.datasetId());
         StringBuilder settings = new StringBuilder();
         for (String role : Identifiers.ROLES) {
             settings.append(role).append('=').append(roles.column(role)).append(';');
         }
-        settings.append("region=").append(roles.getDefaultPhoneRegion()).append(";canonicalGmail=").append(canonicalGmail)
+        settings.append("region=").append(roles.getDefaultPhoneRegion()).append(';')
+                .append(identifierSettings.basis(segment.destination()))
                 .append(";list=").append(userList);
         long version;
         try (PreparedStatement ps = c.prepareStatement("SELECT coalesce((destination_versions ->> ?)::bigint, 0) FROM segment "
@@ -175,17 +177,19 @@ public final class SyncPlans {
      * after {@link #barrier}), consumes the queue entries it covered and records the basis for
      * the next plan. Returns null when the basis changed meanwhile: call again with a new one.
      */
-    public static Plan plan(Connection c, long syncRunId, ActivatedSegment segment, String userList, boolean canonicalGmail,
-                            Duration fullEvery, Basis basis, Instant now) throws SQLException {
-        return plan(c, syncRunId, segment, userList, canonicalGmail, fullEvery, basis, now, Runnable::run);
+    public static Plan plan(Connection c, long syncRunId, ActivatedSegment segment, String userList,
+                            IdentifierSettings identifierSettings, Duration fullEvery, Basis basis, Instant now)
+            throws SQLException {
+        return plan(c, syncRunId, segment, userList, identifierSettings, fullEvery, basis, now, Runnable::run);
     }
 
     /** {@link #plan}, hashing identifiers on {@code hasher} while the next rows are read. */
-    public static Plan plan(Connection c, long syncRunId, ActivatedSegment segment, String userList, boolean canonicalGmail,
-                            Duration fullEvery, Basis basis, Instant now, Executor hasher) throws SQLException {
+    public static Plan plan(Connection c, long syncRunId, ActivatedSegment segment, String userList,
+                            IdentifierSettings identifierSettings, Duration fullEvery, Basis basis, Instant now,
+                            Executor hasher) throws SQLException {
         long t0 = System.nanoTime();
         PlanDecisions.Phases phases = new PlanDecisions.Phases();
-        Basis current = basis(c, segment, userList, canonicalGmail, fullEvery, now);
+        Basis current = basis(c, segment, userList, identifierSettings, fullEvery, now);
         if (current.full() && !basis.full() || current.activationVersion() != basis.activationVersion()
                 || !current.settings().equals(basis.settings())) {
             return null;
@@ -221,8 +225,8 @@ public final class SyncPlans {
                 ps.setBoolean(p++, segment.deleted());
                 ps.setString(p++, segment.id());
                 ps.setString(p, segment.id());
-                PlanDecisions.decide(ps, segment.destination(), roles, roleNames, canonicalGmail, readdBefore, adds, removes, counts,
-                        phases, hasher);
+                PlanDecisions.decide(ps, segment.destination(), roles, roleNames, identifierSettings, readdBefore, adds, removes,
+                        counts, phases, hasher);
             }
         } else {
             try (Statement st = c.createStatement()) {
@@ -248,8 +252,8 @@ public final class SyncPlans {
                 ps.setBoolean(p++, segment.deleted());
                 ps.setString(p++, segment.datasetId());
                 ps.setString(p, segment.id());
-                PlanDecisions.decide(ps, segment.destination(), roles, roleNames, canonicalGmail, readdBefore, adds, removes, counts,
-                        phases, hasher);
+                PlanDecisions.decide(ps, segment.destination(), roles, roleNames, identifierSettings, readdBefore, adds, removes,
+                        counts, phases, hasher);
             }
         }
         // removes go first; the adds wait for the next sync, and so do the members whose
