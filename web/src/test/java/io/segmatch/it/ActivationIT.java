@@ -382,8 +382,8 @@ class ActivationIT extends DeployedWar {
         return rows;
     }
 
-    /** The people the fake's list should hold: each as its identifiers, as the fake records them. */
-    static Set<String> expected(Map<String, Map<String, String>> rows, String... keys) {
+    /** The identifier roles {@link #activate} gives the dataset of {@link #CSV}. */
+    static Identifiers roles() {
         Identifiers roles = new Identifiers();
         roles.setColumn("email", "email");
         roles.setColumn("phone", "phone");
@@ -392,6 +392,12 @@ class ActivationIT extends DeployedWar {
         roles.setColumn("countryCode", "country");
         roles.setColumn("postalCode", "zip");
         roles.setDefaultPhoneRegion("DE");
+        return roles;
+    }
+
+    /** The people the fake's list should hold: each as its identifiers, as the fake records them. */
+    static Set<String> expected(Map<String, Map<String, String>> rows, String... keys) {
+        Identifiers roles = roles();
         Set<String> people = new TreeSet<>();
         for (String key : Arrays.asList(keys)) {
             CustomerIdentifiers ids = CustomerIdentifiers.of(rows.get(key), roles, true);

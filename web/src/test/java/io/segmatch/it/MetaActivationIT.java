@@ -6,8 +6,6 @@ import io.segmatch.fake.google.FakeGoogle;
 import io.segmatch.fake.meta.FakeMeta;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -16,9 +14,6 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 import static io.segmatch.it.ActivationIT.expected;
 import static io.segmatch.it.ActivationIT.rows;
@@ -117,8 +112,9 @@ class MetaActivationIT extends DeployedWar {
         assertTrue(paused.containsKey("pausedUntil"), paused.toString());
         assertTrue(Instant.parse(paused.getString("pausedUntil")).isAfter(Instant.now()), paused.toString());
         assertFalse(meta.members(audience).containsAll(metaRows(rows, "c6")), "Meta waits while Google went on");
-        longAwait(() -> meta.members(audience), m -> m.equals(metaRows(rows, "c1", "c2", "c3", "c5", "c6")),
-                "Meta to get c6 once the pause is over");
+        // with room for the pause Meta asked for (a minute)
+        await(() -> meta.members(audience), m -> m.equals(metaRows(rows, "c1", "c2", "c3", "c5", "c6")),
+                "Meta to get c6 once the pause is over", Duration.ofSeconds(150));
         await(() -> http.get("api/activation/runs?segmentId=" + segment + "&destination=meta&limit=100").array()
                         .stream().map(JsonObject.class::cast).filter(r -> r.getInt("id") == waiting.getInt("id")).findFirst()
                         .orElseThrow().getString("status"),
@@ -228,33 +224,11 @@ class MetaActivationIT extends DeployedWar {
 
     /** The rows Meta's audience should hold, as the fake records them (hashed values in schema order, joined by |). */
     static Set<String> metaRows(Map<String, Map<String, String>> rows, String... keys) {
-        Identifiers roles = new Identifiers();
-        roles.setColumn("email", "email");
-        roles.setColumn("phone", "phone");
-        roles.setColumn("firstName", "first_name");
-        roles.setColumn("lastName", "last_name");
-        roles.setColumn("countryCode", "country");
-        roles.setColumn("postalCode", "zip");
-        roles.setDefaultPhoneRegion("DE");
+        Identifiers roles = ActivationIT.roles();
         Set<String> people = new TreeSet<>();
         for (String key : Arrays.asList(keys)) {
             people.add(String.join("|", MetaIdentifiers.of(rows.get(key), roles).row()));
         }
         return people;
-    }
-
-    /** {@link ProcessingIT#await} with room for a pause Meta asked for (a minute). */
-    static <T> T longAwait(Supplier<T> probe, Predicate<T> done, String what) {
-        var last = new AtomicReference<T>();
-        try {
-            return Awaitility.await(what).atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> {
-                        T seen = probe.get();
-                        last.set(seen);
-                        return seen;
-                    }, done::test);
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionError("waited 150 s for " + what + "; last seen: " + last.get(), e);
-        }
     }
 }

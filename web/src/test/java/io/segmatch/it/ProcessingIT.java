@@ -127,9 +127,14 @@ class ProcessingIT extends DeployedWar {
 
     /** Polls {@code probe} (every 250 ms, for up to 60 s) until {@code done}; fails with what was seen last. */
     static <T> T await(Supplier<T> probe, Predicate<T> done, String what) throws InterruptedException {
+        return await(probe, done, what, Duration.ofSeconds(60));
+    }
+
+    /** {@link #await(Supplier, Predicate, String)} for at most {@code atMost}. */
+    static <T> T await(Supplier<T> probe, Predicate<T> done, String what, Duration atMost) throws InterruptedException {
         var last = new AtomicReference<T>();
         try {
-            return Awaitility.await(what).atMost(Duration.ofSeconds(60))
+            return Awaitility.await(what).atMost(atMost)
                     .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250))
                     .until(() -> {
                         T seen = probe.get();
@@ -137,7 +142,7 @@ class ProcessingIT extends DeployedWar {
                         return seen;
                     }, done::test);
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError("waited 60 s for " + what + "; last seen: " + last.get(), e);
+            throw new AssertionError("waited " + atMost.toSeconds() + " s for " + what + "; last seen: " + last.get(), e);
         }
     }
 }

@@ -60,7 +60,7 @@ final class PlanDecisions {
      * seconds of its own).
      */
     static void decide(PreparedStatement ps, Destination destination, Identifiers roles, List<String> roleNames,
-                       IdentifierSettings settings, Instant readdBefore, SyncJobs.Items adds, SyncJobs.Items removes,
+                       IdentifierSettings settings, Instant readdBefore, JobItems adds, JobItems removes,
                        long[] counts, Phases phases, Executor hasher) throws SQLException {
         ps.setFetchSize(5000);
         long[] hashing = {0};
@@ -134,8 +134,8 @@ final class PlanDecisions {
         }
     }
 
-    private static void apply(List<Row> rows, String[] identifiers, Instant readdBefore, SyncJobs.Items adds,
-                              SyncJobs.Items removes, long[] counts) throws SQLException {
+    private static void apply(List<Row> rows, String[] identifiers, Instant readdBefore, JobItems adds,
+                              JobItems removes, long[] counts) throws SQLException {
         for (int i = 0; i < identifiers.length; i++) {
             Row row = rows.get(i);
             String current = identifiers[i];

@@ -210,8 +210,8 @@ public final class SyncPlans {
             ps.executeUpdate();
         }
         phases.done("basis and queue");
-        SyncJobs.Items adds = new SyncJobs.Items(c, syncRunId, segment.id(), segment.destination(), userList, "add", now);
-        SyncJobs.Items removes = new SyncJobs.Items(c, syncRunId, segment.id(), segment.destination(), userList, "remove", now);
+        JobItems adds = new JobItems(c, syncRunId, segment.id(), segment.destination(), userList, "add", now);
+        JobItems removes = new JobItems(c, syncRunId, segment.id(), segment.destination(), userList, "remove", now);
         Instant readdBefore = now.minus(READD_AFTER);
         long[] counts = new long[3]; // changed, skipped, examined
         if (basis.full()) {

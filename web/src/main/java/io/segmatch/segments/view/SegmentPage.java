@@ -128,14 +128,13 @@ public class SegmentPage {
 
     /** A sync in plain words, for the segment page. */
     public String describe(SyncRuns.Run r) {
-        return r.destination() == Destination.META ? describeMeta(r) : describeGoogle(r);
-    }
-
-    private static String describeMeta(SyncRuns.Run r) {
+        boolean meta = r.destination() == Destination.META;
+        String list = meta ? "audience" : "list";
         StringBuilder s = new StringBuilder();
         switch (r.status()) {
             case FAILED -> s.append("Failed: ").append(r.error()).append('.');
-            case WAITING -> s.append("Waiting: ").append(r.error()).append('.');
+            case WAITING -> s.append(meta ? "Waiting: " + r.error() + "."
+                    : "Google is still processing the last upload; changes wait for it.");
             case RUNNING -> s.append("Syncing now.");
             default -> s.append(r.plannedAdds() + r.plannedRemoves() == 0 && r.added() + r.removed() == 0
                     ? "In step: nothing to send." : "Done.");
@@ -145,54 +144,26 @@ public class SegmentPage {
             s.append(r.plannedRemoves() > 0 ? " for removal." : " to add.");
         }
         if (r.added() > 0) {
-            s.append(' ').append(r.added()).append(" added to the audience.");
+            s.append(' ').append(r.added()).append(" added to the ").append(list).append('.');
         }
         if (r.removed() > 0) {
-            s.append(' ').append(r.removed()).append(" removed from the audience.");
+            s.append(' ').append(r.removed()).append(" removed from the ").append(list).append('.');
         }
-        if (r.invalidEntries() > 0) {
-            s.append(' ').append("Meta could not use ").append(r.invalidEntries()).append(r.invalidEntries() == 1 ? " row" : " rows")
+        if (meta && r.invalidEntries() > 0) {
+            s.append(" Meta could not use ").append(r.invalidEntries()).append(r.invalidEntries() == 1 ? " row" : " rows")
                     .append(" (wrongly formatted identifiers).");
-        }
-        if (r.skipped() > 0) {
-            s.append(' ').append(r.skipped()).append(r.skipped() == 1 ? " member has" : " members have")
-                    .append(" no usable email, phone or full name and cannot be sent.");
-        }
-        if (r.listSize() != null) {
-            s.append(" Meta reports the audience at ").append(r.listSize()).append(" people or more.");
-        }
-        return s.toString();
-    }
-
-    private static String describeGoogle(SyncRuns.Run r) {
-        StringBuilder s = new StringBuilder();
-        switch (r.status()) {
-            case FAILED -> s.append("Failed: ").append(r.error()).append('.');
-            case WAITING -> s.append("Google is still processing the last upload; changes wait for it.");
-            case RUNNING -> s.append("Syncing now.");
-            default -> s.append(r.plannedAdds() + r.plannedRemoves() == 0 && r.added() + r.removed() == 0
-                    ? "In step: nothing to send." : "Done.");
-        }
-        if (r.sent() > 0) {
-            s.append(' ').append(r.sent()).append(r.sent() == 1 ? " person sent" : " people sent");
-            s.append(r.plannedRemoves() > 0 ? " for removal." : " to add.");
-        }
-        if (r.added() > 0) {
-            s.append(' ').append(r.added()).append(" added to the list.");
-        }
-        if (r.removed() > 0) {
-            s.append(' ').append(r.removed()).append(" removed from the list.");
-        }
-        if (r.rejected() > 0) {
+        } else if (!meta && r.rejected() > 0) {
             s.append(' ').append(r.rejected()).append(" refused by Google ").append(r.rejectedCodes()).append('.');
         }
         if (r.skipped() > 0) {
             s.append(' ').append(r.skipped()).append(r.skipped() == 1 ? " member has" : " members have")
-                    .append(" no usable email, phone or full address and cannot be sent.");
+                    .append(meta ? " no usable email, phone or full name and cannot be sent."
+                            : " no usable email, phone or full address and cannot be sent.");
         }
         if (r.listSize() != null) {
-            s.append(" Google reports the list at ").append(r.listSize()).append(" people")
-                    .append(r.matchRate() == null ? "" : ", match rate " + r.matchRate() + "%").append('.');
+            s.append(meta ? " Meta reports the audience at " + r.listSize() + " people or more."
+                    : " Google reports the list at " + r.listSize() + " people"
+                    + (r.matchRate() == null ? "" : ", match rate " + r.matchRate() + "%") + ".");
         }
         return s.toString();
     }
