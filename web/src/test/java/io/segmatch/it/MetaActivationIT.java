@@ -133,7 +133,9 @@ class MetaActivationIT extends DeployedWar {
             assertFalse(state.getBoolean("connected"));
             assertTrue(state.getString("problem").contains("code 190") && state.getString("problem").contains("new system user token"),
                     state.toString());
-            JsonObject failed = newest(http, segment, "meta");
+            // the connection's problem is recorded as Meta refuses the call; the run ends failed just after
+            JsonObject failed = await(() -> newest(http, segment, "meta"), r -> r != null && !r.getString("status").equals("running"),
+                    "Meta's run that met the refused token to end");
             assertEquals("failed", failed.getString("status"), failed.toString());
             assertFalse(meta.members(audience).containsAll(metaRows(rows, "c7")));
             assertEquals(403, Http.as(base, "editor").json("PUT", "api/activation/meta",
