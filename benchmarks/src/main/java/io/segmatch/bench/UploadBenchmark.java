@@ -1,6 +1,5 @@
 package io.segmatch.bench;
 
-import com.sun.tools.attach.VirtualMachine;
 import io.segmatch.fake.google.FakeGoogle;
 import io.segmatch.fake.meta.FakeMeta;
 import io.segmatch.launcher.Launcher;
@@ -26,12 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.UUID;
-import javax.management.MBeanServerConnection;
-import javax.management.ObjectName;
-import javax.management.openmbean.CompositeData;
-import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 
 /**
  * The upload benchmark: generates a deterministic customer CSV (13 columns) and a copy
@@ -137,8 +130,7 @@ public final class UploadBenchmark {
                 db.close();
             }
             if (heapProbe != null) {
-                System.out.printf(Locale.ROOT, "server heap: cap %s, peak used %.0f MB (sum of the heap pools' peaks,"
-                        + " an upper bound), committed %.0f MB%n", heap, heapProbe.peakUsedMb(), heapProbe.committedMb());
+                System.out.println(heapProbe.report(heap));
                 heapProbe.close();
             }
         } finally {
@@ -277,64 +269,6 @@ public final class UploadBenchmark {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
-        }
-    }
-
-    /** Reads the server JVM's heap pools over a local JMX connection (the attach API, no port). */
-    static final class HeapProbe implements AutoCloseable {
-        private final JMXConnector connector;
-        private final MBeanServerConnection mbeans;
-
-        private HeapProbe(JMXConnector connector) throws IOException {
-            this.connector = connector;
-            this.mbeans = connector.getMBeanServerConnection();
-        }
-
-        static HeapProbe attach(long pid) throws Exception {
-            VirtualMachine vm = VirtualMachine.attach(String.valueOf(pid));
-            try {
-                String address = vm.startLocalManagementAgent();
-                HeapProbe probe = new HeapProbe(JMXConnectorFactory.connect(new JMXServiceURL(address)));
-                probe.resetPeaks();
-                return probe;
-            } finally {
-                vm.detach();
-            }
-        }
-
-        private List<ObjectName> heapPools() throws Exception {
-            return mbeans.queryNames(new ObjectName("java.lang:type=MemoryPool,*"), null).stream()
-                    .filter(n -> {
-                        try {
-                            return "HEAP".equals(String.valueOf(mbeans.getAttribute(n, "Type")));
-                        } catch (Exception e) {
-                            return false;
-                        }
-                    }).toList();
-        }
-
-        void resetPeaks() throws Exception {
-            for (ObjectName pool : heapPools()) {
-                mbeans.invoke(pool, "resetPeakUsage", null, null);
-            }
-        }
-
-        double peakUsedMb() throws Exception {
-            long sum = 0;
-            for (ObjectName pool : heapPools()) {
-                sum += (Long) ((CompositeData) mbeans.getAttribute(pool, "PeakUsage")).get("used");
-            }
-            return sum / 1048576.0;
-        }
-
-        double committedMb() throws Exception {
-            CompositeData heap = (CompositeData) mbeans.getAttribute(new ObjectName("java.lang:type=Memory"), "HeapMemoryUsage");
-            return (Long) heap.get("committed") / 1048576.0;
-        }
-
-        @Override
-        public void close() throws IOException {
-            connector.close();
         }
     }
 }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -75,14 +77,18 @@ final class FakeGoogleAds {
         this.recorder = recorder;
     }
 
-    /** A Customer Match list: the people in it, each as the set of identifiers sent for them. */
+    /**
+     * A Customer Match list: the people in it, each as the identifiers sent for them (sorted,
+     * joined by {@code |}), and an index from each identifier to the people who have it. Lean on
+     * purpose: the benchmark's lists hold millions of people in the benchmark's own heap.
+     */
     static final class UserList {
         final String resourceName;
         final String name;
         final long lifeSpan;
         final Set<String> identifiers = new LinkedHashSet<>();
-        /** Each identifier ({@code kind=value}) → the people (as in {@link #identifiers}) who have it. */
-        private final Map<String, Set<String>> people = new HashMap<>();
+        /** Each identifier ({@code kind=value}) → the person (a String) or people (a Set) who have it. */
+        private final Map<String, Object> people = new HashMap<>();
         /** When the list's members last changed. */
         volatile Instant changedAt;
 
@@ -92,27 +98,54 @@ final class FakeGoogleAds {
             this.lifeSpan = lifeSpan;
         }
 
+        /** The person's key: their identifiers, sorted and joined by {@code |}. */
+        static String key(Collection<String> person) {
+            return String.join("|", person instanceof SortedSet<String> ? person : new TreeSet<>(person));
+        }
+
         void add(Set<String> person) {
-            String key = String.join("|", person);
-            if (identifiers.add(key)) {
-                person.forEach(id -> people.computeIfAbsent(id, i -> new LinkedHashSet<>()).add(key));
-                changedAt = Instant.now();
+            add(key(person));
+        }
+
+        /** Adds a person by key ({@link #key}). */
+        void add(String key) {
+            if (!identifiers.add(key)) {
+                return;
             }
+            for (String id : key.split("\\|")) {
+                people.merge(id, key, (had, one) -> {
+                    @SuppressWarnings("unchecked")
+                    Set<String> set = had instanceof Set<?> ? (Set<String>) had : new LinkedHashSet<>(List.of((String) had));
+                    set.add(key);
+                    return set;
+                });
+            }
+            changedAt = Instant.now();
+        }
+
+        void remove(Set<String> person) {
+            remove(key(person));
         }
 
         /** Google removes every person matched by any of the identifiers sent. */
-        void remove(Set<String> person) {
-            for (String id : person) {
-                Set<String> matched = people.remove(id);
+        void remove(String key) {
+            for (String id : key.split("\\|")) {
+                Object matched = people.remove(id);
                 if (matched == null) {
                     continue;
                 }
-                for (String key : matched) {
-                    identifiers.remove(key);
-                    for (String other : key.split("\\|")) {
-                        Set<String> rest = people.get(other);
-                        if (rest != null && rest.remove(key) && rest.isEmpty()) {
-                            people.remove(other);
+                @SuppressWarnings("unchecked")
+                Collection<String> keys = matched instanceof Set<?> ? (Set<String>) matched : List.of((String) matched);
+                for (String other : keys) {
+                    identifiers.remove(other);
+                    for (String otherId : other.split("\\|")) {
+                        Object rest = people.get(otherId);
+                        if (rest instanceof Set<?> set) {
+                            if (set.remove(other) && set.isEmpty()) {
+                                people.remove(otherId);
+                            }
+                        } else if (other.equals(rest)) {
+                            people.remove(otherId);
                         }
                     }
                 }
@@ -137,7 +170,8 @@ final class FakeGoogleAds {
         Instant ranAt;
         String kind; // "create" or "remove", fixed by the first operation
         boolean removeAll;
-        final List<Set<String>> operations = new ArrayList<>();
+        /** The people of the accepted operations, by key ({@link UserList#key}). */
+        final List<String> operations = new ArrayList<>();
 
         Job(String resourceName, String userList, long externalId) {
             this.resourceName = resourceName;
@@ -325,7 +359,7 @@ final class FakeGoogleAds {
         int identifiers = 0;
         JsonArrayBuilder errors = Json.createArrayBuilder();
         int errorCount = 0;
-        List<Set<String>> accepted = new ArrayList<>();
+        List<String> accepted = new ArrayList<>();
         String kind = job.kind;
         for (int i = 0; i < operations.size(); i++) {
             JsonObject op = operations.getJsonObject(i);
@@ -420,7 +454,7 @@ final class FakeGoogleAds {
                                 .add(Json.createObjectBuilder().add("fieldName", badField)))));
                 errorCount++;
             } else {
-                accepted.add(person);
+                accepted.add(UserList.key(person));
             }
         }
         if (identifiers > 100_000) {
@@ -481,7 +515,7 @@ final class FakeGoogleAds {
             if (job.removeAll) {
                 list.clear();
             }
-            for (Set<String> person : job.operations) {
+            for (String person : job.operations) {
                 if ("remove".equals(job.kind)) {
                     list.remove(person);
                 } else {
