@@ -75,7 +75,7 @@ final class ActivationBenchmark {
         long t0 = System.nanoTime();
         var upload = UploadBenchmark.upload(http, URI.create(base + "api/datasets/" + datasetId + "/uploads?mode=upsert"), changes);
         MembershipBenchmark.waitFor(http, base + "api/processing", b -> "0".equals(BenchJson.field(b, "pendingChanges"))
-                && "false".equals(BenchJson.field(b, "running")), Duration.ofMinutes(10));
+                && "false".equals(BenchJson.field(b, "running")), MembershipBenchmark.patience);
         double evaluated = (System.nanoTime() - t0) / 1e9;
         String segment = MembershipBenchmark.send(http, BenchAuth.request(URI.create(base + "api/segments/" + segmentId)).GET()).body();
         long now = Long.parseLong(BenchJson.field(segment, "memberCount"));
@@ -118,7 +118,7 @@ final class ActivationBenchmark {
         check(created.statusCode() == 201, "segment of every row: " + created.body());
         String segmentId = BenchJson.field(created.body(), "id");
         String url = base + "api/segments/" + segmentId;
-        MembershipBenchmark.waitFor(http, url, b -> "live".equals(BenchJson.field(b, "status")), Duration.ofMinutes(10));
+        MembershipBenchmark.waitFor(http, url, b -> "live".equals(BenchJson.field(b, "status")), MembershipBenchmark.patience);
         long members = Long.parseLong(BenchJson.field(MembershipBenchmark.send(http,
                 BenchAuth.request(URI.create(url)).GET()).body(), "memberCount"));
         syncUntilInStep(http, base, google(google), segmentId, "first sync of every row", members);
@@ -139,7 +139,7 @@ final class ActivationBenchmark {
         }
         var upload = UploadBenchmark.upload(http, URI.create(base + "api/datasets/" + datasetId + "/uploads?mode=upsert"), changes);
         MembershipBenchmark.waitFor(http, base + "api/processing", b -> "0".equals(BenchJson.field(b, "pendingChanges"))
-                && "false".equals(BenchJson.field(b, "running")), Duration.ofMinutes(10));
+                && "false".equals(BenchJson.field(b, "running")), MembershipBenchmark.patience);
         System.out.printf(Locale.ROOT, "1,000 members of every-row segment got a new email (upsert: %s updated)%n",
                 BenchJson.field(upload.body(), "updated"));
         syncUntilInStep(http, base, google(google), segmentId, "sync after 1,000 new emails", members);
@@ -165,7 +165,7 @@ final class ActivationBenchmark {
             var started = MembershipBenchmark.send(http, BenchAuth.request(URI.create(base + "api/activation/runs"))
                     .POST(HttpRequest.BodyPublishers.noBody()));
             check(started.statusCode() == 202, "sync request: " + started.body());
-            MembershipBenchmark.waitFor(http, url, b -> ended(b).size() > before, Duration.ofMinutes(10));
+            MembershipBenchmark.waitFor(http, url, b -> ended(b).size() > before, MembershipBenchmark.patience);
             // newest first
             runs.add(ended(MembershipBenchmark.send(http, BenchAuth.request(URI.create(url)).GET()).body()).get(0));
             String run = runs.get(runs.size() - 1);

@@ -39,6 +39,8 @@ final class MembershipBenchmark {
 
     /** How many segments the benchmark makes ({@code --segments}, 10 by default). */
     static int count = SEGMENTS.size();
+    /** How long a phase may take before the benchmark gives up: ten minutes per million rows. */
+    static Duration patience = Duration.ofMinutes(10);
 
     private MembershipBenchmark() {
     }
@@ -71,7 +73,7 @@ final class MembershipBenchmark {
         StringBuilder counts = new StringBuilder();
         for (String id : ids) {
             String segment = waitFor(http, base + "api/segments/" + id, b -> "live".equals(BenchJson.field(b, "status"))
-                    || "failed".equals(BenchJson.field(b, "status")), Duration.ofMinutes(10));
+                    || "failed".equals(BenchJson.field(b, "status")), patience);
             if (!"live".equals(BenchJson.field(segment, "status"))) {
                 throw new IOException("segment " + id + " failed: " + segment);
             }
@@ -79,7 +81,7 @@ final class MembershipBenchmark {
         }
         double toLive = (System.nanoTime() - t0) / 1e9;
         // the segments are live when their rebuild commits; the run ends a moment later
-        waitFor(http, base + "api/processing", b -> "false".equals(BenchJson.field(b, "running")), Duration.ofMinutes(10));
+        waitFor(http, base + "api/processing", b -> "false".equals(BenchJson.field(b, "running")), patience);
         System.out.printf(Locale.ROOT, "%d segments built over the dataset (every member entered and logged): live %.2f s "
                 + "after creation; %s; members %s%n", count, toLive, runTimes(http, base, created), counts);
 
@@ -97,10 +99,10 @@ final class MembershipBenchmark {
             }
         }
         for (String id : ids) {
-            waitFor(http, base + "api/segments/" + id, b -> "live".equals(BenchJson.field(b, "status")), Duration.ofMinutes(10));
+            waitFor(http, base + "api/segments/" + id, b -> "live".equals(BenchJson.field(b, "status")), patience);
         }
         double rebuilt = (System.nanoTime() - t1) / 1e9;
-        waitFor(http, base + "api/processing", b -> "false".equals(BenchJson.field(b, "running")), Duration.ofMinutes(10));
+        waitFor(http, base + "api/processing", b -> "false".equals(BenchJson.field(b, "running")), patience);
         System.out.printf(Locale.ROOT, "full rebuild of the %d segments (each first condition repeated: same members): "
                 + "live %.2f s after saving; %s%n",
                 count, rebuilt, runTimes(http, base, saved));
@@ -133,7 +135,7 @@ final class MembershipBenchmark {
     /** After a re-upload's response: the time until no change is pending, and the run's own time. */
     static void afterUpload(HttpClient http, String base, long responseNanos, long changedRows) throws Exception {
         String state = waitFor(http, base + "api/processing", b -> "0".equals(BenchJson.field(b, "pendingChanges"))
-                && "false".equals(BenchJson.field(b, "running")), Duration.ofMinutes(10));
+                && "false".equals(BenchJson.field(b, "running")), patience);
         double caughtUp = (System.nanoTime() - responseNanos) / 1e9;
         String run = runs(http, base).stream().filter(r -> Long.parseLong(BenchJson.field(r, "rowsEvaluated")) >= changedRows)
                 .findFirst().orElse(state);

@@ -40,6 +40,7 @@ public final class UploadBenchmark {
     public static void main(String[] args) throws Exception {
         int rows = Integer.parseInt(Launcher.setting(args, "--rows", "segmatch.bench.rows", "1000000"));
         String heap = Launcher.setting(args, "--heap", "segmatch.bench.heap", "512m");
+        MembershipBenchmark.patience = Duration.ofMinutes(10L * Math.max(1, (rows + 999_999) / 1_000_000));
         MembershipBenchmark.count = Integer.parseInt(Launcher.setting(args, "--segments", "segmatch.bench.segments", "10"));
         String url = Launcher.setting(args, "--url", "segmatch.bench.url", null);
         Path dir = Path.of(Launcher.setting(args, "--dir", "segmatch.bench.dir", "target/bench"));
@@ -192,7 +193,7 @@ public final class UploadBenchmark {
     static Result upload(HttpClient http, URI uri, Path file) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         var response = http.send(BenchAuth.request(uri).header("Content-Type", "text/csv")
-                .timeout(Duration.ofMinutes(10))
+                .timeout(MembershipBenchmark.patience)
                 .POST(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString());
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (response.statusCode() / 100 != 2) {

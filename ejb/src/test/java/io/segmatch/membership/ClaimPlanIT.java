@@ -73,6 +73,18 @@ class ClaimPlanIT {
             // a sync's plan: a big segment (half the rows, half of them acknowledged) and a small one
             check(c, mode, "sync plan of a big segment", SyncPlans.planSql(1, Destination.GOOGLE_ADS), List.of("email", dataset, 1, "false", "s1", "s1"),
                     failures);
+            // the same as a join of sets, as a segment holding 5% or more of its dataset is planned (nested loops off)
+            try (Statement st = c.createStatement()) {
+                st.execute("SET enable_nestloop = off");
+            }
+            try {
+                check(c, mode, "sync plan of a big segment, as a join", SyncPlans.planSql(1, Destination.GOOGLE_ADS, true),
+                        List.of("email", dataset, 1, "false", "s1", "s1"), failures);
+            } finally {
+                try (Statement st = c.createStatement()) {
+                    st.execute("RESET enable_nestloop");
+                }
+            }
             if (mode.equals("force_custom_plan")) {
                 // (the plan's transaction forces custom plans: generic ones scan every segment's acknowledged people)
                 check(c, mode, "sync plan of a small segment", SyncPlans.planSql(1, Destination.GOOGLE_ADS),

@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.logging.Logger;
 
@@ -210,23 +212,23 @@ public final class SegmentSync {
         long recording = 0;
         long people = 0;
         int batches = 0;
-        while (true) {
-            int from = after;
+        // one more than a batch: whether people follow this batch
+        long t00 = System.nanoTime();
+        List<SyncJobs.Item> read = unsent(created.id(), after);
+        reading += System.nanoTime() - t00;
+        while (!read.isEmpty()) {
             long t0 = System.nanoTime();
-            // one more than a batch: whether people follow this batch
-            List<SyncJobs.Item> read = tx.run(c -> SyncJobs.unsent(c, created.id(), from, platform.batch() + 1));
-            long t1 = System.nanoTime();
-            reading += t1 - t0;
-            if (read.isEmpty()) {
-                break;
-            }
             boolean last = read.size() <= platform.batch();
             List<SyncJobs.Item> items = last ? read : read.subList(0, platform.batch());
             after = items.get(items.size() - 1).position();
+            // the next batch is read while this one is sent (the people of a planned job never change)
+            int from = after;
+            CompletableFuture<List<SyncJobs.Item>> next = last ? CompletableFuture.completedFuture(List.of())
+                    : CompletableFuture.supplyAsync(() -> unsent(created.id(), from), hasher);
             SyncJobs.Job sending = resource.equals(created.resourceName()) ? created : withResource(created, resource);
             Platform.Sent sent = platform.send(sending, items, last, segment);
             long t2 = System.nanoTime();
-            calling += t2 - t1;
+            calling += t2 - t0;
             if (sent.resourceName() != null) {
                 resource = sent.resourceName();
             }
@@ -240,9 +242,12 @@ public final class SegmentSync {
                 SyncRuns.heartbeat(c, batchId);
                 return null;
             });
-            recording += System.nanoTime() - t2;
+            long t3 = System.nanoTime();
+            recording += t3 - t2;
             people += items.size();
             batches++;
+            read = join(next);
+            reading += System.nanoTime() - t3;
         }
         long sentPeople = people;
         int sentBatches = batches;
@@ -255,6 +260,25 @@ public final class SegmentSync {
             SyncJobs.status(c, created.id(), JobStatus.RUNNING, null, null, null);
             return null;
         });
+    }
+
+    /** The job's next unsent people after position {@code after}: one more than a batch (whether more follow). */
+    private List<SyncJobs.Item> unsent(long jobId, int after) {
+        try {
+            return tx.run(c -> SyncJobs.unsent(c, jobId, after, platform.batch() + 1));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("could not read the unsent people of job " + jobId + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<SyncJobs.Item> join(CompletableFuture<List<SyncJobs.Item>> next) {
+        try {
+            return next.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
     }
 
     private static SyncJobs.Job withResource(SyncJobs.Job j, String resource) {

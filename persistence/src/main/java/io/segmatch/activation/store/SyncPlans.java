@@ -131,14 +131,25 @@ public final class SyncPlans {
      * deleted, segment id, segment id.
      */
     public static String planSql(int roles, Destination destination) {
+        return planSql(roles, destination, false);
+    }
+
+    /**
+     * {@link #planSql(int, Destination)}; {@code joined}: the members' rows are joined to them as
+     * sets (merged or hashed, with nested loops turned off by the caller) rather than each looked
+     * up by key — for a segment holding a large share of its dataset, whose million lookups cost
+     * twice what one pass over both tables does.
+     */
+    public static String planSql(int roles, Destination destination, boolean joined) {
         String d = "'" + destination.apiName() + "'";
         StringBuilder sql = new StringBuilder("WITH cur AS (SELECT rm.row_key");
         for (int i = 0; i < roles; i++) {
             sql.append(", r.data->>? AS v").append(i);
         }
-        sql.append(" FROM row_membership rm CROSS JOIN LATERAL (SELECT data FROM dataset_row x "
-                + "WHERE x.dataset_id = rm.dataset_id AND x.row_key = rm.row_key LIMIT 1) r "
-                + "WHERE rm.dataset_id = ? AND rm.segments @> ARRAY[?::integer] AND NOT ?), "
+        sql.append(joined ? " FROM row_membership rm JOIN dataset_row r ON r.dataset_id = rm.dataset_id AND r.row_key = rm.row_key "
+                : " FROM row_membership rm CROSS JOIN LATERAL (SELECT data FROM dataset_row x "
+                + "WHERE x.dataset_id = rm.dataset_id AND x.row_key = rm.row_key LIMIT 1) r ");
+        sql.append("WHERE rm.dataset_id = ? AND rm.segments @> ARRAY[?::integer] AND NOT ?), "
                 + "ack AS (SELECT row_key, identifiers, added_at FROM activation_member WHERE segment_id = ? AND destination = " + d
                 + ") SELECT coalesce(cur.row_key, ack.row_key), cur.row_key IS NOT NULL, ack.identifiers, ack.added_at, "
                 + "(SELECT identifiers FROM activation_rejected x WHERE x.segment_id = ? AND x.destination = " + d
@@ -170,6 +181,24 @@ public final class SyncPlans {
                 + "AND m.member LIMIT 1) r ON true "
                 + "LEFT JOIN LATERAL (SELECT identifiers, added_at FROM activation_member a WHERE a.segment_id = ? "
                 + "AND a.destination = " + d + " AND a.row_key = k.row_key LIMIT 1) ack ON true").toString();
+    }
+
+    /** A segment is planned as a join when it holds at least this share of its dataset's rows. */
+    static final double JOINED_SHARE = 0.05;
+
+    /**
+     * Whether a full plan reads the segment's members as a join of sets: when they are at least
+     * {@link #JOINED_SHARE} of the dataset's rows (the recorded counts; a deleted segment or an
+     * unknown count is looked up member by member).
+     */
+    static boolean largeShare(Connection c, ActivatedSegment segment) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT s.member_count, d.row_count FROM segment s "
+                + "JOIN dataset d ON d.id = s.dataset_id WHERE s.id = ?")) {
+            ps.setString(1, segment.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && !segment.deleted() && rs.getLong(2) > 0 && rs.getLong(1) >= JOINED_SHARE * rs.getLong(2);
+            }
+        }
     }
 
     /**
@@ -215,7 +244,14 @@ public final class SyncPlans {
         Instant readdBefore = now.minus(READD_AFTER);
         long[] counts = new long[3]; // changed, skipped, examined
         if (basis.full()) {
-            try (PreparedStatement ps = c.prepareStatement(planSql(roleNames.size(), segment.destination()))) {
+            // the form is chosen from the segment's own counts, never from the planner's statistics
+            boolean joined = largeShare(c, segment);
+            if (joined) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("SET LOCAL enable_nestloop = off");
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(planSql(roleNames.size(), segment.destination(), joined))) {
                 int p = 1;
                 for (String role : roleNames) {
                     ps.setString(p++, roles.column(role));
@@ -227,6 +263,12 @@ public final class SyncPlans {
                 ps.setString(p, segment.id());
                 PlanDecisions.decide(ps, segment.destination(), roles, roleNames, identifierSettings, readdBefore, adds, removes,
                         counts, phases, hasher);
+            }
+            if (joined) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("SET LOCAL enable_nestloop = on");
+                }
+                phases.done("joined");
             }
         } else {
             try (Statement st = c.createStatement()) {
