@@ -15,6 +15,7 @@ import javax.management.Notification;
 import javax.management.NotificationListener;
 import javax.management.ObjectName;
 import javax.management.openmbean.CompositeData;
+import javax.management.remote.JMXConnectionNotification;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
@@ -37,12 +38,21 @@ final class HeapProbe implements AutoCloseable {
     private long peakBefore;
     private long peakAfter;
     private long notifications;
+    private long lost;
 
     private HeapProbe(JMXConnector connector) throws Exception {
         this.connector = connector;
         this.mbeans = connector.getMBeanServerConnection();
         this.heapPools = mbeans.queryNames(new ObjectName("java.lang:type=MemoryPool,*"), null).stream()
                 .filter(n -> "HEAP".equals(attribute(n, "Type"))).map(n -> String.valueOf(attribute(n, "Name"))).toList();
+        // notifications a full buffer dropped would understate the peak: counted and reported
+        connector.addConnectionNotificationListener((n, handback) -> {
+            if (JMXConnectionNotification.NOTIFS_LOST.equals(n.getType())) {
+                synchronized (this) {
+                    lost++;
+                }
+            }
+        }, null, null);
         this.collectors = List.copyOf(mbeans.queryNames(new ObjectName("java.lang:type=GarbageCollector,*"), null));
         for (ObjectName collector : collectors) {
             mbeans.addNotificationListener(collector, listener, null, null);
@@ -54,9 +64,16 @@ final class HeapProbe implements AutoCloseable {
 
     static HeapProbe attach(long pid) throws Exception {
         VirtualMachine vm = VirtualMachine.attach(String.valueOf(pid));
+        JMXConnector connector = null;
         try {
             String address = vm.startLocalManagementAgent();
-            return new HeapProbe(JMXConnectorFactory.connect(new JMXServiceURL(address)));
+            connector = JMXConnectorFactory.connect(new JMXServiceURL(address));
+            return new HeapProbe(connector);
+        } catch (Exception e) {
+            if (connector != null) {
+                connector.close();
+            }
+            throw e;
         } finally {
             vm.detach();
         }
@@ -109,9 +126,10 @@ final class HeapProbe implements AutoCloseable {
         long committed = (Long) heap.get("committed");
         return String.format(Locale.ROOT, "server heap: cap %s, committed %.0f MB; peak in use %.0f MB (the most the heap held, "
                         + "just before a collection); most still live after a collection %.0f MB; %,d collections seen: %s; "
-                        + "the heap pools' peaks add up to %.0f MB (an upper bound: each pool peaks at another moment)",
+                        + "the heap pools' peaks add up to %.0f MB (an upper bound: each pool peaks at another moment)%s",
                 cap, committed / 1048576.0, Math.max(peakBefore, now) / 1048576.0, peakAfter / 1048576.0, notifications,
-                collections, poolPeaks() / 1048576.0);
+                collections, poolPeaks() / 1048576.0,
+                lost == 0 ? "" : "; some notifications were lost (" + lost + " times): the peaks may be higher");
     }
 
     @Override

@@ -112,6 +112,10 @@ final class FakeGoogleAds {
             if (!identifiers.add(key)) {
                 return;
             }
+            changedAt = Instant.now();
+            if (key.isEmpty()) {
+                return; // a person sent without identifiers: nothing to match them by
+            }
             for (String id : key.split("\\|")) {
                 people.merge(id, key, (had, one) -> {
                     @SuppressWarnings("unchecked")
@@ -120,7 +124,6 @@ final class FakeGoogleAds {
                     return set;
                 });
             }
-            changedAt = Instant.now();
         }
 
         void remove(Set<String> person) {
@@ -129,6 +132,9 @@ final class FakeGoogleAds {
 
         /** Google removes every person matched by any of the identifiers sent. */
         void remove(String key) {
+            if (key.isEmpty()) {
+                return;
+            }
             for (String id : key.split("\\|")) {
                 Object matched = people.remove(id);
                 if (matched == null) {
