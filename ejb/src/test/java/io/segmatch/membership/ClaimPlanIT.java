@@ -73,7 +73,7 @@ class ClaimPlanIT {
             // a sync's plan: a big segment (half the rows, half of them acknowledged) and a small one
             check(c, mode, "sync plan of a big segment", SyncPlans.planSql(1, Destination.GOOGLE_ADS), List.of("email", dataset, 1, "false", "s1", "s1"),
                     failures);
-            // the same as a join of sets, as a segment holding 5% or more of its dataset is planned (nested loops off)
+            // the same as a join of sets, as a segment holding half or more of its dataset is planned (nested loops off)
             try (Statement st = c.createStatement()) {
                 st.execute("SET enable_nestloop = off");
             }

@@ -197,7 +197,7 @@ public final class SyncPlans {
     }
 
     /** A segment is planned as a join when it holds at least this share of its dataset's rows. */
-    static final double JOINED_SHARE = 0.05;
+    static final double JOINED_SHARE = 0.5;
 
     /**
      * Whether a full plan reads the segment's members as a join of sets: when they are at least
