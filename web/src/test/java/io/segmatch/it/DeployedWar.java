@@ -14,10 +14,12 @@ import java.io.File;
 import java.net.URL;
 
 /**
- * Black-box tests of the real application: each subclass deploys it (on a fresh PostgreSQL
- * database) and talks to it over HTTP on loopback. Here the WAR boots one Payara Micro; the
- * module server-tests runs some of the same classes against the EAR on other servers (the
- * system property {@code segmatch.ear} names the archive).
+ * Black-box tests of the real application: each subclass deploys it (on a PostgreSQL database
+ * of the test JVM's own) and talks to it over HTTP on loopback. Here the WAR runs on Payara
+ * Micro, one server booted by the first test class and shared by the others
+ * ({@code io.segmatch.it.micro}): a test makes its own datasets, segments and users, and reads
+ * counters as differences. The module server-tests runs some of the same classes against the
+ * EAR on other servers (the system property {@code segmatch.ear} names the archive).
  */
 @ExtendWith({MicroDatabase.class, ArquillianExtension.class})
 @RunAsClient

@@ -51,8 +51,8 @@ public class MicroDatabase implements BeforeAllCallback {
                     // the failsafe execution "data-manager" runs DataManagerIT with the other API
                     "-Dsegmatch.googleads.api=" + System.getProperty("segmatch.it.googleads.api", "google-ads"),
                     "-Dsegmatch.activation.interval=PT1S",
-                    // every deployment of this JVM shares the database: a run or sync left
-                    // "running" by the previous (stopped) server is taken for lost quickly
+                    // every server of this JVM shares the database (server-tests restarts one):
+                    // a run or sync left "running" by a stopped server is taken for lost quickly
                     "-Dsegmatch.processing.lost-after=PT10S",
                     "-Dsegmatch.activation.lost-after=PT10S",
                     "-Dsegmatch.secret-key-file=" + System.getProperty("java.io.tmpdir") + "/segmatch-it-secret.key",
