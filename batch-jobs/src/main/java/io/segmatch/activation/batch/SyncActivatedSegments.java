@@ -22,6 +22,7 @@ import jakarta.batch.api.AbstractBatchlet;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.context.JobContext;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -34,6 +35,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -62,6 +66,13 @@ public class SyncActivatedSegments extends AbstractBatchlet {
     @jakarta.annotation.Resource
     ManagedExecutorService executor;
 
+    /**
+     * Renews the batch's heartbeat while the sync works on one long step (a full plan of
+     * millions of members is one statement of minutes), so that it is not taken for lost.
+     */
+    @jakarta.annotation.Resource
+    ManagedScheduledExecutorService scheduler;
+
     static final Series REQUESTS = Series.of("segmatch_google_requests",
             "Requests to Google's APIs (Google Ads, Data Manager) by outcome: success, retried, failed", "outcome");
     static final Series SYNCS = Series.of("segmatch_segment_syncs",
@@ -80,6 +91,8 @@ public class SyncActivatedSegments extends AbstractBatchlet {
         long batchId = Long.parseLong(parameters.getProperty("batchId"));
         String reason = parameters.getProperty("reason", "due");
         String error = null;
+        long every = pulseEvery().toMillis();
+        ScheduledFuture<?> beating = scheduler.scheduleWithFixedDelay(() -> pulse(batchId), every, every, TimeUnit.MILLISECONDS);
         try {
             List<ActivatedSegment> segments = transactions.run(ActivatedSegment::all);
             Map<Destination, SegmentSync> syncs = new EnumMap<>(Destination.class);
@@ -153,6 +166,7 @@ public class SyncActivatedSegments extends AbstractBatchlet {
             LOG.warning(error);
             return "failed";
         } finally {
+            beating.cancel(false);
             String problem = error;
             transactions.run(c -> {
                 SyncRuns.finishBatch(c, batchId, problem);
@@ -206,6 +220,31 @@ public class SyncActivatedSegments extends AbstractBatchlet {
             });
         } catch (Exception x) {
             LOG.warning("could not record Meta's refusal: " + x.getMessage());
+        }
+    }
+
+    /**
+     * How often the batch's heartbeat is renewed alongside its work: a third of
+     * {@code segmatch.activation.lost-after} (after which a batch without one is taken for lost), at most 30 s.
+     */
+    static Duration pulseEvery() {
+        Duration lostAfter = ConfigProvider.getConfig()
+                .getOptionalValue("segmatch.activation.lost-after", String.class)
+                .map(String::trim).filter(v -> !v.isEmpty()).map(Duration::parse).orElse(Duration.ofMinutes(3));
+        Duration third = lostAfter.dividedBy(3);
+        return third.compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30)
+                : third.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : third;
+    }
+
+    /** One heartbeat from the pulse; a batch taken for lost is left to the sync's own next heartbeat, which stops it. */
+    private void pulse(long batchId) {
+        try {
+            transactions.run(c -> {
+                SyncRuns.heartbeat(c, batchId);
+                return null;
+            });
+        } catch (Exception e) {
+            LOG.log(Level.FINE, "sync batch " + batchId + ": heartbeat not renewed: " + e.getMessage(), e);
         }
     }
 
