@@ -70,7 +70,7 @@ public class SyncStarter {
 
     /** Starts a sync now unless one is running; returns its batch id if it started one. */
     public Optional<Long> start(String reason) {
-        Integer owner = instance.id();
+        Integer owner = instance.owner();
         Long batchId = local(c -> SyncRuns.claimBatch(c, reason, Duration.parse(lostAfter), owner));
         if (batchId == null) {
             return Optional.empty();

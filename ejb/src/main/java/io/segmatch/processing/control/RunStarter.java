@@ -80,7 +80,7 @@ public class RunStarter {
 
     /** Starts a run now, or answers with the one already running. */
     public Claim start(String reason) {
-        Integer owner = instance.id();
+        Integer owner = instance.owner();
         Claim claim = local(c -> ProcessingRuns.claim(c, reason, Duration.parse(lostAfter), owner));
         if (!claim.started()) {
             return claim;

@@ -55,6 +55,19 @@ public class ServerInstance {
         return id;
     }
 
+    /**
+     * This server's instance id for a run or sync it is about to start, checked now rather than
+     * at the last two-second check: when the database dropped the session since (a database
+     * restart), the server registers again first. So the work always carries a live owner, whose
+     * death is seen at once — work recorded without one (the server unregistered) would be taken
+     * for lost only when its heartbeat is {@code lost-after} old, and work under a dropped id
+     * would be taken for lost while it runs. Null while the database is unreachable.
+     */
+    public Integer owner() {
+        check();
+        return id;
+    }
+
     /** Every two seconds: the lock is still held, or the server registers again. */
     @Schedule(second = "*/2", minute = "*", hour = "*", persistent = false, info = "segmatch server instance")
     synchronized void check() {
