@@ -1,6 +1,7 @@
 package io.segmatch.activation.google;
 
 import io.segmatch.activation.identifiers.CustomerIdentifiers;
+import jakarta.json.bind.annotation.JsonbTypeSerializer;
 
 import java.util.List;
 
@@ -38,6 +39,8 @@ public final class GoogleAds {
     public record Consent(String adUserData, String adPersonalization) {
     }
 
+    /** Written by {@link AddOperationsWriter} (the same JSON, without reflection: the body of every batch). */
+    @JsonbTypeSerializer(AddOperationsWriter.class)
     public record AddOperationsRequest(List<Operation> operations, Boolean enablePartialFailure) {
     }
 

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -378,5 +379,7 @@ public final class FakeMeta implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        // its threads are not daemons: left running, they keep a benchmark's JVM from ending
+        ((ExecutorService) server.getExecutor()).shutdownNow();
     }
 }
