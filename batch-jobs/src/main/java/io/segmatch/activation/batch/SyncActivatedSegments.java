@@ -228,31 +228,28 @@ public class SyncActivatedSegments extends AbstractBatchlet {
      * {@code segmatch.activation.lost-after} (after which a batch without one is taken for lost), at most 30 s.
      */
     static Duration pulseEvery() {
-        Duration lostAfter = ConfigProvider.getConfig()
-                .getOptionalValue("segmatch.activation.lost-after", String.class)
-                .map(String::trim).filter(v -> !v.isEmpty()).map(Duration::parse).orElse(Duration.ofMinutes(3));
-        Duration third = lostAfter.dividedBy(3);
-        return third.compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30)
-                : third.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : third;
+        long third = duration("segmatch.activation.lost-after", Duration.ofMinutes(3)).toMillis() / 3;
+        return Duration.ofMillis(Math.max(100, Math.min(30_000, third)));
     }
 
     /** One heartbeat from the pulse; a batch taken for lost is left to the sync's own next heartbeat, which stops it. */
     private void pulse(long batchId) {
         try {
-            transactions.run(c -> {
-                SyncRuns.heartbeat(c, batchId);
-                return null;
-            });
-        } catch (Exception e) {
+            beat(batchId);
+        } catch (IllegalStateException e) {
             LOG.log(Level.FINE, "sync batch " + batchId + ": heartbeat not renewed: " + e.getMessage(), e);
         }
     }
 
     /** {@code segmatch.activation.full-plan-every}: how often a segment's plan looks at every member anyway. */
     static Duration fullPlanEvery() {
-        return ConfigProvider.getConfig()
-                .getOptionalValue("segmatch.activation.full-plan-every", String.class)
-                .map(String::trim).filter(v -> !v.isEmpty()).map(Duration::parse).orElse(Duration.ofDays(1));
+        return duration("segmatch.activation.full-plan-every", Duration.ofDays(1));
+    }
+
+    /** A duration setting (ISO-8601, e.g. {@code PT3M}), or {@code otherwise} when it is not set. */
+    private static Duration duration(String name, Duration otherwise) {
+        return ConfigProvider.getConfig().getOptionalValue(name, String.class)
+                .map(String::trim).filter(v -> !v.isEmpty()).map(Duration::parse).orElse(otherwise);
     }
 
     private String refreshToken(GoogleSettings settings) {
