@@ -3,6 +3,7 @@ package io.segmatch.membership;
 import io.segmatch.activation.store.Destination;
 import io.segmatch.activation.store.SyncJobs;
 import io.segmatch.activation.store.SyncPlans;
+import io.segmatch.membership.store.BulkChanges;
 import io.segmatch.membership.store.ChangeChunks;
 import io.segmatch.membership.store.RowMemberships;
 import io.segmatch.testing.TestDatabase;
@@ -110,6 +111,30 @@ class ClaimPlanIT {
                     List.of("2020-01-01T00:00:00Z", "s3", "google-ads"), failures);
             check(c, mode, "unsent people of a job the statistics have not seen", SyncJobs.UNSENT_SQL,
                     List.of(2, rows(c, dataset) / 4, 2, 10_000), failures);
+            // a bulk read of claims of a big dataset, as their lookups in key order (hash and merge joins off, as
+            // BulkChanges plans it for claims of at most a fifth of the rows)
+            try (Statement st = c.createStatement()) {
+                st.execute("DROP TABLE IF EXISTS typed_probe");
+                st.execute("CREATE TABLE typed_probe AS SELECT row_key, data->>'country' AS country FROM dataset_row "
+                        + "WHERE dataset_id = '" + dataset + "'");
+                st.execute("ALTER TABLE typed_probe ADD PRIMARY KEY (row_key)");
+                st.execute("ANALYZE typed_probe");
+                st.execute("DROP TABLE IF EXISTS bulk_claim");
+                st.execute("CREATE TEMP TABLE bulk_claim (row_key text PRIMARY KEY, seq bigint NOT NULL)");
+                st.execute("INSERT INTO bulk_claim SELECT unnest(" + literal(keys) + "::text[]), 1");
+                st.execute("ANALYZE bulk_claim");
+                st.execute("SET enable_hashjoin = off");
+                st.execute("SET enable_mergejoin = off");
+            }
+            try {
+                check(c, mode, "bulk read of a chunk of claims, looked up in key order", BulkChanges.readSql("typed_probe", List.of(), true),
+                        List.of(dataset), failures);
+            } finally {
+                try (Statement st = c.createStatement()) {
+                    st.execute("RESET enable_hashjoin");
+                    st.execute("RESET enable_mergejoin");
+                }
+            }
             assertEquals(List.of(), failures, mode);
         }
     }

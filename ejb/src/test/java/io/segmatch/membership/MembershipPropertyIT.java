@@ -709,7 +709,7 @@ class MembershipPropertyIT {
             try {
                 rebuilt.addAll(RunSteps.retire(tx, runId, sizes));
                 rebuilt.addAll(RunSteps.rebuild(tx, runId, sizes));
-                RunSteps.bulk(tx, runId, r.bulkMinimum(), evaluated, new HashSet<>(), sizes);
+                RunSteps.bulk(tx, runId, r.bulkMinimum(), evaluated, new HashSet<>(), sizes, lookupShare(runId));
                 chunks(tx, runId, r.chunkSize(), null, evaluated);
                 RunSteps.finish(this::inTransaction, runId, evaluated, rebuilt, null);
             } catch (Died died) {
@@ -717,7 +717,7 @@ class MembershipPropertyIT {
                     // a restart runs the steps again, the chunk step from its last committed checkpoint, same run
                     rebuilt.addAll(RunSteps.retire(this::inTransaction, runId, sizes));
                     rebuilt.addAll(RunSteps.rebuild(this::inTransaction, runId, sizes));
-                    RunSteps.bulk(this::inTransaction, runId, r.bulkMinimum(), evaluated, new HashSet<>(), sizes);
+                    RunSteps.bulk(this::inTransaction, runId, r.bulkMinimum(), evaluated, new HashSet<>(), sizes, lookupShare(runId));
                     chunks(this::inTransaction, runId, r.chunkSize(), lastCheckpoint, evaluated);
                     RunSteps.finish(this::inTransaction, runId, evaluated, rebuilt, null);
                 }
@@ -726,6 +726,14 @@ class MembershipPropertyIT {
         }
 
         ChangeChunks.Position lastCheckpoint;
+
+        /**
+         * The bulk read's form, alternating by run: the claims always looked up by key in key
+         * order (share 1), or always joined (share 0) — both must give the rule's answers.
+         */
+        static double lookupShare(long runId) {
+            return runId % 2 == 0 ? 1.0 : 0.0;
+        }
 
         ChangeChunks.Position chunks(Transactions tx, long runId, int size, ChangeChunks.Position from, Set<String> evaluated)
                 throws Exception {

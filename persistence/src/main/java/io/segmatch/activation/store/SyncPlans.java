@@ -2,6 +2,7 @@ package io.segmatch.activation.store;
 
 import io.segmatch.datasets.entity.Identifiers;
 import io.segmatch.membership.store.LiveSegments;
+import io.segmatch.shared.store.Jdbc;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -183,19 +184,6 @@ public final class SyncPlans {
                 + "AND a.destination = " + d + " AND a.row_key = k.row_key LIMIT 1) ack ON true").toString();
     }
 
-    /** Sets a planner setting for the rest of the transaction; returns the value it had. */
-    private static String setting(Connection c, String name, String value) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT current_setting(?), set_config(?, ?, true)")) {
-            ps.setString(1, name);
-            ps.setString(2, name);
-            ps.setString(3, value);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-            }
-        }
-    }
-
     /** A segment is planned as a join when it holds at least this share of its dataset's rows. */
     static final double JOINED_SHARE = 0.5;
 
@@ -259,7 +247,7 @@ public final class SyncPlans {
         if (basis.full()) {
             // the form is chosen from the segment's own counts, never from the planner's statistics
             boolean joined = largeShare(c, segment);
-            String nestloop = joined ? setting(c, "enable_nestloop", "off") : null;
+            String nestloop = joined ? Jdbc.setting(c, "enable_nestloop", "off") : null;
             try (PreparedStatement ps = c.prepareStatement(planSql(roleNames.size(), segment.destination(), joined))) {
                 int p = 1;
                 for (String role : roleNames) {
@@ -274,7 +262,7 @@ public final class SyncPlans {
                         counts, phases, hasher);
             }
             if (joined) {
-                setting(c, "enable_nestloop", nestloop);
+                Jdbc.setting(c, "enable_nestloop", nestloop);
                 phases.done("joined");
             }
         } else {

@@ -128,10 +128,16 @@ public final class RunSteps {
     /** {@link #bulk(Transactions, long, long, Set, Set)} with writes cut by {@code sizes}. */
     public static long bulk(Transactions tx, long runId, long minimum, Set<String> datasets, Set<String> activated,
                             WriteSizes sizes) throws Exception {
+        return bulk(tx, runId, minimum, datasets, activated, sizes, BulkChanges.LOOKUP_SHARE);
+    }
+
+    /** {@link #bulk(Transactions, long, long, Set, Set, WriteSizes)}, claims looked up by key up to {@code lookupShare} of the rows. */
+    public static long bulk(Transactions tx, long runId, long minimum, Set<String> datasets, Set<String> activated,
+                            WriteSizes sizes, double lookupShare) throws Exception {
         long total = 0;
         for (String datasetId : tx.run(c -> BulkChanges.candidates(c, minimum)).keySet()) {
             long applied = tx.run(c -> {
-                var done = BulkChanges.evaluate(c, runId, datasetId, Instant.now(), activated, sizes);
+                var done = BulkChanges.evaluate(c, runId, datasetId, Instant.now(), activated, sizes, lookupShare);
                 if (done.isEmpty()) {
                     return 0L;
                 }

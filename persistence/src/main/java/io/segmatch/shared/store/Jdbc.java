@@ -3,6 +3,8 @@ package io.segmatch.shared.store;
 import io.segmatch.shared.store.Transactions.Work;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 
@@ -34,5 +36,21 @@ public final class Jdbc {
                 throw e;
             }
         });
+    }
+
+    /**
+     * Sets a planner setting for the rest of the transaction; returns the value it had, to be
+     * set back once the statement it was for is planned.
+     */
+    public static String setting(Connection c, String name, String value) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT current_setting(?), set_config(?, ?, true)")) {
+            ps.setString(1, name);
+            ps.setString(2, name);
+            ps.setString(3, value);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
     }
 }
