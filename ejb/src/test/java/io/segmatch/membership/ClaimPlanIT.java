@@ -135,6 +135,26 @@ class ClaimPlanIT {
                     st.execute("RESET enable_mergejoin");
                 }
             }
+            // recording a small job's outcome: its people read through the job's key (sequential scans off, as
+            // SyncJobs runs it) or the refusals' index, not by a pass over every job's people
+            check(c, mode, "refusal codes of a small job", SyncJobs.REFUSAL_CODES_SQL, List.of(3), failures);
+            check(c, mode, "refusals of a small job recorded", SyncJobs.REFUSED_SQL,
+                    List.of("s4", "2026-01-01T00:00:00Z", "google-ads", 3), failures);
+            check(c, mode, "refused people of a small job queued again", SyncJobs.requeueSql(true),
+                    List.of("s4", "google-ads", List.of(3)), failures);
+            try (Statement st = c.createStatement()) {
+                st.execute("SET enable_seqscan = off");
+            }
+            try {
+                check(c, mode, "acknowledgement of a small job", SyncJobs.ACKNOWLEDGE_SQL,
+                        List.of("s4", "list", "2026-01-01T00:00:00Z", "google-ads", 3, 3), failures);
+                check(c, mode, "a small job queued again", SyncJobs.requeueSql(false), List.of("s4", "google-ads", List.of(3)),
+                        failures);
+            } finally {
+                try (Statement st = c.createStatement()) {
+                    st.execute("RESET enable_seqscan");
+                }
+            }
             assertEquals(List.of(), failures, mode);
         }
     }
@@ -242,6 +262,12 @@ class ClaimPlanIT {
                         + "i <= " + rows + " / 2 "
                         + "FROM generate_series(1, " + rows + ") i WHERE i % 2 = 0 ON CONFLICT DO NOTHING");
             }
+            // and a small job 3 of 50 people beside the big ones, 5 of them refused (two codes)
+            st.execute("INSERT INTO sync_job (id, sync_run_id, segment_id, user_list, kind, status, created_at, updated_at, "
+                    + "sent_through) VALUES (3, 1, 's4', 'list', 'add', 'running', now(), now(), 49)");
+            st.execute("INSERT INTO sync_job_item (job_id, row_key, identifiers, position, rejected_code) SELECT 3, "
+                    + "lpad(i::text, 8, '0'), '{}', i, CASE WHEN i % 10 = 0 THEN 'CODE_' || (i % 20) END "
+                    + "FROM generate_series(0, 49) i");
             st.execute("ANALYZE");
             // then a first sync of every row's member to segment s3, as a job 2: not analyzed yet
             for (String d : datasets) {

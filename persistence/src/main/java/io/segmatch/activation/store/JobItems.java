@@ -76,10 +76,12 @@ final class JobItems {
         identifiers.clear();
         if (jobId != null) {
             for (String sql : List.of("DELETE FROM sync_job_item WHERE job_id = ?", "DELETE FROM sync_job WHERE id = ?")) {
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    ps.setLong(1, jobId);
-                    ps.executeUpdate();
-                }
+                SyncJobs.throughJobKey(c, () -> {
+                    try (PreparedStatement ps = c.prepareStatement(sql)) {
+                        ps.setLong(1, jobId);
+                        return ps.executeUpdate();
+                    }
+                });
             }
             jobId = null;
         }
