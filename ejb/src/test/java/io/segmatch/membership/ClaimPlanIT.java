@@ -107,6 +107,9 @@ class ClaimPlanIT {
             // the same after a segment's first big sync, which the statistics have not seen yet
             check(c, mode, "sync plan of changes, statistics older than the members", SyncPlans.changesSql(1, Destination.GOOGLE_ADS),
                     List.of("s3", "email", dataset, 1, "false", dataset, "s3"), failures);
+            // a remove job's acknowledgement: a thousand people out of the acknowledged set by key
+            check(c, mode, "people removed from the acknowledged set, statistics older than the members",
+                    SyncJobs.UNACKNOWLEDGE_SQL, List.of(keys, "s3", "google-ads", "list"), failures);
             check(c, mode, "members due to be added again, statistics older than the members", SyncPlans.READD_SQL,
                     List.of("2020-01-01T00:00:00Z", "s3", "google-ads"), failures);
             check(c, mode, "unsent people of a job the statistics have not seen", SyncJobs.UNSENT_SQL,
