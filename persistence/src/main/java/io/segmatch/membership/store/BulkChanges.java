@@ -131,15 +131,12 @@ public final class BulkChanges {
             ps.setFetchSize(APPLY_BATCH);
             String hashJoins = lookups ? Jdbc.setting(c, "enable_hashjoin", "off") : null;
             String mergeJoins = lookups ? Jdbc.setting(c, "enable_mergejoin", "off") : null;
-            ResultSet planned;
-            try {
-                // planned as it is executed: the settings are set back before the rows are applied
-                planned = ps.executeQuery();
-            } finally {
-                if (lookups) {
-                    Jdbc.setting(c, "enable_hashjoin", hashJoins);
-                    Jdbc.setting(c, "enable_mergejoin", mergeJoins);
-                }
+            // planned as it is executed: the settings are set back before the rows are applied (a
+            // failed statement leaves them to the rollback, which undoes them)
+            ResultSet planned = ps.executeQuery();
+            if (lookups) {
+                Jdbc.setting(c, "enable_hashjoin", hashJoins);
+                Jdbc.setting(c, "enable_mergejoin", mergeJoins);
             }
             try (ResultSet rs = planned) {
                 while (rs.next()) {
