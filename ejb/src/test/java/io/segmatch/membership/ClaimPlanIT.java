@@ -75,17 +75,8 @@ class ClaimPlanIT {
             check(c, mode, "sync plan of a big segment", SyncPlans.planSql(1, Destination.GOOGLE_ADS), List.of("email", dataset, 1, "false", "s1", "s1"),
                     failures);
             // the same as a join of sets, as a segment holding half or more of its dataset is planned (nested loops off)
-            try (Statement st = c.createStatement()) {
-                st.execute("SET enable_nestloop = off");
-            }
-            try {
-                check(c, mode, "sync plan of a big segment, as a join", SyncPlans.planSql(1, Destination.GOOGLE_ADS, true),
-                        List.of("email", dataset, 1, "false", "s1", "s1"), failures);
-            } finally {
-                try (Statement st = c.createStatement()) {
-                    st.execute("RESET enable_nestloop");
-                }
-            }
+            checkWithout(c, List.of("nestloop"), mode, "sync plan of a big segment, as a join",
+                    SyncPlans.planSql(1, Destination.GOOGLE_ADS, true), List.of("email", dataset, 1, "false", "s1", "s1"), failures);
             if (mode.equals("force_custom_plan")) {
                 // (the plan's transaction forces custom plans: generic ones scan every segment's acknowledged people)
                 check(c, mode, "sync plan of a small segment", SyncPlans.planSql(1, Destination.GOOGLE_ADS),
@@ -126,18 +117,9 @@ class ClaimPlanIT {
                 st.execute("CREATE TEMP TABLE bulk_claim (row_key text PRIMARY KEY, seq bigint NOT NULL)");
                 st.execute("INSERT INTO bulk_claim SELECT unnest(" + literal(keys) + "::text[]), 1");
                 st.execute("ANALYZE bulk_claim");
-                st.execute("SET enable_hashjoin = off");
-                st.execute("SET enable_mergejoin = off");
             }
-            try {
-                check(c, mode, "bulk read of a chunk of claims, looked up in key order", BulkChanges.readSql("typed_probe", List.of(), true),
-                        List.of(dataset), failures);
-            } finally {
-                try (Statement st = c.createStatement()) {
-                    st.execute("RESET enable_hashjoin");
-                    st.execute("RESET enable_mergejoin");
-                }
-            }
+            checkWithout(c, List.of("hashjoin", "mergejoin"), mode, "bulk read of a chunk of claims, looked up in key order",
+                    BulkChanges.readSql("typed_probe", List.of(), true), List.of(dataset), failures);
             // recording a small job's outcome: its people read through the job's key (sequential scans off, as
             // SyncJobs runs it) or the refusals' index, not by a pass over every job's people
             check(c, mode, "refusal codes of a small job", SyncJobs.REFUSAL_CODES_SQL, List.of(3), failures);
@@ -145,20 +127,30 @@ class ClaimPlanIT {
                     List.of("s4", "2026-01-01T00:00:00Z", "google-ads", 3), failures);
             check(c, mode, "refused people of a small job queued again", SyncJobs.requeueSql(true),
                     List.of("s4", "google-ads", List.of(3)), failures);
-            try (Statement st = c.createStatement()) {
-                st.execute("SET enable_seqscan = off");
+            checkWithout(c, List.of("seqscan"), mode, "acknowledgement of a small job", SyncJobs.ACKNOWLEDGE_SQL,
+                    List.of("s4", "list", "2026-01-01T00:00:00Z", "google-ads", 3, 3), failures);
+            checkWithout(c, List.of("seqscan"), mode, "a small job queued again", SyncJobs.requeueSql(false),
+                    List.of("s4", "google-ads", List.of(3)), failures);
+            assertEquals(List.of(), failures, mode);
+        }
+    }
+
+    /** {@link #check} with some of the planner's methods off, as the application plans that statement. */
+    private static void checkWithout(Connection c, List<String> methods, String mode, String what, String sql,
+                                     List<Object> params, List<String> failures) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            for (String method : methods) {
+                st.execute("SET enable_" + method + " = off");
             }
-            try {
-                check(c, mode, "acknowledgement of a small job", SyncJobs.ACKNOWLEDGE_SQL,
-                        List.of("s4", "list", "2026-01-01T00:00:00Z", "google-ads", 3, 3), failures);
-                check(c, mode, "a small job queued again", SyncJobs.requeueSql(false), List.of("s4", "google-ads", List.of(3)),
-                        failures);
-            } finally {
-                try (Statement st = c.createStatement()) {
-                    st.execute("RESET enable_seqscan");
+        }
+        try {
+            check(c, mode, what, sql, params, failures);
+        } finally {
+            try (Statement st = c.createStatement()) {
+                for (String method : methods) {
+                    st.execute("RESET enable_" + method);
                 }
             }
-            assertEquals(List.of(), failures, mode);
         }
     }
 

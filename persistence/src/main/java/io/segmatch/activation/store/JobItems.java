@@ -76,7 +76,7 @@ final class JobItems {
         identifiers.clear();
         if (jobId != null) {
             for (String sql : List.of("DELETE FROM sync_job_item WHERE job_id = ?", "DELETE FROM sync_job WHERE id = ?")) {
-                SyncJobs.throughJobKey(c, () -> {
+                SyncJobs.throughJobKey(c, x -> {
                     try (PreparedStatement ps = c.prepareStatement(sql)) {
                         ps.setLong(1, jobId);
                         return ps.executeUpdate();

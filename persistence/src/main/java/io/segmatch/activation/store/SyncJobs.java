@@ -1,6 +1,7 @@
 package io.segmatch.activation.store;
 
 import io.segmatch.shared.store.Jdbc;
+import io.segmatch.shared.store.Transactions.Work;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -41,7 +42,7 @@ public final class SyncJobs {
      */
     public static void requeue(Connection c, String segmentId, Destination destination, List<Long> jobIds,
                                boolean rejectedOnly) throws SQLException {
-        throughJobKey(c, () -> {
+        throughJobKey(c, x -> {
             try (PreparedStatement ps = c.prepareStatement(requeueSql(rejectedOnly))) {
                 ps.setString(1, segmentId);
                 ps.setString(2, destination.apiName());
@@ -59,26 +60,15 @@ public final class SyncJobs {
                 + "WHERE job_id = ANY(?)" + (refusedOnly ? " AND rejected_code IS NOT NULL" : "") + ") x GROUP BY b";
     }
 
-    /** A statement over some jobs' people, run by {@link #throughJobKey}. */
-    @FunctionalInterface
-    interface JobWork<T> {
-        T run() throws SQLException;
-    }
-
     /**
      * Runs statements that read the people of given jobs with sequential scans off, so that
      * they read those people through the job's key whatever the statistics say: a generic plan
      * estimates a job at the table's rows over the jobs it has seen and scans the people of
      * every job ever sent (on the 10M benchmark's database, 2.6 s for the acknowledgement of a
-     * job of 1,000). The setting is the transaction's own: set back after the work, or undone
-     * by the rollback when the work fails (a statement in an aborted transaction would hide
-     * the failure).
+     * job of 1,000).
      */
-    static <T> T throughJobKey(Connection c, JobWork<T> work) throws SQLException {
-        String before = Jdbc.setting(c, "enable_seqscan", "off");
-        T result = work.run();
-        Jdbc.setting(c, "enable_seqscan", before);
-        return result;
+    static <T> T throughJobKey(Connection c, Work<T> work) throws SQLException {
+        return Jdbc.withPlannerOff(c, List.of("seqscan"), work);
     }
 
     /** The segment's job to a destination that is not finished yet (at most one), if any. */
@@ -300,7 +290,7 @@ public final class SyncJobs {
     public static Outcome succeeded(Connection c, Job job, String matchRateRange, Instant now) throws SQLException {
         long accepted;
         if (job.kind().equals("add")) {
-            accepted = throughJobKey(c, () -> {
+            accepted = throughJobKey(c, x -> {
                 try (PreparedStatement ps = c.prepareStatement(ACKNOWLEDGE_SQL)) {
                     ps.setString(1, job.segmentId());
                     ps.setString(2, job.userList());

@@ -247,22 +247,23 @@ public final class SyncPlans {
         if (basis.full()) {
             // the form is chosen from the segment's own counts, never from the planner's statistics
             boolean joined = largeShare(c, segment);
-            String nestloop = joined ? Jdbc.setting(c, "enable_nestloop", "off") : null;
-            try (PreparedStatement ps = c.prepareStatement(planSql(roleNames.size(), segment.destination(), joined))) {
-                int p = 1;
-                for (String role : roleNames) {
-                    ps.setString(p++, roles.column(role));
+            Jdbc.withPlannerOff(c, joined ? List.of("nestloop") : List.of(), x -> {
+                try (PreparedStatement ps = c.prepareStatement(planSql(roleNames.size(), segment.destination(), joined))) {
+                    int p = 1;
+                    for (String role : roleNames) {
+                        ps.setString(p++, roles.column(role));
+                    }
+                    ps.setString(p++, segment.datasetId());
+                    ps.setInt(p++, segment.number());
+                    ps.setBoolean(p++, segment.deleted());
+                    ps.setString(p++, segment.id());
+                    ps.setString(p, segment.id());
+                    PlanDecisions.decide(ps, segment.destination(), roles, roleNames, identifierSettings, readdBefore, adds,
+                            removes, counts, phases, hasher);
                 }
-                ps.setString(p++, segment.datasetId());
-                ps.setInt(p++, segment.number());
-                ps.setBoolean(p++, segment.deleted());
-                ps.setString(p++, segment.id());
-                ps.setString(p, segment.id());
-                PlanDecisions.decide(ps, segment.destination(), roles, roleNames, identifierSettings, readdBefore, adds, removes,
-                        counts, phases, hasher);
-            }
+                return null;
+            });
             if (joined) {
-                Jdbc.setting(c, "enable_nestloop", nestloop);
                 phases.done("joined");
             }
         } else {

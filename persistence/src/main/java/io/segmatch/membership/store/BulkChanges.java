@@ -129,15 +129,9 @@ public final class BulkChanges {
             }
             ps.setString(p, datasetId);
             ps.setFetchSize(APPLY_BATCH);
-            String hashJoins = lookups ? Jdbc.setting(c, "enable_hashjoin", "off") : null;
-            String mergeJoins = lookups ? Jdbc.setting(c, "enable_mergejoin", "off") : null;
-            // planned as it is executed: the settings are set back before the rows are applied (a
-            // failed statement leaves them to the rollback, which undoes them)
-            ResultSet planned = ps.executeQuery();
-            if (lookups) {
-                Jdbc.setting(c, "enable_hashjoin", hashJoins);
-                Jdbc.setting(c, "enable_mergejoin", mergeJoins);
-            }
+            // planned as it is executed: the settings are set back before the rows are applied
+            ResultSet planned = Jdbc.withPlannerOff(c, lookups ? List.of("hashjoin", "mergejoin") : List.of(),
+                    x -> ps.executeQuery());
             try (ResultSet rs = planned) {
                 while (rs.next()) {
                     boolean exists = rs.getBoolean(3);

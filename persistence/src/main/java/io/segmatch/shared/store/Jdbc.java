@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import javax.sql.DataSource;
 
 /** JDBC work on the application's datasource, with database errors as unchecked exceptions. */
@@ -39,10 +41,25 @@ public final class Jdbc {
     }
 
     /**
-     * Sets a planner setting for the rest of the transaction; returns the value it had, to be
-     * set back once the statement it was for is planned.
+     * Runs work with some of the planner's methods off ({@code "seqscan"}, {@code "hashjoin"}: the
+     * {@code enable_…} settings), for this transaction only, and sets them back after it. A
+     * failed work leaves them to the rollback, which undoes them (a statement in an aborted
+     * transaction would hide the failure). No methods: the work alone.
      */
-    public static String setting(Connection c, String name, String value) throws SQLException {
+    public static <T> T withPlannerOff(Connection c, List<String> methods, Work<T> work) throws SQLException {
+        List<String> before = new ArrayList<>();
+        for (String method : methods) {
+            before.add(setting(c, "enable_" + method, "off"));
+        }
+        T result = work.apply(c);
+        for (int i = 0; i < methods.size(); i++) {
+            setting(c, "enable_" + methods.get(i), before.get(i));
+        }
+        return result;
+    }
+
+    /** Sets a planner setting for the rest of the transaction; returns the value it had. */
+    private static String setting(Connection c, String name, String value) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT current_setting(?), set_config(?, ?, true)")) {
             ps.setString(1, name);
             ps.setString(2, name);
