@@ -129,6 +129,8 @@ class ClaimPlanIT {
                     List.of("s4", "google-ads", List.of(3)), failures);
             checkWithout(c, List.of("seqscan"), mode, "acknowledgement of a small job", SyncJobs.ACKNOWLEDGE_SQL,
                     List.of("s4", "list", "2026-01-01T00:00:00Z", "google-ads", 3, 3), failures);
+            checkWithout(c, List.of("seqscan"), mode, "first acknowledgement of a segment", SyncJobs.FIRST_ACKNOWLEDGE_SQL,
+                    List.of("s9", "list", "2026-01-01T00:00:00Z", "google-ads", 3, 3), failures);
             checkWithout(c, List.of("seqscan"), mode, "a small job queued again", SyncJobs.requeueSql(false),
                     List.of("s4", "google-ads", List.of(3)), failures);
             assertEquals(List.of(), failures, mode);
