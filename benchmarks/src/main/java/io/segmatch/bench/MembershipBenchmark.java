@@ -117,14 +117,18 @@ final class MembershipBenchmark {
         return rule.replace("\"conditions\": [", "\"conditions\": [" + first + ", ");
     }
 
-    /** The runs started since {@code since} that evaluated segments, and their time. */
+    /**
+     * The runs that ended after {@code since} and evaluated segments, and their time (all of it:
+     * a run the timer started just before the segments were created builds those it finds).
+     */
     private static String runTimes(HttpClient http, String base, Instant since) throws Exception {
         double seconds = 0;
         int runs = 0;
         for (String run : runs(http, base)) {
             Instant started = Instant.parse(BenchJson.field(run, "startedAt"));
             String ended = BenchJson.field(run, "endedAt");
-            if (!started.isBefore(since) && !"null".equals(ended) && !"0".equals(BenchJson.field(run, "segmentsEvaluated"))) {
+            if (!"null".equals(ended) && Instant.parse(ended).isAfter(since)
+                    && !"0".equals(BenchJson.field(run, "segmentsEvaluated"))) {
                 seconds += Duration.between(started, Instant.parse(ended)).toMillis() / 1000.0;
                 runs++;
             }
