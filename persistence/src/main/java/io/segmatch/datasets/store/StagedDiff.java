@@ -1,5 +1,7 @@
 package io.segmatch.datasets.store;
 
+import io.segmatch.shared.store.Jdbc;
+
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -60,10 +62,9 @@ final class StagedDiff {
         long t2 = System.nanoTime();
         // few changed rows among many: look each up by key rather than hash the whole dataset
         fewChanged = changed * 5 < existingRows;
-        joinsByKey(fewChanged, true);
-        long updated = Sql.update(connection, "UPDATE dataset_row r SET data = c.data, updated_at = ? FROM " + change + " c "
-                + "WHERE NOT c.is_new AND r.dataset_id = ? AND r.row_key = c.row_key", at, datasetId);
-        joinsByKey(fewChanged, false);
+        long updated = Jdbc.withPlannerOff(connection, joinsByKey(), x -> Sql.update(x, "UPDATE dataset_row r "
+                + "SET data = c.data, updated_at = ? FROM " + change + " c "
+                + "WHERE NOT c.is_new AND r.dataset_id = ? AND r.row_key = c.row_key", at, datasetId));
         long inserted = Sql.update(connection, "INSERT INTO dataset_row (dataset_id, row_key, data, created_at, updated_at) "
                 + "SELECT ?, row_key, data, ?, ? FROM " + change + " WHERE is_new", datasetId, at, at);
         if (!newDataset) {
@@ -107,9 +108,8 @@ final class StagedDiff {
             return;
         }
         String name = table.get().name();
-        joinsByKey(fewChanged, true);
-        Sql.update(connection, "DELETE FROM " + name + " t USING " + change + " c WHERE t.row_key = c.row_key");
-        joinsByKey(fewChanged, false);
+        Jdbc.withPlannerOff(connection, joinsByKey(), x -> Sql.update(x, "DELETE FROM " + name + " t USING " + change
+                + " c WHERE t.row_key = c.row_key"));
         if (deletedMissing) {
             Sql.update(connection, "DELETE FROM " + name + " t WHERE NOT EXISTS (SELECT 1 FROM " + stage
                     + " s WHERE s.row_key = t.row_key)");
@@ -118,14 +118,12 @@ final class StagedDiff {
     }
 
     /**
-     * With few changed rows among many ({@code few}), the next statements join by key lookups
-     * ({@code on}) instead of hashing whole tables; {@code on = false} restores the planner's choice.
+     * The planner's methods a statement joining the changed rows runs without: with few changed
+     * rows among many, hash and merge joins, so that each row is looked up by key rather than the
+     * whole tables hashed; otherwise none.
      */
-    private void joinsByKey(boolean few, boolean on) throws SQLException {
-        if (few) {
-            Sql.update(connection, on ? "SET LOCAL enable_hashjoin = off" : "RESET enable_hashjoin");
-            Sql.update(connection, on ? "SET LOCAL enable_mergejoin = off" : "RESET enable_mergejoin");
-        }
+    private List<String> joinsByKey() {
+        return fewChanged ? List.of("hashjoin", "mergejoin") : List.of();
     }
 
     void drop() throws SQLException {
