@@ -79,7 +79,8 @@ public final class UploadBenchmark {
                         "-Dsegmatch.admin.initial-password=" + password));
                 options.addAll(ActivationBenchmark.serverOptions(google, meta));
                 var settings = new LocalServer.Settings(LauncherHome.get(), data, LocalServer.freePort(),
-                        options, Launcher.database(args));
+                        options, Launcher.database(args), "127.0.0.1",
+                        Launcher.setting(args, "--db-shared-buffers", "segmatch.db.shared-buffers", null));
                 server = LocalServer.start(settings, Duration.ofMinutes(5));
                 base = server.baseUrl();
                 BenchAuth.login(HttpClient.newHttpClient(), base, "admin", password);

@@ -52,12 +52,13 @@ class LauncherIT {
         }
     }
 
-    private Process launch(int port, Path log) throws Exception {
+    private Process launch(int port, Path log, String... more) throws Exception {
         Path jar = LauncherHome.get().resolve("segmatch.jar").toAbsolutePath();
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar.toString(), "--port", String.valueOf(port), "--data", data.toString(),
-                "--java-options", "-Xmx512m")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "--java-options", "-Xmx512m"));
+        command.addAll(List.of(more));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         launchers.add(p);
         return p;
     }
@@ -89,6 +90,8 @@ class LauncherIT {
                 .until(() -> !first.isAlive() || Files.readString(firstLog).contains("Segmatch is ready"));
         assertTrue(first.isAlive(), () -> "the launcher runs: " + read(firstLog));
         assertTrue(ready(http, port));
+        assertEquals(megabytes(LocalServer.automaticSharedBuffers()), sharedBuffersMb(),
+                "the buffer pool follows the machine's memory");
 
         // some data: a dataset of 30 rows and a segment of 10 of them
         String base = "http://127.0.0.1:" + port + "/";
@@ -132,13 +135,14 @@ class LauncherIT {
         assertEquals(0, tool(List.of("--data", data.toString(), "--restore", backup.toString())), "the restore");
 
         Path secondLog = data.resolveSibling(data.getFileName() + "-second.log");
-        Process second = launch(port, secondLog);
+        Process second = launch(port, secondLog, "--db-shared-buffers", "160MB");
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
                 .until(() -> !second.isAlive() || Files.readString(secondLog).contains("Segmatch is ready"));
         assertTrue(second.isAlive(), () -> "the second start works on the first try: " + read(secondLog));
         assertTrue(ready(http, port));
         String restored = MembershipBenchmark.send(http, BenchAuth.request(URI.create(segmentUrl)).GET()).body();
         assertTrue(restored.contains("\"memberCount\":10"), "the members as at the backup: " + restored);
+        assertEquals(160, sharedBuffersMb(), "--db-shared-buffers sizes the buffer pool");
         assertEquals(200, MembershipBenchmark.send(http, BenchAuth.request(URI.create(base + "api/datasets/" + dataset
                 + "/rows/c3")).GET()).statusCode(), "the row deleted after the backup is back");
         assertTrue(MembershipBenchmark.send(http, BenchAuth.request(URI.create(base + "api/datasets/" + dataset)).GET()).body()
@@ -154,6 +158,23 @@ class LauncherIT {
         assertFalse(Files.exists(data.resolve("postgres/postmaster.pid")), "PostgreSQL stopped cleanly");
         Files.deleteIfExists(firstLog);
         Files.deleteIfExists(secondLog);
+    }
+
+    /** The running embedded database's {@code shared_buffers}, in MB, asked over its own port with its password. */
+    private long sharedBuffersMb() throws Exception {
+        List<String> pid = Files.readAllLines(data.resolve("postgres/postmaster.pid"));
+        String url = "jdbc:postgresql://127.0.0.1:" + pid.get(3).strip() + "/segmatch";
+        try (var c = java.sql.DriverManager.getConnection(url, "postgres", Files.readString(data.resolve("db-password")).strip());
+             var rs = c.createStatement().executeQuery(
+                     "SELECT setting::bigint * 8192 / (1024 * 1024) FROM pg_settings WHERE name = 'shared_buffers'")) {
+            assertTrue(rs.next());
+            return rs.getLong(1);
+        }
+    }
+
+    private static long megabytes(String size) {
+        assertTrue(size.endsWith("MB"), size);
+        return Long.parseLong(size.substring(0, size.length() - 2));
     }
 
     /** Runs the launcher jar for a one-off command; returns its exit code. */

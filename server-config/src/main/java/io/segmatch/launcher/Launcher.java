@@ -27,6 +27,7 @@ public final class Launcher {
         String bind = setting(args, "--bind", "segmatch.bind", "127.0.0.1");
         String backup = setting(args, "--backup", "segmatch.backup", null);
         String restore = setting(args, "--restore", "segmatch.restore", null);
+        String sharedBuffers = setting(args, "--db-shared-buffers", "segmatch.db.shared-buffers", null);
         if (backup != null || restore != null) {
             if (!database(args).isEmpty()) {
                 throw new IllegalArgumentException("--backup and --restore are for the embedded database; back up your own"
@@ -41,7 +42,7 @@ public final class Launcher {
         }
 
         var settings = new LocalServer.Settings(home(), data, port, List.of(javaOptions.trim().split("\\s+")),
-                database(args), bind);
+                database(args), bind, sharedBuffers);
         LocalServer server = LocalServer.start(settings, Duration.ofMinutes(5));
         LocalServer.log("Segmatch is ready on " + server.baseUrl() + " (API under /api, health under /health)");
         Path password = LocalServer.initialPasswordFile(data);

@@ -32,12 +32,38 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LocalServer implements AutoCloseable {
 
-    /** What to start. {@code javaOptions} go to the Payara Micro JVM. */
+    /**
+     * What to start. {@code javaOptions} go to the Payara Micro JVM; {@code sharedBuffers} is the
+     * embedded database's buffer pool in PostgreSQL's units ({@code 2GB}), or null for
+     * {@link #automaticSharedBuffers()}.
+     */
     public record Settings(Path home, Path dataDir, int port, List<String> javaOptions, Map<String, String> database,
-                           String bind) {
+                           String bind, String sharedBuffers) {
         public Settings(Path home, Path dataDir, int port, List<String> javaOptions, Map<String, String> database) {
-            this(home, dataDir, port, javaOptions, database, "127.0.0.1");
+            this(home, dataDir, port, javaOptions, database, "127.0.0.1", null);
         }
+    }
+
+    /** The smallest and the largest buffer pool the launcher chooses by itself. */
+    static final long MIN_SHARED_BUFFERS_MB = 128;
+    static final long MAX_SHARED_BUFFERS_MB = 8192;
+
+    /**
+     * The embedded database's buffer pool for a machine (or container) of {@code totalMemoryBytes}:
+     * a quarter of it, PostgreSQL's own advice for a server of its own, between 128 MB and 8 GB.
+     * The pool is shared memory the operating system hands out as pages are first used, so a
+     * small database never occupies it.
+     */
+    static String sharedBuffersFor(long totalMemoryBytes) {
+        long quarterMb = totalMemoryBytes / 4 / (1024 * 1024);
+        return Math.max(MIN_SHARED_BUFFERS_MB, Math.min(MAX_SHARED_BUFFERS_MB, quarterMb)) + "MB";
+    }
+
+    /** {@link #sharedBuffersFor} this machine's memory, as the JVM sees it (a container's limit inside one). */
+    public static String automaticSharedBuffers() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long total = os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getTotalMemorySize() : 0;
+        return sharedBuffersFor(total);
     }
 
     /** Where the first administrator's generated password is written (mode 0600). */
@@ -88,7 +114,12 @@ public final class LocalServer implements AutoCloseable {
         config.put("listen_addresses", "127.0.0.1");
         config.put("timezone", "UTC");
         config.put("max_wal_size", "4GB");
-        config.put("shared_buffers", "256MB");
+        String sharedBuffers = settings.sharedBuffers() == null || settings.sharedBuffers().isBlank()
+                ? automaticSharedBuffers() : settings.sharedBuffers().strip();
+        if (!sharedBuffers.matches("[1-9][0-9]*(kB|MB|GB)")) {
+            throw new IllegalArgumentException("--db-shared-buffers: a size such as 512MB or 4GB, not '" + sharedBuffers + "'");
+        }
+        config.put("shared_buffers", sharedBuffers);
         config.put("work_mem", "64MB");
         config.put("maintenance_work_mem", "256MB");
         config.put("max_connections", "60");
@@ -103,8 +134,8 @@ public final class LocalServer implements AutoCloseable {
         requirePasswords(pgData, postgres.port(), password);
         createDatabase(postgres.port(), password);
         db = Map.of("url", url, "user", "postgres", "password", password);
-        log(String.format("embedded PostgreSQL started in %.1f s on 127.0.0.1:%d, data in %s",
-                (System.nanoTime() - t0) / 1e9, postgres.port(), pgData.toAbsolutePath()));
+        log(String.format("embedded PostgreSQL started in %.1f s on 127.0.0.1:%d, shared buffers %s, data in %s",
+                (System.nanoTime() - t0) / 1e9, postgres.port(), sharedBuffers, pgData.toAbsolutePath()));
     }
 
     /**
