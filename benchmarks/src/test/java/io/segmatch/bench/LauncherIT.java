@@ -91,7 +91,7 @@ class LauncherIT {
         assertTrue(first.isAlive(), () -> "the launcher runs: " + read(firstLog));
         assertTrue(ready(http, port));
         assertEquals(megabytes(LocalServer.automaticSharedBuffers()), sharedBuffersMb(),
-                "the buffer pool follows the machine's memory");
+                "the launcher's own buffer pool size");
 
         // some data: a dataset of 30 rows and a segment of 10 of them
         String base = "http://127.0.0.1:" + port + "/";

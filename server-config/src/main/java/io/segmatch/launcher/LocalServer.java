@@ -46,13 +46,14 @@ public final class LocalServer implements AutoCloseable {
 
     /** The smallest and the largest buffer pool the launcher chooses by itself. */
     static final long MIN_SHARED_BUFFERS_MB = 128;
-    static final long MAX_SHARED_BUFFERS_MB = 8192;
+    static final long MAX_SHARED_BUFFERS_MB = 256;
 
     /**
      * The embedded database's buffer pool for a machine (or container) of {@code totalMemoryBytes}:
-     * a quarter of it, PostgreSQL's own advice for a server of its own, between 128 MB and 8 GB.
-     * The pool is shared memory the operating system hands out as pages are first used, so a
-     * small database never occupies it.
+     * a quarter of it, between 128 MB and 256 MB. Larger pools were measured (docs/performance.md):
+     * faster while the data fits in memory twice over, slower once it approaches the machine's
+     * memory, where the pool and the operating system's cache hold the same pages; an operator who
+     * knows the data's size sets {@code --db-shared-buffers}.
      */
     static String sharedBuffersFor(long totalMemoryBytes) {
         long quarterMb = totalMemoryBytes / 4 / (1024 * 1024);
