@@ -37,4 +37,11 @@ class DueTest {
         assertFalse(new Due(false, false, false, LONG_AGO, false, false).due(NOW, MINUTE));
         assertFalse(new Due(true, true, true, LONG_AGO, true, true).due(NOW, MINUTE));
     }
+
+    @Test
+    void segmentsThatSettleHoldEveryRunBack() {
+        assertFalse(new Due(true, true, true, LONG_AGO, false, false, true).due(NOW, MINUTE));
+        assertFalse(new Due(false, false, true, null, false, false, true).due(NOW, MINUTE));
+        assertTrue(new Due(false, false, true, null, false, false, false).due(NOW, MINUTE));
+    }
 }

@@ -17,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import javax.sql.DataSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -72,6 +73,58 @@ class LostRunsIT {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    @Test
+    void segmentsSavedInABurstSettleBeforeTheirRunStarts() throws Exception {
+        Instant t = Instant.parse("2026-12-02T10:00:00Z");
+        Duration settle = Duration.ofSeconds(2);
+        tx(c -> {
+            try (Statement st = c.createStatement()) {
+                st.execute("INSERT INTO dataset (id, name, key_column, created_at, updated_at) VALUES ('d', 'd', 'id', now(), now())");
+            }
+            segmentChanged(c, "a", t.minusSeconds(1));
+            ProcessingRuns.request(c, "segment a was created");
+            return null;
+        });
+        var due = tx(c -> ProcessingRuns.due(c, t, settle));
+        assertTrue(due.settling() && due.requested() && due.staleSegments(), due.toString());
+        assertFalse(due.due(t, LONG), "a second after a segment changed, the run waits for the next one");
+        assertFalse(tx(ProcessingRuns::due).settling(), "without a settle time nothing waits");
+
+        assertTrue(tx(c -> ProcessingRuns.due(c, t.plusSeconds(3), settle)).due(t.plusSeconds(3), LONG),
+                "two seconds without a change: the run starts");
+
+        // another segment, then another: each one holds the run back again ...
+        tx(c -> segmentChanged(c, "b", t.plusMillis(2500)));
+        assertTrue(tx(c -> ProcessingRuns.due(c, t.plusSeconds(3), settle)).settling());
+        tx(c -> segmentChanged(c, "c", t.plusSeconds(8)));
+        assertTrue(tx(c -> ProcessingRuns.due(c, t.plusMillis(8800), settle)).settling(), "a waited 9.8 s");
+        // ... but none waits longer than five settle times
+        var capped = tx(c -> ProcessingRuns.due(c, t.plusMillis(9200), settle));
+        assertFalse(capped.settling(), "a waited 10.2 s");
+        assertTrue(capped.due(t.plusMillis(9200), LONG));
+
+        // a segment already built does not hold anything back
+        tx(c -> {
+            try (Statement st = c.createStatement()) {
+                st.execute("UPDATE segment SET evaluated_version = definition_version");
+            }
+            return null;
+        });
+        assertFalse(tx(c -> ProcessingRuns.due(c, t.plusMillis(8500), settle)).settling());
+    }
+
+    private static Void segmentChanged(Connection c, String id, Instant at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO segment (id, name, dataset_id, logic, conditions_json, "
+                + "created_at, updated_at) VALUES (?, ?, 'd', 'AND', '[]', ?, ?)")) {
+            ps.setString(1, id);
+            ps.setString(2, id);
+            ps.setTimestamp(3, java.sql.Timestamp.from(at));
+            ps.setTimestamp(4, java.sql.Timestamp.from(at));
+            ps.executeUpdate();
+        }
+        return null;
     }
 
     @Test

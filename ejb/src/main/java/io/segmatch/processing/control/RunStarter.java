@@ -50,6 +50,10 @@ public class RunStarter {
     String interval;
 
     @Inject
+    @ConfigProperty(name = "segmatch.processing.settle", defaultValue = "PT2S")
+    String settle;
+
+    @Inject
     @ConfigProperty(name = "segmatch.processing.lost-after", defaultValue = "PT3M")
     String lostAfter;
 
@@ -63,11 +67,11 @@ public class RunStarter {
 
     /** Starts a run if one is due (see {@link ProcessingRuns.Due}); returns it if it did. */
     public Optional<ProcessingRuns.Run> startIfDue() {
-        ProcessingRuns.Due due = local(ProcessingRuns::due);
+        ProcessingRuns.Due due = local(c -> ProcessingRuns.due(c, Instant.now(), Duration.parse(settle)));
         if (due.running() && (local(c -> ProcessingRuns.claimIfLost(c, Duration.parse(lostAfter))) || ownRunEnded())) {
             // a run whose server died (or whose job ended without it) is noticed here, within a
             // tick; it asked for its work again, so the next run starts now
-            due = local(ProcessingRuns::due);
+            due = local(c -> ProcessingRuns.due(c, Instant.now(), Duration.parse(settle)));
         }
         if (!due.due(Instant.now(), Duration.parse(interval))) {
             return Optional.empty();

@@ -153,32 +153,66 @@ public final class ProcessingRuns {
 
     /**
      * What decides whether a run is due. {@code failedSegments}: segments whose rebuild failed
-     * are retried at the pace of the interval, not at every tick.
+     * are retried at the pace of the interval, not at every tick. {@code settling}: a segment's
+     * definition changed moments ago (within the settle time) and none has waited for its
+     * rebuild longer than the longest wait; the run waits, so that segments saved in a burst
+     * (a script creating ten, an editor saving twice) are built by one run, which reads every
+     * row once, instead of one run each.
      */
     public record Due(boolean requested, boolean pending, boolean staleSegments, Instant lastEnded, boolean running,
-                      boolean failedSegments) {
+                      boolean failedSegments, boolean settling) {
 
-        /** Due when asked, when segments wait, or when changes wait and the last run is older than the interval. */
+        public Due(boolean requested, boolean pending, boolean staleSegments, Instant lastEnded, boolean running,
+                   boolean failedSegments) {
+            this(requested, pending, staleSegments, lastEnded, running, failedSegments, false);
+        }
+
+        /**
+         * Due when asked, when segments wait, or when changes wait and the last run is older than
+         * the interval; never while segments settle.
+         */
         public boolean due(Instant now, Duration interval) {
-            return !running && (requested || staleSegments
+            return !running && !settling && (requested || staleSegments
                     || (pending || failedSegments) && (lastEnded == null || lastEnded.isBefore(now.minus(interval))));
         }
     }
 
+    /** {@link #due(Connection, Instant, Duration)} without settling. */
     public static Due due(Connection c) throws SQLException {
+        return due(c, Instant.now(), Duration.ZERO);
+    }
+
+    /** The segments waiting for a rebuild of their definition (not those deleted or failed). */
+    private static final String WAITING_REBUILD = "SELECT 1 FROM segment WHERE deleted_at IS NULL AND status <> 'failed' "
+            + "AND definition_version > evaluated_version AND updated_at ";
+
+    /**
+     * What the timer needs to know at {@code now}; segments settle for {@code settle} after their
+     * last definition change, and at most {@link #MAX_SETTLE_FACTOR} times as long after the first.
+     */
+    public static Due due(Connection c, Instant now, Duration settle) throws SQLException {
         String sql = "SELECT EXISTS (SELECT 1 FROM run_request), EXISTS (SELECT 1 FROM pending_change), "
                 + "EXISTS (SELECT 1 FROM segment WHERE deleted_at IS NULL AND status <> 'failed' AND (" + SegmentRebuilds.STALE + ")) "
                 + "OR EXISTS (SELECT 1 FROM segment WHERE deleted_at IS NOT NULL AND evaluated_version < definition_version), "
                 + "(SELECT max(ended_at) FROM processing_run), "
                 + "EXISTS (SELECT 1 FROM processing_run WHERE status = 'running'), "
-                + "EXISTS (SELECT 1 FROM segment WHERE deleted_at IS NULL AND status = 'failed' AND (" + SegmentRebuilds.STALE + "))";
-        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            Timestamp ended = rs.getTimestamp(4);
-            return new Due(rs.getBoolean(1), rs.getBoolean(2), rs.getBoolean(3),
-                    ended == null ? null : ended.toInstant(), rs.getBoolean(5), rs.getBoolean(6));
+                + "EXISTS (SELECT 1 FROM segment WHERE deleted_at IS NULL AND status = 'failed' AND (" + SegmentRebuilds.STALE + ")), "
+                + "EXISTS (" + WAITING_REBUILD + "> ?) AND NOT EXISTS (" + WAITING_REBUILD + "<= ?)";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setTimestamp(1, Timestamp.from(now.minus(settle)));
+            ps.setTimestamp(2, Timestamp.from(now.minus(settle.multipliedBy(MAX_SETTLE_FACTOR))));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                Timestamp ended = rs.getTimestamp(4);
+                return new Due(rs.getBoolean(1), rs.getBoolean(2), rs.getBoolean(3),
+                        ended == null ? null : ended.toInstant(), rs.getBoolean(5), rs.getBoolean(6),
+                        !settle.isZero() && rs.getBoolean(7));
+            }
         }
     }
+
+    /** Segments changing without pause wait at most this many settle times for their rebuild. */
+    public static final int MAX_SETTLE_FACTOR = 5;
 
     /** The running run of this server instance, with its job execution: {run id, execution id}. */
     public static Optional<long[]> runningExecution(Connection c, int owner) throws SQLException {
