@@ -78,12 +78,17 @@ public class RunStarter {
         }
         String reason = due.requested() ? "changes asked for a run" : due.staleSegments() ? "segments changed"
                 : "pending changes";
-        Claim claim = start(reason);
+        // a run the timer starts leaves segments saved moments ago to the next one, which builds them together
+        Claim claim = start(reason, settle);
         return claim.started() ? Optional.of(claim.run()) : Optional.empty();
     }
 
-    /** Starts a run now, or answers with the one already running. */
+    /** Starts a run now, or answers with the one already running; it rebuilds every segment waiting. */
     public Claim start(String reason) {
+        return start(reason, "PT0S");
+    }
+
+    private Claim start(String reason, String settleFor) {
         Integer owner = instance.owner();
         Claim claim = local(c -> ProcessingRuns.claim(c, reason, Duration.parse(lostAfter), owner));
         if (!claim.started()) {
@@ -91,7 +96,8 @@ public class RunStarter {
         }
         long runId = claim.run().id();
         long execution = ClaimedJobs.start(JOB, Map.of("runId", Long.toString(runId),
-                        "chunkSize", Integer.toString(chunkSize), "bulkMinimum", Long.toString(bulkMinimum)),
+                        "chunkSize", Integer.toString(chunkSize), "bulkMinimum", Long.toString(bulkMinimum),
+                        "settle", settleFor),
                 why -> local(c -> {
                     ProcessingRuns.finish(c, runId, why);
                     return null;

@@ -197,7 +197,7 @@ public final class ProcessingRuns {
                 + "(SELECT max(ended_at) FROM processing_run), "
                 + "EXISTS (SELECT 1 FROM processing_run WHERE status = 'running'), "
                 + "EXISTS (SELECT 1 FROM segment WHERE deleted_at IS NULL AND status = 'failed' AND (" + SegmentRebuilds.STALE + ")), "
-                + "EXISTS (" + WAITING_REBUILD + "> ?) AND NOT EXISTS (" + WAITING_REBUILD + "<= ?)";
+                + SETTLING_SQL;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setTimestamp(1, Timestamp.from(now.minus(settle)));
             ps.setTimestamp(2, Timestamp.from(now.minus(settle.multipliedBy(MAX_SETTLE_FACTOR))));
@@ -207,6 +207,27 @@ public final class ProcessingRuns {
                 return new Due(rs.getBoolean(1), rs.getBoolean(2), rs.getBoolean(3),
                         ended == null ? null : ended.toInstant(), rs.getBoolean(5), rs.getBoolean(6),
                         !settle.isZero() && rs.getBoolean(7));
+            }
+        }
+    }
+
+    /** Whether segments settle: one changed within the settle time, none waiting for five (parameters: both cutoffs). */
+    private static final String SETTLING_SQL = "EXISTS (" + WAITING_REBUILD + "> ?) AND NOT EXISTS (" + WAITING_REBUILD + "<= ?)";
+
+    /**
+     * Whether the segments whose definition changed are settling at {@code now} (see {@link Due}):
+     * a run that started for another reason leaves them to the run after, which builds them together.
+     */
+    public static boolean settling(Connection c, Instant now, Duration settle) throws SQLException {
+        if (settle.isZero()) {
+            return false;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + SETTLING_SQL)) {
+            ps.setTimestamp(1, Timestamp.from(now.minus(settle)));
+            ps.setTimestamp(2, Timestamp.from(now.minus(settle.multipliedBy(MAX_SETTLE_FACTOR))));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
             }
         }
     }

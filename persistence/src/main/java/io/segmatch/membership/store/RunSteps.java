@@ -7,6 +7,7 @@ import io.segmatch.shared.store.Transactions;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -64,6 +65,14 @@ public final class RunSteps {
 
     /** {@link #rebuild(Transactions, long)} with writes cut by {@code sizes}. */
     public static Set<String> rebuild(Transactions tx, long runId, WriteSizes sizes) throws Exception {
+        return rebuild(tx, runId, sizes, Duration.ZERO);
+    }
+
+    /**
+     * {@link #rebuild(Transactions, long, WriteSizes)}; segments whose definition changed are left
+     * to the next run while they settle ({@code settle}: ProcessingRuns.settling).
+     */
+    public static Set<String> rebuild(Transactions tx, long runId, WriteSizes sizes, Duration settle) throws Exception {
         Set<String> rebuilt = new HashSet<>();
         // typed tables missing (an upgrade) or left behind by a change of columns: built first,
         // each with its dataset locked against writes, so that rebuilds and previews read them
@@ -77,7 +86,8 @@ public final class RunSteps {
             ProcessingRuns.progress(c, runId, settled, 0, 0, 0);
             return null;
         });
-        Map<String, List<String>> byDataset = tx.run(SegmentRebuilds::needingRebuild);
+        Map<String, List<String>> byDataset = tx.run(c -> SegmentRebuilds.needingRebuild(c,
+                ProcessingRuns.settling(c, Instant.now(), settle)));
         for (var entry : byDataset.entrySet()) {
             String datasetId = entry.getKey();
             Set<String> ids = new HashSet<>(entry.getValue());

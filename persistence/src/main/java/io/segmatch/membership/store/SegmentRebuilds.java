@@ -296,9 +296,18 @@ public final class SegmentRebuilds {
      * another): its rule reads theirs, so its members move with them, in the same run.
      */
     public static Map<String, List<String>> needingRebuild(Connection c) throws SQLException {
+        return needingRebuild(c, false);
+    }
+
+    /**
+     * {@link #needingRebuild(Connection)}, leaving out the segments whose definition changed when
+     * {@code settling} (ProcessingRuns.settling): the run after this one builds them together.
+     */
+    public static Map<String, List<String>> needingRebuild(Connection c, boolean settling) throws SQLException {
         Map<String, List<String>> byDataset = new TreeMap<>();
         try (PreparedStatement ps = c.prepareStatement("WITH RECURSIVE stale(id, dataset_id) AS ("
                 + "SELECT id, dataset_id FROM segment WHERE deleted_at IS NULL AND (" + STALE + ") "
+                + (settling ? "AND definition_version <= evaluated_version " : "")
                 + "UNION SELECT s.id, s.dataset_id FROM segment s JOIN stale ON s.dataset_id = stale.dataset_id "
                 + "WHERE s.deleted_at IS NULL AND jsonb_path_exists(s.conditions_json::jsonb, '$.** ? (@.segment == $id)', "
                 + "jsonb_build_object('id', stale.id))) "
