@@ -118,7 +118,7 @@ public final class LocalServer implements AutoCloseable {
         String sharedBuffers = settings.sharedBuffers() == null || settings.sharedBuffers().isBlank()
                 ? automaticSharedBuffers() : settings.sharedBuffers().strip();
         if (!sharedBuffers.matches("[1-9][0-9]*(kB|MB|GB)")) {
-            throw new IllegalArgumentException("--db-shared-buffers: a size such as 512MB or 4GB, not '" + sharedBuffers + "'");
+            throw new IllegalArgumentException("--db-shared-buffers: expected a size such as 512MB or 4GB, got '" + sharedBuffers + "'");
         }
         config.put("shared_buffers", sharedBuffers);
         config.put("work_mem", "64MB");

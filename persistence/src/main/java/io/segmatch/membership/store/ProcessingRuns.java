@@ -199,8 +199,7 @@ public final class ProcessingRuns {
                 + "EXISTS (SELECT 1 FROM segment WHERE deleted_at IS NULL AND status = 'failed' AND (" + SegmentRebuilds.STALE + ")), "
                 + SETTLING_SQL;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setTimestamp(1, Timestamp.from(now.minus(settle)));
-            ps.setTimestamp(2, Timestamp.from(now.minus(settle.multipliedBy(MAX_SETTLE_FACTOR))));
+            settleCutoffs(ps, now, settle);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 Timestamp ended = rs.getTimestamp(4);
@@ -223,13 +222,18 @@ public final class ProcessingRuns {
             return false;
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT " + SETTLING_SQL)) {
-            ps.setTimestamp(1, Timestamp.from(now.minus(settle)));
-            ps.setTimestamp(2, Timestamp.from(now.minus(settle.multipliedBy(MAX_SETTLE_FACTOR))));
+            settleCutoffs(ps, now, settle);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getBoolean(1);
             }
         }
+    }
+
+    /** The two parameters of {@link #SETTLING_SQL}, the first and second of the statement. */
+    private static void settleCutoffs(PreparedStatement ps, Instant now, Duration settle) throws SQLException {
+        ps.setTimestamp(1, Timestamp.from(now.minus(settle)));
+        ps.setTimestamp(2, Timestamp.from(now.minus(settle.multipliedBy(MAX_SETTLE_FACTOR))));
     }
 
     /** Segments changing without pause wait at most this many settle times for their rebuild. */
