@@ -19,6 +19,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import javax.sql.DataSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -95,11 +96,11 @@ class LostRunsIT {
 
         // a run that started meanwhile for another reason leaves the settling segment to the next
         assertTrue(tx(c -> SegmentRebuilds.needingRebuild(c, ProcessingRuns.settling(c, t, settle))).isEmpty());
-        assertEquals(java.util.List.of("a"), tx(c -> SegmentRebuilds.needingRebuild(c, false)).get("d"));
+        assertEquals(List.of("a"), tx(c -> SegmentRebuilds.needingRebuild(c, false)).get("d"));
 
         assertTrue(tx(c -> ProcessingRuns.due(c, t.plusSeconds(3), settle)).due(t.plusSeconds(3), LONG),
                 "two seconds without a change: the run starts");
-        assertEquals(java.util.List.of("a"), tx(c -> SegmentRebuilds.needingRebuild(c,
+        assertEquals(List.of("a"), tx(c -> SegmentRebuilds.needingRebuild(c,
                 ProcessingRuns.settling(c, t.plusSeconds(3), settle))).get("d"), "and builds it");
 
         // another segment, then another: each one holds the run back again ...
