@@ -12,10 +12,14 @@ import org.junit.jupiter.api.Test;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,6 +38,28 @@ class MetaAudiencesTest {
     Client client;
     final List<Long> waits = Collections.synchronizedList(new ArrayList<>());
     final List<String> outcomes = Collections.synchronizedList(new ArrayList<>());
+    /** What the calls waited so far: recorded instead of slept, and added to {@link #clock}. */
+    final AtomicLong slept = new AtomicLong();
+    /**
+     * The system clock moved on by every recorded wait, as if it had been slept: a pause the
+     * usage headers asked for is over once it was waited out, whatever millisecond the test ran in.
+     */
+    final Clock clock = new Clock() {
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.now().plusMillis(slept.get());
+        }
+    };
 
     @BeforeEach
     void start() throws Exception {
@@ -52,7 +78,10 @@ class MetaAudiencesTest {
                 "USER_PROVIDED_ONLY", Duration.ofSeconds(10), Duration.ofMinutes(15), Duration.ofMinutes(15), false);
         MetaApi api = WebResourceFactory.newResource(MetaApi.class, client.target(fake.baseUrl()));
         MetaCalls calls = new MetaCalls(() -> token, appSecret, FakeMeta.AD_ACCOUNT, Duration.ofMinutes(15), Duration.ofMillis(1),
-                outcomes::add, waits::add, Clock.systemUTC());
+                outcomes::add, w -> {
+                    waits.add(w);
+                    slept.addAndGet(w);
+                }, clock);
         return new MetaAudiences(api, calls, settings);
     }
 
