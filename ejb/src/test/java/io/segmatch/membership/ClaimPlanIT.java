@@ -6,6 +6,8 @@ import io.segmatch.activation.store.SyncPlans;
 import io.segmatch.membership.store.BulkChanges;
 import io.segmatch.membership.store.ChangeChunks;
 import io.segmatch.membership.store.RowMemberships;
+import io.segmatch.membership.store.SegmentRebuilds;
+import io.segmatch.segments.evaluation.RuleSql;
 import io.segmatch.testing.TestDatabase;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -54,6 +56,67 @@ class ClaimPlanIT {
             fill(c, List.of("d1", "d2", "d3", "d4", "d5"), 30_000);
             checkEveryPlan(c, "d3");
         }
+    }
+
+    /**
+     * A rebuild finds the rows whose memberships move with one statement that PostgreSQL may
+     * hand to parallel workers (a read through a cursor never is): the join over every typed
+     * row and membership is a rebuild's main cost. The table here is smaller than the size
+     * from which PostgreSQL considers workers, so that size is lowered for the test.
+     */
+    @Test
+    void aRebuildFindsItsMovesWithParallelWorkers() throws Exception {
+        DataSource db = TestDatabase.newDatabase("claimplanrebuild");
+        try (Connection c = db.getConnection()) {
+            fill(c, List.of("d1"), 150_000);
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE typed_probe AS SELECT row_key, data->>'country' AS country FROM dataset_row "
+                        + "WHERE dataset_id = 'd1'");
+                st.execute("ALTER TABLE typed_probe ADD PRIMARY KEY (row_key)");
+                st.execute("ANALYZE typed_probe");
+            }
+            c.setAutoCommit(false);
+            List<RuleSql.Predicate> country = List.of(new RuleSql.Predicate("t.country = ?", List.of("DE")));
+            String sql = SegmentRebuilds.movesTableSql("typed_probe", country, new int[] {1}, false);
+            // the parameters as literals: the predicate's country, the dataset, the country again
+            List<String> params = List.of("DE", "d1", "DE");
+            StringBuilder bound = new StringBuilder();
+            int n = 0;
+            for (char ch : sql.toCharArray()) {
+                bound.append(ch == '?' ? literal(params.get(n++)) : String.valueOf(ch));
+            }
+            assertEquals(params.size(), n);
+            try (Statement st = c.createStatement()) {
+                st.execute("SET LOCAL min_parallel_table_scan_size = 0");
+                st.execute("SET LOCAL parallel_setup_cost = 0");
+                st.execute("SET LOCAL parallel_tuple_cost = 0");
+                var rs = st.executeQuery("EXPLAIN (ANALYZE, FORMAT JSON) " + bound);
+                rs.next();
+                JsonObject plan = Json.createReader(new StringReader(rs.getString(1))).readArray().getJsonObject(0)
+                        .getJsonObject("Plan");
+                assertTrue(workersLaunched(plan) > 0, "no parallel worker ran the rebuild's join: " + plan);
+                // the rows that move: in DE and not a member of 1, or a member of 1 outside DE
+                try (var count = st.executeQuery("SELECT count(*) FILTER (WHERE p0), count(*) FILTER (WHERE NOT p0) "
+                        + "FROM " + SegmentRebuilds.MOVES)) {
+                    count.next();
+                    assertEquals(25_000, count.getLong(1));
+                    assertEquals(50_000, count.getLong(2));
+                }
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    private static long workersLaunched(JsonObject plan) {
+        long workers = plan.containsKey("Workers Launched") ? plan.getJsonNumber("Workers Launched").longValue() : 0;
+        if (plan.containsKey("Plans")) {
+            for (JsonValue child : plan.getJsonArray("Plans")) {
+                workers += workersLaunched(child.asJsonObject());
+            }
+        }
+        return workers;
     }
 
     private static void checkEveryPlan(Connection c, String dataset) throws SQLException {
@@ -119,7 +182,7 @@ class ClaimPlanIT {
                 st.execute("ANALYZE bulk_claim");
             }
             checkWithout(c, List.of("hashjoin", "mergejoin"), mode, "bulk read of a chunk of claims, looked up in key order",
-                    BulkChanges.readSql("typed_probe", List.of(), true), List.of(dataset), failures);
+                    BulkChanges.readSql("bulk_claim", "typed_probe", List.of(), true), List.of(dataset), failures);
             // recording a small job's outcome: its people read through the job's key (sequential scans off, as
             // SyncJobs runs it) or the refusals' index, not by a pass over every job's people
             check(c, mode, "refusal codes of a small job", SyncJobs.REFUSAL_CODES_SQL, List.of(3), failures);
