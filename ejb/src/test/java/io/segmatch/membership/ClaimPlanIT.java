@@ -59,14 +59,15 @@ class ClaimPlanIT {
     }
 
     /**
-     * A rebuild finds the rows whose memberships move with one statement that PostgreSQL may
-     * hand to parallel workers (a read through a cursor never is): the join over every typed
-     * row and membership is a rebuild's main cost. The table here is smaller than the size
-     * from which PostgreSQL considers workers, so that size is lowered for the test.
+     * The reads that pass over a whole dataset — a rebuild's moves, a bulk read of claims, a
+     * full sync plan — are each one statement filling a table, which PostgreSQL may hand to
+     * parallel workers (a read through a cursor never is), and find exactly the rows they are
+     * for. The tables here are smaller than the size from which PostgreSQL considers workers,
+     * so that size is lowered for the test.
      */
     @Test
-    void aRebuildFindsItsMovesWithParallelWorkers() throws Exception {
-        DataSource db = TestDatabase.newDatabase("claimplanrebuild");
+    void bigReadsRunWithParallelWorkers() throws Exception {
+        DataSource db = TestDatabase.newDatabase("claimplanparallel");
         try (Connection c = db.getConnection()) {
             fill(c, List.of("d1"), 150_000);
             try (Statement st = c.createStatement()) {
@@ -74,38 +75,67 @@ class ClaimPlanIT {
                         + "WHERE dataset_id = 'd1'");
                 st.execute("ALTER TABLE typed_probe ADD PRIMARY KEY (row_key)");
                 st.execute("ANALYZE typed_probe");
+                // claims as the bulk read takes them: an unlogged table in key order
+                st.execute("CREATE UNLOGGED TABLE claim_probe (row_key text PRIMARY KEY, seq bigint NOT NULL)");
+                st.execute("INSERT INTO claim_probe SELECT row_key, seq FROM pending_change WHERE dataset_id = 'd1' "
+                        + "ORDER BY row_key");
+                st.execute("ANALYZE claim_probe");
             }
-            c.setAutoCommit(false);
             List<RuleSql.Predicate> country = List.of(new RuleSql.Predicate("t.country = ?", List.of("DE")));
-            String sql = SegmentRebuilds.movesTableSql("typed_probe", country, new int[] {1}, false);
-            // the parameters as literals: the predicate's country, the dataset, the country again
-            List<String> params = List.of("DE", "d1", "DE");
-            StringBuilder bound = new StringBuilder();
-            int n = 0;
-            for (char ch : sql.toCharArray()) {
-                bound.append(ch == '?' ? literal(params.get(n++)) : String.valueOf(ch));
+
+            // the rows that move: in DE and not a member of segment 1, or a member outside DE
+            filled(c, "rebuild's moves", SegmentRebuilds.movesTableSql("typed_probe", country, new int[] {1}, false),
+                    List.of("DE", "d1", "DE"), List.of(),
+                    "SELECT count(*) FILTER (WHERE p0), count(*) FILTER (WHERE NOT p0) FROM " + SegmentRebuilds.MOVES,
+                    List.of(25_000L, 50_000L));
+            // every claim (one row in three), looked up by key as BulkChanges plans it; a third of them in DE
+            filled(c, "bulk read", "CREATE TEMP TABLE read_probe AS " + BulkChanges.readSql("claim_probe", "typed_probe",
+                            country, false), List.of("DE", "d1"), List.of("hashjoin", "mergejoin"),
+                    "SELECT count(*), count(*) FILTER (WHERE p0) FROM read_probe", List.of(50_000L, 50_000L));
+            // segment 1's members (every other row) and what was acknowledged of them
+            filled(c, "full sync plan", "CREATE TEMP TABLE plan_probe AS " + SyncPlans.planSql(1, Destination.GOOGLE_ADS),
+                    List.of("email", "d1", 1, false, "s1", "s1"), List.of(),
+                    "SELECT count(*) FILTER (WHERE member), count(identifiers) FROM plan_probe", List.of(75_000L, 37_350L));
+        }
+    }
+
+    /**
+     * Runs a statement that fills a table under EXPLAIN ANALYZE (with {@code off} planner
+     * methods turned off) in a transaction rolled back afterwards, asserts that parallel
+     * workers ran it, then that {@code check} over the table it filled gives {@code expected}.
+     */
+    private static void filled(Connection c, String what, String sql, List<Object> params, List<String> off, String check,
+                               List<Long> expected) throws SQLException {
+        StringBuilder bound = new StringBuilder();
+        int n = 0;
+        for (char ch : sql.toCharArray()) {
+            bound.append(ch == '?' ? literal(params.get(n++)) : String.valueOf(ch));
+        }
+        assertEquals(params.size(), n, what + ": parameters");
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            st.execute("SET LOCAL min_parallel_table_scan_size = 0");
+            st.execute("SET LOCAL parallel_setup_cost = 0");
+            st.execute("SET LOCAL parallel_tuple_cost = 0");
+            for (String method : off) {
+                st.execute("SET LOCAL enable_" + method + " = off");
             }
-            assertEquals(params.size(), n);
-            try (Statement st = c.createStatement()) {
-                st.execute("SET LOCAL min_parallel_table_scan_size = 0");
-                st.execute("SET LOCAL parallel_setup_cost = 0");
-                st.execute("SET LOCAL parallel_tuple_cost = 0");
-                var rs = st.executeQuery("EXPLAIN (ANALYZE, FORMAT JSON) " + bound);
-                rs.next();
-                JsonObject plan = Json.createReader(new StringReader(rs.getString(1))).readArray().getJsonObject(0)
-                        .getJsonObject("Plan");
-                assertTrue(workersLaunched(plan) > 0, "no parallel worker ran the rebuild's join: " + plan);
-                // the rows that move: in DE and not a member of 1, or a member of 1 outside DE
-                try (var count = st.executeQuery("SELECT count(*) FILTER (WHERE p0), count(*) FILTER (WHERE NOT p0) "
-                        + "FROM " + SegmentRebuilds.MOVES)) {
-                    count.next();
-                    assertEquals(25_000, count.getLong(1));
-                    assertEquals(50_000, count.getLong(2));
+            var rs = st.executeQuery("EXPLAIN (ANALYZE, FORMAT JSON) " + bound);
+            rs.next();
+            JsonObject plan = Json.createReader(new StringReader(rs.getString(1))).readArray().getJsonObject(0)
+                    .getJsonObject("Plan");
+            assertTrue(workersLaunched(plan) > 0, what + ": no parallel worker ran it: " + plan);
+            try (var result = st.executeQuery(check)) {
+                result.next();
+                List<Long> found = new ArrayList<>();
+                for (int i = 0; i < expected.size(); i++) {
+                    found.add(result.getLong(i + 1));
                 }
-            } finally {
-                c.rollback();
-                c.setAutoCommit(true);
+                assertEquals(expected, found, what);
             }
+        } finally {
+            c.rollback();
+            c.setAutoCommit(true);
         }
     }
 

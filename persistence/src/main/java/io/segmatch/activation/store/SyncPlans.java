@@ -152,9 +152,9 @@ public final class SyncPlans {
                 + "WHERE x.dataset_id = rm.dataset_id AND x.row_key = rm.row_key LIMIT 1) r ");
         sql.append("WHERE rm.dataset_id = ? AND rm.segments @> ARRAY[?::integer] AND NOT ?), "
                 + "ack AS (SELECT row_key, identifiers, added_at FROM activation_member WHERE segment_id = ? AND destination = " + d
-                + ") SELECT coalesce(cur.row_key, ack.row_key), cur.row_key IS NOT NULL, ack.identifiers, ack.added_at, "
-                + "(SELECT identifiers FROM activation_rejected x WHERE x.segment_id = ? AND x.destination = " + d
-                + " AND x.row_key = cur.row_key)");
+                + ") SELECT coalesce(cur.row_key, ack.row_key) AS row_key, cur.row_key IS NOT NULL AS member, ack.identifiers, "
+                + "ack.added_at, (SELECT identifiers FROM activation_rejected x WHERE x.segment_id = ? AND x.destination = " + d
+                + " AND x.row_key = cur.row_key) AS refused");
         for (int i = 0; i < roles; i++) {
             sql.append(", cur.v").append(i);
         }
@@ -183,6 +183,9 @@ public final class SyncPlans {
                 + "LEFT JOIN LATERAL (SELECT identifiers, added_at FROM activation_member a WHERE a.segment_id = ? "
                 + "AND a.destination = " + d + " AND a.row_key = k.row_key LIMIT 1) ack ON true").toString();
     }
+
+    /** The temporary table of a full plan's rows, dropped once decided. */
+    static final String FULL_PLAN = "plan_full";
 
     /** A segment is planned as a join when it holds at least this share of its dataset's rows. */
     static final double JOINED_SHARE = 0.5;
@@ -247,8 +250,16 @@ public final class SyncPlans {
         if (basis.full()) {
             // the form is chosen from the segment's own counts, never from the planner's statistics
             boolean joined = largeShare(c, segment);
+            // found by one statement that PostgreSQL may share among parallel workers (a read
+            // through a cursor never is), into a temporary table that is then read and dropped
+            try (Statement st = c.createStatement()) {
+                st.execute("DROP TABLE IF EXISTS " + FULL_PLAN);
+                st.execute("SET LOCAL parallel_setup_cost = 0");
+                st.execute("SET LOCAL parallel_tuple_cost = 0");
+            }
             Jdbc.withPlannerOff(c, joined ? List.of("nestloop") : List.of(), x -> {
-                try (PreparedStatement ps = c.prepareStatement(planSql(roleNames.size(), segment.destination(), joined))) {
+                try (PreparedStatement ps = c.prepareStatement("CREATE TEMPORARY TABLE " + FULL_PLAN + " AS "
+                        + planSql(roleNames.size(), segment.destination(), joined))) {
                     int p = 1;
                     for (String role : roleNames) {
                         ps.setString(p++, roles.column(role));
@@ -258,13 +269,20 @@ public final class SyncPlans {
                     ps.setBoolean(p++, segment.deleted());
                     ps.setString(p++, segment.id());
                     ps.setString(p, segment.id());
-                    PlanDecisions.decide(ps, segment.destination(), roles, roleNames, identifierSettings, readdBefore, adds,
-                            removes, counts, phases, hasher);
+                    return ps.executeUpdate();
                 }
-                return null;
             });
-            if (joined) {
-                phases.done("joined");
+            try (Statement st = c.createStatement()) {
+                st.execute("RESET parallel_setup_cost");
+                st.execute("RESET parallel_tuple_cost");
+            }
+            phases.done(joined ? "members found, joined" : "members found");
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + FULL_PLAN)) {
+                PlanDecisions.decide(ps, segment.destination(), roles, roleNames, identifierSettings, readdBefore, adds,
+                        removes, counts, phases, hasher);
+            }
+            try (Statement st = c.createStatement()) {
+                st.execute("DROP TABLE " + FULL_PLAN);
             }
         } else {
             try (Statement st = c.createStatement()) {
