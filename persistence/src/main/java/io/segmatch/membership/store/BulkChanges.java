@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.logging.Logger;
 
 /**
@@ -105,48 +104,35 @@ public final class BulkChanges {
 
         long t0 = System.nanoTime();
         // the claim first, then the reads in a statement of their own: a change committed
-        // before the claim is read with its row as that change left it. The claims go to an
-        // unlogged table of this transaction's own (parallel workers cannot read a temporary
-        // one), in key order, so that their lookups touch consecutive pages
-        String claim = "bulk_claim_" + UUID.randomUUID().toString().replace("-", "");
-        execute(c, "CREATE UNLOGGED TABLE " + claim + " (row_key text PRIMARY KEY, seq bigint NOT NULL)");
+        // before the claim is read with its row as that change left it
+        execute(c, "CREATE TEMPORARY TABLE bulk_claim (row_key text PRIMARY KEY, seq bigint NOT NULL) ON COMMIT DROP");
         long claims;
         try (PreparedStatement ps = c.prepareStatement("WITH claimed AS (SELECT row_key, seq FROM pending_change "
-                + "WHERE dataset_id = ? FOR UPDATE SKIP LOCKED) INSERT INTO " + claim
-                + " SELECT row_key, seq FROM claimed ORDER BY row_key")) {
+                + "WHERE dataset_id = ? FOR UPDATE SKIP LOCKED) INSERT INTO bulk_claim SELECT row_key, seq FROM claimed")) {
             ps.setString(1, datasetId);
             claims = ps.executeUpdate();
         }
-        execute(c, "ANALYZE " + claim);
+        execute(c, "ANALYZE bulk_claim");
         boolean lookups = lookedUp(c, datasetId, claims, lookupShare);
 
         long t1 = System.nanoTime();
         long applyNanos = 0;
-        // the rows and answers found by one statement that parallel workers may share (a read
-        // through a cursor never is), into a temporary table read back in key order
-        execute(c, "DROP TABLE IF EXISTS " + READ);
-        execute(c, "SET LOCAL parallel_setup_cost = 0");
-        execute(c, "SET LOCAL parallel_tuple_cost = 0");
-        try (PreparedStatement ps = c.prepareStatement("CREATE TEMPORARY TABLE " + READ + " AS "
-                + readSql(claim, rules.get().table().name(), predicates, false))) {
+        String sql = readSql(rules.get().table().name(), predicates, lookups);
+        long rows = 0;
+        long entered = 0;
+        long exited = 0;
+        List<EvaluatedRow> batch = new ArrayList<>(APPLY_BATCH);
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             int p = 1;
             for (RuleSql.Predicate predicate : predicates) {
                 p = predicate.bind(c, ps, p);
             }
             ps.setString(p, datasetId);
-            // planned as it is executed: the settings are set back before the rows are applied
-            Jdbc.withPlannerOff(c, lookups ? List.of("hashjoin", "mergejoin") : List.of(), x -> ps.executeUpdate());
-        } finally {
-            execute(c, "RESET parallel_setup_cost");
-            execute(c, "RESET parallel_tuple_cost");
-        }
-        long rows = 0;
-        long entered = 0;
-        long exited = 0;
-        List<EvaluatedRow> batch = new ArrayList<>(APPLY_BATCH);
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + READ + " ORDER BY row_key")) {
             ps.setFetchSize(APPLY_BATCH);
-            try (ResultSet rs = ps.executeQuery()) {
+            // planned as it is executed: the settings are set back before the rows are applied
+            ResultSet planned = Jdbc.withPlannerOff(c, lookups ? List.of("hashjoin", "mergejoin") : List.of(),
+                    x -> ps.executeQuery());
+            try (ResultSet rs = planned) {
                 while (rs.next()) {
                     boolean exists = rs.getBoolean(3);
                     ChangedRow change = new ChangedRow(datasetId, rs.getString(1), rs.getLong(2), exists ? Map.of() : null,
@@ -174,12 +160,11 @@ public final class BulkChanges {
         ChangeChunks.Applied applied = ChangeChunks.apply(c, runId, batch, mine, now, false, sizes);
         // every claimed change is consumed at once: they are locked, so their seq is still the one read
         long consumed;
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM pending_change p USING " + claim + " b "
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM pending_change p USING bulk_claim b "
                 + "WHERE p.dataset_id = ? AND p.row_key = b.row_key AND p.seq = b.seq")) {
             ps.setString(1, datasetId);
             consumed = ps.executeUpdate();
         }
-        execute(c, "DROP TABLE " + claim + ", " + READ);
         long t3 = System.nanoTime();
         applyNanos += t3 - t2;
         LOG.info(String.format(Locale.ROOT, "dataset %s: %d pending changes evaluated in bulk against %d segments in "
@@ -190,25 +175,21 @@ public final class BulkChanges {
                 exited + applied.exited()));
     }
 
-    /** The temporary table of the bulk read's rows, dropped once applied. */
-    static final String READ = "bulk_read";
-
     /**
-     * The read: each claimed row (in {@code claimTable}) with its memberships and its answer to
-     * each predicate, by key: looked up in the claim table's order (written in key order) when
-     * the caller turns hash and merge joins off while it is planned. {@code ordered}: the rows in
-     * key order. Columns: row_key, seq, present, segments, since, p0, p1, … Parameters: the
-     * predicates', then the dataset.
+     * The read: each claimed row (in {@code bulk_claim}) with its memberships and its answer to
+     * each predicate, by key. {@code lookups}: the claims in key order, for nested loops (the
+     * caller turns hash and merge joins off while it is planned). Parameters: the predicates',
+     * then the dataset.
      */
-    public static String readSql(String claimTable, String typedTable, List<RuleSql.Predicate> predicates, boolean ordered) {
-        StringBuilder sql = new StringBuilder("SELECT b.row_key, b.seq, t.row_key IS NOT NULL AS present, "
-                + "array_to_string(m.segments, ',') AS segments, array_to_string(m.since, ',') AS since");
-        for (int i = 0; i < predicates.size(); i++) {
-            sql.append(", coalesce(").append(predicates.get(i).sql()).append(", false) AS p").append(i);
-        }
-        sql.append(" FROM ").append(claimTable).append(" b LEFT JOIN ").append(typedTable)
-                .append(" t ON t.row_key = b.row_key LEFT JOIN row_membership m ON m.dataset_id = ? AND m.row_key = b.row_key");
-        return ordered ? sql.append(" ORDER BY b.row_key").toString() : sql.toString();
+    public static String readSql(String typedTable, List<RuleSql.Predicate> predicates, boolean lookups) {
+        StringBuilder sql = new StringBuilder("SELECT b.row_key, b.seq, t.row_key IS NOT NULL, "
+                + "array_to_string(m.segments, ','), array_to_string(m.since, ',')");
+        predicates.forEach(p -> sql.append(", coalesce(").append(p.sql()).append(", false)"));
+        // (a subquery with its own ORDER BY is not merged into the query: its order is the lookups')
+        sql.append(lookups ? " FROM (SELECT row_key, seq FROM bulk_claim ORDER BY row_key) b" : " FROM bulk_claim b")
+                .append(" LEFT JOIN ").append(typedTable).append(" t ON t.row_key = b.row_key "
+                + "LEFT JOIN row_membership m ON m.dataset_id = ? AND m.row_key = b.row_key ORDER BY b.row_key");
+        return sql.toString();
     }
 
     /** Whether the claims are few enough, against the dataset's rows, to be looked up by key ({@link #LOOKUP_SHARE}). */
