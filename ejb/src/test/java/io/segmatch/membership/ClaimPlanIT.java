@@ -5,8 +5,8 @@ import io.segmatch.activation.store.SyncJobs;
 import io.segmatch.activation.store.SyncPlans;
 import io.segmatch.membership.store.BulkChanges;
 import io.segmatch.membership.store.ChangeChunks;
+import io.segmatch.membership.store.RebuildMoves;
 import io.segmatch.membership.store.RowMemberships;
-import io.segmatch.membership.store.SegmentRebuilds;
 import io.segmatch.segments.evaluation.RuleSql;
 import io.segmatch.testing.TestDatabase;
 import jakarta.json.Json;
@@ -79,13 +79,14 @@ class ClaimPlanIT {
             List<RuleSql.Predicate> country = List.of(new RuleSql.Predicate("t.country = ?", List.of("DE")));
 
             // the rows that move: in DE and not a member of segment 1, or a member outside DE
-            filled(c, "rebuild's moves", SegmentRebuilds.movesTableSql("typed_probe", country, new int[] {1}, false),
+            filled(c, "rebuild's moves", RebuildMoves.movesTableSql("typed_probe", country, new int[] {1}, false),
                     List.of("DE", "d1", "DE"),
-                    "SELECT count(*) FILTER (WHERE p0), count(*) FILTER (WHERE NOT p0) FROM " + SegmentRebuilds.MOVES,
+                    "SELECT count(*) FILTER (WHERE p0), count(*) FILTER (WHERE NOT p0) FROM " + RebuildMoves.TABLE,
                     List.of(25_000L, 50_000L));
             // segment 1's members (every other row) looked up, and what was acknowledged of them
             filled(c, "full sync plan", "CREATE TEMP TABLE plan_probe AS " + SyncPlans.planSql(1, Destination.GOOGLE_ADS),
-                    List.of("email", "d1", 1, false, "s1", "s1"), "SELECT count(*) FILTER (WHERE member), count(identifiers) FROM plan_probe", List.of(75_000L, 37_350L));
+                    List.of("email", "d1", 1, false, "s1", "s1"),
+                    "SELECT count(*) FILTER (WHERE member), count(identifiers) FROM plan_probe", List.of(75_000L, 37_350L));
         }
     }
 

@@ -266,8 +266,8 @@ public final class SyncPlans {
             boolean joined = largeShare(c, segment);
             if (joined) {
                 // most of the dataset: read as the join finds it (through a table it would be
-                // written and read once more: at 10M rows the every-row plan took 146.57 s so,
-                // 113.83 s streamed)
+                // written and read once more: at 10M rows the every-row plan took 146.57 s that
+                // way, 113.83 s streamed)
                 Jdbc.withPlannerOff(c, List.of("nestloop"), x -> {
                     try (PreparedStatement ps = c.prepareStatement(planSql(roleNames.size(), segment.destination(), true))) {
                         bindPlan(ps, segment, roles, roleNames);
@@ -282,18 +282,14 @@ public final class SyncPlans {
                 // workers (a read through a cursor never is), into a temporary table then read and dropped
                 try (Statement st = c.createStatement()) {
                     st.execute("DROP TABLE IF EXISTS " + FULL_PLAN);
-                    st.execute("SET LOCAL parallel_setup_cost = 0");
-                    st.execute("SET LOCAL parallel_tuple_cost = 0");
                 }
-                try (PreparedStatement ps = c.prepareStatement("CREATE TEMPORARY TABLE " + FULL_PLAN + " AS "
-                        + planSql(roleNames.size(), segment.destination(), false))) {
-                    bindPlan(ps, segment, roles, roleNames);
-                    ps.executeUpdate();
-                }
-                try (Statement st = c.createStatement()) {
-                    st.execute("RESET parallel_setup_cost");
-                    st.execute("RESET parallel_tuple_cost");
-                }
+                Jdbc.withParallelWorkersFree(c, x -> {
+                    try (PreparedStatement ps = x.prepareStatement("CREATE TEMPORARY TABLE " + FULL_PLAN + " AS "
+                            + planSql(roleNames.size(), segment.destination(), false))) {
+                        bindPlan(ps, segment, roles, roleNames);
+                        return ps.executeUpdate();
+                    }
+                });
                 phases.done("members found");
                 try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + FULL_PLAN)) {
                     PlanDecisions.decide(ps, segment.destination(), roles, roleNames, identifierSettings, readdBefore, adds,

@@ -54,11 +54,8 @@ final class StagedDiff {
                 + "WHERE s.data IS NOT NULL AND (r.row_key IS NULL OR r.data IS DISTINCT FROM " + merged + ")";
         long t1 = System.nanoTime();
         // the planner cannot tell how few rows differ; a parallel hash join halves the diff on 2 cores
-        Sql.update(connection, "SET LOCAL parallel_setup_cost = 0");
-        Sql.update(connection, "SET LOCAL parallel_tuple_cost = 0");
-        long changed = allColumns ? Sql.update(connection, sql, datasetId) : Sql.update(connection, sql, columns, datasetId, columns);
-        Sql.update(connection, "RESET parallel_setup_cost");
-        Sql.update(connection, "RESET parallel_tuple_cost");
+        long changed = Jdbc.withParallelWorkersFree(connection, x -> allColumns ? Sql.update(x, sql, datasetId)
+                : Sql.update(x, sql, columns, datasetId, columns));
         long t2 = System.nanoTime();
         // few changed rows among many: look each up by key rather than hash the whole dataset
         fewChanged = changed * 5 < existingRows;

@@ -96,18 +96,18 @@ public final class SegmentRebuilds {
             // the member counts come from one aggregate over the typed table
             String table = rules.get().table().name();
             System.arraycopy(typedCounts(c, table, predicates), 0, members, 0, members.length);
-            if (firstBuild(c, segments)) {
+            if (RebuildMoves.firstBuild(c, segments)) {
                 // every member enters: the moves are read as the join finds them, in the typed rows' order
-                sql.append(movesSql(table, predicates, numbers, retired.length > 0));
+                sql.append(RebuildMoves.movesSql(table, predicates, numbers, retired.length > 0));
             } else {
                 // usually few moves, found by a statement parallel workers may share, then written in key order
                 materialised = true;
                 long t = System.nanoTime();
-                long moved = materialiseMoves(c, datasetId, table, predicates, numbers, retired);
+                long moved = RebuildMoves.materialise(c, datasetId, table, predicates, numbers, retired);
                 readNanos += System.nanoTime() - t;
                 LOG.fine(() -> String.format(Locale.ROOT, "dataset %s: %d rows to move, found in %.2f s", datasetId, moved,
                         (System.nanoTime() - t) / 1e9));
-                sql.append("SELECT * FROM ").append(MOVES).append(" ORDER BY row_key");
+                sql.append("SELECT * FROM ").append(RebuildMoves.TABLE).append(" ORDER BY row_key");
             }
         } else {
             sql.append("SELECT coalesce(r.row_key, m.row_key), r.row_key IS NOT NULL, "
@@ -121,7 +121,7 @@ public final class SegmentRebuilds {
             if (materialised) {
                 // the moves were found by the statement that filled their table: nothing to bind
             } else if (typed) {
-                bindMoves(c, ps, predicates, datasetId, retired);
+                RebuildMoves.bind(c, ps, predicates, datasetId, retired);
             } else {
                 for (String f : fields) {
                     ps.setString(p++, f);
@@ -180,7 +180,7 @@ public final class SegmentRebuilds {
             }
             long t3 = System.nanoTime();
             if (materialised) {
-                execute(c, "DROP TABLE " + MOVES);
+                RebuildMoves.drop(c);
             }
             writer.flush();
             log.flush();
@@ -239,101 +239,6 @@ public final class SegmentRebuilds {
             }
         }
         return rebuilt;
-    }
-
-    /**
-     * Whether one of the segments was never evaluated: its build writes every member, and its
-     * moves are read as the join finds them (in the order of the typed rows, which is the order
-     * the memberships are best written in) rather than first copied to a table, which would
-     * write and read every member's row once more. Measured at 10M rows, the ten segments'
-     * build took 104.21 and 129.16 s streamed (two runs), 155.70 s through the table.
-     */
-    private static boolean firstBuild(Connection c, List<SegmentRule> segments) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM segment WHERE id = ANY(?) "
-                + "AND evaluated_version = 0)")) {
-            ps.setArray(1, c.createArrayOf("text", segments.stream().map(SegmentRule::segmentId).toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
-    }
-
-    /** The temporary table of a rebuild's moves, dropped once read. */
-    public static final String MOVES = "rebuild_moves";
-
-    /**
-     * The typed rows whose membership of a rebuilt (or retired) segment changes, fully joined
-     * to the dataset's memberships: key, whether the row exists, its memberships as two
-     * comma-separated lists, then each predicate's answer. Parameters: the predicates', the
-     * dataset, the predicates' again, then (with retired segments) their numbers.
-     */
-    public static String movesSql(String table, List<RuleSql.Predicate> predicates, int[] numbers, boolean retiring) {
-        StringBuilder sql = new StringBuilder("SELECT coalesce(t.row_key, m.row_key) AS row_key, t.row_key IS NOT NULL AS present, "
-                + "array_to_string(m.segments, ',') AS segments, array_to_string(m.since, ',') AS since");
-        for (int i = 0; i < predicates.size(); i++) {
-            sql.append(", coalesce(").append(predicates.get(i).sql()).append(", false) AS p").append(i);
-        }
-        sql.append(" FROM ").append(table).append(" t FULL JOIN (SELECT row_key, segments, since FROM row_membership "
-                + "WHERE dataset_id = ?) m ON m.row_key = t.row_key WHERE false");
-        // a missing row matches nothing, whatever its rule says of missing values ("is not set")
-        for (int i = 0; i < predicates.size(); i++) {
-            sql.append(" OR (t.row_key IS NOT NULL AND coalesce(").append(predicates.get(i).sql())
-                    .append(", false)) <> coalesce(").append(numbers[i]).append(" = ANY(m.segments), false)");
-        }
-        if (retiring) {
-            sql.append(" OR m.segments && ?::integer[]");
-        }
-        return sql.toString();
-    }
-
-    /** The statement that fills {@link #MOVES}: {@link #movesSql}'s rows, its parameters. */
-    public static String movesTableSql(String table, List<RuleSql.Predicate> predicates, int[] numbers, boolean retiring) {
-        return "CREATE TEMPORARY TABLE " + MOVES + " AS " + movesSql(table, predicates, numbers, retiring);
-    }
-
-    /**
-     * Finds the moves ({@link #movesSql}) into the temporary table {@link #MOVES}, which the
-     * caller reads and drops. Written by one statement rather than read through a cursor:
-     * PostgreSQL runs a statement read in batches through a cursor without parallel workers,
-     * while {@code CREATE TABLE … AS} may use them for its query (from PostgreSQL 16 for a full
-     * join), and the join over every typed row and membership is the rebuild's main cost.
-     */
-    static long materialiseMoves(Connection c, String datasetId, String table, List<RuleSql.Predicate> predicates,
-                                 int[] numbers, int[] retired) throws SQLException {
-        execute(c, "DROP TABLE IF EXISTS " + MOVES);
-        // the planner cannot tell how few rows move: without these it may keep the join in one process
-        execute(c, "SET LOCAL parallel_setup_cost = 0");
-        execute(c, "SET LOCAL parallel_tuple_cost = 0");
-        try (PreparedStatement ps = c.prepareStatement(movesTableSql(table, predicates, numbers, retired.length > 0))) {
-            bindMoves(c, ps, predicates, datasetId, retired);
-            return ps.executeUpdate();
-        } finally {
-            execute(c, "RESET parallel_setup_cost");
-            execute(c, "RESET parallel_tuple_cost");
-        }
-    }
-
-    /** Binds {@link #movesSql}'s parameters for the dataset whose typed table it reads. */
-    public static void bindMoves(Connection c, PreparedStatement ps, List<RuleSql.Predicate> predicates, String datasetId,
-                                 int[] retired) throws SQLException {
-        int p = 1;
-        for (RuleSql.Predicate predicate : predicates) {
-            p = predicate.bind(c, ps, p);
-        }
-        ps.setString(p++, datasetId);
-        for (RuleSql.Predicate predicate : predicates) {
-            p = predicate.bind(c, ps, p);
-        }
-        if (retired.length > 0) {
-            ps.setArray(p, c.createArrayOf("integer", Arrays.stream(retired).boxed().toArray()));
-        }
-    }
-
-    private static void execute(Connection c, String sql) throws SQLException {
-        try (java.sql.Statement st = c.createStatement()) {
-            st.execute(sql);
-        }
     }
 
     /** How many rows of the typed table match each predicate: one scan. */

@@ -58,6 +58,22 @@ public final class Jdbc {
         return result;
     }
 
+    /**
+     * Runs work with parallel workers costed as free ({@code parallel_setup_cost} and
+     * {@code parallel_tuple_cost} at 0), for this transaction only, and sets them back after it:
+     * for a statement whose rows the planner cannot count in advance (how few differ, how few
+     * move), which it would otherwise keep in one process. A failed work leaves them to the
+     * rollback, as {@link #withPlannerOff} does.
+     */
+    public static <T> T withParallelWorkersFree(Connection c, Work<T> work) throws SQLException {
+        String setup = setting(c, "parallel_setup_cost", "0");
+        String tuple = setting(c, "parallel_tuple_cost", "0");
+        T result = work.apply(c);
+        setting(c, "parallel_setup_cost", setup);
+        setting(c, "parallel_tuple_cost", tuple);
+        return result;
+    }
+
     /** Sets a planner setting for the rest of the transaction; returns the value it had. */
     private static String setting(Connection c, String name, String value) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT current_setting(?), set_config(?, ?, true)")) {
