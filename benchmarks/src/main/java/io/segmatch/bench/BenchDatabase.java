@@ -93,8 +93,8 @@ final class BenchDatabase implements AutoCloseable {
      * The reference for the upload: what PostgreSQL alone needs for the same rows on this
      * machine now. COPY of the CSV file (sent by this client, as the server receives an
      * upload) into a table of its columns, then the rows in the shape Segmatch stores them
-     * (a jsonb object of the non-empty values per row, keyed by dataset and key, with that
-     * primary key). Both tables are dropped afterwards. Returns seconds.
+     * (a jsonb object of the non-empty values per row, keyed by dataset and key compared
+     * byte by byte, with that primary key). Both tables are dropped afterwards. Returns seconds.
      */
     double referenceLoad(Path csv) throws Exception {
         List<String> columns;
@@ -116,8 +116,8 @@ final class BenchDatabase implements AutoCloseable {
                 c.unwrap(PGConnection.class).getCopyAPI()
                         .copyIn("COPY bench_reference_csv FROM STDIN (FORMAT csv, HEADER true)", in, 1 << 16);
             }
-            st.execute("CREATE TABLE bench_reference_rows AS SELECT 'bench'::varchar(36) AS dataset_id, \""
-                    + columns.get(0) + "\" AS row_key, " + object + ")) AS data FROM bench_reference_csv");
+            st.execute("CREATE TABLE bench_reference_rows AS SELECT 'bench'::varchar(36) COLLATE \"C\" AS dataset_id, \""
+                    + columns.get(0) + "\" COLLATE \"C\" AS row_key, " + object + ")) AS data FROM bench_reference_csv");
             st.execute("ALTER TABLE bench_reference_rows ADD PRIMARY KEY (dataset_id, row_key)");
             double seconds = (System.nanoTime() - t0) / 1e9;
             st.execute("DROP TABLE bench_reference_csv, bench_reference_rows");

@@ -160,6 +160,55 @@ class TypedStorageIT {
         assertEquals(0, count("SELECT count(*) FROM dataset_typed WHERE dataset_id = '" + datasetId + "'"));
     }
 
+    /**
+     * Row keys compare byte by byte in every table that holds them, the typed table the upload
+     * built included (a key compared under the database's locale costs a call into the C
+     * library per comparison, in every lookup, sort and index build), and their order is that
+     * of the characters' code points.
+     */
+    @Test
+    void rowKeysCompareByteByByteEverywhere() throws Exception {
+        upload("id,country\nb,x\nB,x\na,x\nZ,x\n\u00e9,x\ne,x\n10,x\n9,x\n\u00e4,x\n", UploadProcessor.Mode.UPSERT, 4);
+        List<String> notC = new ArrayList<>();
+        List<String> holders = new ArrayList<>();
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT table_name, column_name, collation_name "
+                    + "FROM information_schema.columns WHERE table_schema = current_schema() AND (column_name IN "
+                    + "('row_key', 'row_keys') OR (column_name = 'dataset_id' AND table_name IN "
+                    + "('dataset_row', 'pending_change', 'row_membership')) OR (column_name IN ('segment_id', 'destination') "
+                    + "AND table_name IN ('activation_member', 'activation_rejected'))) ORDER BY 1, 2");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String column = rs.getString(1) + "." + rs.getString(2);
+                    holders.add(column);
+                    if (!"C".equals(rs.getString(3))) {
+                        notC.add(column + " (" + rs.getString(3) + ")");
+                    }
+                }
+            }
+            return null;
+        });
+        assertTrue(holders.containsAll(List.of("dataset_row.row_key", "dataset_row.dataset_id", "pending_change.row_key",
+                "row_membership.row_key", "activation_member.row_key", "sync_job_item.row_key",
+                "membership_change.row_keys", table() + ".row_key")), holders::toString);
+        assertEquals(List.of(), notC);
+
+        List<String> keys = new ArrayList<>();
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT row_key FROM dataset_row WHERE dataset_id = ? "
+                    + "ORDER BY row_key")) {
+                ps.setString(1, datasetId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        keys.add(rs.getString(1));
+                    }
+                }
+            }
+            return null;
+        });
+        assertEquals(List.of("1", "10", "2", "3", "4", "9", "B", "Z", "a", "b", "e", "\u00e4", "\u00e9"), keys);
+    }
+
     private void storeColumns(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO dataset_column VALUES (?, ?, ?, ?)")) {
             for (int i = 0; i < columns.size(); i++) {

@@ -95,7 +95,7 @@ public class UploadStage implements AutoCloseable {
                 st.execute("SAVEPOINT upload_direct");
             } else {
                 // data is null for a rejected row whose key is kept (replace mode)
-                st.execute("CREATE UNLOGGED TABLE " + stage + " (line bigint NOT NULL, row_key text NOT NULL, "
+                st.execute("CREATE UNLOGGED TABLE " + stage + " (line bigint NOT NULL, row_key text COLLATE \"C\" NOT NULL, "
                         + "data jsonb)");
             }
         }
