@@ -301,7 +301,7 @@ public final class SyncPlans {
             }
         } else {
             try (Statement st = c.createStatement()) {
-                st.execute("CREATE TEMP TABLE plan_keys (row_key text COLLATE \"C\" PRIMARY KEY) ON COMMIT DROP");
+                st.execute("CREATE TEMP TABLE plan_keys (row_key " + Jdbc.ROW_KEY_TYPE + " PRIMARY KEY) ON COMMIT DROP");
                 st.execute("INSERT INTO plan_keys SELECT DISTINCT k FROM activation_queue q CROSS JOIN LATERAL "
                         + "unnest(q.row_keys) AS k WHERE q.id IN (SELECT id FROM plan_queue)");
             }

@@ -2,6 +2,7 @@ package io.segmatch.datasets.store;
 
 import io.segmatch.datasets.entity.ColumnType;
 import io.segmatch.datasets.entity.DatasetColumn;
+import io.segmatch.shared.store.Jdbc;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.PGCopyOutputStream;
 
@@ -216,7 +217,7 @@ public final class TypedRows {
     /** (Re)creates an empty typed table, without its key index (added after the load, by {@link #finish}). */
     private static void create(Connection c, String name, List<Column> columns) throws SQLException {
         Sql.update(c, "DROP TABLE IF EXISTS " + name);
-        StringBuilder create = new StringBuilder("CREATE TABLE ").append(name).append(" (row_key text COLLATE \"C\" NOT NULL");
+        StringBuilder create = new StringBuilder("CREATE TABLE ").append(name).append(" (row_key " + Jdbc.ROW_KEY_TYPE + " NOT NULL");
         for (Column column : columns) {
             create.append(", ").append(column.sqlName()).append(' ').append(column.sqlType());
         }

@@ -1,5 +1,6 @@
 package io.segmatch.datasets.store;
 
+import io.segmatch.shared.store.Jdbc;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.PGCopyOutputStream;
 
@@ -95,7 +96,7 @@ public class UploadStage implements AutoCloseable {
                 st.execute("SAVEPOINT upload_direct");
             } else {
                 // data is null for a rejected row whose key is kept (replace mode)
-                st.execute("CREATE UNLOGGED TABLE " + stage + " (line bigint NOT NULL, row_key text COLLATE \"C\" NOT NULL, "
+                st.execute("CREATE UNLOGGED TABLE " + stage + " (line bigint NOT NULL, row_key " + Jdbc.ROW_KEY_TYPE + " NOT NULL, "
                         + "data jsonb)");
             }
         }

@@ -105,7 +105,7 @@ public final class BulkChanges {
         long t0 = System.nanoTime();
         // the claim first, then the reads in a statement of their own: a change committed
         // before the claim is read with its row as that change left it
-        execute(c, "CREATE TEMPORARY TABLE bulk_claim (row_key text COLLATE \"C\" PRIMARY KEY, seq bigint NOT NULL) ON COMMIT DROP");
+        execute(c, "CREATE TEMPORARY TABLE bulk_claim (row_key " + Jdbc.ROW_KEY_TYPE + " PRIMARY KEY, seq bigint NOT NULL) ON COMMIT DROP");
         long claims;
         try (PreparedStatement ps = c.prepareStatement("WITH claimed AS (SELECT row_key, seq FROM pending_change "
                 + "WHERE dataset_id = ? FOR UPDATE SKIP LOCKED) INSERT INTO bulk_claim SELECT row_key, seq FROM claimed")) {

@@ -16,6 +16,13 @@ public final class Jdbc {
     private Jdbc() {
     }
 
+    /**
+     * The SQL type of a column holding row keys, in every table the server creates: compared
+     * byte by byte whatever the database's locale, as in the tables of the schema (migration
+     * V15), so that joins between them use their key indexes.
+     */
+    public static final String ROW_KEY_TYPE = "text COLLATE \"C\"";
+
     /** Runs work on a connection, in the caller's transaction if there is one. */
     public static <T> T run(DataSource dataSource, Work<T> work) {
         try (Connection c = dataSource.getConnection()) {
