@@ -268,6 +268,21 @@ class MembershipPropertyIT {
      */
     @Example
     void aSyncAfterAChangeLooksOnlyAtTheChangedMember() throws Exception {
+        syncAfterAChangedMember(Integer.MAX_VALUE);
+    }
+
+    /**
+     * The same with the change evaluated in bulk, which returns only the rows with something
+     * to apply: a member of an activated segment whose email changed stays in the segment and
+     * must still come back, to be queued as an update.
+     */
+    @Example
+    void aMemberWhoseEmailChangedIsQueuedWhenEvaluatedInBulk() throws Exception {
+        syncAfterAChangedMember(1);
+    }
+
+    /** {@code bulkMinimum}: as {@link Run#bulkMinimum} for the run after the change. */
+    private void syncAfterAChangedMember(int bulkMinimum) throws Exception {
         World world = new World();
         Map<String, Map<String, String>> rows = new LinkedHashMap<>();
         for (String key : List.of("k0", "k1", "k2", "k3")) {
@@ -281,7 +296,7 @@ class MembershipPropertyIT {
         world.sync(new Sync(false, null));
         world.sync(new Sync(false, null));
         world.apply(new Patch("k2", "email", "Ann@X.de"));
-        world.run(new Run(3, -1, false, Integer.MAX_VALUE));
+        world.run(new Run(3, -1, false, bulkMinimum));
         world.sync(new Sync(false, null));
         world.sync(new Sync(false, null));
         // the same for each destination: its own queue, its own identifiers

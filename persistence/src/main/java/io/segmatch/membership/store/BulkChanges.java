@@ -26,12 +26,14 @@ import java.util.logging.Logger;
 /**
  * The pending changes of a dataset evaluated all at once, when there are many: the changes
  * are claimed (locked, skipping those another transaction holds) in one statement, then one
- * more reads every claimed row's memberships and its answer to each live segment's rule,
- * compiled to SQL over the dataset's typed table, and the rows are applied as the chunk step
+ * more answers, for every claimed row, each live segment's rule, compiled to SQL over the
+ * dataset's typed table, against the row's memberships, and returns only the rows that enter
+ * or leave a segment (or stay in an activated one); those are applied as the chunk step
  * applies them ({@link ChangeChunks#apply}), a few thousand at a time, in one transaction.
  * A hundred thousand changes cost two joins instead of two hundred thousand index lookups
- * and as many JSON parses. Datasets whose typed table is not current, or whose rules read a
- * column it lacks, are left to the chunk step.
+ * and as many JSON parses, and the rows that move nothing never leave the database.
+ * Datasets whose typed table is not current, or whose rules read a column it lacks, are
+ * left to the chunk step.
  */
 public final class BulkChanges {
 
@@ -115,9 +117,17 @@ public final class BulkChanges {
         execute(c, "ANALYZE bulk_claim");
         boolean lookups = lookedUp(c, datasetId, claims, lookupShare);
 
+        // which segments' staying members are queued, read under the lock that a full sync plan waits for
+        Set<String> queued = activatedUnderLock(c, segments);
+        List<Column> columns = new ArrayList<>();
+        for (int i = 0; i < segments.size(); i++) {
+            columns.add(new Column(predicates.get(i), segments.get(i).number(), queued.contains(segments.get(i).segmentId())));
+        }
+
         long t1 = System.nanoTime();
         long applyNanos = 0;
-        String sql = readSql(rules.get().table().name(), predicates, lookups);
+        String sql = readSql(rules.get().table().name(), columns, lookups);
+        long returned = 0;
         long rows = 0;
         long entered = 0;
         long exited = 0;
@@ -134,6 +144,7 @@ public final class BulkChanges {
                     x -> ps.executeQuery());
             try (ResultSet rs = planned) {
                 while (rs.next()) {
+                    returned++;
                     boolean exists = rs.getBoolean(3);
                     ChangedRow change = new ChangedRow(datasetId, rs.getString(1), rs.getLong(2), exists ? Map.of() : null,
                             Memberships.parse(rs.getString(4), rs.getString(5)));
@@ -168,28 +179,80 @@ public final class BulkChanges {
         long t3 = System.nanoTime();
         applyNanos += t3 - t2;
         LOG.info(String.format(Locale.ROOT, "dataset %s: %d pending changes evaluated in bulk against %d segments in "
-                + "%.2f s (claimed in %.2f s, read with the rules' answers (%s) in %.2f s, applied and consumed in %.2f s)",
-                datasetId, consumed, segments.size(), (t3 - t0) / 1e9, (t1 - t0) / 1e9, lookups ? "looked up in key order" : "joined",
-                (t3 - t1 - applyNanos) / 1e9, applyNanos / 1e9));
-        return Optional.of(new ChangeChunks.Applied(rows + applied.rows(), entered + applied.entered(),
+                + "%.2f s (claimed in %.2f s, read with the rules' answers (%s; %d rows to apply) in %.2f s, applied and "
+                + "consumed in %.2f s)", datasetId, consumed, segments.size(), (t3 - t0) / 1e9, (t1 - t0) / 1e9,
+                lookups ? "looked up in key order" : "joined", returned, (t3 - t1 - applyNanos) / 1e9, applyNanos / 1e9));
+        // every claimed row was evaluated: those the read left out stay as they are
+        return Optional.of(new ChangeChunks.Applied(rows + applied.rows() + (claims - returned), entered + applied.entered(),
                 exited + applied.exited()));
     }
 
     /**
-     * The read: each claimed row (in {@code bulk_claim}) with its memberships and its answer to
-     * each predicate, by key. {@code lookups}: the claims in key order, for nested loops (the
-     * caller turns hash and merge joins off while it is planned). Parameters: the predicates',
-     * then the dataset.
+     * A live segment as the read answers for it: its rule over the typed table, its number
+     * (as {@code row_membership} holds it), and whether its staying members are returned too
+     * (an activated segment queues them as updates).
      */
-    public static String readSql(String typedTable, List<RuleSql.Predicate> predicates, boolean lookups) {
-        StringBuilder sql = new StringBuilder("SELECT b.row_key, b.seq, t.row_key IS NOT NULL, "
-                + "array_to_string(m.segments, ','), array_to_string(m.since, ',')");
-        predicates.forEach(p -> sql.append(", coalesce(").append(p.sql()).append(", false)"));
+    public record Column(RuleSql.Predicate predicate, int number, boolean stays) {
+    }
+
+    /**
+     * The read: the claimed rows (in {@code bulk_claim}) that have something to apply, with
+     * their memberships and their answer to each segment's rule, by key. A row has something
+     * to apply when it enters or leaves a segment, or stays in one whose staying members come
+     * back ({@link Column#stays}); the others, usually nearly all of them, are answered and
+     * left in the database, unsent. {@code lookups}: the claims in key order, for nested loops
+     * (the caller turns hash and merge joins off while it is planned). Parameters: the
+     * predicates', then the dataset.
+     */
+    public static String readSql(String typedTable, List<Column> columns, boolean lookups) {
+        StringBuilder inner = new StringBuilder("SELECT b.row_key, b.seq, t.row_key IS NOT NULL AS e, m.segments, m.since");
+        for (int i = 0; i < columns.size(); i++) {
+            inner.append(", coalesce(").append(columns.get(i).predicate().sql()).append(", false) AS a").append(i);
+        }
         // (a subquery with its own ORDER BY is not merged into the query: its order is the lookups')
-        sql.append(lookups ? " FROM (SELECT row_key, seq FROM bulk_claim ORDER BY row_key) b" : " FROM bulk_claim b")
+        inner.append(lookups ? " FROM (SELECT row_key, seq FROM bulk_claim ORDER BY row_key) b" : " FROM bulk_claim b")
                 .append(" LEFT JOIN ").append(typedTable).append(" t ON t.row_key = b.row_key "
                 + "LEFT JOIN row_membership m ON m.dataset_id = ? AND m.row_key = b.row_key ORDER BY b.row_key");
+        StringBuilder sql = new StringBuilder("SELECT row_key, seq, e, array_to_string(segments, ','), "
+                + "array_to_string(since, ',')");
+        List<String> apply = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            sql.append(", a").append(i);
+            String in = "(e AND a" + i + ")";
+            // segment numbers are integers the schema gives, never text from a request
+            String member = "coalesce(" + columns.get(i).number() + " = ANY(segments), false)";
+            apply.add(columns.get(i).stays() ? in + " OR " + member : in + " <> " + member);
+        }
+        // OFFSET 0 keeps the rules' answers computed once, in the subquery, rather than again in the filter
+        sql.append(" FROM (").append(inner).append(" OFFSET 0) x WHERE ")
+                .append(apply.isEmpty() ? "false" : String.join(" OR ", apply)).append(" ORDER BY row_key");
         return sql.toString();
+    }
+
+    /**
+     * The segments among {@code segments} that are activated now, read after taking the lock
+     * that orders membership writes against full sync plans ({@link LiveSegments#ACTIVATION_LOCK},
+     * held shared until this transaction ends): a segment activated after this read is
+     * planned in full once this transaction is over, so its staying members need no update.
+     */
+    private static Set<String> activatedUnderLock(Connection c, List<SegmentRule> segments) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock_shared(?)")) {
+            ps.setLong(1, LiveSegments.ACTIVATION_LOCK);
+            ps.execute();
+        }
+        Set<String> on = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, activation_json FROM segment "
+                + "WHERE id = ANY(?::text[]) AND deleted_at IS NULL")) {
+            ps.setArray(1, c.createArrayOf("text", segments.stream().map(SegmentRule::segmentId).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (LiveSegments.activated(rs.getString(2))) {
+                        on.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return on;
     }
 
     /** Whether the claims are few enough, against the dataset's rows, to be looked up by key ({@link #LOOKUP_SHARE}). */
