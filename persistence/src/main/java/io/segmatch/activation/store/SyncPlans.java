@@ -279,11 +279,13 @@ public final class SyncPlans {
                 phases.done("joined");
             } else {
                 // the members looked up by one statement that PostgreSQL may share among parallel
-                // workers (a read through a cursor never is), into a temporary table then read and dropped
+                // workers (a read through a cursor never is), into a temporary table then read and dropped;
+                // two workers at least: this process writes the table (on two cores with one worker, as the
+                // embedded database allows other statements, the 99,403 members took 4.6 s to find, not 2.0 s)
                 try (Statement st = c.createStatement()) {
                     st.execute("DROP TABLE IF EXISTS " + FULL_PLAN);
                 }
-                Jdbc.withParallelWorkersFree(c, x -> {
+                Jdbc.withParallelWorkersFree(c, 2, x -> {
                     try (PreparedStatement ps = x.prepareStatement("CREATE TEMPORARY TABLE " + FULL_PLAN + " AS "
                             + planSql(roleNames.size(), segment.destination(), false))) {
                         bindPlan(ps, segment, roles, roleNames);

@@ -73,11 +73,33 @@ public final class Jdbc {
      * rollback, as {@link #withPlannerOff} does.
      */
     public static <T> T withParallelWorkersFree(Connection c, Work<T> work) throws SQLException {
+        return withParallelWorkersFree(c, 0, work);
+    }
+
+    /**
+     * {@link #withParallelWorkersFree(Connection, Work)} with at least {@code minWorkers} workers
+     * allowed per statement ({@code max_parallel_workers_per_gather} raised to it if lower): for
+     * a statement whose own process is kept busy writing what the workers gather, so that the
+     * workers alone must keep the processors busy.
+     */
+    public static <T> T withParallelWorkersFree(Connection c, int minWorkers, Work<T> work) throws SQLException {
         String setup = setting(c, "parallel_setup_cost", "0");
         String tuple = setting(c, "parallel_tuple_cost", "0");
+        String workers = null;
+        try (PreparedStatement ps = c.prepareStatement("SELECT current_setting('max_parallel_workers_per_gather')::int")) {
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getInt(1) < minWorkers) {
+                    workers = setting(c, "max_parallel_workers_per_gather", String.valueOf(minWorkers));
+                }
+            }
+        }
         T result = work.apply(c);
         setting(c, "parallel_setup_cost", setup);
         setting(c, "parallel_tuple_cost", tuple);
+        if (workers != null) {
+            setting(c, "max_parallel_workers_per_gather", workers);
+        }
         return result;
     }
 
