@@ -157,7 +157,10 @@ public final class UploadBenchmark {
         }
     }
 
-    /** Preview latency through HTTP: 50 requests each over the first 10,000 rows and over all rows. */
+    /**
+     * Preview latency through HTTP: 50 requests each over the first 10,000 rows and over all rows,
+     * after a warm-up (300 requests of the first, 20 of the second).
+     */
     static void previews(HttpClient http, String base, String datasetId) throws IOException, InterruptedException {
         String conditions = "\"logic\": \"AND\", \"conditions\": ["
                 + "{\"field\": \"country\", \"operator\": \"eq\", \"value\": \"de\"},"
@@ -167,8 +170,10 @@ public final class UploadBenchmark {
             String body = "{\"datasetId\": \"" + datasetId + "\", " + conditions + ", \"limit\": " + limit + "}";
             HttpRequest request = BenchAuth.request(URI.create(base + "api/segments/preview"))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-            for (int i = 0; i < 20; i++) {
-                http.send(request, HttpResponse.BodyHandlers.ofString()); // warm-up: a running server is warm
+            // warm-up: a running server is warm, and so must this client be: after 20 requests of 10,000 rows the
+            // next 50 took 11.4 ms (p50) against 3.9-6.7 ms once both sides had answered 300 (curl: 4 ms)
+            for (int i = 0; i < (limit == 0 ? 20 : 300); i++) {
+                http.send(request, HttpResponse.BodyHandlers.ofString());
             }
             double[] ms = new double[50];
             String last = "";
