@@ -296,7 +296,9 @@ class MembershipPropertyIT {
         world.sync(new Sync(false, null));
         world.sync(new Sync(false, null));
         world.apply(new Patch("k2", "email", "Ann@X.de"));
+        long bulk = world.bulkEvaluated;
         world.run(new Run(3, -1, false, bulkMinimum));
+        assertEquals(bulkMinimum == 1 ? 1 : 0, world.bulkEvaluated - bulk, "changed rows evaluated in bulk");
         world.sync(new Sync(false, null));
         world.sync(new Sync(false, null));
         // the same for each destination: its own queue, its own identifiers
@@ -724,7 +726,7 @@ class MembershipPropertyIT {
             try {
                 rebuilt.addAll(RunSteps.retire(tx, runId, sizes));
                 rebuilt.addAll(RunSteps.rebuild(tx, runId, sizes));
-                RunSteps.bulk(tx, runId, r.bulkMinimum(), evaluated, new HashSet<>(), sizes, lookupShare(runId));
+                bulkEvaluated += RunSteps.bulk(tx, runId, r.bulkMinimum(), evaluated, new HashSet<>(), sizes, lookupShare(runId));
                 chunks(tx, runId, r.chunkSize(), null, evaluated);
                 RunSteps.finish(this::inTransaction, runId, evaluated, rebuilt, null);
             } catch (Died died) {
@@ -732,7 +734,8 @@ class MembershipPropertyIT {
                     // a restart runs the steps again, the chunk step from its last committed checkpoint, same run
                     rebuilt.addAll(RunSteps.retire(this::inTransaction, runId, sizes));
                     rebuilt.addAll(RunSteps.rebuild(this::inTransaction, runId, sizes));
-                    RunSteps.bulk(this::inTransaction, runId, r.bulkMinimum(), evaluated, new HashSet<>(), sizes, lookupShare(runId));
+                    bulkEvaluated += RunSteps.bulk(this::inTransaction, runId, r.bulkMinimum(), evaluated, new HashSet<>(), sizes,
+                            lookupShare(runId));
                     chunks(this::inTransaction, runId, r.chunkSize(), lastCheckpoint, evaluated);
                     RunSteps.finish(this::inTransaction, runId, evaluated, rebuilt, null);
                 }
@@ -741,6 +744,9 @@ class MembershipPropertyIT {
         }
 
         ChangeChunks.Position lastCheckpoint;
+
+        /** Changed rows the runs evaluated in bulk, in all. */
+        long bulkEvaluated;
 
         /**
          * The bulk read's form, alternating by run: the claims always looked up by key in key

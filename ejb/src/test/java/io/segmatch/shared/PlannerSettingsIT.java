@@ -33,9 +33,11 @@ class PlannerSettingsIT {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             execute(c, "SET max_parallel_workers_per_gather = 1");
+            List<String> before = settings(c);
             List<String> during = Jdbc.withParallelWorkersFree(c, 2, x -> settings(x));
             assertEquals(List.of("0", "0", "2"), during, "setup cost, tuple cost, workers while the work runs");
-            assertEquals(List.of("1000", "0.1", "1"), settings(c), "the transaction's own settings after it");
+            assertEquals(before, settings(c), "the transaction's own settings after it");
+            assertEquals("1", before.get(2));
             c.rollback();
         }
     }
@@ -45,9 +47,10 @@ class PlannerSettingsIT {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             execute(c, "SET max_parallel_workers_per_gather = 3");
+            List<String> before = settings(c);
             assertEquals(List.of("0", "0", "3"), Jdbc.withParallelWorkersFree(c, 2, x -> settings(x)));
             assertEquals(List.of("0", "0", "3"), Jdbc.withParallelWorkersFree(c, x -> settings(x)));
-            assertEquals(List.of("1000", "0.1", "3"), settings(c));
+            assertEquals(before, settings(c));
             c.rollback();
         }
     }

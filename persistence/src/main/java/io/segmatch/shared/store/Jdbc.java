@@ -70,7 +70,8 @@ public final class Jdbc {
      * {@code parallel_tuple_cost} at 0), for this transaction only, and sets them back after it:
      * for a statement whose rows the planner cannot count in advance (how few differ, how few
      * move), which it would otherwise keep in one process. A failed work leaves them to the
-     * rollback, as {@link #withPlannerOff} does.
+     * rollback, as {@link #withPlannerOff} does. The connection must be in a transaction: on
+     * one in autocommit mode the settings would last only for the statement that sets them.
      */
     public static <T> T withParallelWorkersFree(Connection c, Work<T> work) throws SQLException {
         return withParallelWorkersFree(c, 0, work);
