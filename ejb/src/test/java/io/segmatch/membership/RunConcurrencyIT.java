@@ -21,6 +21,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 
@@ -62,6 +63,66 @@ class RunConcurrencyIT {
         world.check();
         assertEquals(Set.of("k1", "late"), world.inTransaction(c -> MembershipPropertyIT.keys(c,
                 MembershipPropertyIT.MEMBERS, world.segments.get(0))));
+    }
+
+    /**
+     * A writer that holds its dataset, as every write of rows does, while a run evaluates the
+     * dataset's changes in bulk: the bulk evaluation waits for it (it consumes the changes with
+     * no row lock of its own), then evaluates the writer's change in the same run.
+     */
+    @Test
+    void theBulkEvaluationWaitsForAWriterOfItsDatasetAndEvaluatesItsChange() throws Exception {
+        var world = new MembershipPropertyIT.World();
+        world.apply(new MembershipPropertyIT.CreateSegment("AND",
+                List.of("{\"field\": \"country\", \"operator\": \"eq\", \"value\": \"de\"}"), true));
+        world.apply(new MembershipPropertyIT.Upload(false, Map.of("k1", row("DE"))));
+        world.run(new MembershipPropertyIT.Run(10, -1, false, Integer.MAX_VALUE));
+        world.apply(new MembershipPropertyIT.Upload(false, Map.of("k2", row("de"), "k3", row("fr"))));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (Connection writer = MembershipPropertyIT.db.getConnection();
+             Connection watcher = MembershipPropertyIT.db.getConnection()) {
+            writer.setAutoCommit(false);
+            try (var ps = writer.prepareStatement("SELECT 1 FROM dataset WHERE id = ? FOR UPDATE")) {
+                ps.setString(1, world.datasetId);
+                ps.executeQuery().close();
+            }
+            new RowStore().insert(writer, world.datasetId, "late", Map.of("id", "late", "country", "de"), Instant.now());
+            long before = world.bulkEvaluated;
+            Future<?> run = pool.submit(() -> {
+                world.run(new MembershipPropertyIT.Run(10, -1, false, 1));
+                return null;
+            });
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> bulkWaitsForTheDataset(watcher));
+            assertFalse(run.isDone(), "the run waits while the writer holds the dataset");
+            writer.commit();
+            run.get(60, TimeUnit.SECONDS);
+            assertEquals(3, world.bulkEvaluated - before, "k2, k3 and the writer's row, all in bulk");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertFalse(world.workLeft(), "nothing is left for a later run");
+        world.check();
+        assertEquals(Set.of("k1", "k2", "late"), world.inTransaction(c -> MembershipPropertyIT.keys(c,
+                MembershipPropertyIT.MEMBERS, world.segments.get(0))));
+    }
+
+    private static Map<String, String> row(String country) {
+        Map<String, String> row = new LinkedHashMap<>();
+        row.put("country", country);
+        for (String column : List.of("ltv", "plan", "signup", "vip", "email")) {
+            row.put(column, "");
+        }
+        return row;
+    }
+
+    private static boolean bulkWaitsForTheDataset(Connection watcher) throws SQLException {
+        try (var ps = watcher.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = "
+                + "current_database() AND wait_event_type = 'Lock' AND query LIKE 'SELECT 1 FROM dataset WHERE id = $1 FOR SHARE%')");
+             var rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
     }
 
     @Test

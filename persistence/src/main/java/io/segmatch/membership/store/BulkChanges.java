@@ -24,16 +24,19 @@ import java.util.TreeMap;
 import java.util.logging.Logger;
 
 /**
- * The pending changes of a dataset evaluated all at once, when there are many: the changes
- * are claimed (locked, skipping those another transaction holds) in one statement, then one
- * more answers, for every claimed row, each live segment's rule, compiled to SQL over the
- * dataset's typed table, against the row's memberships, and returns only the rows that enter
- * or leave a segment (or stay in an activated one); those are applied as the chunk step
- * applies them ({@link ChangeChunks#apply}), a few thousand at a time, in one transaction.
- * A hundred thousand changes cost two joins instead of two hundred thousand index lookups
- * and as many JSON parses, and the rows that move nothing never leave the database.
- * Datasets whose typed table is not current, or whose rules read a column it lacks, are
- * left to the chunk step.
+ * The pending changes of a dataset evaluated all at once, when there are many: with the
+ * dataset locked against writes (as every write of its rows locks it, so its pending changes
+ * stand still until this transaction ends), the changes are consumed in one statement (deleted,
+ * their keys kept for the transaction), then one more answers, for every consumed row, each
+ * live segment's rule, compiled to SQL over the dataset's typed table, against the row's
+ * memberships, and returns only the rows that enter or leave a segment (or stay in an
+ * activated one); those are applied as the chunk step applies them ({@link ChangeChunks#apply}),
+ * a few thousand at a time, in the same transaction. A hundred thousand changes cost two
+ * joins instead of two hundred thousand index lookups and as many JSON parses, the rows that
+ * move nothing never leave the database, and each change is written once (its deletion), not
+ * locked first and deleted after. If the transaction fails, the changes are pending again.
+ * Datasets whose typed table is not current, or whose rules read a column it lacks, are left
+ * to the chunk step.
  */
 public final class BulkChanges {
 
@@ -93,6 +96,11 @@ public final class BulkChanges {
     public static Optional<ChangeChunks.Applied> evaluate(Connection c, long runId, String datasetId, Instant now,
                                                           Set<String> activated, WriteSizes sizes, double lookupShare)
             throws SQLException {
+        // first, before anything else of the dataset is read: a writer holds the same row
+        // while it writes rows and their pending changes, and waits here until this ends
+        if (!lockAgainstWrites(c, datasetId)) {
+            return Optional.empty();
+        }
         List<SegmentRule> segments = LiveSegments.ofDataset(c, datasetId);
         Optional<TypedRules> rules = TypedRules.of(c, datasetId, segments, now);
         if (rules.isEmpty()) {
@@ -105,12 +113,13 @@ public final class BulkChanges {
         Set<String> evaluated = Set.copyOf(segments.stream().map(SegmentRule::segmentId).toList());
 
         long t0 = System.nanoTime();
-        // the claim first, then the reads in a statement of their own: a change committed
-        // before the claim is read with its row as that change left it
+        // consumed first, then read in a statement of their own: no writer of the dataset runs until
+        // this transaction ends, so every change is read with its row as that change left it; a
+        // change another transaction holds (a chunk of a run taken for lost) is waited for
         execute(c, "CREATE TEMPORARY TABLE bulk_claim (row_key " + Jdbc.ROW_KEY_TYPE + " PRIMARY KEY, seq bigint NOT NULL) ON COMMIT DROP");
         long claims;
-        try (PreparedStatement ps = c.prepareStatement("WITH claimed AS (SELECT row_key, seq FROM pending_change "
-                + "WHERE dataset_id = ? FOR UPDATE SKIP LOCKED) INSERT INTO bulk_claim SELECT row_key, seq FROM claimed")) {
+        try (PreparedStatement ps = c.prepareStatement("WITH claimed AS (DELETE FROM pending_change "
+                + "WHERE dataset_id = ? RETURNING row_key, seq) INSERT INTO bulk_claim SELECT row_key, seq FROM claimed")) {
             ps.setString(1, datasetId);
             claims = ps.executeUpdate();
         }
@@ -169,18 +178,11 @@ public final class BulkChanges {
         }
         long t2 = System.nanoTime();
         ChangeChunks.Applied applied = ChangeChunks.apply(c, runId, batch, mine, now, false, sizes);
-        // every claimed change is consumed at once: they are locked, so their seq is still the one read
-        long consumed;
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM pending_change p USING bulk_claim b "
-                + "WHERE p.dataset_id = ? AND p.row_key = b.row_key AND p.seq = b.seq")) {
-            ps.setString(1, datasetId);
-            consumed = ps.executeUpdate();
-        }
         long t3 = System.nanoTime();
         applyNanos += t3 - t2;
         LOG.info(String.format(Locale.ROOT, "dataset %s: %d pending changes evaluated in bulk against %d segments in "
-                + "%.2f s (claimed in %.2f s, read with the rules' answers (%s; %d rows to apply) in %.2f s, applied and "
-                + "consumed in %.2f s)", datasetId, consumed, segments.size(), (t3 - t0) / 1e9, (t1 - t0) / 1e9,
+                + "%.2f s (claimed in %.2f s, read with the rules' answers (%s; %d rows to apply) in %.2f s, applied in "
+                + "%.2f s)", datasetId, claims, segments.size(), (t3 - t0) / 1e9, (t1 - t0) / 1e9,
                 lookups ? "looked up in key order" : "joined", returned, (t3 - t1 - applyNanos) / 1e9, applyNanos / 1e9));
         // every claimed row was evaluated: those the read left out stay as they are
         return Optional.of(new ChangeChunks.Applied(rows + applied.rows() + (claims - returned), entered + applied.entered(),
@@ -253,6 +255,20 @@ public final class BulkChanges {
             }
         }
         return on;
+    }
+
+    /**
+     * Locks the dataset's row as its writers do, shared (another run's bulk evaluation of the
+     * same dataset, a run taken for lost, may hold it too: the changes each consumes are its own);
+     * false when the dataset is gone.
+     */
+    static boolean lockAgainstWrites(Connection c, String datasetId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM dataset WHERE id = ? FOR SHARE")) {
+            ps.setString(1, datasetId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /** Whether the claims are few enough, against the dataset's rows, to be looked up by key ({@link #LOOKUP_SHARE}). */
