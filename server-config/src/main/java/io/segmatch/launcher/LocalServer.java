@@ -71,6 +71,36 @@ public final class LocalServer implements AutoCloseable {
         return Math.max(0, Math.min(2, processors - 1));
     }
 
+    /**
+     * The embedded PostgreSQL's settings, with its buffer pool and the parallel workers a
+     * statement may use. The background writer writes dirty buffers ahead of the processes
+     * that need room in the pool (up to 1,000 every 10 ms, four times the recent demand) instead
+     * of PostgreSQL's default of 100 every 200 ms (4 MB a second): once the tables outgrow the
+     * pool, a statement that reads pages another one dirtied (a run after an upload) otherwise
+     * writes each of them out itself before it can read its next page (docs/performance.md).
+     */
+    static Map<String, String> databaseSettings(String sharedBuffers, int parallelWorkers) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("listen_addresses", "127.0.0.1");
+        config.put("timezone", "UTC");
+        config.put("max_wal_size", "4GB");
+        config.put("shared_buffers", sharedBuffers);
+        config.put("work_mem", "64MB");
+        config.put("maintenance_work_mem", "256MB");
+        config.put("max_parallel_workers_per_gather", String.valueOf(parallelWorkers));
+        config.put("max_connections", "60");
+        config.put("wal_buffers", "64MB");
+        config.put("checkpoint_timeout", "15min");
+        config.put("bgwriter_delay", "10ms");
+        config.put("bgwriter_lru_maxpages", "1000");
+        config.put("bgwriter_lru_multiplier", "4");
+        // durable: every commit the application acknowledged is on disk (fsync and synchronous_commit
+        // are PostgreSQL's defaults, spelled out because test setups often turn them off)
+        config.put("fsync", "on");
+        config.put("synchronous_commit", "on");
+        return config;
+    }
+
     /** {@link #sharedBuffersFor} this machine's memory, as the JVM sees it (a container's limit inside one). */
     public static String automaticSharedBuffers() {
         var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
@@ -122,27 +152,13 @@ public final class LocalServer implements AutoCloseable {
         Files.createDirectories(pgData);
         String password = databasePassword(settings.dataDir());
         long t0 = System.nanoTime();
-        Map<String, String> config = new LinkedHashMap<>();
-        config.put("listen_addresses", "127.0.0.1");
-        config.put("timezone", "UTC");
-        config.put("max_wal_size", "4GB");
         String sharedBuffers = settings.sharedBuffers() == null || settings.sharedBuffers().isBlank()
                 ? automaticSharedBuffers() : settings.sharedBuffers().strip();
         if (!sharedBuffers.matches("[1-9][0-9]*(kB|MB|GB)")) {
             throw new IllegalArgumentException("--db-shared-buffers: expected a size such as 512MB or 4GB, got '" + sharedBuffers + "'");
         }
-        config.put("shared_buffers", sharedBuffers);
-        config.put("work_mem", "64MB");
-        config.put("maintenance_work_mem", "256MB");
         int workers = parallelWorkersFor(Runtime.getRuntime().availableProcessors());
-        config.put("max_parallel_workers_per_gather", String.valueOf(workers));
-        config.put("max_connections", "60");
-        config.put("wal_buffers", "64MB");
-        config.put("checkpoint_timeout", "15min");
-        // durable: every commit the application acknowledged is on disk (fsync and synchronous_commit
-        // are PostgreSQL's defaults, spelled out because test setups often turn them off)
-        config.put("fsync", "on");
-        config.put("synchronous_commit", "on");
+        Map<String, String> config = databaseSettings(sharedBuffers, workers);
         postgres = EmbeddedDatabase.start(pgData, freePort(), config, password);
         String url = "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/segmatch";
         requirePasswords(pgData, postgres.port(), password);

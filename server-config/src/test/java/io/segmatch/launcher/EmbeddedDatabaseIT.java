@@ -73,6 +73,25 @@ class EmbeddedDatabaseIT {
         }
     }
 
+    /** Every setting the launcher gives the embedded database is the running server's, as written. */
+    @Test
+    void theLaunchersSettingsAreTheRunningServers() throws Exception {
+        Map<String, String> settings = LocalServer.databaseSettings("128MB", 1);
+        db = EmbeddedDatabase.start(dir.resolve("postgres"), LocalServer.freePort(), settings, "pw");
+        try (Connection c = connect(db.port()); var ps = c.prepareStatement("SELECT current_setting(?)")) {
+            for (var setting : settings.entrySet()) {
+                if (setting.getKey().equals("timezone")) {
+                    continue; // a session's, which the JDBC driver sets to the JVM's own time zone
+                }
+                ps.setString(1, setting.getKey());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    assertEquals(setting.getValue(), rs.getString(1), setting.getKey());
+                }
+            }
+        }
+    }
+
     @Test
     void aPostmasterKilledWithSigkillIsRecoveredAndEveryCommitSurvives() throws Exception {
         db = EmbeddedDatabase.start(dir.resolve("postgres"), LocalServer.freePort(), config(), "pw");
