@@ -55,6 +55,53 @@ final class BenchDatabase implements AutoCloseable {
                 (System.nanoTime() - t0) / 1e9);
     }
 
+    /**
+     * PostgreSQL's cumulative buffer I/O (pg_stat_io, PostgreSQL 16 and later), in pages: what
+     * the statements' own processes read, wrote to make room or to extend, and found in the
+     * pool, and what the background writer and the checkpointer wrote; null before 16.
+     */
+    record Io(long reads, long writes, long evictions, long hits, long bgwriter, long checkpointer) {
+        Io minus(Io o) {
+            return new Io(reads - o.reads, writes - o.writes, evictions - o.evictions, hits - o.hits,
+                    bgwriter - o.bgwriter, checkpointer - o.checkpointer);
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "statements' processes read %,d pages and wrote %,d (%,d evicted), %,d found "
+                    + "in the pool; background writer wrote %,d, checkpointer %,d", reads, writes, evictions, hits,
+                    bgwriter, checkpointer);
+        }
+    }
+
+    Io io() throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT to_regclass('pg_catalog.pg_stat_io') IS NOT NULL")) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+                return null;
+            }
+        }
+        String sql = "SELECT coalesce(sum(reads) FILTER (WHERE s), 0), coalesce(sum(writes) FILTER (WHERE s), 0), "
+                + "coalesce(sum(evictions) FILTER (WHERE s), 0), coalesce(sum(hits) FILTER (WHERE s), 0), "
+                + "coalesce(sum(writes) FILTER (WHERE backend_type = 'background writer'), 0), "
+                + "coalesce(sum(writes) FILTER (WHERE backend_type = 'checkpointer'), 0) FROM (SELECT *, backend_type IN "
+                + "('client backend', 'background worker', 'autovacuum worker') AND object = 'relation' AS s FROM pg_stat_io) x";
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return new Io(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6));
+        }
+    }
+
+    /** Prints the I/O since {@code before} (nothing when pg_stat_io is missing); returns the I/O now. */
+    Io reportIo(String phase, Io before) throws SQLException {
+        Io now = io();
+        if (now != null && before != null) {
+            System.out.println("I/O of " + phase + ": " + now.minus(before));
+        }
+        return now;
+    }
+
     private int autovacuumWorkers() throws SQLException {
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")) {

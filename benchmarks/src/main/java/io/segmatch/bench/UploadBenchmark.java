@@ -109,8 +109,12 @@ public final class UploadBenchmark {
             settle(db, "building the segments", args);
             List<String> segments = MembershipBenchmark.createSegments(http, base, datasetId);
             settle(db, "the 10%-changed re-upload", args);
+            BenchDatabase.Io io = db == null ? null : db.io();
             Result again = upload(http, URI.create(base + "api/datasets/" + datasetId + "/uploads?mode=upsert"), changed);
             long responded = System.nanoTime();
+            if (db != null) {
+                io = db.reportIo("the re-upload", io);
+            }
             if (db != null) {
                 db.explainClaim(datasetId, 1000);
             }
@@ -119,6 +123,9 @@ public final class UploadBenchmark {
                 System.out.printf(Locale.ROOT, "10%% changed / reference = %.2f%n", again.seconds / reference);
             }
             MembershipBenchmark.afterUpload(http, base, responded, Long.parseLong(BenchJson.field(again.body, "updated")));
+            if (db != null) {
+                db.reportIo("the membership run after it (from the upload's response until no change was pending)", io);
+            }
             settle(db, "the previews", args);
             previews(http, base, datasetId);
             if (google != null) {
