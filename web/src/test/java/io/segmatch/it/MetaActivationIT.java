@@ -149,6 +149,29 @@ class MetaActivationIT extends DeployedWar {
                     "Meta to get c7 with the new token");
             await(() -> http.get("api/activation/meta").json(), s -> !s.containsKey("problem") && s.getBoolean("connected"),
                     "the problem to be over");
+
+            // a token stored while a call carrying the one before is with Meta: Meta refuses the
+            // old token, which is not taken for the new one's refusal
+            meta.token("EAARotatedAgainToken");
+            FakeMeta.Hold held = meta.holdNext("users");
+            try {
+                assertEquals(201, http.json("PUT", "api/datasets/" + dataset + "/rows/c8",
+                        "{\"email\": \"hal.meta@example.org\", \"plan\": \"pro\"}").status());
+                rows.put("c8", Map.of("customer_id", "c8", "email", "hal.meta@example.org", "plan", "pro"));
+                assertTrue(held.arrived(Duration.ofSeconds(60)), "a call with the token before reaches Meta");
+                var again = http.json("PUT", "api/activation/meta", "{\"accessToken\": \"EAARotatedAgainToken\"}");
+                assertEquals(200, again.status(), again.body());
+            } finally {
+                held.release();
+            }
+            await(() -> http.get("api/activation/runs?destination=meta&limit=100").array().stream()
+                            .map(JsonObject.class::cast).noneMatch(r -> r.getString("status").equals("running")),
+                    b -> b, "the run whose call Meta refused to end");
+            JsonObject afterRefusal = http.get("api/activation/meta").json();
+            assertTrue(afterRefusal.getBoolean("connected") && !afterRefusal.getBoolean("needsToken")
+                    && !afterRefusal.containsKey("problem"), "the new token stays connected: " + afterRefusal);
+            await(() -> meta.members(audience), m -> m.equals(metaRows(rows, "c1", "c2", "c3", "c5", "c6", "c7", "c8")),
+                    "Meta to get c8 with the new token");
         } finally {
             meta.token(FakeMeta.TOKEN);
             assertEquals(204, http.delete("api/activation/meta").status());

@@ -199,7 +199,7 @@ public class SyncActivatedSegments extends AbstractBatchlet {
                 beat(batchId);
             }
         });
-        return new MetaPlatform(audiences, this::metaProblem, Clock.systemUTC());
+        return new MetaPlatform(audiences, e -> metaProblem(e, settings), Clock.systemUTC());
     }
 
     private String accessToken(MetaSettings settings) {
@@ -211,11 +211,21 @@ public class SyncActivatedSegments extends AbstractBatchlet {
         }
     }
 
-    /** Meta refused the token, a permission or the terms: the console's Meta page says so until it is fixed. */
-    private void metaProblem(MetaException e) {
+    /**
+     * Meta refused the token, a permission or the terms: the console's Meta page says so until
+     * it is fixed — unless the refused call carried a token that an admin has replaced since
+     * (the call had read it before): the new token is not the one refused.
+     */
+    private void metaProblem(MetaException e, MetaSettings settings) {
         try {
             transactions.run(c -> {
-                MetaConnection.problem(c, e.kind() == MetaException.Kind.TOKEN, e.getMessage());
+                String stored = MetaConnection.lockedAccessToken(c);
+                // the token in use: the stored one, or the configured one when none is stored
+                if (e.carried(stored != null ? stored : settings.accessToken())) {
+                    MetaConnection.problem(c, e.kind() == MetaException.Kind.TOKEN, e.getMessage());
+                } else {
+                    LOG.info("Meta refused a token replaced since; not recorded: " + e.getMessage());
+                }
                 return null;
             });
         } catch (Exception x) {

@@ -10,6 +10,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -124,8 +125,9 @@ public final class MetaCalls {
                 sleep(Math.min(pause, maxDelay.toMillis()));
             }
             MetaException failure;
+            Auth auth = auth();
             try {
-                Response response = call.apply(auth());
+                Response response = call.apply(auth);
                 try {
                     String text = response.hasEntity() ? response.readEntity(String.class) : "";
                     JsonObject body = json(text);
@@ -142,6 +144,7 @@ public final class MetaCalls {
                 failure = new MetaException(0, 0, 0, MetaException.Kind.TRANSIENT, "Meta could not be reached (" + what
                         + "): " + RootCause.message(e), null);
             }
+            failure.sentWith(fingerprint(auth.authorization().substring("Bearer ".length())));
             if (!failure.retryable() || attempt >= ATTEMPTS) {
                 outcomes.accept("failed");
                 throw failure;
@@ -172,6 +175,21 @@ public final class MetaCalls {
         }
         long time = clock.instant().getEpochSecond();
         return new Auth("Bearer " + t, proof(appSecret, t, time), time);
+    }
+
+    /**
+     * An access token's fingerprint: SHA-256, lower-case hex; null for no token. It tells
+     * which token a refused call carried without keeping the token.
+     */
+    public static String fingerprint(String token) {
+        if (token == null || token.isBlank()) {
+            return null;
+        }
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
     }
 
     /** {@code appsecret_proof}: HMAC-SHA256 of {@code token|time} keyed by the app secret, lower-case hex. */

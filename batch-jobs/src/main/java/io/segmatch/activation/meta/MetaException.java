@@ -1,6 +1,7 @@
 package io.segmatch.activation.meta;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * A call to Meta that failed, classified by Meta's {@code error.code} and
@@ -31,6 +32,7 @@ public class MetaException extends RuntimeException {
     private final int subcode;
     private final Kind kind;
     private final Duration retryDelay;
+    private String tokenFingerprint;
 
     public MetaException(int status, int code, int subcode, Kind kind, String message, Duration retryDelay) {
         super(message);
@@ -62,6 +64,26 @@ public class MetaException extends RuntimeException {
 
     public boolean retryable() {
         return kind == Kind.TRANSIENT;
+    }
+
+    /**
+     * The fingerprint ({@link MetaCalls#fingerprint}) of the access token the refused call
+     * carried, or null when it carried none: a refusal of a token that has been replaced
+     * since is not the new token's problem.
+     */
+    public String tokenFingerprint() {
+        return tokenFingerprint;
+    }
+
+    /** Whether the failed call carried {@code token} (null: it carried none). */
+    public boolean carried(String token) {
+        return Objects.equals(MetaCalls.fingerprint(token), tokenFingerprint);
+    }
+
+    /** Records the token the failed call carried (its fingerprint, never the token). */
+    MetaException sentWith(String fingerprint) {
+        this.tokenFingerprint = fingerprint;
+        return this;
     }
 
     /** The wait Meta asked for (the usage header's time to regain access), or null for a backoff. */

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -185,6 +186,36 @@ class MetaCallsTest {
         MetaException none = assertThrows(MetaException.class, () -> new MetaCalls(() -> null, null, "1", LONGEST, FIRST,
                 outcomes::add, waits::add, time).call("adding people", script(List.of())));
         assertEquals(MetaException.Kind.TOKEN, none.kind());
+    }
+
+    /**
+     * An admin stores a new token while a call carrying the old one is on its way: Meta's
+     * refusal names the old token (its fingerprint), so it is not taken for the new token's.
+     */
+    @Test
+    void aRefusalNamesTheTokenItsCallCarried() {
+        String[] stored = {"EAAB-old"};
+        MetaCalls calls = new MetaCalls(() -> stored[0], null, "1", LONGEST, FIRST, outcomes::add, waits::add, time);
+        MetaException refused = assertThrows(MetaException.class, () -> calls.call("adding people", auth -> {
+            stored[0] = "EAAB-new"; // the new token is stored while Meta answers the old one's call
+            return error(401, 190, 463, "");
+        }));
+        assertEquals(MetaCalls.fingerprint("EAAB-old"), refused.tokenFingerprint());
+        assertTrue(!refused.toString().contains("EAAB-old") && !refused.tokenFingerprint().contains("EAAB"), "never the token");
+        assertFalse(refused.carried("EAAB-new"),
+                "the new token was not refused");
+        assertTrue(refused.carried("EAAB-old"));
+        assertFalse(refused.carried(null), "no token is in use since");
+        // the next call carries the new token; its refusal is the new token's
+        MetaException again = assertThrows(MetaException.class, () -> calls.call("adding people",
+                script(List.of(error(401, 190, 463, "")))));
+        assertTrue(again.carried("EAAB-new"));
+        // no token at all: the refusal carries none, and holds while none is stored
+        MetaException none = assertThrows(MetaException.class, () -> new MetaCalls(() -> null, null, "1", LONGEST, FIRST,
+                outcomes::add, waits::add, time).call("adding people", script(List.of())));
+        assertNull(none.tokenFingerprint());
+        assertTrue(none.carried(null));
+        assertFalse(none.carried("EAAB-new"));
     }
 
     @Test

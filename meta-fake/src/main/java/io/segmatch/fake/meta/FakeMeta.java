@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,8 +24,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -57,6 +60,7 @@ public final class FakeMeta implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong(23848672402580000L);
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, List<GraphErrors.Failure>> faults = new ConcurrentHashMap<>();
+    private final Map<String, Hold> holds = new ConcurrentHashMap<>();
     private volatile String token = TOKEN;
     private volatile String appSecret;
     private volatile boolean termsAccepted = true;
@@ -145,6 +149,45 @@ public final class FakeMeta implements AutoCloseable {
         list.add(GraphErrors.error(status, code, subcode, "OAuthException", "(#" + code + ") injected failure", false));
     }
 
+    /**
+     * The next request to {@code endpoint} stops on its way in, before its token is checked,
+     * until the test releases it: what the test does meanwhile happens while the request is
+     * with Meta.
+     */
+    public Hold holdNext(String endpoint) {
+        Hold hold = new Hold();
+        holds.put(endpoint, hold);
+        return hold;
+    }
+
+    /** A request stopped on its way in (see {@link #holdNext}). */
+    public static final class Hold {
+        private final CountDownLatch arrived = new CountDownLatch(1);
+        private final CountDownLatch released = new CountDownLatch(1);
+
+        /** Waits (at most {@code within}) for the request to arrive; true when it did. */
+        public boolean arrived(Duration within) throws InterruptedException {
+            return arrived.await(within.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        /** Lets the request go on. */
+        public void release() {
+            released.countDown();
+        }
+
+        private void stop() {
+            arrived.countDown();
+            try {
+                if (!released.await(2, TimeUnit.MINUTES)) {
+                    throw new IllegalStateException("a held request was never released");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     /** A place in a list of faults where the request goes through. */
     private static final GraphErrors.Failure PASS = GraphErrors.error(200, 0, 0, "", "", false);
 
@@ -196,12 +239,16 @@ public final class FakeMeta implements AutoCloseable {
                 throw new FakeAudience.Refused(GraphErrors.error(400, 2635, 0, "OAuthException", "(#2635) You are calling a "
                         + "deprecated version of the Ads API. Please update to the latest version: v26.0.", false));
             }
-            authenticate(exchange, query, body);
             String[] parts = m.group(2).split("/");
             String endpoint = parts.length == 2 && parts[1].equals("customaudiences") ? "customaudiences"
                     : parts.length == 2 && parts[1].equals("users") ? "users"
                     : parts.length == 1 && parts[0].startsWith("act_") ? "account"
                     : parts.length == 1 ? "audience" : null;
+            Hold hold = endpoint == null ? null : holds.remove(endpoint);
+            if (hold != null) {
+                hold.stop();
+            }
+            authenticate(exchange, query, body);
             if (endpoint == null) {
                 throw new FakeAudience.Refused(GraphErrors.invalidParameter("Unknown path components: /" + m.group(2)));
             }
@@ -378,6 +425,7 @@ public final class FakeMeta implements AutoCloseable {
 
     @Override
     public void close() {
+        holds.values().forEach(Hold::release);
         server.stop(0);
         // its threads are not daemons: left running, they keep a benchmark's JVM from ending
         ((ExecutorService) server.getExecutor()).shutdownNow();

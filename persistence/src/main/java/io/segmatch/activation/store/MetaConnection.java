@@ -40,7 +40,19 @@ public final class MetaConnection {
 
     /** The stored access token, decrypted; null when none is stored. */
     public static String accessToken(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT access_token FROM meta_connection WHERE id = 1");
+        return accessToken(c, "");
+    }
+
+    /**
+     * The stored access token, decrypted (null when none is stored), with the connection's row
+     * locked until the transaction ends: no token is stored meanwhile.
+     */
+    public static String lockedAccessToken(Connection c) throws SQLException {
+        return accessToken(c, " FOR UPDATE");
+    }
+
+    private static String accessToken(Connection c, String lock) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT access_token FROM meta_connection WHERE id = 1" + lock);
              ResultSet rs = ps.executeQuery()) {
             if (!rs.next() || rs.getBytes(1) == null) {
                 return null;
