@@ -132,6 +132,35 @@ class SyncRunsIT {
         assertEquals(List.of("failed", "0", "0"), run(failing));
     }
 
+    /** A run names its list from its start when the list exists, and from its creation when the run creates it. */
+    @Test
+    void aRunNamesItsListWhileItRuns() {
+        long earlier = lastSync(40, "completed", null);
+        long batch = Jdbc.inLocalTransaction(db, c -> {
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT batch_id FROM sync_run WHERE id = " + earlier)) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+        long known = Jdbc.inLocalTransaction(db, c -> SyncRuns.start(c, batch, "seg-2", Destination.GOOGLE_ADS, "google-ads",
+                "test", "customers/1/userLists/2"));
+        long created = Jdbc.inLocalTransaction(db, c -> SyncRuns.start(c, batch, "seg-3", Destination.META, "graph-api",
+                "test", null));
+        assertEquals("customers/1/userLists/2", listed("seg-2").userList(), "named while running");
+        assertEquals(null, listed("seg-3").userList(), "no list yet");
+        Jdbc.inLocalTransaction(db, c -> {
+            SyncRuns.record(c, created, "23848672402580001", null);
+            return null;
+        });
+        assertEquals("23848672402580001", listed("seg-3").userList(), "named once created, before any plan");
+        assertEquals(List.of(known, created), List.of(listed("seg-2").id(), listed("seg-3").id()));
+    }
+
+    SyncRuns.Run listed(String segment) {
+        return Jdbc.inLocalTransaction(db, c -> SyncRuns.list(c, segment, 1)).get(0);
+    }
+
     List<String> run(long id) {
         return Jdbc.inLocalTransaction(db, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT status, added, rejected FROM sync_run WHERE id = ?")) {

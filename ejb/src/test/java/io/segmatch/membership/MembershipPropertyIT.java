@@ -483,7 +483,7 @@ class MembershipPropertyIT {
                         return null;
                     });
                 }
-                long runId = inTransaction(c -> SyncRuns.start(c, 0, a.id(), a.destination(), "test", "test"));
+                long runId = inTransaction(c -> SyncRuns.start(c, 0, a.id(), a.destination(), "test", "test", a.userList()));
                 SyncPlans.Plan plan = null;
                 while (plan == null) {
                     var basis = inTransaction(c -> SyncPlans.basis(c, a, list, IDENTIFIERS, FULL_EVERY,

@@ -62,7 +62,8 @@ public final class SegmentSync {
         if (segment.destination() != platform.destination()) {
             throw new IllegalArgumentException("a " + segment.destination().apiName() + " sync given to " + platform.transport());
         }
-        long runId = tx.run(c -> SyncRuns.start(c, batchId, segment.id(), segment.destination(), platform.transport(), reason));
+        long runId = tx.run(c -> SyncRuns.start(c, batchId, segment.id(), segment.destination(), platform.transport(), reason,
+                segment.userList()));
         String userList = segment.userList();
         try {
             Optional<SyncJobs.Job> open = tx.run(c -> SyncJobs.open(c, segment.id(), segment.destination()));
@@ -90,6 +91,8 @@ public final class SegmentSync {
                 String created = platform.createList(segment);
                 tx.run(c -> {
                     ActivatedSegment.recordUserList(c, segment.id(), segment.destination(), created);
+                    // the run names its list from now on, not once it is planned
+                    SyncRuns.record(c, runId, created, null);
                     return null;
                 });
                 userList = created;

@@ -126,7 +126,8 @@ public class SyncActivatedSegments extends AbstractBatchlet {
                     String message = e instanceof GoogleException || e instanceof MetaException ? e.getMessage()
                             : "the sync could not start: " + e;
                     transactions.run(c -> {
-                        long run = SyncRuns.start(c, batchId, segment.id(), destination, destination.apiName(), reason);
+                        long run = SyncRuns.start(c, batchId, segment.id(), destination, destination.apiName(), reason,
+                                segment.userList());
                         SyncRuns.finish(c, run, segment.id(), SyncStatus.FAILED, null, null, message, Instant.now());
                         return null;
                     });

@@ -181,15 +181,20 @@ public final class SyncRuns {
         }
     }
 
+    /**
+     * A segment's sync run begins; {@code userList}: its list (or audience) as known now, null
+     * until the run's first sync creates it ({@link #record} names it then).
+     */
     public static long start(Connection c, long batchId, String segmentId, Destination destination, String transport,
-                             String reason) throws SQLException {
+                             String reason, String userList) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_run (batch_id, segment_id, transport, status, reason, "
-                + "started_at, destination) VALUES (?, ?, ?, 'running', ?, now(), ?) RETURNING id")) {
+                + "started_at, destination, user_list) VALUES (?, ?, ?, 'running', ?, now(), ?, ?) RETURNING id")) {
             ps.setLong(1, batchId);
             ps.setString(2, segmentId);
             ps.setString(3, transport);
             ps.setString(4, reason);
             ps.setString(5, destination.apiName());
+            ps.setString(6, userList);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
