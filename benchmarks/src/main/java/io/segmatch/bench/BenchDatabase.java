@@ -11,6 +11,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -100,6 +101,43 @@ final class BenchDatabase implements AutoCloseable {
             System.out.println("I/O of " + phase + ": " + now.minus(before));
         }
         return now;
+    }
+
+    /**
+     * How the tables a membership run reads lie on disk: for the rows, the typed rows and the
+     * memberships, the heap's size, the live and dead row versions PostgreSQL counts, and the
+     * correlation between the keys' order and the heap's (ANALYZE's estimate: 1 when the heap
+     * is in key order, near 0 when keys lie at random). Lookups in key order read a heap in
+     * key order page after page; at random, a page per row once the heap outgrows the pool.
+     */
+    void layout(String phase) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("ANALYZE dataset_row, row_membership");
+            try (ResultSet rs = st.executeQuery("SELECT relname FROM pg_class WHERE relname LIKE 'dataset_typed_%' "
+                    + "AND relkind = 'r'")) {
+                List<String> typed = new ArrayList<>();
+                while (rs.next()) {
+                    typed.add(rs.getString(1));
+                }
+                for (String t : typed) {
+                    st.execute("ANALYZE " + t);
+                }
+            }
+        }
+        String sql = "SELECT t.relname, pg_relation_size(t.relid), t.n_live_tup, t.n_dead_tup, s.correlation "
+                + "FROM pg_stat_user_tables t LEFT JOIN pg_stats s ON s.schemaname = t.schemaname "
+                + "AND s.tablename = t.relname AND s.attname = 'row_key' "
+                + "WHERE t.relname IN ('dataset_row', 'row_membership') OR t.relname LIKE 'dataset_typed_%' ORDER BY 1";
+        StringBuilder out = new StringBuilder("layout " + phase + ":\n");
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                out.append(String.format(Locale.ROOT, "  %-24s heap %,7.0f MB, %,d live and %,d dead row versions, "
+                        + "key order to heap order %s%n", rs.getString(1).startsWith("dataset_typed_") ? "dataset_typed_<id>"
+                        : rs.getString(1), rs.getLong(2) / 1048576.0, rs.getLong(3), rs.getLong(4),
+                        rs.getObject(5) == null ? "unknown" : String.format(Locale.ROOT, "%.3f", rs.getDouble(5))));
+            }
+        }
+        System.out.print(out);
     }
 
     private int autovacuumWorkers() throws SQLException {

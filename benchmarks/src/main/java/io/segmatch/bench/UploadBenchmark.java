@@ -109,6 +109,9 @@ public final class UploadBenchmark {
             settle(db, "building the segments", args);
             List<String> segments = MembershipBenchmark.createSegments(http, base, datasetId);
             settle(db, "the 10%-changed re-upload", args);
+            if (db != null) {
+                db.layout("before the re-upload");
+            }
             BenchDatabase.Io io = db == null ? null : db.io();
             Result again = upload(http, URI.create(base + "api/datasets/" + datasetId + "/uploads?mode=upsert"), changed);
             long responded = System.nanoTime();
@@ -125,6 +128,15 @@ public final class UploadBenchmark {
             MembershipBenchmark.afterUpload(http, base, responded, Long.parseLong(BenchJson.field(again.body, "updated")));
             if (db != null) {
                 db.reportIo("the membership run after it (from the upload's response until no change was pending)", io);
+                db.layout("after the membership run");
+            }
+            if (Arrays.asList(args).contains("--stop-after-incremental")) {
+                // the database as the incremental run left it stays in DIR/data (until the next run) for a closer look
+                System.out.println("stopped after the incremental run (--stop-after-incremental)");
+                if (db != null) {
+                    db.close();
+                }
+                return;
             }
             settle(db, "the previews", args);
             previews(http, base, datasetId);

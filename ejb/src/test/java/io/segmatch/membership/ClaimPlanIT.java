@@ -195,7 +195,7 @@ class ClaimPlanIT {
                 st.execute("ALTER TABLE typed_probe ADD PRIMARY KEY (row_key)");
                 st.execute("ANALYZE typed_probe");
                 st.execute("DROP TABLE IF EXISTS bulk_claim");
-                st.execute("CREATE TEMP TABLE bulk_claim (row_key text PRIMARY KEY, seq bigint NOT NULL)");
+                st.execute("CREATE TEMP TABLE " + BulkChanges.CLAIM_TABLE);
                 st.execute("INSERT INTO bulk_claim SELECT unnest(" + literal(keys) + "::text[]), 1");
                 st.execute("ANALYZE bulk_claim");
             }

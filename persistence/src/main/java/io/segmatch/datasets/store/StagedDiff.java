@@ -51,7 +51,11 @@ final class StagedDiff {
                 + "SELECT s.row_key, CASE WHEN r.row_key IS NULL THEN s.data ELSE " + merged + " END AS data, "
                 + "r.row_key IS NULL AS is_new "
                 + "FROM " + stage + " s LEFT JOIN dataset_row r ON r.dataset_id = ? AND r.row_key = s.row_key "
-                + "WHERE s.data IS NOT NULL AND (r.row_key IS NULL OR r.data IS DISTINCT FROM " + merged + ")";
+                + "WHERE s.data IS NOT NULL AND (r.row_key IS NULL OR r.data IS DISTINCT FROM " + merged + ") "
+                // in key order: the writes that follow go through the key indexes of the rows, the
+                // typed rows and the pending changes page after page instead of at random, and
+                // the new versions lie in key order for the lookups of the next membership run
+                + "ORDER BY s.row_key";
         long t1 = System.nanoTime();
         // the planner cannot tell how few rows differ; a parallel hash join halves the diff on 2 cores
         long changed = Jdbc.withParallelWorkersFree(connection, x -> allColumns ? Sql.update(x, sql, datasetId)
