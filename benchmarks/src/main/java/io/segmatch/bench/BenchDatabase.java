@@ -11,7 +11,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -109,21 +108,9 @@ final class BenchDatabase implements AutoCloseable {
      * correlation between the keys' order and the heap's (ANALYZE's estimate: 1 when the heap
      * is in key order, near 0 when keys lie at random). Lookups in key order read a heap in
      * key order page after page; at random, a page per row once the heap outgrows the pool.
+     * Reads the statistics as they are: the caller runs ANALYZE first.
      */
     void layout(String phase) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            st.execute("ANALYZE dataset_row, row_membership");
-            try (ResultSet rs = st.executeQuery("SELECT relname FROM pg_class WHERE relname LIKE 'dataset_typed_%' "
-                    + "AND relkind = 'r'")) {
-                List<String> typed = new ArrayList<>();
-                while (rs.next()) {
-                    typed.add(rs.getString(1));
-                }
-                for (String t : typed) {
-                    st.execute("ANALYZE " + t);
-                }
-            }
-        }
         String sql = "SELECT t.relname, pg_relation_size(t.relid), t.n_live_tup, t.n_dead_tup, s.correlation "
                 + "FROM pg_stat_user_tables t LEFT JOIN pg_stats s ON s.schemaname = t.schemaname "
                 + "AND s.tablename = t.relname AND s.attname = 'row_key' "

@@ -128,6 +128,9 @@ public final class UploadBenchmark {
             MembershipBenchmark.afterUpload(http, base, responded, Long.parseLong(BenchJson.field(again.body, "updated")));
             if (db != null) {
                 db.reportIo("the membership run after it (from the upload's response until no change was pending)", io);
+            }
+            settle(db, "the previews", args);
+            if (db != null) {
                 db.layout("after the membership run");
             }
             if (Arrays.asList(args).contains("--stop-after-incremental")) {
@@ -138,7 +141,6 @@ public final class UploadBenchmark {
                 }
                 return;
             }
-            settle(db, "the previews", args);
             previews(http, base, datasetId);
             if (google != null) {
                 settle(db, "the syncs", args);

@@ -4,6 +4,7 @@ import io.segmatch.activation.identifiers.MetaIdentifiers;
 import io.segmatch.datasets.entity.Identifiers;
 import io.segmatch.fake.google.FakeGoogle;
 import io.segmatch.fake.meta.FakeMeta;
+import io.segmatch.fake.meta.HeldRequest;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -153,7 +154,7 @@ class MetaActivationIT extends DeployedWar {
             // a token stored while a call carrying the one before is with Meta: Meta refuses the
             // old token, which is not taken for the new one's refusal
             meta.token("EAARotatedAgainToken");
-            FakeMeta.Hold held = meta.holdNext("users");
+            HeldRequest held = meta.holdNext("users");
             try {
                 assertEquals(201, http.json("PUT", "api/datasets/" + dataset + "/rows/c8",
                         "{\"email\": \"hal.meta@example.org\", \"plan\": \"pro\"}").status());

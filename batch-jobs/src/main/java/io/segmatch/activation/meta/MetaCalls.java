@@ -125,9 +125,9 @@ public final class MetaCalls {
                 sleep(Math.min(pause, maxDelay.toMillis()));
             }
             MetaException failure;
-            Auth auth = auth();
+            String sent = token.get();
             try {
-                Response response = call.apply(auth);
+                Response response = call.apply(auth(sent));
                 try {
                     String text = response.hasEntity() ? response.readEntity(String.class) : "";
                     JsonObject body = json(text);
@@ -144,7 +144,7 @@ public final class MetaCalls {
                 failure = new MetaException(0, 0, 0, MetaException.Kind.TRANSIENT, "Meta could not be reached (" + what
                         + "): " + RootCause.message(e), null);
             }
-            failure.sentWith(fingerprint(auth.authorization().substring("Bearer ".length())));
+            failure.sentWith(fingerprint(sent));
             if (!failure.retryable() || attempt >= ATTEMPTS) {
                 outcomes.accept("failed");
                 throw failure;
@@ -164,8 +164,7 @@ public final class MetaCalls {
         }
     }
 
-    private Auth auth() {
-        String t = token.get();
+    private Auth auth(String t) {
         if (t == null || t.isBlank()) {
             throw new MetaException(0, 0, 0, MetaException.Kind.TOKEN, "there is no Meta access token: an admin enters a "
                     + "system user's token on the console's Meta page (or sets segmatch.meta.access-token)", null);

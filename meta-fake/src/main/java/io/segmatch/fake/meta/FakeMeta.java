@@ -4,17 +4,13 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,10 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -59,8 +53,7 @@ public final class FakeMeta implements AutoCloseable {
     private final Map<String, FakeAudience> audiences = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong(23848672402580000L);
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
-    private final Map<String, List<GraphErrors.Failure>> faults = new ConcurrentHashMap<>();
-    private final Map<String, Hold> holds = new ConcurrentHashMap<>();
+    private final InjectedFaults faults = new InjectedFaults();
     private volatile String token = TOKEN;
     private volatile String appSecret;
     private volatile boolean termsAccepted = true;
@@ -131,10 +124,8 @@ public final class FakeMeta implements AutoCloseable {
      * {@code audience}, {@code account}) fail with this Graph error.
      */
     public void fail(String endpoint, int times, int status, int code, int subcode, boolean isTransient) {
-        List<GraphErrors.Failure> list = faults.computeIfAbsent(endpoint, k -> Collections.synchronizedList(new ArrayList<>()));
-        for (int i = 0; i < times; i++) {
-            list.add(GraphErrors.error(status, code, subcode, "OAuthException", "(#" + code + ") injected failure", isTransient));
-        }
+        faults.fail(endpoint, times, GraphErrors.error(status, code, subcode, "OAuthException", "(#" + code + ") injected failure",
+                isTransient));
     }
 
     /**
@@ -142,54 +133,17 @@ public final class FakeMeta implements AutoCloseable {
      * fails with this Graph error (a sync interrupted in the middle of a session).
      */
     public void failAfter(String endpoint, int passes, int status, int code, int subcode) {
-        List<GraphErrors.Failure> list = faults.computeIfAbsent(endpoint, k -> Collections.synchronizedList(new ArrayList<>()));
-        for (int i = 0; i < passes; i++) {
-            list.add(PASS);
-        }
-        list.add(GraphErrors.error(status, code, subcode, "OAuthException", "(#" + code + ") injected failure", false));
+        faults.failAfter(endpoint, passes, GraphErrors.error(status, code, subcode, "OAuthException", "(#" + code
+                + ") injected failure", false));
     }
 
     /**
      * The next request to {@code endpoint} stops on its way in, before its token is checked,
-     * until the test releases it: what the test does meanwhile happens while the request is
-     * with Meta.
+     * until the test releases it.
      */
-    public Hold holdNext(String endpoint) {
-        Hold hold = new Hold();
-        holds.put(endpoint, hold);
-        return hold;
+    public HeldRequest holdNext(String endpoint) {
+        return faults.holdNext(endpoint);
     }
-
-    /** A request stopped on its way in (see {@link #holdNext}). */
-    public static final class Hold {
-        private final CountDownLatch arrived = new CountDownLatch(1);
-        private final CountDownLatch released = new CountDownLatch(1);
-
-        /** Waits (at most {@code within}) for the request to arrive; true when it did. */
-        public boolean arrived(Duration within) throws InterruptedException {
-            return arrived.await(within.toMillis(), TimeUnit.MILLISECONDS);
-        }
-
-        /** Lets the request go on. */
-        public void release() {
-            released.countDown();
-        }
-
-        private void stop() {
-            arrived.countDown();
-            try {
-                if (!released.await(2, TimeUnit.MINUTES)) {
-                    throw new IllegalStateException("a held request was never released");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    /** A place in a list of faults where the request goes through. */
-    private static final GraphErrors.Failure PASS = GraphErrors.error(200, 0, 0, "", "", false);
 
     /** The audiences created, by id. */
     public Map<String, Integer> audienceSizes() {
@@ -222,14 +176,14 @@ public final class FakeMeta implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getPath();
-        Map<String, String> query = form(exchange.getRequestURI().getRawQuery());
+        Map<String, String> query = GraphRequests.form(exchange.getRequestURI().getRawQuery());
         requests.add(method + " " + path);
         try {
             String text;
             try (InputStream in = exchange.getRequestBody()) {
                 text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
-            JsonObject body = body(exchange, text);
+            JsonObject body = GraphRequests.body(exchange, text);
             Matcher m = VERSION.matcher(path);
             if (!m.matches()) {
                 throw new FakeAudience.Refused(GraphErrors.error(400, 2635, 0, "OAuthException",
@@ -244,21 +198,14 @@ public final class FakeMeta implements AutoCloseable {
                     : parts.length == 2 && parts[1].equals("users") ? "users"
                     : parts.length == 1 && parts[0].startsWith("act_") ? "account"
                     : parts.length == 1 ? "audience" : null;
-            Hold hold = endpoint == null ? null : holds.remove(endpoint);
-            if (hold != null) {
-                hold.stop();
+            if (endpoint != null) {
+                faults.arrive(endpoint);
             }
             authenticate(exchange, query, body);
             if (endpoint == null) {
                 throw new FakeAudience.Refused(GraphErrors.invalidParameter("Unknown path components: /" + m.group(2)));
             }
-            List<GraphErrors.Failure> injected = faults.get(endpoint);
-            if (injected != null && !injected.isEmpty()) {
-                GraphErrors.Failure fault = injected.remove(0);
-                if (fault != PASS) {
-                    throw new FakeAudience.Refused(fault);
-                }
-            }
+            faults.check(endpoint);
             JsonObject answer = switch (endpoint) {
                 case "customaudiences" -> create(parts[0], method, body);
                 case "users" -> users(parts[0], method, query, body);
@@ -377,36 +324,6 @@ public final class FakeMeta implements AutoCloseable {
         }
     }
 
-    private static JsonObject body(HttpExchange exchange, String text) {
-        if (text.isBlank()) {
-            return JsonValue.EMPTY_JSON_OBJECT;
-        }
-        String type = exchange.getRequestHeaders().getFirst("Content-Type");
-        if (type != null && type.startsWith("application/x-www-form-urlencoded")) {
-            var b = Json.createObjectBuilder();
-            form(text).forEach(b::add);
-            return b.build();
-        }
-        try {
-            return Json.createReader(new StringReader(text)).readObject();
-        } catch (RuntimeException e) {
-            throw new FakeAudience.Refused(GraphErrors.invalidParameter("The request body is not valid JSON"));
-        }
-    }
-
-    static Map<String, String> form(String text) {
-        Map<String, String> map = new HashMap<>();
-        if (text == null || text.isEmpty()) {
-            return map;
-        }
-        for (String pair : text.split("&")) {
-            int eq = pair.indexOf('=');
-            map.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
-                    eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        return map;
-    }
-
     private void send(HttpExchange exchange, int status, JsonObject body, boolean usage) throws IOException {
         byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json; charset=UTF-8");
@@ -425,7 +342,7 @@ public final class FakeMeta implements AutoCloseable {
 
     @Override
     public void close() {
-        holds.values().forEach(Hold::release);
+        faults.releaseAll();
         server.stop(0);
         // its threads are not daemons: left running, they keep a benchmark's JVM from ending
         ((ExecutorService) server.getExecutor()).shutdownNow();
