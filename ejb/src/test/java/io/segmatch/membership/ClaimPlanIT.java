@@ -85,7 +85,7 @@ class ClaimPlanIT {
                     List.of(25_000L, 50_000L));
             // segment 1's members (every other row) looked up, and what was acknowledged of them
             filled(c, "full sync plan", "CREATE TEMP TABLE plan_probe AS " + SyncPlans.planSql(1, Destination.GOOGLE_ADS),
-                    List.of("email", "d1", 1, false, "s1", "s1"),
+                    List.of("email", "d1", "d1", 1, false, "s1", "s1"),
                     "SELECT count(*) FILTER (WHERE member), count(identifiers) FROM plan_probe", List.of(75_000L, 37_350L));
         }
     }
@@ -153,15 +153,15 @@ class ClaimPlanIT {
             check(c, mode, "consume", ChangeChunks.CONSUME_SQL, List.of(dataset, keys, keys, keys, seqs(c, dataset, keys)),
                     failures);
             // a sync's plan: a big segment (half the rows, half of them acknowledged) and a small one
-            check(c, mode, "sync plan of a big segment", SyncPlans.planSql(1, Destination.GOOGLE_ADS), List.of("email", dataset, 1, "false", "s1", "s1"),
+            check(c, mode, "sync plan of a big segment", SyncPlans.planSql(1, Destination.GOOGLE_ADS), List.of("email", dataset, dataset, 1, "false", "s1", "s1"),
                     failures);
             // the same as a join of sets, as a segment holding half or more of its dataset is planned (nested loops off)
             checkWithout(c, List.of("nestloop"), mode, "sync plan of a big segment, as a join",
-                    SyncPlans.planSql(1, Destination.GOOGLE_ADS, true), List.of("email", dataset, 1, "false", "s1", "s1"), failures);
+                    SyncPlans.planSql(1, Destination.GOOGLE_ADS, true), List.of("email", dataset, dataset, 1, "false", "s1", "s1"), failures);
             if (mode.equals("force_custom_plan")) {
                 // (the plan's transaction forces custom plans: generic ones scan every segment's acknowledged people)
                 check(c, mode, "sync plan of a small segment", SyncPlans.planSql(1, Destination.GOOGLE_ADS),
-                        List.of("email", dataset, 2, "false", "s2", "s2"), failures);
+                        List.of("email", dataset, dataset, 2, "false", "s2", "s2"), failures);
             }
             // a plan of changes: a thousand queued keys (half of them members), each looked up by key
             try (Statement st = c.createStatement()) {
@@ -329,8 +329,8 @@ class ClaimPlanIT {
                         + "(ARRAY['DE','AT','FR'])[1 + i % 3], 'ltv', (i % 1000)::text) FROM generate_series(1, " + rows + ") i");
                 st.execute("INSERT INTO pending_change (dataset_id, row_key) SELECT '" + d + "', lpad(i::text, 8, '0') "
                         + "FROM generate_series(1, " + rows + ") i WHERE i % 3 = 0");
-                st.execute("INSERT INTO row_membership (dataset_id, row_key, segments, since) SELECT '" + d
-                        + "', lpad(i::text, 8, '0'), CASE WHEN i % 1000 = 0 THEN '{1,2}'::integer[] ELSE '{1}' END, "
+                st.execute("INSERT INTO row_membership (dataset, row_key, segments, since) SELECT (SELECT number "
+                        + "FROM dataset WHERE id = '" + d + "'), lpad(i::text, 8, '0'), CASE WHEN i % 1000 = 0 THEN '{1,2}'::integer[] ELSE '{1}' END, "
                         + "CASE WHEN i % 1000 = 0 THEN '{0,0}'::bigint[] ELSE '{0}' END FROM generate_series(1, " + rows
                         + ") i WHERE i % 2 = 0");
                 st.execute("INSERT INTO activation_member (segment_id, row_key, user_list, identifiers, added_at) SELECT "

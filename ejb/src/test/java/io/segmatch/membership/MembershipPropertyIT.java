@@ -1016,8 +1016,8 @@ class MembershipPropertyIT {
     }
 
     /** The members of a segment (parameter: its id). */
-    static final String MEMBERS = "SELECT m.row_key FROM segment s JOIN row_membership m ON m.dataset_id = s.dataset_id "
-            + "AND m.segments @> ARRAY[s.number] WHERE s.id = ?";
+    static final String MEMBERS = "SELECT m.row_key FROM segment s JOIN dataset d ON d.id = s.dataset_id "
+            + "JOIN row_membership m ON m.dataset = d.number AND m.segments @> ARRAY[s.number] WHERE s.id = ?";
 
     static Set<String> keys(Connection c, String sql, String param) throws SQLException {
         Set<String> keys = new TreeSet<>();

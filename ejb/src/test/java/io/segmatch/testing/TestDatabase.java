@@ -71,6 +71,13 @@ public final class TestDatabase {
 
     /** Creates a new, migrated database and returns its JDBC URL. */
     public static String newDatabaseUrl(String prefix) {
+        String url = emptyDatabaseUrl(prefix);
+        SchemaMigrations.migrate(dataSource(url));
+        return url;
+    }
+
+    /** Creates a new database without any schema (for tests of the migrations themselves) and returns its JDBC URL. */
+    public static String emptyDatabaseUrl(String prefix) {
         String name = (prefix + "_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet()
                 + "_" + System.nanoTime() % 100000).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
         String server = serverUrl();
@@ -80,9 +87,7 @@ public final class TestDatabase {
         } catch (SQLException e) {
             throw new IllegalStateException("could not create test database " + name + ": " + e.getMessage(), e);
         }
-        String url = server.substring(0, server.lastIndexOf('/') + 1) + name;
-        SchemaMigrations.migrate(dataSource(url));
-        return url;
+        return server.substring(0, server.lastIndexOf('/') + 1) + name;
     }
 
     /** A fresh, migrated database. */

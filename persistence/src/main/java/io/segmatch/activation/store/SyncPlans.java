@@ -2,6 +2,7 @@ package io.segmatch.activation.store;
 
 import io.segmatch.datasets.entity.Identifiers;
 import io.segmatch.membership.store.LiveSegments;
+import io.segmatch.membership.store.RowMemberships;
 import io.segmatch.shared.store.Jdbc;
 
 import java.sql.Connection;
@@ -128,8 +129,8 @@ public final class SyncPlans {
      * The full plan's statement for a dataset with {@code roles} identifier columns: the
      * segment's members with those columns' values — each member's row looked up by key
      * (LATERAL, LIMIT 1: a plan that does not depend on statistics) — fully joined with what
-     * the destination acknowledged. Parameters: the role columns, dataset, segment number,
-     * deleted, segment id, segment id.
+     * the destination acknowledged. Parameters: the role columns, dataset (its rows), dataset
+     * (its memberships), segment number, deleted, segment id, segment id.
      */
     public static String planSql(int roles, Destination destination) {
         return planSql(roles, destination, false);
@@ -147,10 +148,10 @@ public final class SyncPlans {
         for (int i = 0; i < roles; i++) {
             sql.append(", r.data->>? AS v").append(i);
         }
-        sql.append(joined ? " FROM row_membership rm JOIN dataset_row r ON r.dataset_id = rm.dataset_id AND r.row_key = rm.row_key "
+        sql.append(joined ? " FROM row_membership rm JOIN dataset_row r ON r.dataset_id = ? AND r.row_key = rm.row_key "
                 : " FROM row_membership rm CROSS JOIN LATERAL (SELECT data FROM dataset_row x "
-                + "WHERE x.dataset_id = rm.dataset_id AND x.row_key = rm.row_key LIMIT 1) r ");
-        sql.append("WHERE rm.dataset_id = ? AND rm.segments @> ARRAY[?::integer] AND NOT ?), "
+                + "WHERE x.dataset_id = ? AND x.row_key = rm.row_key LIMIT 1) r ");
+        sql.append("WHERE rm.dataset = " + RowMemberships.DATASET + " AND rm.segments @> ARRAY[?::integer] AND NOT ?), "
                 + "ack AS (SELECT row_key, identifiers, added_at FROM activation_member WHERE segment_id = ? AND destination = " + d
                 + ") SELECT coalesce(cur.row_key, ack.row_key) AS row_key, cur.row_key IS NOT NULL AS member, ack.identifiers, "
                 + "ack.added_at, (SELECT identifiers FROM activation_rejected x WHERE x.segment_id = ? AND x.destination = " + d
@@ -176,7 +177,7 @@ public final class SyncPlans {
             sql.append(", r.data->>?");
         }
         return sql.append(" FROM plan_keys k "
-                + "LEFT JOIN LATERAL (SELECT true AS member FROM row_membership rm WHERE rm.dataset_id = ? "
+                + "LEFT JOIN LATERAL (SELECT true AS member FROM row_membership rm WHERE rm.dataset = " + RowMemberships.DATASET + " "
                 + "AND rm.row_key = k.row_key AND rm.segments @> ARRAY[?::integer] AND NOT ? LIMIT 1) m ON true "
                 + "LEFT JOIN LATERAL (SELECT data FROM dataset_row x WHERE x.dataset_id = ? AND x.row_key = k.row_key "
                 + "AND m.member LIMIT 1) r ON true "
@@ -191,6 +192,7 @@ public final class SyncPlans {
         for (String role : roleNames) {
             ps.setString(p++, roles.column(role));
         }
+        ps.setString(p++, segment.datasetId());
         ps.setString(p++, segment.datasetId());
         ps.setInt(p++, segment.number());
         ps.setBoolean(p++, segment.deleted());

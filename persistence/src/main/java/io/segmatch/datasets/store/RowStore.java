@@ -114,7 +114,10 @@ public class RowStore {
     public void deleteDataset(Connection c, String datasetId) throws SQLException {
         TypedRows.drop(c, datasetId);
         for (String table : List.of("dataset_row", "pending_change", "row_membership")) {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE dataset_id = ?")) {
+            // the memberships name their dataset by its number
+            String dataset = table.equals("row_membership") ? "dataset = (SELECT number FROM dataset WHERE id = ?)"
+                    : "dataset_id = ?";
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE " + dataset)) {
                 ps.setString(1, datasetId);
                 ps.executeUpdate();
             }

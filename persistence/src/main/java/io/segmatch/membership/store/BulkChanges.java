@@ -222,7 +222,8 @@ public final class BulkChanges {
         // (a subquery with its own ORDER BY is not merged into the query: its order is the lookups')
         inner.append(lookups ? " FROM (SELECT row_key, seq FROM bulk_claim ORDER BY row_key) b" : " FROM bulk_claim b")
                 .append(" LEFT JOIN ").append(typedTable).append(" t ON t.row_key = b.row_key "
-                + "LEFT JOIN row_membership m ON m.dataset_id = ? AND m.row_key = b.row_key ORDER BY b.row_key");
+                + "LEFT JOIN row_membership m ON m.dataset = " + RowMemberships.DATASET
+                + " AND m.row_key = b.row_key ORDER BY b.row_key");
         StringBuilder sql = new StringBuilder("SELECT row_key, seq, e, array_to_string(segments, ','), "
                 + "array_to_string(since, ',')");
         List<String> apply = new ArrayList<>();

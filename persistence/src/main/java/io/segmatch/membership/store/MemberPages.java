@@ -31,7 +31,8 @@ public final class MemberPages {
     public static List<Member> members(Connection c, String segmentId, String afterKey, String prefix, int limit)
             throws SQLException {
         String sql = "SELECT m.row_key, m.since[array_position(m.segments, s.number)] FROM segment s "
-                + "JOIN row_membership m ON m.dataset_id = s.dataset_id WHERE s.id = ? AND s.member_count > 0 "
+                + "JOIN dataset d ON d.id = s.dataset_id JOIN row_membership m ON m.dataset = d.number "
+                + "WHERE s.id = ? AND s.member_count > 0 "
                 + "AND m.segments @> ARRAY[s.number] "
                 + (afterKey == null ? "" : "AND m.row_key > ? ")
                 + (prefix == null ? "" : "AND starts_with(m.row_key, ?) ")

@@ -56,7 +56,7 @@ public final class RebuildMoves {
             sql.append(", coalesce(").append(predicates.get(i).sql()).append(", false) AS p").append(i);
         }
         sql.append(" FROM ").append(table).append(" t FULL JOIN (SELECT row_key, segments, since FROM row_membership "
-                + "WHERE dataset_id = ?) m ON m.row_key = t.row_key WHERE false");
+                + "WHERE dataset = " + RowMemberships.DATASET + ") m ON m.row_key = t.row_key WHERE false");
         // a missing row matches nothing, whatever its rule says of missing values ("is not set")
         for (int i = 0; i < predicates.size(); i++) {
             sql.append(" OR (t.row_key IS NOT NULL AND coalesce(").append(predicates.get(i).sql())

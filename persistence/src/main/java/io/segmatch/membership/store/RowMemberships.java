@@ -9,6 +9,7 @@ import java.io.StringReader;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,15 +23,35 @@ import java.util.List;
  */
 public final class RowMemberships {
 
+    /**
+     * The number of a dataset, as its memberships name it ({@code row_membership.dataset}), from
+     * its id; a statement's parameter.
+     */
+    public static final String DATASET = "(SELECT number FROM dataset WHERE id = ?)";
+
     /** Writes memberships of one dataset by key: (dataset, keys, segment arrays, since arrays). */
-    public static final String UPSERT_SQL = "INSERT INTO row_membership (dataset_id, row_key, segments, since) "
-            + "SELECT ?, k, s::integer[], t::bigint[] FROM unnest(?::text[], ?::text[], ?::text[]) AS d(k, s, t) "
-            + "ON CONFLICT (dataset_id, row_key) DO UPDATE SET segments = excluded.segments, since = excluded.since";
+    public static final String UPSERT_SQL = "INSERT INTO row_membership (dataset, row_key, segments, since) "
+            + "SELECT " + DATASET + ", k, s::integer[], t::bigint[] FROM unnest(?::text[], ?::text[], ?::text[]) AS d(k, s, t) "
+            + "ON CONFLICT (dataset, row_key) DO UPDATE SET segments = excluded.segments, since = excluded.since";
 
     /** Deletes memberships of one dataset by key: (dataset, keys). */
-    public static final String DELETE_SQL = "DELETE FROM row_membership WHERE dataset_id = ? AND row_key = ANY(?::text[])";
+    public static final String DELETE_SQL = "DELETE FROM row_membership WHERE dataset = " + DATASET
+            + " AND row_key = ANY(?::text[])";
 
     private RowMemberships() {
+    }
+
+    /** The dataset's number ({@link #DATASET}); an error when the dataset is gone. */
+    public static int number(Connection c, String datasetId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT number FROM dataset WHERE id = ?")) {
+            ps.setString(1, datasetId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("no dataset " + datasetId + " to write memberships of");
+                }
+                return rs.getInt(1);
+            }
+        }
     }
 
     /**
@@ -141,18 +162,16 @@ public final class RowMemberships {
         private long nanos;
         private long written;
 
-        public Writer(Connection c, String datasetId) {
+        public Writer(Connection c, String datasetId) throws SQLException {
             this(c, datasetId, WriteSizes.DEFAULT.rows());
         }
 
         /** {@code batch}: rows per statement ({@link WriteSizes#rows()}). */
-        public Writer(Connection c, String datasetId, int batch) {
+        public Writer(Connection c, String datasetId, int batch) throws SQLException {
             this.c = c;
             this.datasetId = datasetId;
             this.batch = batch;
-            StringBuilder prefix = new StringBuilder();
-            UploadStage.escape(prefix, datasetId);
-            this.copyPrefix = prefix.append('\t').toString();
+            this.copyPrefix = number(c, datasetId) + "\t";
         }
 
         /**
@@ -211,7 +230,7 @@ public final class RowMemberships {
             if (copied > 0) {
                 try {
                     c.unwrap(PGConnection.class).getCopyAPI().copyIn(
-                            "COPY row_membership (dataset_id, row_key, segments, since) FROM STDIN",
+                            "COPY row_membership (dataset, row_key, segments, since) FROM STDIN",
                             new StringReader(copy.toString()));
                 } catch (IOException e) {
                     throw new SQLException("could not copy memberships: " + e.getMessage(), e);
