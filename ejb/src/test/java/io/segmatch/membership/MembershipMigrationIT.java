@@ -16,6 +16,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The upgrade that names the memberships' dataset by its number (V16) keeps every membership
@@ -39,7 +40,7 @@ class MembershipMigrationIT {
                     + "('d-two', 'a', '{2}', '{200}'), ('gone', 'z', '{9}', '{900}')");
         }
 
-        assertEquals("16", SchemaMigrations.migrate(db).split("\\.")[0]);
+        assertTrue(Integer.parseInt(SchemaMigrations.migrate(db).split("\\.")[0]) >= 16);
 
         try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
             assertEquals(List.of("d-one a {1,3} {100,300}", "d-one b {3} {301}", "d-two a {2} {200}"),

@@ -64,6 +64,8 @@ public class UploadStage implements AutoCloseable {
     private final long directSeq;
     private boolean copying = true;
     private long staged;
+    /** The order of the staged lines' keys: in key order, the diff can merge them with the stored rows. */
+    private final KeyOrder order = new KeyOrder();
 
     private UploadStage(Connection connection, String datasetId, boolean direct, long directSeq, String suffix,
                         Path valuesFile, DataOutputStream values, PGCopyOutputStream copy) {
@@ -152,6 +154,7 @@ public class UploadStage implements AutoCloseable {
             line.append(datasetId).append('\t');
         } else {
             line.append(lineNumber).append('\t');
+            order.next(key);
         }
         escape(line, key);
         line.append('\t');
@@ -174,6 +177,7 @@ public class UploadStage implements AutoCloseable {
         }
         line.setLength(0);
         line.append(lineNumber).append('\t');
+        order.next(key);
         escape(line, key);
         line.append("\t\\N\n");
         out.append(line);
@@ -257,7 +261,10 @@ public class UploadStage implements AutoCloseable {
             return new Merge(staged, 0, 0, String.format(Locale.ROOT, "changes %.2f s",
                     (System.nanoTime() - t0) / 1e9));
         }
-        return diff.merge(uploadColumns, allColumns, newDataset, maybeRepeatedKeys, existingRows, at);
+        // staged in key order, no key was staged twice
+        boolean ordered = order.ascending();
+        return diff.merge(uploadColumns, allColumns, newDataset, maybeRepeatedKeys && !ordered, ordered, staged,
+                existingRows, at);
     }
 
     /**

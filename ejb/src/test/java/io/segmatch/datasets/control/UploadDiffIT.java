@@ -1,0 +1,184 @@
+package io.segmatch.datasets.control;
+
+import io.segmatch.datasets.entity.Upload.Counts;
+import io.segmatch.datasets.store.StoredRow;
+import io.segmatch.testing.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import javax.sql.DataSource;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A re-upload whose keys rise from line to line is diffed by walking the staged and the stored
+ * rows side by side in key order; one in any other order by hashing. Both must store the same
+ * rows and record the same changes, whatever the upload changes, adds, leaves out or clears.
+ */
+class UploadDiffIT {
+
+    static DataSource db;
+    final List<String> messages = Collections.synchronizedList(new ArrayList<>());
+    final Logger log = Logger.getLogger(UploadProcessor.class.getName());
+    final Handler handler = new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+            messages.add(r.getMessage());
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeAll
+    static void database() {
+        db = TestDatabase.newDatabase("uploaddiff");
+    }
+
+    @BeforeEach
+    void listen() {
+        log.addHandler(handler);
+    }
+
+    @AfterEach
+    void stopListening() {
+        log.removeHandler(handler);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4, 5})
+    void aReuploadInKeyOrderIsMergedAndAgreesWithTheSameRowsInAnyOrder(long seed) throws Exception {
+        Random random = new Random(seed);
+        // keys past ASCII too: "é" (U+00E9), "ｚ" (U+FF5A) and an emoji (U+1F600) sort in that order, as their UTF-8 bytes
+        List<String> keys = new ArrayList<>();
+        for (String prefix : List.of("K", "é", "\uFF5A", "\uD83D\uDE00")) {
+            for (int i = 0; i < 150; i++) {
+                keys.add(prefix + String.format("%04d", i));
+            }
+        }
+        Map<String, String> first = new LinkedHashMap<>();
+        for (String key : keys) {
+            if (random.nextInt(10) > 0) {
+                first.put(key, key + "," + key.hashCode() + "@example.com," + (random.nextBoolean() ? "DE" : "FR") + ","
+                        + random.nextInt(1000));
+            }
+        }
+        boolean someColumns = random.nextBoolean();
+        String header = someColumns ? "customer_id,country" : "customer_id,email,country,score";
+        Map<String, String> second = new LinkedHashMap<>();
+        int changed = 0;
+        int added = 0;
+        int same = 0;
+        for (String key : keys) {
+            String stored = first.get(key);
+            int dice = random.nextInt(10);
+            if (dice < 2) {
+                continue; // left out
+            }
+            String[] fields = stored == null ? null : stored.split(",", -1);
+            String country = stored == null ? "NL" : dice < 5 ? (fields[2].equals("DE") ? "AT" : "") : fields[2];
+            if (stored == null) {
+                added++;
+            } else if (!country.equals(fields[2])) {
+                changed++;
+            } else if (!someColumns && dice == 9) {
+                changed++;
+                fields[3] = String.valueOf(1000 + random.nextInt(1000));
+            } else {
+                same++;
+            }
+            second.put(key, someColumns ? key + "," + country
+                    : key + "," + (fields == null ? key + "@new.example" : fields[1]) + "," + country + ","
+                    + (fields == null ? "1" : fields[3]));
+        }
+        List<String> shuffled = new ArrayList<>(second.values());
+        Collections.shuffle(shuffled, random);
+
+        UploadFixture inOrder = new UploadFixture(db);
+        UploadFixture anyOrder = new UploadFixture(db);
+        String firstCsv = "customer_id,email,country,score\n" + String.join("\n", first.values()) + "\n";
+        inOrder.upload(firstCsv);
+        anyOrder.upload(firstCsv);
+        inOrder.clearPending();
+        messages.clear();
+
+        var merged = inOrder.upload(header + "\n" + String.join("\n", second.values()) + "\n");
+        var hashed = anyOrder.upload(header + "\n" + String.join("\n", shuffled) + "\n");
+
+        assertEquals(new Counts(second.size(), added, changed, same, 0, 0, 0), merged.counts());
+        assertEquals(merged.counts(), hashed.counts());
+        assertEquals(values(anyOrder.rows()), values(inOrder.rows()));
+        List<String> pending = inOrder.pending();
+        assertEquals(added + changed, pending.size());
+        assertEquals(pending, anyOrder.pending());
+        assertEquals(2, messages.size(), messages::toString);
+        assertTrue(messages.get(0).contains("(merged)"), messages.get(0));
+        assertTrue(messages.get(1).contains("(hashed)"), messages.get(1));
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aChangedRowsNewVersionStaysOnItsPage(boolean inKeyOrder) throws Exception {
+        UploadFixture dataset = new UploadFixture(db);
+        StringBuilder first = new StringBuilder("customer_id,email,country\n");
+        List<String> second = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            String key = String.format("C%05d", i);
+            first.append(key).append(',').append(key).append("@example.com,DE\n");
+            // every twentieth row changes, to a value of the same length
+            second.add(key + "," + key + "@example.com," + (i % 20 == 0 ? "FR" : "DE"));
+        }
+        dataset.upload(first.toString());
+        Map<String, Long> before = pages(dataset);
+        if (!inKeyOrder) {
+            Collections.shuffle(second, new Random(3));
+        }
+        var outcome = dataset.upload("customer_id,email,country\n" + String.join("\n", second) + "\n");
+        assertEquals(150, outcome.counts().updated());
+        Map<String, Long> after = pages(dataset);
+        long moved = before.keySet().stream().filter(k -> !before.get(k).equals(after.get(k))).count();
+        // each page keeps room for a few new versions: none had to go elsewhere
+        assertEquals(0, moved, "rows whose new version left their page");
+        assertEquals("FR", dataset.values("C00020").get("country"));
+    }
+
+    /** Each row's page (the block of its current version). */
+    private static Map<String, Long> pages(UploadFixture dataset) throws Exception {
+        Map<String, Long> pages = new TreeMap<>();
+        try (var c = db.getConnection(); var ps = c.prepareStatement("SELECT row_key, (ctid::text::point)[0]::bigint "
+                + "FROM dataset_row WHERE dataset_id = ?")) {
+            ps.setString(1, dataset.datasetId);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    pages.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return pages;
+    }
+
+    private static Map<String, Map<String, String>> values(Map<String, StoredRow> rows) {
+        Map<String, Map<String, String>> values = new TreeMap<>();
+        rows.forEach((k, r) -> values.put(k, r.values()));
+        return values;
+    }
+}
