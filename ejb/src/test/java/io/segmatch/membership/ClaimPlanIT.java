@@ -153,7 +153,8 @@ class ClaimPlanIT {
             check(c, mode, "consume", ChangeChunks.CONSUME_SQL, List.of(dataset, keys, keys, keys, seqs(c, dataset, keys)),
                     failures);
             // a sync's plan: a big segment (half the rows, half of them acknowledged) and a small one
-            check(c, mode, "sync plan of a big segment", SyncPlans.planSql(1, Destination.GOOGLE_ADS), List.of("email", dataset, dataset, 1, "false", "s1", "s1"),
+            check(c, mode, "sync plan of a big segment", SyncPlans.planSql(1, Destination.GOOGLE_ADS),
+                    List.of("email", dataset, dataset, 1, "false", "s1", "s1"),
                     failures);
             // the same as a join of sets, as a segment holding half or more of its dataset is planned (nested loops off)
             checkWithout(c, List.of("nestloop"), mode, "sync plan of a big segment, as a join",
@@ -330,7 +331,8 @@ class ClaimPlanIT {
                 st.execute("INSERT INTO pending_change (dataset_id, row_key) SELECT '" + d + "', lpad(i::text, 8, '0') "
                         + "FROM generate_series(1, " + rows + ") i WHERE i % 3 = 0");
                 st.execute("INSERT INTO row_membership (dataset, row_key, segments, since) SELECT (SELECT number "
-                        + "FROM dataset WHERE id = '" + d + "'), lpad(i::text, 8, '0'), CASE WHEN i % 1000 = 0 THEN '{1,2}'::integer[] ELSE '{1}' END, "
+                        + "FROM dataset WHERE id = '" + d + "'), lpad(i::text, 8, '0'), "
+                        + "CASE WHEN i % 1000 = 0 THEN '{1,2}'::integer[] ELSE '{1}' END, "
                         + "CASE WHEN i % 1000 = 0 THEN '{0,0}'::bigint[] ELSE '{0}' END FROM generate_series(1, " + rows
                         + ") i WHERE i % 2 = 0");
                 st.execute("INSERT INTO activation_member (segment_id, row_key, user_list, identifiers, added_at) SELECT "

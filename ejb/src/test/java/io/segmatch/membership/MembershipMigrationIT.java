@@ -53,7 +53,8 @@ class MembershipMigrationIT {
             int one = RowMemberships.number(c, "d-one");
             int three = RowMemberships.number(c, "d-three");
             assertNotEquals(one, three);
-            assertEquals(List.of("2"), rows(st, "SELECT count(DISTINCT number) FROM dataset WHERE id IN ('d-one', 'd-two')"));
+            assertEquals(List.of("2"), rows(st, "SELECT count(DISTINCT number) FROM dataset "
+                    + "WHERE id IN ('d-one', 'd-two')"));
         }
     }
 

@@ -68,7 +68,8 @@ class UploadDiffIT {
     @ValueSource(longs = {1, 2, 3, 4, 5})
     void aReuploadInKeyOrderIsMergedAndAgreesWithTheSameRowsInAnyOrder(long seed) throws Exception {
         Random random = new Random(seed);
-        // keys past ASCII too: "é" (U+00E9), "ｚ" (U+FF5A) and an emoji (U+1F600) sort in that order, as their UTF-8 bytes
+        // keys past ASCII too: "é" (U+00E9), "ｚ" (U+FF5A) and an emoji (U+1F600) sort in that
+        // order, as their UTF-8 bytes do
         List<String> keys = new ArrayList<>();
         for (String prefix : List.of("K", "é", "\uFF5A", "\uD83D\uDE00")) {
             for (int i = 0; i < 150; i++) {

@@ -177,7 +177,8 @@ public final class SyncPlans {
             sql.append(", r.data->>?");
         }
         return sql.append(" FROM plan_keys k "
-                + "LEFT JOIN LATERAL (SELECT true AS member FROM row_membership rm WHERE rm.dataset = " + RowMemberships.DATASET + " "
+                + "LEFT JOIN LATERAL (SELECT true AS member FROM row_membership rm "
+                + "WHERE rm.dataset = " + RowMemberships.DATASET + " "
                 + "AND rm.row_key = k.row_key AND rm.segments @> ARRAY[?::integer] AND NOT ? LIMIT 1) m ON true "
                 + "LEFT JOIN LATERAL (SELECT data FROM dataset_row x WHERE x.dataset_id = ? AND x.row_key = k.row_key "
                 + "AND m.member LIMIT 1) r ON true "

@@ -80,7 +80,8 @@ public final class ChangeChunks {
                 + "ORDER BY dataset_id, row_key LIMIT ? FOR UPDATE SKIP LOCKED) p "
                 + "LEFT JOIN LATERAL (SELECT data FROM dataset_row x WHERE x.dataset_id = p.dataset_id "
                 + "AND x.row_key = p.row_key LIMIT 1) r ON true "
-                + "LEFT JOIN LATERAL (SELECT segments, since FROM dataset d JOIN row_membership y ON y.dataset = d.number "
+                + "LEFT JOIN LATERAL (SELECT segments, since FROM dataset d "
+                + "JOIN row_membership y ON y.dataset = d.number "
                 + "WHERE d.id = p.dataset_id AND y.row_key = p.row_key LIMIT 1) m ON true "
                 + "ORDER BY p.dataset_id, p.row_key";
     }

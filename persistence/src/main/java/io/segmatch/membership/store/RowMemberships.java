@@ -31,7 +31,8 @@ public final class RowMemberships {
 
     /** Writes memberships of one dataset by key: (dataset, keys, segment arrays, since arrays). */
     public static final String UPSERT_SQL = "INSERT INTO row_membership (dataset, row_key, segments, since) "
-            + "SELECT " + DATASET + ", k, s::integer[], t::bigint[] FROM unnest(?::text[], ?::text[], ?::text[]) AS d(k, s, t) "
+            + "SELECT " + DATASET + ", k, s::integer[], t::bigint[] "
+            + "FROM unnest(?::text[], ?::text[], ?::text[]) AS d(k, s, t) "
             + "ON CONFLICT (dataset, row_key) DO UPDATE SET segments = excluded.segments, since = excluded.since";
 
     /** Deletes memberships of one dataset by key: (dataset, keys). */
