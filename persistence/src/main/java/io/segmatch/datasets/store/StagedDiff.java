@@ -1,6 +1,7 @@
 package io.segmatch.datasets.store;
 
 import io.segmatch.shared.store.Jdbc;
+import io.segmatch.shared.store.Transactions;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -63,6 +64,8 @@ final class StagedDiff {
                 // the new versions lie in key order for the lookups of the next membership run
                 + "ORDER BY s.row_key";
         long t1 = System.nanoTime();
+        Transactions.Work<Long> diff = x -> allColumns ? Sql.update(x, sql, datasetId)
+                : Sql.update(x, sql, columns, datasetId, columns);
         long changed;
         String how;
         if (inKeyOrder && existingRows > 0 && stagedRows >= MERGED_SHARE * existingRows) {
@@ -74,13 +77,11 @@ final class StagedDiff {
             // (docs/performance.md).
             Sql.update(connection, "CREATE INDEX ON " + stage + " (row_key)");
             how = "merged";
-            changed = Jdbc.withPlannerOff(connection, List.of("hashjoin", "nestloop", "sort"), x -> allColumns
-                    ? Sql.update(x, sql, datasetId) : Sql.update(x, sql, columns, datasetId, columns));
+            changed = Jdbc.withPlannerOff(connection, List.of("hashjoin", "nestloop", "sort"), diff);
         } else {
             // the planner cannot tell how few rows differ; a parallel hash join halves the diff on 2 cores
             how = "hashed";
-            changed = Jdbc.withParallelWorkersFree(connection, x -> allColumns ? Sql.update(x, sql, datasetId)
-                    : Sql.update(x, sql, columns, datasetId, columns));
+            changed = Jdbc.withParallelWorkersFree(connection, diff);
         }
         long t2 = System.nanoTime();
         // few changed rows among many: look each up by key rather than hash the whole dataset
