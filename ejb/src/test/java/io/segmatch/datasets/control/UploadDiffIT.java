@@ -2,6 +2,7 @@ package io.segmatch.datasets.control;
 
 import io.segmatch.datasets.entity.Upload.Counts;
 import io.segmatch.datasets.store.StoredRow;
+import io.segmatch.datasets.store.TypedRows;
 import io.segmatch.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -128,6 +129,11 @@ class UploadDiffIT {
         assertEquals(new Counts(second.size(), added, changed, same, 0, 0, 0), merged.counts());
         assertEquals(merged.counts(), hashed.counts());
         assertEquals(values(anyOrder.rows()), values(inOrder.rows()));
+        // the typed rows, refreshed in place, are those a build from the stored rows gives
+        List<String> typed = typed(inOrder);
+        assertEquals(second.size() + first.keySet().stream().filter(k -> !second.containsKey(k)).count(), typed.size());
+        assertEquals(rebuilt(inOrder), typed);
+        assertEquals(typed, typed(anyOrder));
         List<String> pending = inOrder.pending();
         assertEquals(added + changed, pending.size());
         assertEquals(pending, anyOrder.pending());
@@ -150,6 +156,7 @@ class UploadDiffIT {
         }
         dataset.upload(first.toString());
         Map<String, Long> before = pages(dataset);
+        Map<String, Long> typedBefore = typedPages(dataset);
         if (!inKeyOrder) {
             Collections.shuffle(second, new Random(3));
         }
@@ -160,6 +167,77 @@ class UploadDiffIT {
         // each page keeps room for a few new versions: none had to go elsewhere
         assertEquals(0, moved, "rows whose new version left their page");
         assertEquals("FR", dataset.values("C00020").get("country"));
+        // so with their typed rows, updated in place rather than deleted and written at the end
+        Map<String, Long> typedAfter = typedPages(dataset);
+        assertEquals(typedBefore.keySet(), typedAfter.keySet());
+        long typedMoved = typedBefore.keySet().stream().filter(k -> !typedBefore.get(k).equals(typedAfter.get(k))).count();
+        assertEquals(0, typedMoved, "typed rows whose new version left their page");
+        assertTrue(typed(dataset).contains("C00020|c00020|c00020@example.com|fr"), "the changed typed value");
+        assertEquals(rebuilt(dataset), typed(dataset));
+    }
+
+    /** The typed table of the dataset (its name as recorded). */
+    private static String typedTable(UploadFixture dataset) throws Exception {
+        try (var c = db.getConnection()) {
+            return typedTable(c, dataset);
+        }
+    }
+
+    /** Each typed row's page. */
+    private static Map<String, Long> typedPages(UploadFixture dataset) throws Exception {
+        Map<String, Long> pages = new TreeMap<>();
+        try (var c = db.getConnection(); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT row_key, (ctid::text::point)[0]::bigint FROM " + typedTable(dataset))) {
+            while (rs.next()) {
+                pages.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return pages;
+    }
+
+    /** The typed rows, each as its values joined by "|", in key order. */
+    private static List<String> typed(UploadFixture dataset) throws Exception {
+        try (var c = db.getConnection()) {
+            return typed(c, typedTable(dataset));
+        }
+    }
+
+    private static List<String> typed(java.sql.Connection c, String table) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (var st = c.createStatement(); var rs = st.executeQuery("SELECT * FROM " + table + " ORDER BY row_key")) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= n; i++) {
+                    row.append(i > 1 ? "|" : "").append(rs.getString(i));
+                }
+                rows.add(row.toString());
+            }
+        }
+        return rows;
+    }
+
+    /** The typed rows a build from the dataset's stored rows gives (built and rolled back). */
+    private static List<String> rebuilt(UploadFixture dataset) throws Exception {
+        try (var c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                TypedRows.rebuild(c, dataset.datasetId, TypedRows.of(dataset.schema.columns()));
+                return typed(c, typedTable(c, dataset));
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    private static String typedTable(java.sql.Connection c, UploadFixture dataset) throws Exception {
+        try (var ps = c.prepareStatement("SELECT table_name FROM dataset_typed WHERE dataset_id = ?")) {
+            ps.setString(1, dataset.datasetId);
+            try (var rs = ps.executeQuery()) {
+                assertTrue(rs.next(), "a typed table");
+                return rs.getString(1);
+            }
+        }
     }
 
     /** Each row's page (the block of its current version). */

@@ -26,6 +26,9 @@ final class StagedDiff {
     private boolean deletedMissing;
     /** Whether {@link #merge} found few changed rows among many (then they are looked up by key). */
     private boolean fewChanged;
+    /** Whether {@link #merge} updated stored rows, inserted new ones. */
+    private boolean anyUpdated;
+    private boolean anyInserted;
 
     StagedDiff(Connection connection, String datasetId, String stage, String change) {
         this.connection = connection;
@@ -91,6 +94,8 @@ final class StagedDiff {
                 + "WHERE NOT c.is_new AND r.dataset_id = ? AND r.row_key = c.row_key", at, datasetId));
         long inserted = Sql.update(connection, "INSERT INTO dataset_row (dataset_id, row_key, data, created_at, updated_at) "
                 + "SELECT ?, row_key, data, ?, ? FROM " + change + " WHERE is_new", datasetId, at, at);
+        anyUpdated = updated > 0;
+        anyInserted = inserted > 0;
         if (!newDataset) {
             Sql.update(connection, "INSERT INTO pending_change (dataset_id, row_key, seq, changed_at) "
                     + "SELECT ?, row_key, ?, ? FROM " + change + PendingChanges.ON_CONFLICT, datasetId, seq, at);
@@ -121,9 +126,10 @@ final class StagedDiff {
     }
 
     /**
-     * The typed rows of what {@link #merge} and {@link #deleteMissing} wrote: changed rows are
-     * replaced from the change table (which holds their merged values), rows deleted as
-     * missing go. The whole table is rebuilt instead when it was built for other columns.
+     * The typed rows of what {@link #merge} and {@link #deleteMissing} wrote: changed rows'
+     * typed rows are updated in place from their merged values (typed first into a table of
+     * their own), new rows' are copied in, rows deleted as missing go. The whole table is
+     * rebuilt instead when it was built for other columns.
      */
     void refreshTyped(List<TypedRows.Column> columns) throws SQLException {
         var table = TypedRows.current(connection, datasetId, columns);
@@ -132,13 +138,32 @@ final class StagedDiff {
             return;
         }
         String name = table.get().name();
-        Jdbc.withPlannerOff(connection, joinsByKey(), x -> Sql.update(x, "DELETE FROM " + name + " t USING " + change
-                + " c WHERE t.row_key = c.row_key"));
         if (deletedMissing) {
             Sql.update(connection, "DELETE FROM " + name + " t WHERE NOT EXISTS (SELECT 1 FROM " + stage
                     + " s WHERE s.row_key = t.row_key)");
         }
-        TypedRows.fill(connection, columns, name, "SELECT row_key, data FROM " + change);
+        if (anyUpdated && !columns.isEmpty()) {
+            // updated rather than deleted and written again at the end: the new versions stay on
+            // their pages (the table's fillfactor leaves room), in key order, with no new index
+            // entries; rows whose typed values did not change are left as they are
+            String typed = change + "_typed";
+            Sql.update(connection, "CREATE UNLOGGED TABLE " + typed + " (LIKE " + name + ")");
+            TypedRows.fill(connection, columns, typed, "SELECT row_key, data FROM " + change + " WHERE NOT is_new");
+            StringBuilder was = new StringBuilder();
+            StringBuilder is = new StringBuilder();
+            for (TypedRows.Column column : columns) {
+                was.append(was.isEmpty() ? "" : ", ").append("t.").append(column.sqlName());
+                is.append(is.isEmpty() ? "" : ", ").append("x.").append(column.sqlName());
+            }
+            // (a row of one value is compared as a row too: ROW() spelled out)
+            Jdbc.withPlannerOff(connection, joinsByKey(), x -> Sql.update(x, "UPDATE " + name + " t SET "
+                    + TypedRows.assignments(columns, "x") + " FROM " + typed + " x WHERE t.row_key = x.row_key "
+                    + "AND ROW(" + was + ") IS DISTINCT FROM ROW(" + is + ")"));
+            Sql.update(connection, "DROP TABLE " + typed);
+        }
+        if (anyInserted) {
+            TypedRows.fill(connection, columns, name, "SELECT row_key, data FROM " + change + " WHERE is_new");
+        }
     }
 
     /**
@@ -151,6 +176,6 @@ final class StagedDiff {
     }
 
     void drop() throws SQLException {
-        Sql.update(connection, "DROP TABLE IF EXISTS " + stage + ", " + change);
+        Sql.update(connection, "DROP TABLE IF EXISTS " + stage + ", " + change + ", " + change + "_typed");
     }
 }

@@ -122,7 +122,8 @@ public final class TypedRows {
 
     /**
      * One row was inserted, replaced or deleted: its typed row follows (the whole table is
-     * rebuilt instead when it is not current with {@code columns}).
+     * rebuilt instead when it is not current with {@code columns}). A replaced row's typed row
+     * is updated where it lies ({@link #FILLFACTOR}).
      */
     public static void put(Connection c, String datasetId, List<Column> columns, String key) throws SQLException {
         Optional<Table> table = current(c, datasetId, columns);
@@ -131,7 +132,6 @@ public final class TypedRows {
             return;
         }
         String name = table.get().name();
-        Sql.update(c, "DELETE FROM " + name + " WHERE row_key = ?", key);
         StringBuilder select = new StringBuilder("SELECT true");
         columns.forEach(column -> select.append(", data->>?"));
         select.append(" FROM dataset_row WHERE dataset_id = ? AND row_key = ?");
@@ -145,7 +145,8 @@ public final class TypedRows {
             ps.setString(p, key);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    return; // deleted
+                    Sql.update(c, "DELETE FROM " + name + " WHERE row_key = ?", key);
+                    return;
                 }
                 for (int i = 0; i < typed.length; i++) {
                     typed[i] = TypedValues.text(columns.get(i).type(), rs.getString(2 + i));
@@ -156,10 +157,28 @@ public final class TypedRows {
         columns.forEach(column -> insert.append(", ").append(column.sqlName()));
         insert.append(") VALUES (?");
         columns.forEach(column -> insert.append(", ?::").append(column.sqlType()));
+        insert.append(") ON CONFLICT (row_key) DO ");
+        if (columns.isEmpty()) {
+            insert.append("NOTHING");
+        } else {
+            insert.append("UPDATE SET ").append(assignments(columns, "excluded"));
+        }
         Object[] values = new Object[typed.length + 1];
         values[0] = key;
         System.arraycopy(typed, 0, values, 1, typed.length);
-        Sql.update(c, insert.append(')').toString(), values);
+        Sql.update(c, insert.toString(), values);
+    }
+
+    /** {@code c0 = <from>.c0, c1 = <from>.c1, ...}: every typed column set from {@code from}'s. */
+    static String assignments(List<Column> columns, String from) {
+        StringBuilder set = new StringBuilder();
+        for (Column column : columns) {
+            if (!set.isEmpty()) {
+                set.append(", ");
+            }
+            set.append(column.sqlName()).append(" = ").append(from).append('.').append(column.sqlName());
+        }
+        return set.toString();
     }
 
     /**
@@ -214,6 +233,16 @@ public final class TypedRows {
         finish(c, datasetId, name, columns);
     }
 
+    /**
+     * Each page of a typed table keeps a tenth of its space free: a changed row's typed row is
+     * updated in place, its new version on the same page (a heap-only update: the key index
+     * keeps its one entry), so the table stays in key order and its index compact for the
+     * membership run's lookups of the changed rows. Deleted and written again at the end, a
+     * tenth of the rows changed left every page with a dead version and the key index with an
+     * entry more for each (docs/performance.md).
+     */
+    static final int FILLFACTOR = 90;
+
     /** (Re)creates an empty typed table, without its key index (added after the load, by {@link #finish}). */
     private static void create(Connection c, String name, List<Column> columns) throws SQLException {
         Sql.update(c, "DROP TABLE IF EXISTS " + name);
@@ -221,7 +250,7 @@ public final class TypedRows {
         for (Column column : columns) {
             create.append(", ").append(column.sqlName()).append(' ').append(column.sqlType());
         }
-        Sql.update(c, create.append(')').toString());
+        Sql.update(c, create.append(") WITH (fillfactor = " + FILLFACTOR + ")").toString());
     }
 
     /** After a table's load: its key index (one sort rather than a million insertions), statistics, its layout. */
