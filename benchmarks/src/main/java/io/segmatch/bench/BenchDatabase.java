@@ -16,9 +16,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The benchmark's own connection to the server's database: statistics brought up to date
- * before each measured phase (the state a real database is in once autovacuum has seen a big
- * upload), and, with {@code --explain}, the plan of the membership run's claim.
+ * The benchmark's own connection to the server's database: tables vacuumed and statistics
+ * brought up to date before each measured phase (the state a real database is in once
+ * autovacuum has seen a big upload), and, with {@code --explain}, the plan of the membership run's claim.
  */
 final class BenchDatabase implements AutoCloseable {
 
@@ -40,19 +40,25 @@ final class BenchDatabase implements AutoCloseable {
                 db.getOrDefault("password", "")), explain);
     }
 
-    /** ANALYZE, then wait (up to two minutes) until no autovacuum worker runs. */
+    /**
+     * What autovacuum does after a big write, done now: VACUUM (ANALYZE) of the database, then a
+     * wait (up to two minutes) until no autovacuum worker runs. ANALYZE alone is not enough: it
+     * cancels an autovacuum worker that is vacuuming a table it needs to analyze, and that
+     * vacuum (of the first upload's ten million rows, say) then starts again a minute later,
+     * inside the next measured phase.
+     */
     void analyze(String phase) throws SQLException, InterruptedException {
         long t0 = System.nanoTime();
         try (Statement st = c.createStatement()) {
-            st.execute("ANALYZE");
+            st.execute("VACUUM (ANALYZE)");
         }
         double analyzed = (System.nanoTime() - t0) / 1e9;
         long deadline = System.nanoTime() + 120_000_000_000L;
         while (System.nanoTime() < deadline && autovacuumWorkers() > 0) {
             Thread.sleep(500);
         }
-        System.out.printf(Locale.ROOT, "statistics before %s: ANALYZE %.1f s, autovacuum idle after %.1f s%n", phase, analyzed,
-                (System.nanoTime() - t0) / 1e9);
+        System.out.printf(Locale.ROOT, "statistics before %s: VACUUM (ANALYZE) %.1f s, autovacuum idle after %.1f s%n",
+                phase, analyzed, (System.nanoTime() - t0) / 1e9);
     }
 
     /**
@@ -60,17 +66,20 @@ final class BenchDatabase implements AutoCloseable {
      * the statements' own processes read, wrote to make room or to extend, and found in the
      * pool, and what the background writer and the checkpointer wrote; null before 16.
      */
-    record Io(long reads, long writes, long evictions, long hits, long bgwriter, long checkpointer) {
+    record Io(long reads, long writes, long evictions, long hits, long bgwriter, long checkpointer, long walBytes,
+              long walFpi, long autovacuums, long autoanalyzes) {
         Io minus(Io o) {
             return new Io(reads - o.reads, writes - o.writes, evictions - o.evictions, hits - o.hits,
-                    bgwriter - o.bgwriter, checkpointer - o.checkpointer);
+                    bgwriter - o.bgwriter, checkpointer - o.checkpointer, walBytes - o.walBytes, walFpi - o.walFpi,
+                    autovacuums - o.autovacuums, autoanalyzes - o.autoanalyzes);
         }
 
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "statements' processes read %,d pages and wrote %,d (%,d evicted), %,d found "
-                    + "in the pool; background writer wrote %,d, checkpointer %,d", reads, writes, evictions, hits,
-                    bgwriter, checkpointer);
+                    + "in the pool; background writer wrote %,d, checkpointer %,d; WAL %,.0f MB (%,d full-page images); "
+                    + "autovacuum finished %d vacuums and %d analyzes", reads, writes, evictions, hits, bgwriter, checkpointer,
+                    walBytes / 1048576.0, walFpi, autovacuums, autoanalyzes);
         }
     }
 
@@ -85,11 +94,15 @@ final class BenchDatabase implements AutoCloseable {
         String sql = "SELECT coalesce(sum(reads) FILTER (WHERE s), 0), coalesce(sum(writes) FILTER (WHERE s), 0), "
                 + "coalesce(sum(evictions) FILTER (WHERE s), 0), coalesce(sum(hits) FILTER (WHERE s), 0), "
                 + "coalesce(sum(writes) FILTER (WHERE backend_type = 'background writer'), 0), "
-                + "coalesce(sum(writes) FILTER (WHERE backend_type = 'checkpointer'), 0) FROM (SELECT *, backend_type IN "
+                + "coalesce(sum(writes) FILTER (WHERE backend_type = 'checkpointer'), 0), "
+                + "(SELECT wal_bytes FROM pg_stat_wal), (SELECT wal_fpi FROM pg_stat_wal), "
+                + "(SELECT sum(autovacuum_count) FROM pg_stat_all_tables), "
+                + "(SELECT sum(autoanalyze_count) FROM pg_stat_all_tables) FROM (SELECT *, backend_type IN "
                 + "('client backend', 'background worker', 'autovacuum worker') AND object = 'relation' AS s FROM pg_stat_io) x";
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
-            return new Io(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6));
+            return new Io(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6),
+                    rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10));
         }
     }
 

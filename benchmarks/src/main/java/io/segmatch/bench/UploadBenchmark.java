@@ -169,7 +169,7 @@ public final class UploadBenchmark {
         }
     }
 
-    /** Fresh statistics before a phase, or (without a database connection) {@code --settle} seconds for autovacuum. */
+    /** Tables vacuumed and fresh statistics before a phase, or (without a database connection) {@code --settle} seconds for autovacuum. */
     static void settle(BenchDatabase db, String phase, String[] args) throws Exception {
         if (db != null) {
             db.analyze(phase);
