@@ -148,21 +148,12 @@ final class StagedDiff {
             // entries; rows whose typed values did not change are left as they are
             String typed = change + "_typed";
             Sql.update(connection, "CREATE UNLOGGED TABLE " + typed + " (LIKE " + name + ")");
-            TypedRows.fill(connection, columns, typed, "SELECT row_key, data FROM " + change + " WHERE NOT is_new");
-            StringBuilder was = new StringBuilder();
-            StringBuilder is = new StringBuilder();
-            for (TypedRows.Column column : columns) {
-                was.append(was.isEmpty() ? "" : ", ").append("t.").append(column.sqlName());
-                is.append(is.isEmpty() ? "" : ", ").append("x.").append(column.sqlName());
-            }
-            // (a row of one value is compared as a row too: ROW() spelled out)
-            Jdbc.withPlannerOff(connection, joinsByKey(), x -> Sql.update(x, "UPDATE " + name + " t SET "
-                    + TypedRows.assignments(columns, "x") + " FROM " + typed + " x WHERE t.row_key = x.row_key "
-                    + "AND ROW(" + was + ") IS DISTINCT FROM ROW(" + is + ")"));
+            TypedCopies.fill(connection, columns, typed, "SELECT row_key, data FROM " + change + " WHERE NOT is_new");
+            Jdbc.withPlannerOff(connection, joinsByKey(), x -> Sql.update(x, TypedRows.updateFromSql(name, columns, typed)));
             Sql.update(connection, "DROP TABLE " + typed);
         }
         if (anyInserted) {
-            TypedRows.fill(connection, columns, name, "SELECT row_key, data FROM " + change + " WHERE is_new");
+            TypedCopies.fill(connection, columns, name, "SELECT row_key, data FROM " + change + " WHERE is_new");
         }
     }
 

@@ -182,6 +182,23 @@ public final class TypedRows {
     }
 
     /**
+     * The statement that updates {@code table}'s typed rows from the typed rows of the same keys
+     * in {@code source} (a table of the same columns), where they lie, and only those whose
+     * values differ.
+     */
+    static String updateFromSql(String table, List<Column> columns, String source) {
+        StringBuilder was = new StringBuilder();
+        StringBuilder is = new StringBuilder();
+        for (Column column : columns) {
+            was.append(was.isEmpty() ? "" : ", ").append("t.").append(column.sqlName());
+            is.append(is.isEmpty() ? "" : ", ").append("x.").append(column.sqlName());
+        }
+        // (a row of one value is compared as a row too: ROW() spelled out)
+        return "UPDATE " + table + " t SET " + assignments(columns, "x") + " FROM " + source + " x "
+                + "WHERE t.row_key = x.row_key AND ROW(" + was + ") IS DISTINCT FROM ROW(" + is + ")";
+    }
+
+    /**
      * Makes sure the dataset's typed table is current with its stored columns, rebuilding it
      * if not (an upgrade from a version without typed storage, or a layout a write left
      * behind); returns whether it rebuilt.
@@ -229,7 +246,7 @@ public final class TypedRows {
     public static void rebuild(Connection c, String datasetId, List<Column> columns) throws SQLException {
         String name = tableName(datasetId);
         create(c, name, columns);
-        fill(c, columns, name, "SELECT row_key, data FROM dataset_row WHERE dataset_id = ?", datasetId);
+        TypedCopies.fill(c, columns, name, "SELECT row_key, data FROM dataset_row WHERE dataset_id = ?", datasetId);
         finish(c, datasetId, name, columns);
     }
 
@@ -297,58 +314,6 @@ public final class TypedRows {
     }
 
     /**
-     * Reads rows ({@code source} selects {@code row_key, data} with {@code params} bound),
-     * parses their values, and copies the typed rows into {@code table} through a temporary
-     * file: one connection cannot stream a query and a COPY at once.
-     */
-    static void fill(Connection c, List<Column> columns, String table, String source, Object... params)
-            throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT r.row_key");
-        for (int i = 0; i < columns.size(); i++) {
-            sql.append(", r.data->>?");
-        }
-        sql.append(" FROM (").append(source).append(") r");
-        Path file = null;
-        try {
-            file = Files.createTempFile("segmatch-typed-", ".txt");
-            long rows = 0;
-            try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-                 PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                int p = 1;
-                for (Column column : columns) {
-                    ps.setString(p++, column.name());
-                }
-                for (Object param : params) {
-                    ps.setObject(p++, param);
-                }
-                ps.setFetchSize(5000);
-                StringBuilder line = new StringBuilder(256);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        line.setLength(0);
-                        UploadStage.escape(line, rs.getString(1));
-                        for (int i = 0; i < columns.size(); i++) {
-                            line.append('\t');
-                            TypedValues.typed(line, columns.get(i).type(), rs.getString(2 + i));
-                        }
-                        out.append(line.append('\n'));
-                        rows++;
-                    }
-                }
-            }
-            if (rows > 0) {
-                try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                    c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql(table, columns), in, 1 << 16);
-                }
-            }
-        } catch (IOException e) {
-            throw new SQLException("writing the typed rows failed: " + e.getMessage(), e);
-        } finally {
-            delete(file);
-        }
-    }
-
-    /**
      * Writes the typed rows of a direct load (rows into a dataset that had none) from the
      * values it kept on disk ({@link TypedValues#writeRaw}, in {@code uploadColumns} order): into the
      * table if it is current with {@code columns} (an emptied dataset's), else into a new one.
@@ -360,46 +325,9 @@ public final class TypedRows {
         if (current.isEmpty()) {
             create(c, name, columns);
         }
-        int[] source = new int[columns.size()];
-        for (int i = 0; i < source.length; i++) {
-            source[i] = uploadColumns.indexOf(columns.get(i).name());
-        }
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(rawFile), 1 << 16));
-             BufferedWriter out = new BufferedWriter(new OutputStreamWriter(new PGCopyOutputStream(
-                     c.unwrap(PGConnection.class), copySql(name, columns), 1 << 16), StandardCharsets.UTF_8), 1 << 16)) {
-            String[] raw = new String[uploadColumns.size()];
-            StringBuilder line = new StringBuilder(256);
-            String key;
-            while ((key = TypedValues.readRaw(in, raw)) != null) {
-                line.setLength(0);
-                UploadStage.escape(line, key);
-                for (int i = 0; i < source.length; i++) {
-                    line.append('\t');
-                    TypedValues.typed(line, columns.get(i).type(), source[i] < 0 ? null : raw[source[i]]);
-                }
-                out.append(line.append('\n'));
-            }
-        } catch (IOException e) {
-            throw new SQLException("writing the typed rows failed: " + e.getMessage(), e);
-        }
+        TypedCopies.copyRaw(c, name, columns, uploadColumns, rawFile);
         if (current.isEmpty()) {
             finish(c, datasetId, name, columns);
-        }
-    }
-
-    private static String copySql(String table, List<Column> columns) {
-        StringBuilder copy = new StringBuilder("COPY ").append(table).append(" (row_key");
-        columns.forEach(column -> copy.append(", ").append(column.sqlName()));
-        return copy.append(") FROM STDIN").toString();
-    }
-
-    private static void delete(Path file) {
-        if (file != null) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException ignored) {
-                // left in the temp directory
-            }
         }
     }
 }

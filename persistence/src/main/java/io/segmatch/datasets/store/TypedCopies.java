@@ -1,0 +1,128 @@
+package io.segmatch.datasets.store;
+
+import io.segmatch.datasets.store.TypedRows.Column;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.PGCopyOutputStream;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedWriter;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * Typed rows streamed into a typed table ({@link TypedRows}) by COPY, their values parsed in
+ * Java on the way: from stored rows, or from the values a direct load kept on disk.
+ */
+final class TypedCopies {
+
+    private TypedCopies() {
+    }
+
+    /**
+     * Reads rows ({@code source} selects {@code row_key, data} with {@code params} bound),
+     * parses their values, and copies the typed rows into {@code table} through a temporary
+     * file: one connection cannot stream a query and a COPY at once.
+     */
+    static void fill(Connection c, List<Column> columns, String table, String source, Object... params)
+            throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT r.row_key");
+        for (int i = 0; i < columns.size(); i++) {
+            sql.append(", r.data->>?");
+        }
+        sql.append(" FROM (").append(source).append(") r");
+        Path file = null;
+        try {
+            file = Files.createTempFile("segmatch-typed-", ".txt");
+            long rows = 0;
+            try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+                 PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int p = 1;
+                for (Column column : columns) {
+                    ps.setString(p++, column.name());
+                }
+                for (Object param : params) {
+                    ps.setObject(p++, param);
+                }
+                ps.setFetchSize(5000);
+                StringBuilder line = new StringBuilder(256);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        line.setLength(0);
+                        UploadStage.escape(line, rs.getString(1));
+                        for (int i = 0; i < columns.size(); i++) {
+                            line.append('\t');
+                            TypedValues.typed(line, columns.get(i).type(), rs.getString(2 + i));
+                        }
+                        out.append(line.append('\n'));
+                        rows++;
+                    }
+                }
+            }
+            if (rows > 0) {
+                try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                    c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql(table, columns), in, 1 << 16);
+                }
+            }
+        } catch (IOException e) {
+            throw new SQLException("writing the typed rows failed: " + e.getMessage(), e);
+        } finally {
+            delete(file);
+        }
+    }
+
+    /**
+     * Copies the typed rows of a direct load into {@code table} from the values it kept on disk
+     * ({@link TypedValues#writeRaw}, in {@code uploadColumns} order).
+     */
+    static void copyRaw(Connection c, String table, List<Column> columns, List<String> uploadColumns, Path rawFile)
+            throws SQLException {
+        int[] source = new int[columns.size()];
+        for (int i = 0; i < source.length; i++) {
+            source[i] = uploadColumns.indexOf(columns.get(i).name());
+        }
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(rawFile), 1 << 16));
+             BufferedWriter out = new BufferedWriter(new OutputStreamWriter(new PGCopyOutputStream(
+                     c.unwrap(PGConnection.class), copySql(table, columns), 1 << 16), StandardCharsets.UTF_8), 1 << 16)) {
+            String[] raw = new String[uploadColumns.size()];
+            StringBuilder line = new StringBuilder(256);
+            String key;
+            while ((key = TypedValues.readRaw(in, raw)) != null) {
+                line.setLength(0);
+                UploadStage.escape(line, key);
+                for (int i = 0; i < source.length; i++) {
+                    line.append('\t');
+                    TypedValues.typed(line, columns.get(i).type(), source[i] < 0 ? null : raw[source[i]]);
+                }
+                out.append(line.append('\n'));
+            }
+        } catch (IOException e) {
+            throw new SQLException("writing the typed rows failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static String copySql(String table, List<Column> columns) {
+        StringBuilder copy = new StringBuilder("COPY ").append(table).append(" (row_key");
+        columns.forEach(column -> copy.append(", ").append(column.sqlName()));
+        return copy.append(") FROM STDIN").toString();
+    }
+
+    private static void delete(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // left in the temp directory
+            }
+        }
+    }
+}
