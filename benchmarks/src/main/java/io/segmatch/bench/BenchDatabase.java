@@ -16,9 +16,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The benchmark's own connection to the server's database: tables vacuumed and statistics
- * brought up to date before each measured phase (the state a real database is in once
- * autovacuum has seen a big upload), and, with {@code --explain}, the plan of the membership run's claim.
+ * The benchmark's own connection to the server's database: tables vacuumed, statistics
+ * brought up to date and a checkpoint taken before each measured phase (the state a real
+ * database is in once autovacuum has seen a big upload and its checkpoints have passed), and, with {@code --explain}, the plan of the membership run's claim.
  */
 final class BenchDatabase implements AutoCloseable {
 
@@ -45,7 +45,11 @@ final class BenchDatabase implements AutoCloseable {
      * wait (up to two minutes) until no autovacuum worker runs. ANALYZE alone is not enough: it
      * cancels an autovacuum worker that is vacuuming a table it needs to analyze, and that
      * vacuum (of the first upload's ten million rows, say) then starts again a minute later,
-     * inside the next measured phase.
+     * inside the next measured phase. Then a CHECKPOINT: a user's rows were written long before
+     * they change (the embedded database checkpoints at least every 15 minutes), and the first
+     * change of a page after a checkpoint logs the whole page. Without it a phase's cost
+     * depended on whether the benchmark's own earlier phases happened to fill the WAL up to a
+     * checkpoint (at 10M rows they do, at 1M they do not).
      */
     void analyze(String phase) throws SQLException, InterruptedException {
         long t0 = System.nanoTime();
@@ -57,8 +61,18 @@ final class BenchDatabase implements AutoCloseable {
         while (System.nanoTime() < deadline && autovacuumWorkers() > 0) {
             Thread.sleep(500);
         }
-        System.out.printf(Locale.ROOT, "statistics before %s: VACUUM (ANALYZE) %.1f s, autovacuum idle after %.1f s%n",
-                phase, analyzed, (System.nanoTime() - t0) / 1e9);
+        double idle = (System.nanoTime() - t0) / 1e9;
+        String checkpoint;
+        long t1 = System.nanoTime();
+        try (Statement st = c.createStatement()) {
+            st.execute("CHECKPOINT");
+            checkpoint = String.format(Locale.ROOT, "CHECKPOINT %.1f s", (System.nanoTime() - t1) / 1e9);
+        } catch (SQLException e) {
+            // a server the benchmark's user may not checkpoint (neither superuser nor pg_checkpoint)
+            checkpoint = "no CHECKPOINT (" + e.getMessage() + ")";
+        }
+        System.out.printf(Locale.ROOT, "statistics before %s: VACUUM (ANALYZE) %.1f s, autovacuum idle after %.1f s, %s%n",
+                phase, analyzed, idle, checkpoint);
     }
 
     /**
