@@ -18,7 +18,8 @@ import java.util.Map;
 /**
  * The benchmark's own connection to the server's database: tables vacuumed, statistics
  * brought up to date and a checkpoint taken before each measured phase (the state a real
- * database is in once autovacuum has seen a big upload and its checkpoints have passed), and, with {@code --explain}, the plan of the membership run's claim.
+ * database is in once autovacuum has seen a big upload and its checkpoints have passed),
+ * and, with {@code --explain}, the plan of the membership run's claim.
  */
 final class BenchDatabase implements AutoCloseable {
 
@@ -51,7 +52,7 @@ final class BenchDatabase implements AutoCloseable {
      * depended on whether the benchmark's own earlier phases happened to fill the WAL up to a
      * checkpoint (at 10M rows they do, at 1M they do not).
      */
-    void analyze(String phase) throws SQLException, InterruptedException {
+    void settle(String phase) throws SQLException, InterruptedException {
         long t0 = System.nanoTime();
         try (Statement st = c.createStatement()) {
             st.execute("VACUUM (ANALYZE)");

@@ -96,7 +96,7 @@ public final class UploadBenchmark {
             if (db != null) {
                 System.out.printf(Locale.ROOT, "reference     %,d rows in %.2f s: PostgreSQL alone (COPY of the file, "
                         + "then the same jsonb rows with their primary key)%n", rows, reference);
-                db.analyze("the first upload");
+                db.settle("the first upload");
             }
             Result created = upload(http, URI.create(base + "api/datasets?name=bench&key=customer_id"), first);
             String datasetId = BenchJson.field(created.body, "datasetId");
@@ -172,7 +172,7 @@ public final class UploadBenchmark {
     /** Tables vacuumed and fresh statistics before a phase, or (without a database connection) {@code --settle} seconds for autovacuum. */
     static void settle(BenchDatabase db, String phase, String[] args) throws Exception {
         if (db != null) {
-            db.analyze(phase);
+            db.settle(phase);
         } else {
             Thread.sleep(Long.parseLong(Launcher.setting(args, "--settle", "segmatch.bench.settle", "30")) * 1000);
         }

@@ -57,13 +57,7 @@ final class TypedCopies {
                 StringBuilder line = new StringBuilder(256);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        line.setLength(0);
-                        UploadStage.escape(line, rs.getString(1));
-                        for (int i = 0; i < columns.size(); i++) {
-                            line.append('\t');
-                            TypedValues.typed(line, columns.get(i).type(), rs.getString(2 + i));
-                        }
-                        out.append(line.append('\n'));
+                        out.append(line(line, rs.getString(1), columns, i -> rs.getString(2 + i)));
                         rows++;
                     }
                 }
@@ -97,17 +91,29 @@ final class TypedCopies {
             StringBuilder line = new StringBuilder(256);
             String key;
             while ((key = TypedValues.readRaw(in, raw)) != null) {
-                line.setLength(0);
-                UploadStage.escape(line, key);
-                for (int i = 0; i < source.length; i++) {
-                    line.append('\t');
-                    TypedValues.typed(line, columns.get(i).type(), source[i] < 0 ? null : raw[source[i]]);
-                }
-                out.append(line.append('\n'));
+                out.append(line(line, key, columns, i -> source[i] < 0 ? null : raw[source[i]]));
             }
         } catch (IOException e) {
             throw new SQLException("writing the typed rows failed: " + e.getMessage(), e);
         }
+    }
+
+    /** A value of a typed column, by its position in the columns. */
+    @FunctionalInterface
+    private interface Values {
+        String get(int column) throws SQLException;
+    }
+
+    /** {@code line} (emptied first) as one COPY line: the key, then each column's typed value. */
+    private static StringBuilder line(StringBuilder line, String key, List<Column> columns, Values values)
+            throws SQLException {
+        line.setLength(0);
+        UploadStage.escape(line, key);
+        for (int i = 0; i < columns.size(); i++) {
+            line.append('\t');
+            TypedValues.typed(line, columns.get(i).type(), values.get(i));
+        }
+        return line.append('\n');
     }
 
     private static String copySql(String table, List<Column> columns) {

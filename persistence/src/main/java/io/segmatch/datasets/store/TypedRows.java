@@ -3,17 +3,8 @@ package io.segmatch.datasets.store;
 import io.segmatch.datasets.entity.ColumnType;
 import io.segmatch.datasets.entity.DatasetColumn;
 import io.segmatch.shared.store.Jdbc;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.PGCopyOutputStream;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedWriter;
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
