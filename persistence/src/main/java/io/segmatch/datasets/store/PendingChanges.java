@@ -1,5 +1,7 @@
 package io.segmatch.datasets.store;
 
+import io.segmatch.shared.store.Jdbc;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -82,12 +84,21 @@ public final class PendingChanges {
         }
     }
 
-    /** Row changes not yet evaluated, over all datasets. */
+    /** Counts the row changes not yet evaluated, over all datasets. */
+    public static final String COUNT_SQL = "SELECT count(*) FROM pending_change";
+
+    /**
+     * Row changes not yet evaluated, over all datasets: counted in one process
+     * ({@link Jdbc#inOneProcess}), as the status pages ask for it again and again while a run
+     * evaluates them.
+     */
     public static long count(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pending_change");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return Jdbc.inOneProcess(c, x -> {
+            try (PreparedStatement ps = c.prepareStatement(COUNT_SQL);
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
     }
 }

@@ -1,5 +1,7 @@
 package io.segmatch.live.store;
 
+import io.segmatch.shared.store.Jdbc;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,7 +30,15 @@ public final class LiveSnapshots {
                            Instant lastSyncEndedAt, long datasets, long rows, List<SegmentState> segments) {
     }
 
+    /**
+     * The state, read in one process ({@link Jdbc#inOneProcess}): the live events read it every
+     * second while anyone watches, and its count of pending changes passes over all of them.
+     */
     public static Snapshot read(Connection c) throws SQLException {
+        return Jdbc.inOneProcess(c, LiveSnapshots::readState);
+    }
+
+    private static Snapshot readState(Connection c) throws SQLException {
         List<SegmentState> segments = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT id, name, dataset_id, member_count, status, last_evaluated_at, "
                 + "last_synced_at, coalesce(activation_json::jsonb @> '{\"googleAds\": {\"enabled\": true}}' OR activation_json::jsonb @> '{\"meta\": {\"enabled\": true}}', false) "
