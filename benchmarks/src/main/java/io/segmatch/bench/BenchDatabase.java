@@ -11,6 +11,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -79,14 +80,16 @@ final class BenchDatabase implements AutoCloseable {
     /**
      * PostgreSQL's cumulative buffer I/O (pg_stat_io, PostgreSQL 16 and later), in pages: what
      * the statements' own processes read, wrote to make room or to extend, and found in the
-     * pool, and what the background writer and the checkpointer wrote; null before 16.
+     * pool, and what the background writer and the checkpointer wrote; null before 16. With
+     * each table's pages read and found (pg_statio_all_tables: heap with TOAST, indexes), so
+     * that a phase's reads can be told apart by table.
      */
     record Io(long reads, long writes, long evictions, long hits, long bgwriter, long checkpointer, long walBytes,
-              long walFpi, long autovacuums, long autoanalyzes) {
+              long walFpi, long autovacuums, long autoanalyzes, Map<String, long[]> tables) {
         Io minus(Io o) {
             return new Io(reads - o.reads, writes - o.writes, evictions - o.evictions, hits - o.hits,
                     bgwriter - o.bgwriter, checkpointer - o.checkpointer, walBytes - o.walBytes, walFpi - o.walFpi,
-                    autovacuums - o.autovacuums, autoanalyzes - o.autoanalyzes);
+                    autovacuums - o.autovacuums, autoanalyzes - o.autoanalyzes, Map.of());
         }
 
         @Override
@@ -117,7 +120,7 @@ final class BenchDatabase implements AutoCloseable {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return new Io(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6),
-                    rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10));
+                    rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), tables());
         }
     }
 
@@ -126,8 +129,43 @@ final class BenchDatabase implements AutoCloseable {
         Io now = io();
         if (now != null && before != null) {
             System.out.println("I/O of " + phase + ": " + now.minus(before));
+            StringBuilder by = new StringBuilder();
+            now.tables().entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), minus(e.getValue(), before.tables().getOrDefault(e.getKey(), new long[4]))))
+                    .filter(e -> e.getValue()[0] + e.getValue()[2] >= 1000)
+                    .sorted((a, b) -> Long.compare(b.getValue()[0] + b.getValue()[2], a.getValue()[0] + a.getValue()[2]))
+                    .limit(8)
+                    .forEach(e -> by.append(String.format(Locale.ROOT, "  %-24s heap %,d read, %,d found; indexes %,d read, "
+                            + "%,d found%n", e.getKey().startsWith("dataset_typed_") ? "dataset_typed_<id>" : e.getKey(),
+                            e.getValue()[0], e.getValue()[1], e.getValue()[2], e.getValue()[3])));
+            if (by.length() > 0) {
+                System.out.print("  pages read by table (of 1,000 or more):\n" + by);
+            }
         }
         return now;
+    }
+
+    private static long[] minus(long[] a, long[] b) {
+        long[] d = new long[a.length];
+        for (int i = 0; i < a.length; i++) {
+            d[i] = a[i] - b[i];
+        }
+        return d;
+    }
+
+    /** Per table (with its TOAST table): heap pages read and found in the pool, its indexes' likewise. */
+    private Map<String, long[]> tables() throws SQLException {
+        Map<String, long[]> tables = new HashMap<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT relname, "
+                + "coalesce(heap_blks_read, 0) + coalesce(toast_blks_read, 0), coalesce(heap_blks_hit, 0) + coalesce(toast_blks_hit, 0), "
+                + "coalesce(idx_blks_read, 0) + coalesce(tidx_blks_read, 0), coalesce(idx_blks_hit, 0) + coalesce(tidx_blks_hit, 0) "
+                + "FROM pg_statio_all_tables")) {
+            while (rs.next()) {
+                tables.merge(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)},
+                        (a, b) -> new long[] {a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]});
+            }
+        }
+        return tables;
     }
 
     /**

@@ -3,14 +3,11 @@ package io.segmatch.membership;
 import io.segmatch.activation.store.Destination;
 import io.segmatch.activation.store.SyncJobs;
 import io.segmatch.activation.store.SyncPlans;
-import io.segmatch.datasets.store.PendingChanges;
-import io.segmatch.live.store.LiveSnapshots;
 import io.segmatch.membership.store.BulkChanges;
 import io.segmatch.membership.store.ChangeChunks;
 import io.segmatch.membership.store.RebuildMoves;
 import io.segmatch.membership.store.RowMemberships;
 import io.segmatch.segments.evaluation.RuleSql;
-import io.segmatch.shared.store.Jdbc;
 import io.segmatch.testing.TestDatabase;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -27,7 +24,6 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -94,61 +90,10 @@ class ClaimPlanIT {
         }
     }
 
-    /**
-     * The count of pending changes that the status pages ask for again and again runs in one
-     * process: under settings that make PostgreSQL hand it to parallel workers when asked
-     * plainly, it ran without any through {@link Jdbc#inOneProcess}, on a connection in
-     * autocommit mode and in a transaction; the connection's mode and setting come back as
-     * they were, also when the work fails; and the counts are right.
-     */
-    @Test
-    void statusCountsRunInOneProcess() throws Exception {
-        DataSource db = TestDatabase.newDatabase("claimplanstatus");
-        try (Connection c = db.getConnection()) {
-            fill(c, List.of("d1"), 150_000);
-            try (Statement st = c.createStatement()) {
-                st.execute("SET min_parallel_table_scan_size = 0");
-                st.execute("SET parallel_setup_cost = 0");
-                st.execute("SET parallel_tuple_cost = 0");
-                st.execute("SET max_parallel_workers_per_gather = 1");
-            }
-            String explain = "EXPLAIN (ANALYZE, FORMAT JSON) " + PendingChanges.COUNT_SQL;
-            assertTrue(workersLaunched(plan(c, explain)) > 0, "asked plainly, the count should have had a worker");
-            assertEquals(0, workersLaunched(Jdbc.inOneProcess(c, x -> plan(x, explain))), "autocommit");
-            assertTrue(c.getAutoCommit());
-            assertEquals("1", setting(c));
-
-            assertThrows(SQLException.class, () -> Jdbc.inOneProcess(c, x -> plan(x, "SELECT 1 / 0")));
-            assertTrue(c.getAutoCommit());
-            assertEquals("1", setting(c));
-
-            c.setAutoCommit(false);
-            try {
-                assertEquals(0, workersLaunched(Jdbc.inOneProcess(c, x -> plan(x, explain))), "in a transaction");
-                assertEquals("1", setting(c));
-                assertTrue(workersLaunched(plan(c, explain)) > 0, "after it, in the same transaction");
-            } finally {
-                c.rollback();
-                c.setAutoCommit(true);
-            }
-
-            assertEquals(50_000, PendingChanges.count(c));
-            assertEquals(50_000, LiveSnapshots.read(c).pendingChanges());
-            assertEquals("1", setting(c));
-        }
-    }
-
     private static JsonObject plan(Connection c, String explain) throws SQLException {
         try (Statement st = c.createStatement(); var rs = st.executeQuery(explain)) {
             rs.next();
             return Json.createReader(new StringReader(rs.getString(1))).readArray().getJsonObject(0).getJsonObject("Plan");
-        }
-    }
-
-    private static String setting(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); var rs = st.executeQuery("SHOW max_parallel_workers_per_gather")) {
-            rs.next();
-            return rs.getString(1);
         }
     }
 
@@ -170,10 +115,7 @@ class ClaimPlanIT {
             st.execute("SET LOCAL min_parallel_table_scan_size = 0");
             st.execute("SET LOCAL parallel_setup_cost = 0");
             st.execute("SET LOCAL parallel_tuple_cost = 0");
-            var rs = st.executeQuery("EXPLAIN (ANALYZE, FORMAT JSON) " + bound);
-            rs.next();
-            JsonObject plan = Json.createReader(new StringReader(rs.getString(1))).readArray().getJsonObject(0)
-                    .getJsonObject("Plan");
+            JsonObject plan = plan(c, "EXPLAIN (ANALYZE, FORMAT JSON) " + bound);
             assertTrue(workersLaunched(plan) > 0, what + ": no parallel worker ran it: " + plan);
             try (var result = st.executeQuery(check)) {
                 result.next();
@@ -329,10 +271,7 @@ class ClaimPlanIT {
                 st.execute("EXECUTE hot(" + args + ")");
                 st.execute("ROLLBACK TO SAVEPOINT s");
             }
-            var rs = st.executeQuery("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE hot(" + args + ")");
-            rs.next();
-            JsonObject plan = Json.createReader(new StringReader(rs.getString(1))).readArray().getJsonObject(0)
-                    .getJsonObject("Plan");
+            JsonObject plan = plan(c, "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE hot(" + args + ")");
             long buffers = plan.getJsonNumber("Shared Hit Blocks").longValue() + plan.getJsonNumber("Shared Read Blocks").longValue();
             long rows = Math.max(1, rowsHandled(plan));
             double perRow = (double) buffers / rows;

@@ -14,6 +14,7 @@ import io.segmatch.datasets.entity.ColumnType;
 import io.segmatch.datasets.entity.Dataset;
 import io.segmatch.datasets.entity.DatasetColumn;
 import io.segmatch.datasets.entity.Identifiers;
+import io.segmatch.datasets.store.PendingChanges;
 import io.segmatch.datasets.store.RowStore;
 import io.segmatch.datasets.store.StoredRow;
 import io.segmatch.datasets.store.TypedRows;
@@ -52,6 +53,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -817,6 +819,11 @@ class MembershipPropertyIT {
             });
             inTransaction(c -> {
                 TypedTables.assertConsistent(c, datasetId, TypedRows.columns(c, datasetId));
+                // the count the status reports, kept by the writes, is the changes counted
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM pending_change")) {
+                    rs.next();
+                    assertEquals(rs.getLong(1), PendingChanges.count(c), "pending changes counted");
+                }
                 return null;
             });
             Map<String, Set<String>> evaluated = new HashMap<>();

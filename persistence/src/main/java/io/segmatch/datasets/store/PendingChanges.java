@@ -1,7 +1,5 @@
 package io.segmatch.datasets.store;
 
-import io.segmatch.shared.store.Jdbc;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -84,21 +82,34 @@ public final class PendingChanges {
         }
     }
 
-    /** Counts the row changes not yet evaluated, over all datasets. */
-    public static final String COUNT_SQL = "SELECT count(*) FROM pending_change";
+    /**
+     * Row changes not yet evaluated, over all datasets: the sum that the statements writing
+     * them keep in {@code pending_change_count} (migration V19), exact in the reader's snapshot
+     * as {@code count(*)} over the changes is, without reading them.
+     */
+    public static final String COUNT_SQL = "SELECT coalesce(sum(n), 0) FROM pending_change_count";
+
+    /** Row changes not yet evaluated, over all datasets ({@link #COUNT_SQL}). */
+    public static long count(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(COUNT_SQL);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
 
     /**
-     * Row changes not yet evaluated, over all datasets: counted in one process
-     * ({@link Jdbc#inOneProcess}), as the status pages ask for it again and again while a run
-     * evaluates them.
+     * Folds the rows of {@code pending_change_count} into one (their sum), so that it stays a
+     * few rows long: each statement that writes changes adds one. Rows another transaction adds
+     * meanwhile stay as they are; two folds at once each fold the rows the other left.
      */
-    public static long count(Connection c) throws SQLException {
-        return Jdbc.inOneProcess(c, x -> {
-            try (PreparedStatement ps = c.prepareStatement(COUNT_SQL);
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
+    public static final String FOLD_COUNT_SQL = "WITH folded AS (DELETE FROM pending_change_count RETURNING n) "
+            + "INSERT INTO pending_change_count SELECT sum(n) FROM folded HAVING sum(n) <> 0";
+
+    /** Folds the count's rows into one ({@link #FOLD_COUNT_SQL}). */
+    public static void foldCount(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(FOLD_COUNT_SQL)) {
+            ps.executeUpdate();
+        }
     }
 }

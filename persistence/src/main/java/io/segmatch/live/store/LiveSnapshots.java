@@ -1,6 +1,6 @@
 package io.segmatch.live.store;
 
-import io.segmatch.shared.store.Jdbc;
+import io.segmatch.datasets.store.PendingChanges;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -30,15 +30,7 @@ public final class LiveSnapshots {
                            Instant lastSyncEndedAt, long datasets, long rows, List<SegmentState> segments) {
     }
 
-    /**
-     * The state, read in one process ({@link Jdbc#inOneProcess}): the live events read it every
-     * second while anyone watches, and its count of pending changes passes over all of them.
-     */
     public static Snapshot read(Connection c) throws SQLException {
-        return Jdbc.inOneProcess(c, LiveSnapshots::readState);
-    }
-
-    private static Snapshot readState(Connection c) throws SQLException {
         List<SegmentState> segments = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT id, name, dataset_id, member_count, status, last_evaluated_at, "
                 + "last_synced_at, coalesce(activation_json::jsonb @> '{\"googleAds\": {\"enabled\": true}}' OR activation_json::jsonb @> '{\"meta\": {\"enabled\": true}}', false) "
@@ -50,7 +42,7 @@ public final class LiveSnapshots {
             }
         }
         // the newest run and batch by id (their primary keys) rather than max(ended_at) over all of them
-        try (PreparedStatement ps = c.prepareStatement("SELECT (SELECT count(*) FROM pending_change), "
+        try (PreparedStatement ps = c.prepareStatement("SELECT (" + PendingChanges.COUNT_SQL + "), "
                 + "EXISTS (SELECT 1 FROM processing_run WHERE status = 'running'), "
                 + "(SELECT ended_at FROM processing_run WHERE ended_at IS NOT NULL ORDER BY id DESC LIMIT 1), "
                 + "EXISTS (SELECT 1 FROM sync_batch WHERE status = 'running'), "

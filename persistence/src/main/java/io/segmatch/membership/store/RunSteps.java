@@ -1,5 +1,6 @@
 package io.segmatch.membership.store;
 
+import io.segmatch.datasets.store.PendingChanges;
 import io.segmatch.datasets.store.TypedRows;
 import io.segmatch.membership.evaluation.SegmentRule;
 import io.segmatch.shared.error.RootCause;
@@ -192,6 +193,8 @@ public final class RunSteps {
                 ps.setLong(3, runId);
                 ps.executeUpdate();
             }
+            // each statement that wrote or consumed changes left a row in the count: one again
+            PendingChanges.foldCount(c);
             ProcessingRuns.finish(c, runId, error);
             return null;
         });

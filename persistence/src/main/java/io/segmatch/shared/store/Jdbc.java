@@ -104,36 +104,6 @@ public final class Jdbc {
         return result;
     }
 
-    /**
-     * Runs work without parallel workers ({@code max_parallel_workers_per_gather} at 0) and
-     * sets the setting back after it: for reads that only report (how many changes are
-     * pending), asked for again and again while a run works through a big upload. A parallel
-     * count of a million pending changes takes every processor for a tenth of a second; asked
-     * ten times a second, it took the processor the run itself needed (docs/performance.md). On
-     * a connection in autocommit mode the work runs in a transaction of its own, committed
-     * (rolled back if it fails), and autocommit is set back.
-     */
-    public static <T> T inOneProcess(Connection c, Work<T> work) throws SQLException {
-        if (!c.getAutoCommit()) {
-            String before = setting(c, "max_parallel_workers_per_gather", "0");
-            T result = work.apply(c);
-            setting(c, "max_parallel_workers_per_gather", before);
-            return result;
-        }
-        c.setAutoCommit(false);
-        try {
-            setting(c, "max_parallel_workers_per_gather", "0");
-            T result = work.apply(c);
-            c.commit();
-            return result;
-        } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
-    }
-
     /** Sets a planner setting for the rest of the transaction; returns the value it had. */
     private static String setting(Connection c, String name, String value) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT current_setting(?), set_config(?, ?, true)")) {
