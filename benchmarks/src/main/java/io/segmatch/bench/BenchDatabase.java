@@ -89,7 +89,21 @@ final class BenchDatabase implements AutoCloseable {
         Io minus(Io o) {
             return new Io(reads - o.reads, writes - o.writes, evictions - o.evictions, hits - o.hits,
                     bgwriter - o.bgwriter, checkpointer - o.checkpointer, walBytes - o.walBytes, walFpi - o.walFpi,
-                    autovacuums - o.autovacuums, autoanalyzes - o.autoanalyzes, Map.of());
+                    autovacuums - o.autovacuums, autoanalyzes - o.autoanalyzes, minus(tables, o.tables));
+        }
+
+        /** Per table, these pages less those of {@code before} (a table new since then: all of them). */
+        private static Map<String, long[]> minus(Map<String, long[]> now, Map<String, long[]> before) {
+            Map<String, long[]> d = new HashMap<>();
+            now.forEach((table, pages) -> {
+                long[] then = before.getOrDefault(table, new long[pages.length]);
+                long[] diff = new long[pages.length];
+                for (int i = 0; i < pages.length; i++) {
+                    diff[i] = pages[i] - then[i];
+                }
+                d.put(table, diff);
+            });
+            return d;
         }
 
         @Override
@@ -128,10 +142,10 @@ final class BenchDatabase implements AutoCloseable {
     Io reportIo(String phase, Io before) throws SQLException {
         Io now = io();
         if (now != null && before != null) {
-            System.out.println("I/O of " + phase + ": " + now.minus(before));
+            Io phaseIo = now.minus(before);
+            System.out.println("I/O of " + phase + ": " + phaseIo);
             StringBuilder by = new StringBuilder();
-            now.tables().entrySet().stream()
-                    .map(e -> Map.entry(e.getKey(), minus(e.getValue(), before.tables().getOrDefault(e.getKey(), new long[4]))))
+            phaseIo.tables().entrySet().stream()
                     .filter(e -> e.getValue()[0] + e.getValue()[2] >= 1000)
                     .sorted((a, b) -> Long.compare(b.getValue()[0] + b.getValue()[2], a.getValue()[0] + a.getValue()[2]))
                     .limit(8)
@@ -143,14 +157,6 @@ final class BenchDatabase implements AutoCloseable {
             }
         }
         return now;
-    }
-
-    private static long[] minus(long[] a, long[] b) {
-        long[] d = new long[a.length];
-        for (int i = 0; i < a.length; i++) {
-            d[i] = a[i] - b[i];
-        }
-        return d;
     }
 
     /** Per table (with its TOAST table): heap pages read and found in the pool, its indexes' likewise. */
