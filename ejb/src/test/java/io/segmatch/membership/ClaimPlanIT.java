@@ -151,8 +151,8 @@ class ClaimPlanIT {
                     failures);
             // applying a chunk: memberships written and deleted by key, changes consumed
             List<String> keys = keysAfter(c, dataset, middle);
-            check(c, mode, "membership upsert", RowMemberships.UPSERT_SQL,
-                    List.of(dataset, keys, repeat("{1,2}", keys.size()), repeat("{1,1}", keys.size())), failures);
+            checkWithout(c, List.of("hashjoin", "mergejoin"), mode, "membership update", RowMemberships.UPDATE_SQL,
+                    List.of(keys, repeat("{1,2}", keys.size()), repeat("{1,1}", keys.size()), dataset), failures);
             check(c, mode, "membership delete", RowMemberships.DELETE_SQL, List.of(dataset, keys), failures);
             check(c, mode, "consume", ChangeChunks.CONSUME_SQL, List.of(dataset, keys, keys, keys, seqs(c, dataset, keys)),
                     failures);
