@@ -90,6 +90,66 @@ class ClaimPlanIT {
         }
     }
 
+    /**
+     * A first build's moves, read through a cursor, come in key order by a merge join of the two
+     * key indexes, even where a hash join would have split both sides into batches (its memory
+     * kept small here, as ten million memberships overflow it) and returned them batch by batch.
+     */
+    @Test
+    void firstBuildReadsItsMovesInKeyOrder() throws Exception {
+        DataSource db = TestDatabase.newDatabase("claimplankeyorder");
+        try (Connection c = db.getConnection()) {
+            fill(c, List.of("d1"), 150_000);
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE typed_probe AS SELECT row_key, data->>'country' AS country FROM dataset_row "
+                        + "WHERE dataset_id = 'd1' ORDER BY md5(row_key)");
+                st.execute("ALTER TABLE typed_probe ADD PRIMARY KEY (row_key)");
+                st.execute("ANALYZE typed_probe");
+            }
+            List<RuleSql.Predicate> country = List.of(new RuleSql.Predicate("t.country = ?", List.of("DE")));
+            StringBuilder bound = new StringBuilder();
+            List<Object> params = List.of("DE", "d1", "DE");
+            int n = 0;
+            for (char ch : RebuildMoves.movesSql("typed_probe", country, new int[] {1}, false).toCharArray()) {
+                bound.append(ch == '?' ? literal(params.get(n++)) : String.valueOf(ch));
+            }
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.execute("SET LOCAL work_mem = '1MB'");
+                for (String method : RebuildMoves.KEY_ORDER_PLAN) {
+                    st.execute("SET LOCAL enable_" + method + " = off");
+                }
+                String shape = plan(c, "EXPLAIN (FORMAT JSON) " + bound).toString();
+                assertTrue(shape.contains("\"Node Type\":\"Merge Join\",") && shape.contains("\"Join Type\":\"Full\"")
+                                && !shape.contains("\"Hash") && !shape.contains("\"Sort"),
+                        "not a merge join of the key indexes: " + shape);
+                long rows = 0;
+                long out = 0;
+                String last = null;
+                try (var rs = st.executeQuery(bound.toString())) {
+                    while (rs.next()) {
+                        rows++;
+                        String key = rs.getString(1);
+                        if (last != null && compareBytes(key, last) <= 0) {
+                            out++;
+                        }
+                        last = key;
+                    }
+                }
+                // in DE and not a member of segment 1, or a member outside DE; every one after the one before
+                assertEquals(List.of(75_000L, 0L), List.of(rows, out));
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    private static int compareBytes(String a, String b) {
+        return java.util.Arrays.compareUnsigned(a.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                b.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     private static JsonObject plan(Connection c, String explain) throws SQLException {
         try (Statement st = c.createStatement(); var rs = st.executeQuery(explain)) {
             rs.next();

@@ -5,6 +5,7 @@ import io.segmatch.membership.evaluation.Memberships;
 import io.segmatch.membership.evaluation.SegmentRule;
 import io.segmatch.membership.evaluation.SegmentSet;
 import io.segmatch.segments.evaluation.RuleSql;
+import io.segmatch.shared.store.Jdbc;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -87,6 +88,9 @@ public final class SegmentRebuilds {
         List<RuleSql.Predicate> predicates = typed ? rules.get().predicates() : List.of();
         StringBuilder sql = new StringBuilder();
         boolean materialised = false;
+        // the moves read by a merge join of the typed rows and the memberships, each read through its key
+        // index (hash joins and sorts off while the statement is planned)
+        boolean keyOrder = false;
         if (segments.isEmpty()) {
             // only retiring: the rows in those segments, no row values needed
             sql.append("SELECT row_key, true, array_to_string(segments, ','), array_to_string(since, ',') "
@@ -97,11 +101,16 @@ public final class SegmentRebuilds {
             String table = rules.get().table().name();
             System.arraycopy(typedCounts(c, table, predicates), 0, members, 0, members.length);
             if (RebuildMoves.firstBuild(c, segments)) {
-                // every member enters: the moves are read as the join finds them, in the typed rows' order,
-                // from the table's first page: a scan of a large table otherwise starts where the one
-                // before it (the counts) is, or left off (synchronised scans), and the memberships,
-                // written in that order, would lie in two runs of keys with their key index filled out
-                // of order, its pages split half full (at 10M: 1,126 MB against 634 MB in key order)
+                // every member enters: the moves are read as the join finds them, in key order, and
+                // the memberships written in that order. Not in the order of a hash join: once the
+                // memberships no longer fit in its memory (at 10M: 1.2 GB against 128 MB) it splits both
+                // sides into batches by hash and returns one batch after the other, each from the
+                // whole key range, so the writes passed over the memberships and their key index again
+                // for every batch (docs/performance.md); nor in the order of a scan of a large table
+                // that starts where the one before it (the counts) is (synchronised scans): memberships
+                // written in two runs of keys fill their key index out of order, its pages split half
+                // full (at 10M: 1,126 MB against 634 MB in key order)
+                keyOrder = true;
                 try (var st = c.createStatement()) {
                     st.execute("SET LOCAL synchronize_seqscans = off");
                 }
@@ -144,7 +153,9 @@ public final class SegmentRebuilds {
             ps.setFetchSize(5000);
             String[] raw = new String[fields.size()];
             boolean[] answers = new boolean[predicates.size()];
-            try (ResultSet rs = ps.executeQuery()) {
+            // planned as it is executed: the settings are set back before the rows are written
+            ResultSet read = Jdbc.withPlannerOff(c, keyOrder ? RebuildMoves.KEY_ORDER_PLAN : List.of(), x -> ps.executeQuery());
+            try (ResultSet rs = read) {
                 while (true) {
                     long t0 = System.nanoTime();
                     if (!rs.next()) {
