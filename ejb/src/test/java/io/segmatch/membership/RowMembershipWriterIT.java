@@ -82,7 +82,7 @@ class RowMembershipWriterIT {
             writer.put("a", new Memberships(new int[]{1, 2, 3}, new long[]{100, 500, 300}), false);
             writer.put("x", new Memberships(new int[]{2}, new long[]{500}), true);
             writer.put("b", new Memberships(new int[]{2}, new long[]{500}), false);
-            // read by the writer's transaction, then erased by another one before the write
+            // read by the writer's transaction, then removed by another one before the write
             try (Statement st = other.createStatement()) {
                 assertEquals(1, st.executeUpdate("DELETE FROM row_membership WHERE row_key = 'b' "
                         + "AND dataset = (SELECT number FROM dataset WHERE id = 'd-one')"));
@@ -93,7 +93,7 @@ class RowMembershipWriterIT {
         }
         List<String> expected = new ArrayList<>(before);
         expected.remove("d-one b {1,3} {100,300}");
-        // the erased row stays erased, and nothing else of the write stands
+        // the removed row stays removed, and nothing else of the write stands
         assertEquals(expected, rows());
     }
 

@@ -261,8 +261,9 @@ public final class RowMemberships {
                     }
                 });
                 if (updated != keys.size()) {
-                    // another transaction deleted some of them after this one read them (an erasure):
-                    // nothing of this write may stand; the rows are read again by the next attempt
+                    // another transaction deleted some of them after this one read them (only a run writes
+                    // memberships, one per dataset at a time): nothing of this write may stand, and a
+                    // removed row is not written back
                     throw new SQLException("memberships of " + (keys.size() - updated) + " of " + keys.size()
                             + " rows of dataset " + datasetId + " were removed while they were rewritten");
                 }
