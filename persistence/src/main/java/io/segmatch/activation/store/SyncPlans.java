@@ -204,6 +204,18 @@ public final class SyncPlans {
     /** The temporary table of a full plan's rows, dropped once decided. */
     static final String FULL_PLAN = "plan_full";
 
+    /**
+     * The planner's methods off while the joined form of a full plan ({@link #planSql(int,
+     * Destination, boolean)}) is planned: without nested loops, hash joins and sorts, the
+     * members, their rows and what the destination acknowledged are merged through their key
+     * indexes, and come in key order whatever the sizes. A hash join of ten million members
+     * overflows its memory, splits both sides into batches written to temporary files and
+     * returns them one batch after the other, each from the whole key range: the job's people
+     * then got their positions in that order, and the acknowledgement, which records them in
+     * position order, inserted them all over the acknowledged set's key index.
+     */
+    public static final List<String> JOINED_PLAN = List.of("nestloop", "hashjoin", "sort");
+
     /** A segment is planned as a join when it holds at least this share of its dataset's rows. */
     static final double JOINED_SHARE = 0.5;
 
@@ -270,8 +282,8 @@ public final class SyncPlans {
             if (joined) {
                 // most of the dataset: read as the join finds it (through a table it would be
                 // written and read once more: at 10M rows the every-row plan took 146.57 s that
-                // way, 113.83 s streamed)
-                Jdbc.withPlannerOff(c, List.of("nestloop"), x -> {
+                // way, 113.83 s streamed), in key order (JOINED_PLAN)
+                Jdbc.withPlannerOff(c, JOINED_PLAN, x -> {
                     try (PreparedStatement ps = c.prepareStatement(planSql(roleNames.size(), segment.destination(), true))) {
                         bindPlan(ps, segment, roles, roleNames);
                         PlanDecisions.decide(ps, segment.destination(), roles, roleNames, identifierSettings, readdBefore,
