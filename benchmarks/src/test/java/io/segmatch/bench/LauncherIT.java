@@ -80,6 +80,21 @@ class LauncherIT {
     }
 
     @Test
+    void helpAndAWrongOptionStopBeforeAnythingStartsOrIsCreated() throws Exception {
+        data = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "launcher-").toAbsolutePath();
+        Path unused = data.resolve("data");
+        Path out = data.resolve("out.txt");
+        assertEquals(0, tool(List.of("--help"), out), "--help");
+        String help = Files.readString(out);
+        assertTrue(help.startsWith("usage: java -jar segmatch.jar [options]") && help.contains("--db-shared-buffers SIZE"), help);
+        assertEquals(2, tool(List.of("--data", unused.toString(), "--prot", "9090"), out), "a misspelt option");
+        assertTrue(Files.readString(out).startsWith("segmatch: unknown option --prot"), Files.readString(out));
+        assertEquals(2, tool(List.of("--data", unused.toString(), "--port"), out), "an option without its value");
+        assertTrue(Files.readString(out).startsWith("segmatch: --port needs a value"), Files.readString(out));
+        assertFalse(Files.exists(unused), "nothing created");
+    }
+
+    @Test
     void killingTheLauncherTakesItsChildrenAlongAndTheNextStartWorksAtOnce() throws Exception {
         data = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "launcher-").toAbsolutePath();
         int port = LocalServer.freePort();
@@ -175,6 +190,16 @@ class LauncherIT {
     private static long megabytes(String size) {
         assertTrue(size.endsWith("MB"), size);
         return Long.parseLong(size.substring(0, size.length() - 2));
+    }
+
+    /** Runs the launcher jar for a one-off command, its output into {@code out}; returns its exit code. */
+    private int tool(List<String> arguments, Path out) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", LauncherHome.get().resolve("segmatch.jar").toAbsolutePath().toString()));
+        command.addAll(arguments);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        assertTrue(p.waitFor(1, TimeUnit.MINUTES));
+        return p.exitValue();
     }
 
     /** Runs the launcher jar for a one-off command; returns its exit code. */
