@@ -2,7 +2,10 @@ package io.segmatch.it;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -19,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import java.util.logging.Level;
 
 /**
@@ -50,13 +54,48 @@ final class Browser {
         return driver;
     }
 
+    /**
+     * A bounded wait across a page that is being replaced: an element found in the old page
+     * counts as "not yet", whether ChromeDriver reports it as stale or, as it sometimes does
+     * while the new document loads, as an inspector error ("Node with given id does not belong
+     * to the document"). Any other error ends the wait at once.
+     */
+    static PageWait waiting(WebDriver driver, Duration timeout) {
+        return new PageWait(driver, timeout);
+    }
+
+    /** See {@link #waiting}. */
+    static final class PageWait extends WebDriverWait {
+
+        PageWait(WebDriver driver, Duration timeout) {
+            super(driver, timeout);
+            ignoring(StaleElementReferenceException.class);
+        }
+
+        @Override
+        public <V> V until(Function<? super WebDriver, ? extends V> condition) {
+            return super.until(d -> {
+                try {
+                    return condition.apply(d);
+                } catch (StaleElementReferenceException e) {
+                    throw e;
+                } catch (WebDriverException e) {
+                    if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                        return null;
+                    }
+                    throw e;
+                }
+            });
+        }
+    }
+
     /** Logs in through the login page and waits until the console is shown. */
     static void login(ChromeDriver driver, URL base, String username, String password) {
         driver.get(base + "login.xhtml");
         driver.findElement(By.id("login:username")).sendKeys(username);
         driver.findElement(By.id("login:password")).sendKeys(password);
         driver.findElement(By.id("login:submit")).click();
-        new WebDriverWait(driver, Duration.ofSeconds(20))
+        waiting(driver, Duration.ofSeconds(20))
                 .until(d -> !d.getCurrentUrl().contains("login.xhtml") || !d.findElements(By.id("login-error")).isEmpty());
     }
 

@@ -61,7 +61,7 @@ class ConsoleBrowserIT extends DeployedWar {
         browser.findElement(By.cssSelector("#usermenu summary")).click(); // the admin of @BeforeEach leaves
         browser.findElement(By.id("usermenu:logout")).click();
         // the logout's answer first: a navigation started before it arrives would cancel it
-        new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class).until(d -> d.getCurrentUrl().contains("login.xhtml?out="));
+        Browser.waiting(browser, Duration.ofSeconds(20)).until(d -> d.getCurrentUrl().contains("login.xhtml?out="));
 
         // any console address leads to the login page, and back after the login
         browser.get(base + "datasets/view.xhtml?id=" + dataset);
@@ -75,7 +75,7 @@ class ConsoleBrowserIT extends DeployedWar {
         browser.findElement(By.id("login:username")).sendKeys(name);
         browser.findElement(By.id("login:password")).sendKeys(Http.USER_PASSWORD);
         browser.findElement(By.id("login:submit")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class).until(d -> d.getCurrentUrl().contains("datasets/view.xhtml"));
+        Browser.waiting(browser, Duration.ofSeconds(20)).until(d -> d.getCurrentUrl().contains("datasets/view.xhtml"));
 
         // a viewer sees the dataset's columns and uploads, never its rows' values
         assertEquals(name, browser.findElement(By.id("whoami")).getText());
@@ -92,14 +92,14 @@ class ConsoleBrowserIT extends DeployedWar {
         browser.findElement(By.id("password:repeat")).sendKeys("a-brand-new-password");
         browser.findElement(By.id("password:change")).click();
         // the page is replaced by the answer: wait for its message (the old page's list may still be found first)
-        new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class)
+        Browser.waiting(browser, Duration.ofSeconds(20))
                 .until(d -> d.findElement(By.id("messages")).getText().contains("Your password is changed."));
         Browser.screenshot(browser, "account");
 
         // log out: the console is closed again
         browser.findElement(By.cssSelector("#usermenu summary")).click();
         browser.findElement(By.id("usermenu:logout")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class).until(d -> d.getCurrentUrl().contains("login.xhtml?out="));
+        Browser.waiting(browser, Duration.ofSeconds(20)).until(d -> d.getCurrentUrl().contains("login.xhtml?out="));
         assertTrue(browser.findElement(By.id("logged-out")).isDisplayed());
         browser.get(base + "segments/");
         assertTrue(browser.getCurrentUrl().contains("login.xhtml"), browser.getCurrentUrl());
@@ -265,7 +265,7 @@ class ConsoleBrowserIT extends DeployedWar {
 
         // its page: the timer's run makes it live with the members the preview counted
         link.click();
-        new WebDriverWait(browser, Duration.ofSeconds(40)).ignoring(StaleElementReferenceException.class).pollingEvery(Duration.ofMillis(500))
+        Browser.waiting(browser, Duration.ofSeconds(40)).pollingEvery(Duration.ofMillis(500))
                 .withMessage("the members appear on the segment's page").until(d -> {
                     if (d.findElement(By.id("memberCount")).getText().equals(String.valueOf(apiCount))) {
                         return true;
@@ -416,7 +416,7 @@ class ConsoleBrowserIT extends DeployedWar {
         assertEquals("Members are the rows where member of “Two markets” and not a member of “VIPs”",
                 browser.findElement(By.id("ruleText")).getText());
         long expectedMembers = withoutVips;
-        new WebDriverWait(browser, Duration.ofSeconds(40)).ignoring(StaleElementReferenceException.class)
+        Browser.waiting(browser, Duration.ofSeconds(40))
                 .pollingEvery(Duration.ofMillis(500)).withMessage("the members appear").until(d -> {
                     if (d.findElement(By.id("memberCount")).getText().equals(String.valueOf(expectedMembers))) {
                         return true;
@@ -459,7 +459,7 @@ class ConsoleBrowserIT extends DeployedWar {
 
         browser.get(base.toString());
         By count = By.cssSelector("tr[data-id='" + segment + "'] [data-live-field=memberCount]");
-        new WebDriverWait(browser, Duration.ofSeconds(60)).ignoring(StaleElementReferenceException.class).until(d -> d.findElement(count).getText().equals("2"));
+        Browser.waiting(browser, Duration.ofSeconds(60)).until(d -> d.findElement(count).getText().equals("2"));
         assertEquals("live", browser.findElement(By.cssSelector("tr[data-id='" + segment + "'] .badge")).getText());
         browser.executeScript("window.segmatchNoReload = true;");
 
@@ -469,13 +469,13 @@ class ConsoleBrowserIT extends DeployedWar {
             more.append('d').append(i).append(',').append(i % 2 == 0 ? "pro" : "free").append('\n');
         }
         assertEquals(200, http.csv("api/datasets/" + dataset + "/uploads?mode=upsert", more.toString()).status());
-        new WebDriverWait(browser, Duration.ofSeconds(60)).ignoring(StaleElementReferenceException.class).until(d -> d.findElement(count).getText().equals("62"));
+        Browser.waiting(browser, Duration.ofSeconds(60)).until(d -> d.findElement(count).getText().equals("62"));
         assertEquals(Boolean.TRUE, browser.executeScript("return window.segmatchNoReload === true;"),
                 "the count changed without a reload");
         assertEquals("62", String.valueOf(http.get("api/segments/" + segment).json().getJsonNumber("memberCount")));
         assertEquals("live", browser.findElement(By.cssSelector("[data-live-connection]")).getText());
         long rows = http.get("api/datasets").array().stream().mapToLong(d -> d.asJsonObject().getJsonNumber("rowCount").longValue()).sum();
-        new WebDriverWait(browser, Duration.ofSeconds(5)).ignoring(StaleElementReferenceException.class).until(d -> d.findElement(By.cssSelector("[data-live-field=rows]"))
+        Browser.waiting(browser, Duration.ofSeconds(5)).until(d -> d.findElement(By.cssSelector("[data-live-field=rows]"))
                 .getText().equals(String.format(Locale.ENGLISH, "%,d", rows)));
         assertTrue(browser.findElement(By.cssSelector("tr[data-id='" + segment + "'] [data-live-field=lastEvaluatedAt] time"))
                 .getText().equals("just now"));
@@ -484,7 +484,7 @@ class ConsoleBrowserIT extends DeployedWar {
         // the segment's page: the chart shows both runs; another change updates count and chart in place
         browser.findElement(By.linkText("Dashboard pro")).click();
         WebElement chart = browser.findElement(By.cssSelector("img[data-live-chart]"));
-        new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class).until(d -> ((Number) browser.executeScript(
+        Browser.waiting(browser, Duration.ofSeconds(10)).until(d -> ((Number) browser.executeScript(
                 "return arguments[0].complete ? arguments[0].naturalWidth : 0;", chart)).intValue() == 720);
         assertTrue(chart.getAttribute("alt").contains("from 0 to 62 (62 entered, 0 left)"), chart.getAttribute("alt"));
         assertEquals(2, browser.findElements(By.cssSelector("#history tbody tr")).size());
@@ -493,9 +493,9 @@ class ConsoleBrowserIT extends DeployedWar {
         String before = chart.getAttribute("src");
         browser.executeScript("window.segmatchNoReload = true;");
         assertEquals(200, http.json("PATCH", "api/datasets/" + dataset + "/rows/d1", "{\"plan\": \"free\"}").status());
-        new WebDriverWait(browser, Duration.ofSeconds(60)).ignoring(StaleElementReferenceException.class).until(d -> d.findElement(By.id("memberCount")).getText().equals("61"));
-        new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class).until(d -> !chart.getAttribute("src").equals(before));
-        new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class).until(d -> d.findElements(By.cssSelector("#history tbody tr")).size() == 3);
+        Browser.waiting(browser, Duration.ofSeconds(60)).until(d -> d.findElement(By.id("memberCount")).getText().equals("61"));
+        Browser.waiting(browser, Duration.ofSeconds(10)).until(d -> !chart.getAttribute("src").equals(before));
+        Browser.waiting(browser, Duration.ofSeconds(10)).until(d -> d.findElements(By.cssSelector("#history tbody tr")).size() == 3);
         assertEquals("61", browser.findElement(By.cssSelector("#history tbody tr td:last-child")).getText(),
                 "the newest run first, with the count after it");
         assertTrue(browser.findElement(By.cssSelector("figure.chart figcaption")).getText()
@@ -520,7 +520,7 @@ class ConsoleBrowserIT extends DeployedWar {
         browser.executeScript("window.confirm = function () { return true; };"); // the "are you sure?" answered yes
         browser.findElement(By.id("erase:submit")).click();
         // the form's answer replaces the page: an element found just before it may be gone (stale)
-        new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class)
+        Browser.waiting(browser, Duration.ofSeconds(20))
                 .until(d -> d.findElement(By.id("messages")).getText().contains("1 row(s) erased in 1 dataset(s)"));
         assertEquals(404, http.get("api/datasets/" + dataset + "/rows/f1").status());
         assertEquals(200, http.get("api/datasets/" + dataset + "/rows/f2").status());
@@ -530,12 +530,12 @@ class ConsoleBrowserIT extends DeployedWar {
         Browser.screenshot(browser, "data-lifecycle");
 
         // the request completes by itself; the page shows it after a reload
-        new WebDriverWait(browser, Duration.ofSeconds(90)).ignoring(StaleElementReferenceException.class).pollingEvery(Duration.ofSeconds(2)).until(d -> {
+        Browser.waiting(browser, Duration.ofSeconds(90)).pollingEvery(Duration.ofSeconds(2)).until(d -> {
             d.navigate().refresh();
             return d.findElement(By.id("erasures")).getText().contains("done");
         });
         browser.findElement(By.id("purge:now")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class)
+        Browser.waiting(browser, Duration.ofSeconds(20))
                 .until(d -> d.findElement(By.id("messages")).getText().startsWith("History purged:"));
         assertTrue(browser.findElement(By.id("lastPurge")).getText().contains("asked by admin"));
     }
@@ -562,12 +562,12 @@ class ConsoleBrowserIT extends DeployedWar {
         assertEquals("act_" + FakeMeta.AD_ACCOUNT, text("meta-account"));
         browser.findElement(By.id("token-form:token")).sendKeys(FakeMeta.TOKEN);
         browser.findElement(By.id("token-form:store")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class)
+        Browser.waiting(browser, Duration.ofSeconds(20))
                 .until(d -> !d.findElements(By.id("stored-notice")).isEmpty());
         assertEquals("connected", text("meta-state"));
         assertFalse(browser.getPageSource().contains(FakeMeta.TOKEN), "the token is never shown again");
         browser.findElement(By.id("actions:test")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(30)).ignoring(StaleElementReferenceException.class)
+        Browser.waiting(browser, Duration.ofSeconds(30))
                 .until(d -> !d.findElements(By.id("test-result")).isEmpty());
         assertTrue(text("test-result").contains("Custom Audience terms of ad account act_" + FakeMeta.AD_ACCOUNT
                 + " are accepted"), text("test-result"));
@@ -577,7 +577,7 @@ class ConsoleBrowserIT extends DeployedWar {
         assertTrue(text("destination-meta").contains("off"), text("destination-meta"));
         browser.findElement(By.id("activation:meta")).click();
         browser.findElement(By.id("activation:save-activation")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class)
+        Browser.waiting(browser, Duration.ofSeconds(20))
                 .until(d -> !d.findElements(By.id("activation-saved")).isEmpty());
         assertTrue(text("destination-meta").contains("on"), text("destination-meta"));
         assertTrue(text("destination-google").contains("off"), "Google stays as it was: " + text("destination-google"));
@@ -589,7 +589,7 @@ class ConsoleBrowserIT extends DeployedWar {
         String audience = ProcessingIT.await(() -> http.get("api/segments/" + segment).json().getJsonObject("activation")
                 .getJsonObject("meta"), m -> !m.isNull("audienceId"), "the audience").getString("audienceId");
         ProcessingIT.await(() -> MicroDatabase.meta.members(audience).size(), n -> n == 2, "m1 and m2 in the audience");
-        new WebDriverWait(browser, Duration.ofSeconds(60)).ignoring(StaleElementReferenceException.class)
+        Browser.waiting(browser, Duration.ofSeconds(60))
                 .pollingEvery(Duration.ofSeconds(1)).until(d -> {
                     d.navigate().refresh();
                     return !d.findElements(By.id("metaSyncs")).isEmpty()
@@ -660,7 +660,7 @@ class ConsoleBrowserIT extends DeployedWar {
 
     /** Waits until the console has no request in flight, nor one waiting for the pause after typing. */
     void settle() {
-        new WebDriverWait(browser, Duration.ofSeconds(15)).ignoring(StaleElementReferenceException.class).until(d ->
+        Browser.waiting(browser, Duration.ofSeconds(15)).until(d ->
                 Long.valueOf(0).equals(browser.executeScript("return window.segmatch ? segmatch.pending() : 0")));
     }
 
