@@ -194,20 +194,19 @@ class LauncherIT {
 
     /** Runs the launcher jar for a one-off command, its output into {@code out}; returns its exit code. */
     private int tool(List<String> arguments, Path out) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", LauncherHome.get().resolve("segmatch.jar").toAbsolutePath().toString()));
-        command.addAll(arguments);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        assertTrue(p.waitFor(1, TimeUnit.MINUTES));
-        return p.exitValue();
+        return tool(arguments, ProcessBuilder.Redirect.to(out.toFile()));
     }
 
     /** Runs the launcher jar for a one-off command; returns its exit code. */
     private int tool(List<String> arguments) throws Exception {
+        return tool(arguments, ProcessBuilder.Redirect.INHERIT);
+    }
+
+    private int tool(List<String> arguments, ProcessBuilder.Redirect output) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", LauncherHome.get().resolve("segmatch.jar").toAbsolutePath().toString()));
         command.addAll(arguments);
-        Process p = new ProcessBuilder(command).inheritIO().start();
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output).start();
         assertTrue(p.waitFor(5, TimeUnit.MINUTES));
         return p.exitValue();
     }

@@ -59,7 +59,8 @@ public final class Launcher {
             }
             if (option.equals("--port")) {
                 String value = args[i + 1];
-                if (!value.matches("[0-9]{1,5}") || Integer.parseInt(value) < 1 || Integer.parseInt(value) > 65535) {
+                int port = value.matches("[0-9]{1,5}") ? Integer.parseInt(value) : 0;
+                if (port < 1 || port > 65535) {
                     return "--port takes a number from 1 to 65535, not " + value;
                 }
             }

@@ -77,8 +77,6 @@ final class Browser {
             return super.until(d -> {
                 try {
                     return condition.apply(d);
-                } catch (StaleElementReferenceException e) {
-                    throw e;
                 } catch (WebDriverException e) {
                     if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
                         return null;
