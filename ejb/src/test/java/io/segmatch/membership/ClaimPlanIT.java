@@ -3,6 +3,7 @@ package io.segmatch.membership;
 import io.segmatch.activation.store.Destination;
 import io.segmatch.activation.store.SyncJobs;
 import io.segmatch.activation.store.SyncPlans;
+import io.segmatch.datasets.store.PendingChanges;
 import io.segmatch.membership.store.BulkChanges;
 import io.segmatch.membership.store.ChangeChunks;
 import io.segmatch.membership.store.RebuildMoves;
@@ -348,6 +349,11 @@ class ClaimPlanIT {
                     List.of("s9", "list", "2026-01-01T00:00:00Z", "google-ads", 3, 3), failures);
             checkWithout(c, List.of("seqscan"), mode, "a small job queued again", SyncJobs.requeueSql(false),
                     List.of("s4", "google-ads", List.of(3)), failures);
+            // a run's first look at the changes: the datasets that have any, and whether one has enough for a bulk
+            // evaluation, each a descent of the changes' key index and a few entries, never a pass over every change
+            check(c, mode, "datasets with pending changes", PendingChanges.DATASETS_SQL, List.of(), failures);
+            checkWithout(c, List.of("seqscan", "bitmapscan"), mode, "a dataset's changes counted up to a bound",
+                    PendingChanges.AT_LEAST_SQL, List.of(dataset, 5), failures);
             assertEquals(List.of(), failures, mode);
         }
     }
@@ -391,13 +397,14 @@ class ClaimPlanIT {
             for (Object p : params) {
                 args.append(args.length() == 0 ? "" : ", ").append(literal(p));
             }
+            String execute = args.length() == 0 ? "EXECUTE hot" : "EXECUTE hot(" + args + ")";
             // five executions first: after them PostgreSQL may switch a prepared statement to its generic plan
             for (int i = 0; i < 5; i++) {
                 st.execute("SAVEPOINT s");
-                st.execute("EXECUTE hot(" + args + ")");
+                st.execute(execute);
                 st.execute("ROLLBACK TO SAVEPOINT s");
             }
-            JsonObject plan = plan(c, "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE hot(" + args + ")");
+            JsonObject plan = plan(c, "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + execute);
             long buffers = plan.getJsonNumber("Shared Hit Blocks").longValue() + plan.getJsonNumber("Shared Read Blocks").longValue();
             long rows = Math.max(1, rowsHandled(plan));
             double perRow = (double) buffers / rows;

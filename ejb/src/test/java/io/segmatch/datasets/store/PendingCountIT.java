@@ -10,10 +10,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import javax.sql.DataSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -21,7 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * by the statements that write them (migration V19) and always equals {@code count(*)} over
  * them: after random inserts, upserts, single-row records and consumptions, deletions in a
  * data-modifying {@code WITH} (as the bulk claim), rolled-back writes, a truncation and folds;
- * and in each transaction's snapshot while another one writes, folds or rolls back.
+ * and in each transaction's snapshot while another one writes, folds or rolls back. After
+ * every random step, the datasets found by the walk down the key index and their bounded
+ * counts ({@link PendingChanges#datasets}, {@link PendingChanges#atLeast}) agree with a
+ * grouping over every change.
  */
 class PendingCountIT {
 
@@ -61,6 +67,7 @@ class PendingCountIT {
                     }
                 }
                 assertCounted(c, what);
+                assertDatasetsFound(c, what, 1 + random.nextInt(400));
             }
             PendingChanges.foldCount(c);
             assertCounted(c, "folded");
@@ -115,6 +122,37 @@ class PendingCountIT {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM pending_change")) {
             rs.next();
             assertEquals(rs.getLong(1), PendingChanges.count(c), what);
+        }
+    }
+
+    /**
+     * The walk down the key index finds exactly the datasets that have changes, in id order, and
+     * the bounded count answers as {@code count(*)} does (in and out of a transaction).
+     */
+    private static void assertDatasetsFound(Connection c, String what, int minimum) throws SQLException {
+        List<String> expected = new ArrayList<>();
+        List<Boolean> enough = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT dataset_id, count(*) >= ? FROM pending_change "
+                + "GROUP BY dataset_id ORDER BY dataset_id COLLATE \"C\"")) {
+            ps.setInt(1, minimum);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    expected.add(rs.getString(1));
+                    enough.add(rs.getBoolean(2));
+                }
+            }
+        }
+        assertEquals(expected, PendingChanges.datasets(c), what + "datasets with changes");
+        boolean inTransaction = minimum % 2 == 0;
+        c.setAutoCommit(!inTransaction);
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(enough.get(i), PendingChanges.atLeast(c, expected.get(i), minimum),
+                    what + expected.get(i) + " has at least " + minimum);
+        }
+        assertFalse(PendingChanges.atLeast(c, "none", 1), what + "a dataset without changes");
+        if (inTransaction) {
+            c.commit();
+            c.setAutoCommit(true);
         }
     }
 

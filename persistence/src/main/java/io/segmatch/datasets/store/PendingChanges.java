@@ -1,5 +1,7 @@
 package io.segmatch.datasets.store;
 
+import io.segmatch.shared.store.Jdbc;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -79,6 +81,48 @@ public final class PendingChanges {
                 removed += n;
             }
             return removed;
+        }
+    }
+
+    /**
+     * The datasets that have pending changes, in id order: a walk down the key index, one
+     * descent per dataset ({@code min(dataset_id)} above the last one found), so that it costs
+     * the number of datasets, not of changes (a grouping over a million changes took 0.13 s).
+     */
+    public static final String DATASETS_SQL = "WITH RECURSIVE d AS (SELECT (SELECT min(dataset_id) FROM pending_change) AS id "
+            + "UNION ALL SELECT (SELECT min(p.dataset_id) FROM pending_change p WHERE p.dataset_id > d.id) FROM d "
+            + "WHERE d.id IS NOT NULL) SELECT id FROM d WHERE id IS NOT NULL";
+
+    /** The datasets that have pending changes ({@link #DATASETS_SQL}). */
+    public static List<String> datasets(Connection c) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(DATASETS_SQL);
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        }
+        return ids;
+    }
+
+    /** A dataset's pending changes counted up to a bound (parameters: the dataset, the bound). */
+    public static final String AT_LEAST_SQL = "SELECT count(*) FROM (SELECT 1 FROM pending_change WHERE dataset_id = ? LIMIT ?) x";
+
+    /**
+     * Whether the dataset has at least {@code minimum} pending changes: counted through the key
+     * index up to {@code minimum} and no further (sequential scans off while it is planned, so
+     * that a dataset with a few changes among another's million costs a few index entries).
+     */
+    public static boolean atLeast(Connection c, String datasetId, long minimum) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(AT_LEAST_SQL)) {
+            ps.setString(1, datasetId);
+            ps.setLong(2, minimum);
+            return Jdbc.withPlannerOff(c, List.of("seqscan", "bitmapscan"), x -> {
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1) >= minimum;
+                }
+            });
         }
     }
 

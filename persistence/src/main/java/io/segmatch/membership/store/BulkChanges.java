@@ -1,5 +1,6 @@
 package io.segmatch.membership.store;
 
+import io.segmatch.datasets.store.PendingChanges;
 import io.segmatch.membership.evaluation.ChangedRow;
 import io.segmatch.membership.evaluation.EvaluatedRow;
 import io.segmatch.membership.evaluation.Memberships;
@@ -20,7 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.logging.Logger;
 
 /**
@@ -64,16 +64,16 @@ public final class BulkChanges {
     private BulkChanges() {
     }
 
-    /** Datasets with at least {@code minimum} pending changes, by how many. */
-    public static Map<String, Long> candidates(Connection c, long minimum) throws SQLException {
-        Map<String, Long> found = new TreeMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT dataset_id, count(*) FROM pending_change "
-                + "GROUP BY dataset_id HAVING count(*) >= ?")) {
-            ps.setLong(1, minimum);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    found.put(rs.getString(1), rs.getLong(2));
-                }
+    /**
+     * The datasets with at least {@code minimum} pending changes, in id order: found by a walk
+     * down the changes' key index and counted through it up to {@code minimum}, never by
+     * reading every change ({@link PendingChanges#datasets}, {@link PendingChanges#atLeast}).
+     */
+    public static List<String> candidates(Connection c, long minimum) throws SQLException {
+        List<String> found = new ArrayList<>();
+        for (String datasetId : PendingChanges.datasets(c)) {
+            if (PendingChanges.atLeast(c, datasetId, minimum)) {
+                found.add(datasetId);
             }
         }
         return found;

@@ -1,5 +1,6 @@
 package io.segmatch.membership.store;
 
+import io.segmatch.datasets.store.PendingChanges;
 import io.segmatch.datasets.store.RowStore;
 import io.segmatch.membership.evaluation.ChangedRow;
 import io.segmatch.membership.evaluation.EvaluatedRow;
@@ -40,10 +41,16 @@ public final class ChangeChunks {
     /**
      * The next pending changes after {@code after} (null: from the start) in (dataset, key)
      * order, with each row's current values (null when deleted) and memberships. The change rows are locked
-     * until the transaction ends; rows locked by another run are skipped.
+     * until the transaction ends; rows locked by another run are skipped. Nothing is read when
+     * the count of pending changes says there are none: right after a bulk evaluation consumed a
+     * million changes, their key index still holds a million dead entries, and walking them to
+     * find nothing took 0.24-0.68 s at ten million rows.
      */
     public static List<ChangedRow> claim(Connection c, Position after, int limit) throws SQLException {
         List<ChangedRow> rows = new ArrayList<>(limit);
+        if (PendingChanges.count(c) == 0) {
+            return rows;
+        }
         customPlans(c);
         try (PreparedStatement ps = c.prepareStatement(claimSql(after != null))) {
             int i = 1;

@@ -146,7 +146,7 @@ public final class RunSteps {
     public static long bulk(Transactions tx, long runId, long minimum, Set<String> datasets, Set<String> activated,
                             WriteSizes sizes, double lookupShare) throws Exception {
         long total = 0;
-        for (String datasetId : tx.run(c -> BulkChanges.candidates(c, minimum)).keySet()) {
+        for (String datasetId : tx.run(c -> BulkChanges.candidates(c, minimum))) {
             long applied = tx.run(c -> {
                 var done = BulkChanges.evaluate(c, runId, datasetId, Instant.now(), activated, sizes, lookupShare);
                 if (done.isEmpty()) {

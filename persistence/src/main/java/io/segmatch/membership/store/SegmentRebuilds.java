@@ -1,6 +1,7 @@
 package io.segmatch.membership.store;
 
 import io.segmatch.activation.store.Destination;
+import io.segmatch.datasets.store.PendingChanges;
 import io.segmatch.membership.evaluation.Memberships;
 import io.segmatch.membership.evaluation.SegmentRule;
 import io.segmatch.membership.evaluation.SegmentSet;
@@ -349,7 +350,24 @@ public final class SegmentRebuilds {
             ps.setLong(1, LiveSegments.ACTIVATION_LOCK);
             ps.execute();
         }
-        try (PreparedStatement ps = c.prepareStatement("WITH gone AS (DELETE FROM pending_change p WHERE NOT EXISTS "
+        // the datasets first (a walk down the changes' key index): usually none qualifies, and
+        // the changes, a million after a big upload, are then not read at all
+        List<String> unevaluated = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT d.id FROM unnest(?::text[]) AS d(id) WHERE NOT EXISTS "
+                + "(SELECT 1 FROM segment s WHERE s.dataset_id = d.id AND s.deleted_at IS NULL "
+                + "AND s.definition_version = s.evaluated_version)")) {
+            ps.setArray(1, c.createArrayOf("text", PendingChanges.datasets(c).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    unevaluated.add(rs.getString(1));
+                }
+            }
+        }
+        if (unevaluated.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement ps = c.prepareStatement("WITH gone AS (DELETE FROM pending_change p "
+                + "WHERE p.dataset_id = ANY(?::text[]) AND NOT EXISTS "
                 + "(SELECT 1 FROM segment s WHERE s.dataset_id = p.dataset_id AND s.deleted_at IS NULL "
                 + "AND s.definition_version = s.evaluated_version) RETURNING p.dataset_id, p.row_key), "
                 + "queued AS (INSERT INTO activation_queue (segment_id, destination, change, queued_at, run_id, row_keys) "
@@ -359,7 +377,8 @@ public final class SegmentRebuilds {
                 + "JOIN " + Destination.TABLE_SQL + " ON " + Destination.ENABLED_SQL + " "
                 + "GROUP BY s.id, d.name, g.b RETURNING 1) "
                 + "SELECT count(*) FROM gone")) {
-            ps.setLong(1, runId);
+            ps.setArray(1, c.createArrayOf("text", unevaluated.toArray()));
+            ps.setLong(2, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
