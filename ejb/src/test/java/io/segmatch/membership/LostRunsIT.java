@@ -3,7 +3,7 @@ package io.segmatch.membership;
 import io.segmatch.activation.store.SyncRuns;
 import io.segmatch.membership.store.ProcessingRuns;
 import io.segmatch.membership.store.RunStatus;
-import io.segmatch.membership.store.SegmentRebuilds;
+import io.segmatch.membership.store.SegmentStates;
 import io.segmatch.shared.store.Jdbc;
 import io.segmatch.shared.store.ServerInstances;
 import io.segmatch.shared.store.Transactions.Work;
@@ -95,12 +95,12 @@ class LostRunsIT {
         assertFalse(tx(ProcessingRuns::due).settling(), "without a settle time nothing waits");
 
         // a run that started meanwhile for another reason leaves the settling segment to the next
-        assertTrue(tx(c -> SegmentRebuilds.needingRebuild(c, ProcessingRuns.settling(c, t, settle))).isEmpty());
-        assertEquals(List.of("a"), tx(c -> SegmentRebuilds.needingRebuild(c, false)).get("d"));
+        assertTrue(tx(c -> SegmentStates.needingRebuild(c, ProcessingRuns.settling(c, t, settle))).isEmpty());
+        assertEquals(List.of("a"), tx(c -> SegmentStates.needingRebuild(c, false)).get("d"));
 
         assertTrue(tx(c -> ProcessingRuns.due(c, t.plusSeconds(3), settle)).due(t.plusSeconds(3), LONG),
                 "two seconds without a change: the run starts");
-        assertEquals(List.of("a"), tx(c -> SegmentRebuilds.needingRebuild(c,
+        assertEquals(List.of("a"), tx(c -> SegmentStates.needingRebuild(c,
                 ProcessingRuns.settling(c, t.plusSeconds(3), settle))).get("d"), "and builds it");
 
         // another segment, then another: each one holds the run back again ...

@@ -1,6 +1,6 @@
 package io.segmatch.membership;
 
-import io.segmatch.membership.store.SegmentRebuilds;
+import io.segmatch.membership.store.SegmentStates;
 import io.segmatch.segments.store.SegmentReferences;
 import io.segmatch.testing.TestDatabase;
 import org.awaitility.Awaitility;
@@ -74,18 +74,18 @@ class SegmentReferencesIT {
         String unrelated = world.segments.get(3);
         world.update("UPDATE segment SET evaluated_version = definition_version, last_evaluated_at = now() "
                 + "WHERE dataset_id = ?", world.datasetId);
-        assertEquals(null, world.inTransaction(SegmentRebuilds::needingRebuild).get(world.datasetId), "all caught up");
+        assertEquals(null, world.inTransaction(SegmentStates::needingRebuild).get(world.datasetId), "all caught up");
         world.update("UPDATE segment SET definition_version = definition_version + 1 WHERE id = ?", a);
-        assertEquals(Set.of(a, b, c), Set.copyOf(world.inTransaction(SegmentRebuilds::needingRebuild).get(world.datasetId)),
+        assertEquals(Set.of(a, b, c), Set.copyOf(world.inTransaction(SegmentStates::needingRebuild).get(world.datasetId)),
                 "A changed: B refers to A, C to B; not " + unrelated);
         world.update("UPDATE segment SET evaluated_version = definition_version WHERE id = ?", a);
         world.update("UPDATE segment SET definition_version = definition_version + 1 WHERE id = ?", b);
-        assertEquals(Set.of(b, c), Set.copyOf(world.inTransaction(SegmentRebuilds::needingRebuild).get(world.datasetId)));
+        assertEquals(Set.of(b, c), Set.copyOf(world.inTransaction(SegmentStates::needingRebuild).get(world.datasetId)));
         // relative dates due for their hourly evaluation, in a group: the referring segments come along
         world.update("UPDATE segment SET evaluated_version = definition_version WHERE dataset_id = ?", world.datasetId);
         world.update("UPDATE segment SET conditions_json = ?, last_evaluated_at = now() - interval '2 hours' WHERE id = ?",
                 "[{\"logic\": \"OR\", \"conditions\": [{\"field\": \"signup\", \"operator\": \"in_last_days\", \"value\": 30}]}]", a);
-        assertEquals(Set.of(a, b, c), Set.copyOf(world.inTransaction(SegmentRebuilds::needingRebuild).get(world.datasetId)));
+        assertEquals(Set.of(a, b, c), Set.copyOf(world.inTransaction(SegmentStates::needingRebuild).get(world.datasetId)));
     }
 
     @Test

@@ -192,11 +192,11 @@ public final class ProcessingRuns {
      */
     public static Due due(Connection c, Instant now, Duration settle) throws SQLException {
         String sql = "SELECT EXISTS (SELECT 1 FROM run_request), EXISTS (SELECT 1 FROM pending_change), "
-                + "EXISTS (SELECT 1 FROM segment WHERE deleted_at IS NULL AND status <> 'failed' AND (" + SegmentRebuilds.STALE + ")) "
+                + "EXISTS (SELECT 1 FROM segment WHERE deleted_at IS NULL AND status <> 'failed' AND (" + SegmentStates.STALE + ")) "
                 + "OR EXISTS (SELECT 1 FROM segment WHERE deleted_at IS NOT NULL AND evaluated_version < definition_version), "
                 + "(SELECT max(ended_at) FROM processing_run), "
                 + "EXISTS (SELECT 1 FROM processing_run WHERE status = 'running'), "
-                + "EXISTS (SELECT 1 FROM segment WHERE deleted_at IS NULL AND status = 'failed' AND (" + SegmentRebuilds.STALE + ")), "
+                + "EXISTS (SELECT 1 FROM segment WHERE deleted_at IS NULL AND status = 'failed' AND (" + SegmentStates.STALE + ")), "
                 + SETTLING_SQL;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             settleCutoffs(ps, now, settle);

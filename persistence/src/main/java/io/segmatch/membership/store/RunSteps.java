@@ -38,11 +38,11 @@ public final class RunSteps {
     public static Set<String> retire(Transactions tx, long runId, WriteSizes sizes) throws Exception {
         Set<String> retired = new HashSet<>();
         Set<String> datasets = new TreeSet<>();
-        tx.run(c -> SegmentRebuilds.retiring(c, null)).forEach(r -> datasets.add(r.datasetId()));
+        tx.run(c -> SegmentStates.retiring(c, null)).forEach(r -> datasets.add(r.datasetId()));
         for (String datasetId : datasets) {
             retired.addAll(tx.run(c -> {
                 // locked until this transaction ends; another run's retirement of them waits, then finds none
-                List<SegmentRebuilds.Retiring> retiring = SegmentRebuilds.retiring(c, datasetId);
+                List<SegmentRebuilds.Retiring> retiring = SegmentStates.retiring(c, datasetId);
                 if (retiring.isEmpty()) {
                     return Set.<String>of();
                 }
@@ -83,18 +83,18 @@ public final class RunSteps {
         // changes to datasets none of whose segments is up to date need no incremental
         // evaluation: every segment of theirs is rebuilt below, over rows at least as new
         tx.run(c -> {
-            long settled = SegmentRebuilds.settleUnevaluated(c, runId);
+            long settled = SegmentStates.settleUnevaluated(c, runId);
             ProcessingRuns.progress(c, runId, settled, 0, 0, 0);
             return null;
         });
-        Map<String, List<String>> byDataset = tx.run(c -> SegmentRebuilds.needingRebuild(c,
+        Map<String, List<String>> byDataset = tx.run(c -> SegmentStates.needingRebuild(c,
                 ProcessingRuns.settling(c, Instant.now(), settle)));
         for (var entry : byDataset.entrySet()) {
             String datasetId = entry.getKey();
             Set<String> ids = new HashSet<>(entry.getValue());
             tx.run(c -> {
                 for (String id : ids) {
-                    SegmentRebuilds.evaluating(c, id);
+                    SegmentStates.evaluating(c, id);
                 }
                 return null;
             });
@@ -116,7 +116,7 @@ public final class RunSteps {
                 String error = "the rebuild failed: " + RootCause.message(e);
                 tx.run(c -> {
                     for (String id : ids) {
-                        SegmentRebuilds.failed(c, id, error);
+                        SegmentStates.failed(c, id, error);
                     }
                     return null;
                 });
@@ -182,7 +182,7 @@ public final class RunSteps {
                 }
             }
             if (error == null) {
-                SegmentRebuilds.caughtUp(c, datasets, Instant.now());
+                SegmentStates.caughtUp(c, datasets, Instant.now());
             }
             // segments evaluated: those rebuilt, and the live segments of the datasets whose changes were evaluated
             try (PreparedStatement ps = c.prepareStatement("UPDATE processing_run SET segments_evaluated = "
