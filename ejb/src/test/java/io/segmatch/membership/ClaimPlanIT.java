@@ -471,7 +471,7 @@ class ClaimPlanIT {
                         + ") i WHERE i % 2 = 0");
                 st.execute("INSERT INTO activation_member (segment_id, row_key, user_list, identifiers, added_at) SELECT "
                         + "'s' || (CASE WHEN i % 1000 = 0 THEN 2 ELSE 1 END), lpad(i::text, 8, '0'), 'list', "
-                        + "'{\"email\":\"' || md5(i::text) || '\"}', now() FROM generate_series(1, " + rows + ") i WHERE i % 4 = 0"
+                        + "convert_to('{\"email\":\"' || md5(i::text) || '\"}', 'UTF8'), now() FROM generate_series(1, " + rows + ") i WHERE i % 4 = 0"
                         + " ON CONFLICT DO NOTHING");
                 // a job of every member, the first half sent
                 st.execute("INSERT INTO sync_job_item (job_id, row_key, identifiers, position, sent) SELECT "
@@ -489,7 +489,7 @@ class ClaimPlanIT {
             // then a first sync of every row's member to segment s3, as a job 2: not analyzed yet
             for (String d : datasets) {
                 st.execute("INSERT INTO activation_member (segment_id, row_key, user_list, identifiers, added_at) SELECT "
-                        + "'s3', lpad(i::text, 8, '0'), 'list', '{\"email\":\"' || md5(i::text) || '\"}', now() "
+                        + "'s3', lpad(i::text, 8, '0'), 'list', convert_to('{\"email\":\"' || md5(i::text) || '\"}', 'UTF8'), now() "
                         + "FROM generate_series(1, " + rows + ") i ON CONFLICT DO NOTHING");
                 st.execute("INSERT INTO sync_job_item (job_id, row_key, identifiers, position) SELECT "
                         + "2, '" + d + "' || lpad(i::text, 8, '0'), '{}', " + datasets.indexOf(d) * rows + " + i "

@@ -1,6 +1,7 @@
 package io.segmatch.membership;
 
 import io.segmatch.activation.identifiers.CustomerIdentifiers;
+import io.segmatch.activation.identifiers.StoredIdentifiers;
 import io.segmatch.activation.store.ActivatedSegment;
 import io.segmatch.activation.store.Destination;
 import io.segmatch.activation.store.IdentifierSettings;
@@ -70,6 +71,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import javax.sql.DataSource;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -608,7 +610,11 @@ class MembershipPropertyIT {
                     ps.setString(1, param);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            map.put(rs.getString(1), rs.getString(2));
+                            byte[] stored = rs.getBytes(2);
+                            String text = StoredIdentifiers.unpack(stored);
+                            // written packed, never as the JSON's text
+                            assertArrayEquals(StoredIdentifiers.pack(text), stored, text);
+                            map.put(rs.getString(1), text);
                         }
                     }
                 }

@@ -1,5 +1,6 @@
 package io.segmatch.activation.store;
 
+import io.segmatch.activation.identifiers.StoredIdentifiers;
 import io.segmatch.datasets.store.UploadStage;
 import org.postgresql.PGConnection;
 
@@ -116,7 +117,8 @@ final class JobItems {
             rows.append(jobId).append('\t');
             UploadStage.escape(rows, keys.get(i));
             rows.append('\t');
-            UploadStage.escape(rows, identifiers.get(i));
+            // packed (StoredIdentifiers), as bytea's hex input
+            UploadStage.escape(rows, StoredIdentifiers.byteaText(identifiers.get(i)));
             rows.append('\t').append(position++).append('\n');
         }
         try {

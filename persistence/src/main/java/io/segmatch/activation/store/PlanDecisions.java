@@ -1,5 +1,6 @@
 package io.segmatch.activation.store;
 
+import io.segmatch.activation.identifiers.StoredIdentifiers;
 import io.segmatch.datasets.entity.Identifiers;
 
 import java.sql.PreparedStatement;
@@ -83,7 +84,8 @@ final class PlanDecisions {
                             }
                         }
                     }
-                    batch.add(new Row(rs.getString(1), rs.getString(3), rs.getTimestamp(4), rs.getString(5), values));
+                    batch.add(new Row(rs.getString(1), StoredIdentifiers.unpack(rs.getBytes(3)), rs.getTimestamp(4),
+                            StoredIdentifiers.unpack(rs.getBytes(5)), values));
                     if (batch.size() < BATCH) {
                         continue;
                     }

@@ -1,5 +1,6 @@
 package io.segmatch.activation.store;
 
+import io.segmatch.activation.identifiers.StoredIdentifiers;
 import io.segmatch.shared.store.Jdbc;
 import io.segmatch.shared.store.Transactions.Work;
 
@@ -119,7 +120,7 @@ public final class SyncJobs {
             ps.setInt(4, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    items.add(new Item(rs.getInt(1), rs.getString(2), rs.getString(3)));
+                    items.add(new Item(rs.getInt(1), rs.getString(2), StoredIdentifiers.unpack(rs.getBytes(3))));
                 }
             }
         }
