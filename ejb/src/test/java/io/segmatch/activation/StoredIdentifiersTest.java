@@ -88,11 +88,12 @@ class StoredIdentifiersTest {
     }
 
     @Test
-    void byteaTextIsPostgresHexInput() {
+    void theHexWrittenForCopyIsThePackedBytes() {
         String json = "{\"hashedPhoneNumber\":\"" + HASH_B + "\"}";
-        String text = StoredIdentifiers.byteaText(json);
-        assertTrue(text.startsWith("\\x"));
-        assertArrayEquals(StoredIdentifiers.pack(json), HexFormat.of().parseHex(text.substring(2)));
+        StringBuilder copy = new StringBuilder("a\t");
+        StoredIdentifiers.appendHex(copy, json);
+        assertTrue(copy.toString().startsWith("a\t04" + "01" + HASH_B + "0b"), copy.toString());
+        assertArrayEquals(StoredIdentifiers.pack(json), HexFormat.of().parseHex(copy.substring(2)));
     }
 
     /** Random texts built from the pieces, hashes, near-hashes, control and non-ASCII characters. */

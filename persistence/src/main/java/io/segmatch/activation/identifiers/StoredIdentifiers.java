@@ -1,6 +1,5 @@
 package io.segmatch.activation.identifiers;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
@@ -43,46 +42,65 @@ public final class StoredIdentifiers {
             "\"]");
 
     private static final HexFormat HEX = HexFormat.of();
+    private static final byte[][] PIECE_BYTES = PIECES.stream().map(p -> p.getBytes(StandardCharsets.US_ASCII))
+            .toArray(byte[][]::new);
+    private static final char[] DIGITS = "0123456789abcdef".toCharArray();
+    /** 0 for the bytes of lowercase hex digits, 1 for every other byte. */
+    private static final byte[] NOT_HEX = new byte[256];
+
+    static {
+        java.util.Arrays.fill(NOT_HEX, (byte) 1);
+        for (char c : DIGITS) {
+            NOT_HEX[c] = 0;
+        }
+    }
 
     private StoredIdentifiers() {
     }
 
     /** The stored form of {@code json}. */
     public static byte[] pack(String json) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(json.length() / 2 + 8);
-        int literal = 0;
+        return HEX.parseHex(appendHex(new StringBuilder(json.length()), json));
+    }
+
+    /**
+     * Appends {@link #pack}'s bytes as hex digits, written straight from the text: a hash's
+     * digits are already its bytes' (a plan writes a job's million people this way).
+     */
+    public static StringBuilder appendHex(StringBuilder out, String json) {
+        // the text's UTF-8 (for ASCII, a copy of the string's own bytes); every byte below 0x80
+        // outside a hash or a piece is a character of its own, the others are its UTF-8 as is
+        byte[] in = json.getBytes(StandardCharsets.UTF_8);
+        int n = in.length;
+        // two digits per byte (a hash: 66 for its 64), four for an escaped one
+        byte[] hex = new byte[4 * n + 2];
+        int o = 0;
         int i = 0;
-        int n = json.length();
         while (i < n) {
-            char ch = json.charAt(i);
-            if (isHex(ch) && i + 64 <= n && hexRun(json, i)) {
-                flush(out, json, literal, i);
-                out.write(HASH);
-                out.writeBytes(HEX.parseHex(json, i, i + 64));
+            byte b = in[i];
+            if (isHex(b) && i + 64 <= n && hexRun(in, i)) {
+                hex[o++] = '0';
+                hex[o++] = '1';
+                System.arraycopy(in, i, hex, o, 64);
+                o += 64;
                 i += 64;
-                literal = i;
                 continue;
             }
-            if (ch == '{' || ch == '"' || ch == '[') {
-                int piece = piece(json, i);
+            if (b == '{' || b == '"' || b == '[') {
+                int piece = piece(in, i);
                 if (piece >= 0) {
-                    flush(out, json, literal, i);
-                    out.write(FIRST_PIECE + piece);
-                    i += PIECES.get(piece).length();
-                    literal = i;
+                    o = byteHex(hex, o, FIRST_PIECE + piece);
+                    i += PIECE_BYTES[piece].length;
                     continue;
                 }
             }
-            if (ch < 0x20) {
-                flush(out, json, literal, i);
-                out.write(ESCAPE);
-                out.write(ch);
-                literal = i + 1;
+            if (b >= 0 && b < 0x20) {
+                o = byteHex(hex, o, ESCAPE);
             }
+            o = byteHex(hex, o, b & 0xff);
             i++;
         }
-        flush(out, json, literal, n);
-        return out.toByteArray();
+        return out.append(new String(hex, 0, o, StandardCharsets.ISO_8859_1));
     }
 
     /** The text stored as {@code stored} ({@link #pack}, or plain UTF-8 text). */
@@ -90,43 +108,37 @@ public final class StoredIdentifiers {
         if (stored == null) {
             return null;
         }
-        StringBuilder text = new StringBuilder(stored.length * 2 + 16);
-        int literal = 0;
+        // the text's UTF-8, decoded once at the end (a full plan reads a million of these)
+        byte[] text = new byte[stored.length * 2 + 64];
+        int o = 0;
         int i = 0;
         while (i < stored.length) {
+            if (text.length - o < 64) {
+                text = java.util.Arrays.copyOf(text, text.length * 2);
+            }
             int b = stored[i] & 0xff;
             if (b >= 0x20) {
-                i++;
-                continue;
-            }
-            text.append(new String(stored, literal, i - literal, StandardCharsets.UTF_8));
-            if (b == HASH) {
+                text[o++] = stored[i++];
+            } else if (b == HASH) {
                 check(stored, i + 33);
-                HEX.formatHex(text, stored, i + 1, i + 33);
+                for (int k = i + 1; k < i + 33; k++) {
+                    o = byteHex(text, o, stored[k] & 0xff);
+                }
                 i += 33;
             } else if (b == ESCAPE) {
                 check(stored, i + 2);
-                text.append((char) stored[i + 1]);
+                text[o++] = stored[i + 1];
                 i += 2;
-            } else if (b - FIRST_PIECE < PIECES.size()) {
-                text.append(PIECES.get(b - FIRST_PIECE));
+            } else if (b - FIRST_PIECE < PIECE_BYTES.length) {
+                byte[] piece = PIECE_BYTES[b - FIRST_PIECE];
+                System.arraycopy(piece, 0, text, o, piece.length);
+                o += piece.length;
                 i++;
             } else {
                 throw new IllegalArgumentException("not stored identifiers: byte " + b + " at " + i);
             }
-            literal = i;
         }
-        return text.append(new String(stored, literal, stored.length - literal, StandardCharsets.UTF_8)).toString();
-    }
-
-    /**
-     * {@link #pack}'s bytes as a {@code bytea} value in PostgreSQL's hex input form
-     * ({@code \x…}), for a COPY of text.
-     */
-    public static String byteaText(String json) {
-        byte[] packed = pack(json);
-        StringBuilder b = new StringBuilder(2 + packed.length * 2).append("\\x");
-        return HEX.formatHex(b, packed).toString();
+        return new String(text, 0, o, StandardCharsets.UTF_8);
     }
 
     private static void check(byte[] stored, int end) {
@@ -135,31 +147,39 @@ public final class StoredIdentifiers {
         }
     }
 
-    private static int piece(String json, int at) {
-        for (int p = 0; p < PIECES.size(); p++) {
-            if (json.startsWith(PIECES.get(p), at)) {
+    private static int piece(byte[] in, int at) {
+        for (int p = 0; p < PIECE_BYTES.length; p++) {
+            byte[] piece = PIECE_BYTES[p];
+            if (at + piece.length > in.length) {
+                continue;
+            }
+            int k = 0;
+            while (k < piece.length && in[at + k] == piece[k]) {
+                k++;
+            }
+            if (k == piece.length) {
                 return p;
             }
         }
         return -1;
     }
 
-    private static boolean hexRun(String s, int from) {
+    /** Whether the 64 bytes from {@code from} are lowercase hex digits: without a branch per digit (they come at random). */
+    private static boolean hexRun(byte[] in, int from) {
+        int notHex = 0;
         for (int i = from; i < from + 64; i++) {
-            if (!isHex(s.charAt(i))) {
-                return false;
-            }
+            notHex |= NOT_HEX[in[i] & 0xff];
         }
-        return true;
+        return notHex == 0;
     }
 
-    private static boolean isHex(char c) {
-        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f';
+    private static int byteHex(byte[] out, int at, int b) {
+        out[at] = (byte) DIGITS[b >> 4];
+        out[at + 1] = (byte) DIGITS[b & 0xf];
+        return at + 2;
     }
 
-    private static void flush(ByteArrayOutputStream out, String s, int from, int to) {
-        if (to > from) {
-            out.writeBytes(s.substring(from, to).getBytes(StandardCharsets.UTF_8));
-        }
+    private static boolean isHex(byte c) {
+        return NOT_HEX[c & 0xff] == 0;
     }
 }

@@ -117,8 +117,8 @@ final class JobItems {
             rows.append(jobId).append('\t');
             UploadStage.escape(rows, keys.get(i));
             rows.append('\t');
-            // packed (StoredIdentifiers), as bytea's hex input
-            UploadStage.escape(rows, StoredIdentifiers.byteaText(identifiers.get(i)));
+            // packed (StoredIdentifiers), as bytea's hex input (\x…, its backslash escaped for COPY)
+            StoredIdentifiers.appendHex(rows.append("\\\\x"), identifiers.get(i));
             rows.append('\t').append(position++).append('\n');
         }
         try {
