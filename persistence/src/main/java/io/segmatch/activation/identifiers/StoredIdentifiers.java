@@ -12,8 +12,8 @@ import java.util.List;
  * hashes becomes one byte; everything else is the text's UTF-8. Google's email and phone,
  * 169 characters as JSON, are stored in 69 bytes.
  *
- * <p>Lossless for every string: {@link #unpack} gives back exactly the text {@link #pack} was
- * given. Bytes below 0x20 never occur in JSON's UTF-8 (control characters are escaped in it), so
+ * <p>Lossless for every well-formed string (a lone surrogate, which UTF-8 cannot carry, is
+ * not): {@link #unpack} gives back exactly the text {@link #pack} was given. Bytes below 0x20 never occur in JSON's UTF-8 (control characters are escaped in it), so
  * they are free to mark what was packed; such a byte in another text is kept behind an escape
  * byte. Plain UTF-8 with no byte below 0x20 unpacks to itself: identifiers stored as text before
  * this form read the same.
