@@ -1,6 +1,7 @@
 package io.segmatch.activation.identifiers;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -13,9 +14,9 @@ import java.util.List;
  * 169 characters as JSON, are stored in 69 bytes.
  *
  * <p>Lossless for every well-formed string (a lone surrogate, which UTF-8 cannot carry, is
- * not): {@link #unpack} gives back exactly the text {@link #pack} was given. Bytes below 0x20 never occur in JSON's UTF-8 (control characters are escaped in it), so
- * they are free to mark what was packed; such a byte in another text is kept behind an escape
- * byte. Plain UTF-8 with no byte below 0x20 unpacks to itself: identifiers stored as text before
+ * not): {@link #unpack} gives back exactly the text {@link #pack} was given. Bytes below 0x20
+ * never occur in JSON's UTF-8 (control characters are escaped in it), so they are free to mark
+ * what was packed; such a byte in another text is kept behind an escape byte. Plain UTF-8 with no byte below 0x20 unpacks to itself: identifiers stored as text before
  * this form read the same.
  */
 public final class StoredIdentifiers {
@@ -44,13 +45,13 @@ public final class StoredIdentifiers {
     private static final HexFormat HEX = HexFormat.of();
     private static final byte[][] PIECE_BYTES = PIECES.stream().map(p -> p.getBytes(StandardCharsets.US_ASCII))
             .toArray(byte[][]::new);
-    private static final char[] DIGITS = "0123456789abcdef".toCharArray();
+    private static final byte[] DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     /** 0 for the bytes of lowercase hex digits, 1 for every other byte. */
     private static final byte[] NOT_HEX = new byte[256];
 
     static {
-        java.util.Arrays.fill(NOT_HEX, (byte) 1);
-        for (char c : DIGITS) {
+        Arrays.fill(NOT_HEX, (byte) 1);
+        for (byte c : DIGITS) {
             NOT_HEX[c] = 0;
         }
     }
@@ -114,7 +115,7 @@ public final class StoredIdentifiers {
         int i = 0;
         while (i < stored.length) {
             if (text.length - o < 64) {
-                text = java.util.Arrays.copyOf(text, text.length * 2);
+                text = Arrays.copyOf(text, text.length * 2);
             }
             int b = stored[i] & 0xff;
             if (b >= 0x20) {
@@ -174,8 +175,8 @@ public final class StoredIdentifiers {
     }
 
     private static int byteHex(byte[] out, int at, int b) {
-        out[at] = (byte) DIGITS[b >> 4];
-        out[at + 1] = (byte) DIGITS[b & 0xf];
+        out[at] = DIGITS[b >> 4];
+        out[at + 1] = DIGITS[b & 0xf];
         return at + 2;
     }
 
