@@ -15,6 +15,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
  * The pending changes of a dataset evaluated all at once, when there are many: with the
@@ -141,6 +144,9 @@ public final class BulkChanges {
             columns.add(new Column(predicates.get(i), segments.get(i).number(), queued.contains(segments.get(i).segmentId())));
         }
 
+        Map<Integer, String> byNumber = new HashMap<>();
+        segments.forEach(segment -> byNumber.put(segment.number(), segment.segmentId()));
+
         long t1 = System.nanoTime();
         long applyNanos = 0;
         String sql = readSql(rules.get().table().name(), columns, lookups);
@@ -151,8 +157,8 @@ public final class BulkChanges {
         List<EvaluatedRow> batch = new ArrayList<>(APPLY_BATCH);
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int p = 1;
-            for (RuleSql.Predicate predicate : predicates) {
-                p = predicate.bind(c, ps, p);
+            for (Column column : ascending(columns)) {
+                p = column.predicate().bind(c, ps, p);
             }
             ps.setString(p, datasetId);
             ps.setFetchSize(APPLY_BATCH);
@@ -165,12 +171,7 @@ public final class BulkChanges {
                     boolean exists = rs.getBoolean(3);
                     ChangedRow change = new ChangedRow(datasetId, rs.getString(1), rs.getLong(2), exists ? Map.of() : null,
                             Memberships.parse(rs.getString(4), rs.getString(5)));
-                    Set<String> matching = new HashSet<>();
-                    for (int i = 0; i < predicates.size(); i++) {
-                        if (exists && rs.getBoolean(6 + i)) {
-                            matching.add(segments.get(i).segmentId());
-                        }
-                    }
+                    Set<String> matching = exists ? matching(rs.getString(6), byNumber) : Set.of();
                     batch.add(new EvaluatedRow(change, evaluated, matching));
                     if (batch.size() == APPLY_BATCH) {
                         long a0 = System.nanoTime();
@@ -207,37 +208,72 @@ public final class BulkChanges {
 
     /**
      * The read: the claimed rows (in {@code bulk_claim}) that have something to apply, with
-     * their memberships and their answer to each segment's rule, by key. A row has something
-     * to apply when it enters or leaves a segment, or stays in one whose staying members come
-     * back ({@link Column#stays}); the others, usually nearly all of them, are answered and
-     * left in the database, unsent. {@code lookups}: the claims in key order, for nested loops
-     * (the caller turns hash and merge joins off while it is planned). Parameters: the
-     * predicates', then the dataset.
+     * their memberships and the numbers of the segments whose rules they answer yes to, by key.
+     * A row has something to apply when it enters or leaves a segment, or stays in one whose
+     * staying members come back ({@link Column#stays}); the others, usually nearly all of them,
+     * are answered and left in the database, unsent. A row's answers are gathered into one array
+     * of segment numbers, ascending as its memberships are, and the two arrays compared once: a
+     * hundred segments' answers checked one by one against the memberships (each a search of
+     * the array) cost more than the rules themselves (1M rows, 100 segments, 100K claims: 3.5-4.4 s
+     * against 1.9-2.1 s). A row whose memberships hold a segment not among {@code columns} (one
+     * deleted and not yet retired) comes back too, and moves nothing. {@code lookups}: the claims
+     * in key order, for nested loops (the caller turns hash and merge joins off while it is
+     * planned). Columns: key, seq, whether the row exists, its segments and their since (as
+     * {@code array_to_string}), the matched numbers (the same). Parameters: the predicates', in
+     * the order of {@link #ascending}, then the dataset.
      */
     public static String readSql(String typedTable, List<Column> columns, boolean lookups) {
-        StringBuilder inner = new StringBuilder("SELECT b.row_key, b.seq, t.row_key IS NOT NULL AS e, m.segments, m.since");
-        for (int i = 0; i < columns.size(); i++) {
-            inner.append(", coalesce(").append(columns.get(i).predicate().sql()).append(", false) AS a").append(i);
+        // segment numbers are integers the schema gives, never text from a request
+        List<Column> ascending = ascending(columns);
+        StringBuilder inner = new StringBuilder("SELECT b.row_key, b.seq, t.row_key IS NOT NULL AS e, m.segments, m.since, ");
+        if (ascending.isEmpty()) {
+            inner.append("'{}'::integer[]");
+        } else {
+            inner.append("array_remove(ARRAY[").append(ascending.stream().map(c -> "CASE WHEN " + c.predicate().sql()
+                    + " THEN " + c.number() + " END").collect(Collectors.joining(", "))).append("]::integer[], NULL)");
         }
+        inner.append(" AS matched");
         // (a subquery with its own ORDER BY is not merged into the query: its order is the lookups')
         inner.append(lookups ? " FROM (SELECT row_key, seq FROM bulk_claim ORDER BY row_key) b" : " FROM bulk_claim b")
                 .append(" LEFT JOIN ").append(typedTable).append(" t ON t.row_key = b.row_key "
                 + "LEFT JOIN row_membership m ON m.dataset = " + RowMemberships.DATASET
                 + " AND m.row_key = b.row_key ORDER BY b.row_key");
+        String stays = columns.stream().filter(Column::stays).map(c -> String.valueOf(c.number()))
+                .collect(Collectors.joining(",", "'{", "}'::integer[]"));
         StringBuilder sql = new StringBuilder("SELECT row_key, seq, e, array_to_string(segments, ','), "
-                + "array_to_string(since, ',')");
-        List<String> apply = new ArrayList<>();
-        for (int i = 0; i < columns.size(); i++) {
-            sql.append(", a").append(i);
-            String in = "(e AND a" + i + ")";
-            // segment numbers are integers the schema gives, never text from a request
-            String member = "coalesce(" + columns.get(i).number() + " = ANY(segments), false)";
-            apply.add(columns.get(i).stays() ? in + " OR " + member : in + " <> " + member);
-        }
+                + "array_to_string(since, ','), array_to_string(matched, ',')");
         // OFFSET 0 keeps the rules' answers computed once, in the subquery, rather than again in the filter
-        sql.append(" FROM (").append(inner).append(" OFFSET 0) x WHERE ")
-                .append(apply.isEmpty() ? "false" : String.join(" OR ", apply)).append(" ORDER BY row_key");
+        sql.append(" FROM (").append(inner).append(" OFFSET 0) x WHERE ");
+        if (columns.isEmpty()) {
+            sql.append("false");
+        } else {
+            sql.append("(CASE WHEN e THEN matched ELSE '{}'::integer[] END) IS DISTINCT FROM coalesce(segments, '{}'::integer[])");
+            if (columns.stream().anyMatch(Column::stays)) {
+                sql.append(" OR (e AND matched && ").append(stays).append(") OR segments && ").append(stays);
+            }
+        }
+        sql.append(" ORDER BY row_key");
         return sql.toString();
+    }
+
+    /** The columns by ascending segment number: the order of the read's answers and of its parameters. */
+    public static List<Column> ascending(List<Column> columns) {
+        return columns.stream().sorted(Comparator.comparingInt(Column::number)).toList();
+    }
+
+    /** The segments of the matched numbers read as {@code array_to_string} (null or empty: none). */
+    static Set<String> matching(String numbers, Map<Integer, String> byNumber) {
+        if (numbers == null || numbers.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> matching = new HashSet<>();
+        for (String number : numbers.split(",")) {
+            String segment = byNumber.get(Integer.parseInt(number));
+            if (segment != null) {
+                matching.add(segment);
+            }
+        }
+        return matching;
     }
 
     /**
