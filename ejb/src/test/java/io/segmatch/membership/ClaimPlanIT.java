@@ -17,11 +17,14 @@ import org.junit.jupiter.api.Test;
 
 import java.io.StringReader;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import javax.sql.DataSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -299,10 +302,17 @@ class ClaimPlanIT {
             try (Statement st = c.createStatement()) {
                 st.execute("DROP TABLE IF EXISTS plan_keys");
                 st.execute("CREATE TEMP TABLE plan_keys (row_key text PRIMARY KEY)");
-                st.execute("INSERT INTO plan_keys SELECT unnest(" + literal(keys) + "::text[])");
+                // in no key order, as the queue's DISTINCT leaves them
+                List<String> shuffled = new ArrayList<>(keys);
+                Collections.shuffle(shuffled, new Random(13));
+                st.execute("INSERT INTO plan_keys SELECT unnest(" + literal(shuffled) + "::text[])");
             }
             check(c, mode, "sync plan of changes", SyncPlans.changesSql(1, Destination.GOOGLE_ADS),
                     List.of("s1", "email", dataset, 1, "false", dataset, "s1"), failures);
+            // looked up in key order: each table passed through once, not read at random
+            List<String> returned = changesPlanKeys(c, dataset);
+            assertTrue(returned.equals(keys.stream().sorted().toList()),
+                    () -> "the changes plan's keys, in key order; the first returned: " + returned.subList(0, Math.min(5, returned.size())));
             check(c, mode, "members due to be added again", SyncPlans.READD_SQL,
                     List.of("2020-01-01T00:00:00Z", "s1", "google-ads"), failures);
             // the next batch of a big job, half of whose people were sent
@@ -518,6 +528,23 @@ class ClaimPlanIT {
                 return rs.getString(1);
             }
         }
+    }
+
+    /** The keys {@link SyncPlans#changesSql} returns for segment s1, in the order it returns them. */
+    private static List<String> changesPlanKeys(Connection c, String dataset) throws SQLException {
+        List<String> keys = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(SyncPlans.changesSql(1, Destination.GOOGLE_ADS))) {
+            int p = 1;
+            for (Object value : List.of("s1", "email", dataset, 1, false, dataset, "s1")) {
+                ps.setObject(p++, value);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    keys.add(rs.getString(1));
+                }
+            }
+        }
+        return keys;
     }
 
     private static List<String> keysAfter(Connection c, String dataset, String after) throws SQLException {

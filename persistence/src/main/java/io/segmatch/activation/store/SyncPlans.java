@@ -165,8 +165,13 @@ public final class SyncPlans {
     /**
      * The statement of a plan over the keys in {@code plan_keys}: for each, whether it is a
      * member, what the destination acknowledged and refused, and its identifier columns' values
-     * — all looked up by key (LATERAL, LIMIT 1). Parameters: segment id (refused), the role
-     * columns, dataset, segment number, deleted, dataset, segment id (acknowledged).
+     * — all looked up by key (LATERAL, LIMIT 1), in key order. The keys come into
+     * {@code plan_keys} in the order the queue's arrays and their DISTINCT left them; a hundred
+     * thousand scattered keys of a 10M dataset looked up in that order read the tables' pages
+     * at random (9.6 s to read and decide them in the 10M benchmark, against 0.2 s for ten
+     * thousand at 1M), in key order each table is passed through once. Parameters: segment id
+     * (refused), the role columns, dataset, segment number, deleted, dataset, segment id
+     * (acknowledged).
      */
     public static String changesSql(int roles, Destination destination) {
         String d = "'" + destination.apiName() + "'";
@@ -176,7 +181,8 @@ public final class SyncPlans {
         for (int i = 0; i < roles; i++) {
             sql.append(", r.data->>?");
         }
-        return sql.append(" FROM plan_keys k "
+        // (a subquery with its own ORDER BY is not merged into the query: the lookups follow its order)
+        return sql.append(" FROM (SELECT row_key FROM plan_keys ORDER BY row_key) k "
                 + "LEFT JOIN LATERAL (SELECT true AS member FROM row_membership rm "
                 + "WHERE rm.dataset = " + RowMemberships.DATASET + " "
                 + "AND rm.row_key = k.row_key AND rm.segments @> ARRAY[?::integer] AND NOT ? LIMIT 1) m ON true "
