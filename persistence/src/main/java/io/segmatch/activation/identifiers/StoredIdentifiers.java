@@ -16,8 +16,9 @@ import java.util.List;
  * <p>Lossless for every well-formed string (a lone surrogate, which UTF-8 cannot carry, is
  * not): {@link #unpack} gives back exactly the text {@link #pack} was given. Bytes below 0x20
  * never occur in JSON's UTF-8 (control characters are escaped in it), so they are free to mark
- * what was packed; such a byte in another text is kept behind an escape byte. Plain UTF-8 with no byte below 0x20 unpacks to itself: identifiers stored as text before
- * this form read the same.
+ * what was packed; such a byte in another text is kept behind an escape byte. Plain UTF-8 with
+ * no byte below 0x20 unpacks to itself: identifiers stored as text before this form read the
+ * same.
  */
 public final class StoredIdentifiers {
 
