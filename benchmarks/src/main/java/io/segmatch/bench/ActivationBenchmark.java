@@ -67,7 +67,7 @@ final class ActivationBenchmark {
         check(activated.statusCode() == 200, "activation: " + activated.body());
         long members = Long.parseLong(BenchJson.field(activated.body(), "memberCount"));
 
-        syncUntilInStep(http, base, google(google), segmentId, "first sync", members);
+        syncUntilInStep(http, base, google(google), segmentId, "first sync", "google-first", members);
 
         // 10% of the members change: every tenth DE row, alternately a new email and a move to FR
         Path changes = dir.resolve("de-members-changed.csv");
@@ -82,7 +82,7 @@ final class ActivationBenchmark {
         System.out.printf(Locale.ROOT, "%,d of the segment's members changed (upsert of %s rows: %s updated); evaluated %.2f s "
                 + "after the upload started; the segment now has %,d members%n", changed, changed,
                 BenchJson.field(upload.body(), "updated"), evaluated, now);
-        syncUntilInStep(http, base, google(google), segmentId, "sync after 10% changed", now);
+        syncUntilInStep(http, base, google(google), segmentId, "sync after 10% changed", "google-after-10pct", now);
 
         // the same segment to Meta as well: Google's list stays as it is, Meta's audience is made and filled
         String list = BenchJson.field(segment, "userList");
@@ -96,7 +96,7 @@ final class ActivationBenchmark {
         String[] audience = new String[1];
         Held metaHeld = new Held("meta", () -> audience[0] == null ? 0 : meta.audienceSizes().getOrDefault(audience[0], 0),
                 () -> meta.changedAt(audience[0]));
-        syncUntilInStep(http, base, metaHeld, segmentId, "Meta first sync", now, () -> {
+        syncUntilInStep(http, base, metaHeld, segmentId, "Meta first sync", "meta-first", now, () -> {
             String s = MembershipBenchmark.send(http, BenchAuth.request(URI.create(base + "api/segments/" + segmentId)).GET()).body();
             audience[0] = BenchJson.field(s, "audienceId");
         });
@@ -113,15 +113,24 @@ final class ActivationBenchmark {
                 + "\"conditions\": [{\"field\": \"email\", \"operator\": \"is_set\"}], "
                 + "\"activation\": {\"googleAds\": {\"enabled\": true, \"userList\": null, "
                 + "\"consent\": {\"adUserData\": \"GRANTED\", \"adPersonalization\": \"GRANTED\"}}}}";
+        Instant creating = Instant.now();
         var created = MembershipBenchmark.send(http, BenchAuth.request(URI.create(base + "api/segments"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
         check(created.statusCode() == 201, "segment of every row: " + created.body());
         String segmentId = BenchJson.field(created.body(), "id");
         String url = base + "api/segments/" + segmentId;
         MembershipBenchmark.waitFor(http, url, b -> "live".equals(BenchJson.field(b, "status")), MembershipBenchmark.patience);
+        // the segment is live when its build commits; the run ends a moment later
+        MembershipBenchmark.waitFor(http, base + "api/processing", b -> "false".equals(BenchJson.field(b, "running")),
+                MembershipBenchmark.patience);
+        System.out.printf(Locale.ROOT, "segment of every row built: %s%n",
+                MembershipBenchmark.runTimes(http, base, creating, "every-row-build"));
         long members = Long.parseLong(BenchJson.field(MembershipBenchmark.send(http,
                 BenchAuth.request(URI.create(url)).GET()).body(), "memberCount"));
-        syncUntilInStep(http, base, google(google), segmentId, "first sync of every row", members);
+        List<String> first = syncUntilInStep(http, base, google(google), segmentId, "first sync of every row",
+                "every-row-first", members);
+        // the last of them sent nothing: it recorded what Google acknowledged of every row
+        Figures.current.put("every-row-ack", seconds(first.get(first.size() - 1)));
 
         Path changes = dir.resolve("thousand-new-emails.csv");
         try (BufferedReader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
@@ -142,22 +151,32 @@ final class ActivationBenchmark {
                 && "false".equals(BenchJson.field(b, "running")), MembershipBenchmark.patience);
         System.out.printf(Locale.ROOT, "1,000 members of every-row segment got a new email (upsert: %s updated)%n",
                 BenchJson.field(upload.body(), "updated"));
-        syncUntilInStep(http, base, google(google), segmentId, "sync after 1,000 new emails", members);
+        List<String> after = syncUntilInStep(http, base, google(google), segmentId, "sync after 1,000 new emails",
+                "emails-in-step", members);
+        // the first removes the old identifiers, the second adds the new
+        String[] plans = {"emails-plan-removes", "emails-plan-adds"};
+        for (int i = 0; i < Math.min(plans.length, after.size()); i++) {
+            if (after.get(i).contains("\"plan\":")) {
+                Figures.current.put(plans[i], Double.parseDouble(BenchJson.field(after.get(i), "millis")) / 1000);
+            }
+        }
     }
 
-    private static void syncUntilInStep(HttpClient http, String base, Held held, String segmentId, String label,
-                                        long members) throws Exception {
-        syncUntilInStep(http, base, held, segmentId, label, members, () -> { });
+    private static List<String> syncUntilInStep(HttpClient http, String base, Held held, String segmentId, String label,
+                                                String figure, long members) throws Exception {
+        return syncUntilInStep(http, base, held, segmentId, label, figure, members, () -> { });
     }
 
     /**
      * Asks for syncs until one to the destination finds nothing left to send and the fake's
      * list or audience holds exactly the segment's members (one job per list at a time: removes
      * go first, so changed people are added by the next sync). The time reported is from the
-     * first sync's start until the list last changed. {@code afterEach} runs after each sync.
+     * first sync's start until the list last changed (recorded as the figure {@code figure}, the
+     * first sync's plan as {@code figure-plan}). {@code afterEach} runs after each sync. Returns
+     * the syncs, oldest first.
      */
-    private static void syncUntilInStep(HttpClient http, String base, Held held, String segmentId, String label,
-                                        long members, ThrowingRunnable afterEach) throws Exception {
+    private static List<String> syncUntilInStep(HttpClient http, String base, Held held, String segmentId, String label,
+                                                String figure, long members, ThrowingRunnable afterEach) throws Exception {
         String url = base + "api/activation/runs?segmentId=" + segmentId + "&destination=" + held.destination() + "&limit=100";
         List<String> runs = new ArrayList<>();
         for (int attempt = 0; attempt < 6; attempt++) {
@@ -175,8 +194,8 @@ final class ActivationBenchmark {
             afterEach.run();
             // in step: a sync found nothing left to send, and the fake's list holds every member
             if (plannedNothing && fakeHolds(held, members - skipped)) {
-                report(label, runs, held);
-                return;
+                report(label, figure, runs, held);
+                return runs;
             }
         }
         throw new IllegalStateException(label + ": the fake's list is not in step after 6 syncs: " + runs);
@@ -213,8 +232,12 @@ final class ActivationBenchmark {
                 .filter(r -> r.contains("\"status\":\"completed\"") || r.contains("\"status\":\"waiting\"")).toList();
     }
 
-    private static void report(String label, List<String> runs, Held held) {
+    private static void report(String label, String figure, List<String> runs, Held held) {
         Instant started = Instant.parse(BenchJson.field(runs.get(0), "startedAt"));
+        Figures.current.put(figure, Duration.between(started, held.changedAt().get()).toMillis() / 1000.0);
+        if (runs.get(0).contains("\"plan\":")) {
+            Figures.current.put(figure + "-plan", Double.parseDouble(BenchJson.field(runs.get(0), "millis")) / 1000);
+        }
         StringBuilder each = new StringBuilder();
         for (String run : runs) {
             Instant s = Instant.parse(BenchJson.field(run, "startedAt"));
@@ -230,6 +253,12 @@ final class ActivationBenchmark {
         System.out.printf(Locale.ROOT, "%s: the fake's %s held exactly the %,d members %.2f s after the first sync started "
                         + "(%d sync(s): %s)%n", label, held.destination().equals("meta") ? "audience" : "list",
                 held.size().getAsLong(), Duration.between(started, held.changedAt().get()).toMillis() / 1000.0, runs.size(), each);
+    }
+
+    /** How long a sync took, from its start to its end. */
+    private static double seconds(String run) {
+        return Duration.between(Instant.parse(BenchJson.field(run, "startedAt")),
+                Instant.parse(BenchJson.field(run, "endedAt"))).toMillis() / 1000.0;
     }
 
     /** Every tenth DE row of the generated file, alternately with a new email or moved to FR. */

@@ -290,6 +290,7 @@ final class BenchDatabase implements AutoCloseable {
                 }
             }
         }
+        Figures.current.put("disk-per-row", (double) total / rows);
         System.out.printf(Locale.ROOT, "disk: %,.0f MB in all, %,.0f bytes per dataset row (tables with indexes; "
                 + "those of 1 MB or more:)%n%s", total / 1048576.0, (double) total / rows, out);
     }

@@ -124,6 +124,8 @@ final class HeapProbe implements AutoCloseable {
         CompositeData heap = (CompositeData) mbeans.getAttribute(new ObjectName("java.lang:type=Memory"), "HeapMemoryUsage");
         long now = (Long) heap.get("used");
         long committed = (Long) heap.get("committed");
+        Figures.current.put("heap-peak", Math.max(peakBefore, now) / 1048576.0);
+        Figures.current.put("heap-live", peakAfter / 1048576.0);
         return String.format(Locale.ROOT, "server heap: cap %s, committed %.0f MB; peak in use %.0f MB (the most the heap held, "
                         + "just before a collection); most still live after a collection %.0f MB; %,d collections seen: %s; "
                         + "the heap pools' peaks add up to %.0f MB (an upper bound: each pool peaks at another moment)%s",

@@ -83,7 +83,7 @@ final class MembershipBenchmark {
         // the segments are live when their rebuild commits; the run ends a moment later
         waitFor(http, base + "api/processing", b -> "false".equals(BenchJson.field(b, "running")), patience);
         System.out.printf(Locale.ROOT, "%d segments built over the dataset (every member entered and logged): live %.2f s "
-                + "after creation; %s; members %s%n", count, toLive, runTimes(http, base, created), counts);
+                + "after creation; %s; members %s%n", count, toLive, runTimes(http, base, created, "build"), counts);
 
         // a full rebuild of the same ten: each saved with its first condition repeated (the same
         // members by another rule), so each is re-evaluated over every row and nobody moves
@@ -105,7 +105,7 @@ final class MembershipBenchmark {
         waitFor(http, base + "api/processing", b -> "false".equals(BenchJson.field(b, "running")), patience);
         System.out.printf(Locale.ROOT, "full rebuild of the %d segments (each first condition repeated: same members): "
                 + "live %.2f s after saving; %s%n",
-                count, rebuilt, runTimes(http, base, saved));
+                count, rebuilt, runTimes(http, base, saved, "rebuild"));
         return ids;
     }
 
@@ -119,9 +119,10 @@ final class MembershipBenchmark {
 
     /**
      * The runs that ended after {@code since} and evaluated segments, and their time (all of it:
-     * a run the timer started just before the segments were created builds those it finds).
+     * a run the timer started just before the segments were created builds those it finds),
+     * recorded as the figure {@code name}.
      */
-    private static String runTimes(HttpClient http, String base, Instant since) throws Exception {
+    static String runTimes(HttpClient http, String base, Instant since, String name) throws Exception {
         double seconds = 0;
         int runs = 0;
         for (String run : runs(http, base)) {
@@ -132,6 +133,9 @@ final class MembershipBenchmark {
                 seconds += Duration.between(started, Instant.parse(ended)).toMillis() / 1000.0;
                 runs++;
             }
+        }
+        if (runs > 0) {
+            Figures.current.put(name, seconds);
         }
         return String.format(Locale.ROOT, "the %d run(s) that evaluated them took %.2f s in all", runs, seconds);
     }
@@ -146,6 +150,8 @@ final class MembershipBenchmark {
         String started = BenchJson.field(run, "startedAt");
         String ended = BenchJson.field(run, "endedAt");
         double own = Duration.between(Instant.parse(started), Instant.parse(ended)).toMillis() / 1000.0;
+        Figures.current.put("caught-up", caughtUp);
+        Figures.current.put("incremental", own);
         System.out.printf(Locale.ROOT, "membership after the re-upload: no change pending %.2f s after the upload's response; "
                         + "the run's own time %.2f s for %s changed rows × %d segments (%s entered, %s exited)%n",
                 caughtUp, own, BenchJson.field(run, "rowsEvaluated"), count,

@@ -54,6 +54,8 @@ public final class UploadBenchmark {
         }
 
         Files.createDirectories(dir);
+        Figures.current = new Figures(rows, MembershipBenchmark.count);
+        Files.deleteIfExists(dir.resolve(Figures.FILE));
         Path first = dir.resolve("customers-" + rows + ".csv");
         Path changed = dir.resolve("customers-" + rows + "-changed.csv");
         long t0 = System.nanoTime();
@@ -94,6 +96,7 @@ public final class UploadBenchmark {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             double reference = db == null ? 0 : db.referenceLoad(first);
             if (db != null) {
+                Figures.current.put("reference", reference);
                 System.out.printf(Locale.ROOT, "reference     %,d rows in %.2f s: PostgreSQL alone (COPY of the file, "
                         + "then the same jsonb rows with their primary key)%n", rows, reference);
                 db.settle("the first upload");
@@ -101,6 +104,7 @@ public final class UploadBenchmark {
             Result created = upload(http, URI.create(base + "api/datasets?name=bench&key=customer_id"), first);
             String datasetId = BenchJson.field(created.body, "datasetId");
             report("first upload", rows, created);
+            Figures.current.put("upload", created.seconds);
             if (db != null) {
                 System.out.printf(Locale.ROOT, "first upload / reference = %.2f%n", created.seconds / reference);
             }
@@ -122,6 +126,7 @@ public final class UploadBenchmark {
                 db.explainClaim(datasetId, 1000);
             }
             report("10% changed", rows, again);
+            Figures.current.put("reupload", again.seconds);
             if (db != null) {
                 System.out.printf(Locale.ROOT, "10%% changed / reference = %.2f%n", again.seconds / reference);
             }
@@ -136,6 +141,7 @@ public final class UploadBenchmark {
             if (Arrays.asList(args).contains("--stop-after-incremental")) {
                 // the database as the incremental run left it stays in DIR/data (until the next run) for a closer look
                 System.out.println("stopped after the incremental run (--stop-after-incremental)");
+                written(dir);
                 if (db != null) {
                     db.close();
                 }
@@ -156,6 +162,7 @@ public final class UploadBenchmark {
                 System.out.println(heapProbe.report(heap));
                 heapProbe.close();
             }
+            written(dir);
         } finally {
             if (server != null) {
                 server.close();
@@ -167,6 +174,18 @@ public final class UploadBenchmark {
                 meta.close();
             }
         }
+    }
+
+    /** Writes the run's figures next to its CSVs and says how to set them beside other runs'. */
+    private static void written(Path dir) throws IOException {
+        Path file = dir.resolve(Figures.FILE);
+        Figures.current.write(file);
+        // this run's own bars (those of a 1M, 10-segment run; the heap's at any size): growth needs other runs
+        for (Growth.Check check : Growth.checks(List.of(new Growth.Run("this run", Figures.current)))) {
+            System.out.println(check.line());
+        }
+        System.out.println("figures: " + file + " (set runs side by side, every target checked: "
+                + "java -cp benchmarks/target/segmatch-benchmarks.jar io.segmatch.bench.Growth DIR...)");
     }
 
     /** Tables vacuumed and fresh statistics before a phase, or (without a database connection) {@code --settle} seconds for autovacuum. */
@@ -208,6 +227,9 @@ public final class UploadBenchmark {
                 last = response.body();
             }
             Arrays.sort(ms);
+            String name = limit == 0 ? "preview-all" : "preview-10k";
+            Figures.current.put(name + "-p50", ms[24]);
+            Figures.current.put(name + "-p95", ms[47]);
             System.out.printf(Locale.ROOT, "preview %-12s 50 requests: p50 %.1f ms, p95 %.1f ms, max %.1f ms "
                             + "(count %s of %s scanned)%n", limit == 0 ? "all rows" : limit + " rows", ms[24], ms[47],
                     ms[49], BenchJson.field(last, "count"), BenchJson.field(last, "scanned"));
