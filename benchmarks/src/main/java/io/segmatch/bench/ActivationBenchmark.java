@@ -151,7 +151,7 @@ final class ActivationBenchmark {
         List<String> first = syncUntilInStep(http, base, google(google), segmentId, "first sync of every row",
                 "every-row-first", members);
         // the last of them sent nothing: it recorded what Google acknowledged of every row
-        Figures.current.put("every-row-ack", seconds(first.get(first.size() - 1)));
+        Figures.current.put("every-row-ack", MembershipBenchmark.seconds(first.get(first.size() - 1)));
 
         Path changes = dir.resolve("thousand-new-emails.csv");
         try (BufferedReader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
@@ -178,7 +178,7 @@ final class ActivationBenchmark {
         String[] plans = {"emails-plan-removes", "emails-plan-adds"};
         for (int i = 0; i < Math.min(plans.length, after.size()); i++) {
             if (after.get(i).contains("\"plan\":")) {
-                Figures.current.put(plans[i], Double.parseDouble(BenchJson.field(after.get(i), "millis")) / 1000);
+                Figures.current.put(plans[i], planSeconds(after.get(i)));
             }
         }
     }
@@ -256,17 +256,16 @@ final class ActivationBenchmark {
 
     private static void report(String label, String figure, List<String> runs, Held held) {
         Instant started = Instant.parse(BenchJson.field(runs.get(0), "startedAt"));
-        Figures.current.put(figure, Duration.between(started, held.changedAt().get()).toMillis() / 1000.0);
+        double inStep = Duration.between(started, held.changedAt().get()).toMillis() / 1000.0;
+        Figures.current.put(figure, inStep);
         if (runs.get(0).contains("\"plan\":")) {
-            Figures.current.put(figure + "-plan", Double.parseDouble(BenchJson.field(runs.get(0), "millis")) / 1000);
+            Figures.current.put(figure + "-plan", planSeconds(runs.get(0)));
         }
         StringBuilder each = new StringBuilder();
         for (String run : runs) {
-            Instant s = Instant.parse(BenchJson.field(run, "startedAt"));
-            Instant e = Instant.parse(BenchJson.field(run, "endedAt"));
             each.append(each.length() == 0 ? "" : "; ").append(String.format(Locale.ROOT, "%s planned adds, %s planned removes, "
                     + "%s sent in %.2f s", BenchJson.field(run, "plannedAdds"), BenchJson.field(run, "plannedRemoves"),
-                    BenchJson.field(run, "sent"), Duration.between(s, e).toMillis() / 1000.0));
+                    BenchJson.field(run, "sent"), MembershipBenchmark.seconds(run)));
             if (run.contains("\"plan\":")) {
                 each.append(String.format(Locale.ROOT, " (plan: %s, %s people looked at, %s ms)", BenchJson.field(run, "scope"),
                         BenchJson.field(run, "examined"), BenchJson.field(run, "millis")));
@@ -274,13 +273,12 @@ final class ActivationBenchmark {
         }
         System.out.printf(Locale.ROOT, "%s: the fake's %s held exactly the %,d members %.2f s after the first sync started "
                         + "(%d sync(s): %s)%n", label, held.destination().equals("meta") ? "audience" : "list",
-                held.size().getAsLong(), Duration.between(started, held.changedAt().get()).toMillis() / 1000.0, runs.size(), each);
+                held.size().getAsLong(), inStep, runs.size(), each);
     }
 
-    /** How long a sync took, from its start to its end. */
-    private static double seconds(String run) {
-        return Duration.between(Instant.parse(BenchJson.field(run, "startedAt")),
-                Instant.parse(BenchJson.field(run, "endedAt"))).toMillis() / 1000.0;
+    /** How long a sync's plan took (a sync that made one). */
+    private static double planSeconds(String run) {
+        return Double.parseDouble(BenchJson.field(run, "millis")) / 1000;
     }
 
     /** Every tenth DE row of the generated file, alternately with a new email or moved to FR. */

@@ -123,21 +123,20 @@ final class MembershipBenchmark {
      * recorded as the figure {@code name}.
      */
     static String runTimes(HttpClient http, String base, Instant since, String name) throws Exception {
-        double seconds = 0;
+        double total = 0;
         int runs = 0;
         for (String run : runs(http, base)) {
-            Instant started = Instant.parse(BenchJson.field(run, "startedAt"));
             String ended = BenchJson.field(run, "endedAt");
             if (!"null".equals(ended) && Instant.parse(ended).isAfter(since)
                     && !"0".equals(BenchJson.field(run, "segmentsEvaluated"))) {
-                seconds += Duration.between(started, Instant.parse(ended)).toMillis() / 1000.0;
+                total += seconds(run);
                 runs++;
             }
         }
         if (runs > 0) {
-            Figures.current.put(name, seconds);
+            Figures.current.put(name, total);
         }
-        return String.format(Locale.ROOT, "the %d run(s) that evaluated them took %.2f s in all", runs, seconds);
+        return String.format(Locale.ROOT, "the %d run(s) that evaluated them took %.2f s in all", runs, total);
     }
 
     /** After a re-upload's response: the time until no change is pending, and the run's own time. */
@@ -147,15 +146,19 @@ final class MembershipBenchmark {
         double caughtUp = (System.nanoTime() - responseNanos) / 1e9;
         String run = runs(http, base).stream().filter(r -> Long.parseLong(BenchJson.field(r, "rowsEvaluated")) >= changedRows)
                 .findFirst().orElse(state);
-        String started = BenchJson.field(run, "startedAt");
-        String ended = BenchJson.field(run, "endedAt");
-        double own = Duration.between(Instant.parse(started), Instant.parse(ended)).toMillis() / 1000.0;
+        double own = seconds(run);
         Figures.current.put("caught-up", caughtUp);
         Figures.current.put("incremental", own);
         System.out.printf(Locale.ROOT, "membership after the re-upload: no change pending %.2f s after the upload's response; "
                         + "the run's own time %.2f s for %s changed rows × %d segments (%s entered, %s exited)%n",
                 caughtUp, own, BenchJson.field(run, "rowsEvaluated"), count,
                 BenchJson.field(run, "entered"), BenchJson.field(run, "exited"));
+    }
+
+    /** How long a run (of processing or of a sync) took, from its start to its end. */
+    static double seconds(String run) {
+        return Duration.between(Instant.parse(BenchJson.field(run, "startedAt")),
+                Instant.parse(BenchJson.field(run, "endedAt"))).toMillis() / 1000.0;
     }
 
     /** The recent runs, each as its own JSON object text. */
