@@ -4,14 +4,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Sets benchmark runs side by side and checks every target against their figures
  * ({@link Figures}, each run's {@code figures.tsv}): the 1M runs' own bars, each phase of a
  * larger run against each 1M run (at most 11 times as long: linear, no cliff), and a run with
  * more segments against each 10-segment run of its size (its incremental run at most 5 times
- * as long). Every pairing is checked and printed, none picked.
+ * as long). Every pairing is checked and printed, none picked; then how much the same work
+ * varied between runs of one size ({@link #spread}), unchecked.
  *
  * <pre>java -cp benchmarks/target/segmatch-benchmarks.jar io.segmatch.bench.Growth DIR|FILE...</pre>
  *
@@ -108,6 +111,11 @@ public final class Growth {
         }
         List<Check> checks = checks(runs);
         System.out.print(table(runs));
+        String spread = spread(runs);
+        if (!spread.isEmpty()) {
+            System.out.println();
+            System.out.print(spread);
+        }
         long missed = checks.stream().filter(c -> !c.met()).count();
         System.out.println();
         checks.forEach(c -> System.out.println(c.line()));
@@ -211,6 +219,53 @@ public final class Growth {
                 out.append(" |");
             }
             out.append('\n');
+        }
+        return out.toString();
+    }
+
+    /**
+     * How much the same work varied between runs of one size (rows and segments) on this
+     * machine, phase by phase: the fastest and the slowest run and the one's time over the
+     * other's. Not a target: the margin a growth ratio needs. A 10M phase that grows by 10
+     * times is held to 11 times against each 1M run, so a machine on which the same 1M phase
+     * varies by more than 10 % can miss it with nothing changed. Empty when no size has two
+     * runs.
+     */
+    static String spread(List<Run> runs) {
+        Map<String, List<Run>> sizes = new LinkedHashMap<>();
+        for (Run run : runs) {
+            sizes.computeIfAbsent(format(run.figures().rows()) + " rows, " + run.figures().segments() + " segments",
+                    k -> new ArrayList<>()).add(run);
+        }
+        sizes.values().removeIf(group -> group.size() < 2);
+        if (sizes.isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder("| the same work in runs of one size: fastest – slowest (slowest / fastest) |");
+        sizes.forEach((size, group) -> out.append(' ').append(size).append(" (").append(group.size()).append(" runs) |"));
+        out.append('\n').append("|---|").append("---|".repeat(sizes.size())).append('\n');
+        for (Phase phase : PHASES) {
+            if (phase.bar() == Bar.MEGABYTES || phase.name().equals("disk-per-row")) {
+                continue;
+            }
+            StringBuilder line = new StringBuilder("| ").append(phase.label()).append(" |");
+            boolean any = false;
+            for (List<Run> group : sizes.values()) {
+                List<Double> values = group.stream().map(r -> r.figures().get(phase.name()))
+                        .filter(v -> v != null && v > 0).sorted().toList();
+                if (values.size() < 2) {
+                    line.append(" – |");
+                    continue;
+                }
+                any = true;
+                double fastest = values.get(0);
+                double slowest = values.get(values.size() - 1);
+                line.append(' ').append(format(fastest)).append(" – ").append(format(slowest))
+                        .append(String.format(Locale.ROOT, " (%.2f ×)", slowest / fastest)).append(" |");
+            }
+            if (any) {
+                out.append(line).append('\n');
+            }
         }
         return out.toString();
     }

@@ -87,4 +87,20 @@ class GrowthTest {
         assertEquals(f.values(), read.values());
         assertTrue(Growth.table(List.of(new Growth.Run("x", read))).contains("| 1448.2 |"));
     }
+
+    @Test
+    void theSpreadOfTheSameWorkIsShownForEachSizeWithTwoRuns() {
+        Figures a = run(1_000_000, 10, Map.of("rebuild", 2.70, "build", 9.0, "heap-peak", 480.0));
+        Figures b = run(1_000_000, 10, Map.of("rebuild", 3.45, "build", 9.9, "heap-peak", 490.0));
+        Figures x = run(10_000_000, 10, Map.of("rebuild", 24.03));
+        Figures y = run(10_000_000, 10, Map.of("rebuild", 37.36));
+        Figures alone = run(1_000_000, 100, Map.of("rebuild", 20.0));
+        String spread = Growth.spread(List.of(new Growth.Run("a", a), new Growth.Run("x", x), new Growth.Run("b", b),
+                new Growth.Run("y", y), new Growth.Run("h", alone)));
+        assertTrue(spread.contains("| " + label("rebuild") + " | 2.70 – 3.45 (1.28 ×) | 24.03 – 37.36 (1.55 ×) |"), spread);
+        assertTrue(spread.contains("| " + label("build") + " | 9.00 – 9.90 (1.10 ×) | – |"), spread);
+        assertFalse(spread.contains("100 segments"), "one run of a size has no spread");
+        assertFalse(spread.contains(label("heap-peak")), "the heap has a bar of its own, not a time");
+        assertEquals("", Growth.spread(List.of(new Growth.Run("a", a), new Growth.Run("x", x))));
+    }
 }
