@@ -11,6 +11,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -73,8 +74,37 @@ final class BenchDatabase implements AutoCloseable {
             // a server the benchmark's user may not checkpoint (neither superuser nor pg_checkpoint)
             checkpoint = "no CHECKPOINT (" + e.getMessage() + ")";
         }
-        System.out.printf(Locale.ROOT, "statistics before %s: VACUUM (ANALYZE) %.1f s, autovacuum idle after %.1f s, %s%n",
-                phase, analyzed, idle, checkpoint);
+        double probe = probe();
+        Figures.current.probe(probe);
+        System.out.printf(Locale.ROOT, "statistics before %s: VACUUM (ANALYZE) %.1f s, autovacuum idle after %.1f s, %s; "
+                + "machine probe %.0f ms%n", phase, analyzed, idle, checkpoint, probe);
+    }
+
+    /** The machine probe's statement: the same work on every machine, every size, every phase. */
+    static final String PROBE_SQL = "SELECT count(*) FROM generate_series(1, 300000) g WHERE md5(g::text) < '8'";
+
+    /**
+     * How fast the machine is now: a fixed piece of work for PostgreSQL's processor — the MD5 of
+     * 300,000 numbers, no table read or written — run three times, the middle time in
+     * milliseconds. The same work in every run and before every phase, so that runs set side by
+     * side ({@link Growth}) show whether the machine itself changed speed between them.
+     */
+    double probe() throws SQLException {
+        double[] ms = new double[3];
+        try (Statement st = c.createStatement()) {
+            for (int i = 0; i < ms.length; i++) {
+                long t0 = System.nanoTime();
+                try (ResultSet rs = st.executeQuery(PROBE_SQL)) {
+                    rs.next();
+                    if (rs.getLong(1) <= 0) {
+                        throw new IllegalStateException("the probe counted no rows");
+                    }
+                }
+                ms[i] = (System.nanoTime() - t0) / 1e6;
+            }
+        }
+        Arrays.sort(ms);
+        return ms[1];
     }
 
     /**

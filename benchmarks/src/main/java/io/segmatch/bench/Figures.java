@@ -46,6 +46,17 @@ final class Figures {
         values.put(name, value);
     }
 
+    /**
+     * Records one reading of the machine probe ({@link BenchDatabase#probe}): the fastest and the
+     * slowest of the run so far ({@code probe-min}, {@code probe-max}, ms).
+     */
+    void probe(double millis) {
+        Double min = values.get("probe-min");
+        Double max = values.get("probe-max");
+        put("probe-min", min == null ? millis : Math.min(min, millis));
+        put("probe-max", max == null ? millis : Math.max(max, millis));
+    }
+
     /** The figure, or null when the run did not measure it (a run stopped early). */
     Double get(String name) {
         return values.get(name);

@@ -78,7 +78,9 @@ public final class Growth {
             new Phase("every-row-build", "the every-row segment built (the runs)", Bar.NONE, 0, true),
             new Phase("heap-peak", "server heap: peak in use, MB", Bar.MEGABYTES, 512, false),
             new Phase("heap-live", "server heap: most live after a collection, MB", Bar.MEGABYTES, 512, false),
-            new Phase("disk-per-row", "disk per dataset row, bytes", Bar.NONE, 0, false));
+            new Phase("disk-per-row", "disk per dataset row, bytes", Bar.NONE, 0, false),
+            new Phase("probe-min", "the machine: a fixed piece of PostgreSQL work before each phase, fastest, ms", Bar.NONE, 0, false),
+            new Phase("probe-max", "the machine: the same work, slowest, ms", Bar.NONE, 0, false));
 
     /** A run and the name it is shown by. */
     record Run(String name, Figures figures) {

@@ -103,4 +103,19 @@ class GrowthTest {
         assertFalse(spread.contains(label("heap-peak")), "the heap has a bar of its own, not a time");
         assertEquals("", Growth.spread(List.of(new Growth.Run("a", a), new Growth.Run("x", x))));
     }
+
+    @Test
+    void theMachineProbeKeepsTheFastestAndTheSlowestReading() {
+        Figures f = new Figures(1_000_000, 10);
+        f.probe(310.0);
+        f.probe(290.5);
+        f.probe(402.25);
+        f.probe(300.0);
+        assertEquals(290.5, f.get("probe-min"));
+        assertEquals(402.25, f.get("probe-max"));
+        Figures other = new Figures(1_000_000, 10);
+        other.probe(580.0);
+        String spread = Growth.spread(List.of(new Growth.Run("a", f), new Growth.Run("b", other)));
+        assertTrue(spread.contains("| " + label("probe-min") + " | 290.5 – 580.0 (2.00 ×) |"), spread);
+    }
 }
