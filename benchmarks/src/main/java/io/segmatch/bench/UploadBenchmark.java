@@ -156,8 +156,9 @@ public final class UploadBenchmark {
             if (google != null) {
                 settle(db, "the syncs", args);
                 ActivationBenchmark.run(http, base, google, meta, datasetId, segments.get(0), changed, dir);
-                settle(db, "the syncs of every row", args);
-                ActivationBenchmark.wholeDataset(http, base, google, datasetId, first, dir);
+                settle(db, "the segment of every row", args);
+                ActivationBenchmark.wholeDataset(http, base, google, datasetId, first, dir,
+                        () -> settle(db, "the next step of the every-row segment's syncs", args));
             }
             if (db != null) {
                 db.diskReport(rows);
