@@ -199,7 +199,8 @@ final class ActivationBenchmark {
      * list or audience holds exactly the segment's members (one job per list at a time: removes
      * go first, so changed people are added by the next sync). The time reported is from the
      * first sync's start until the list last changed (recorded as the figure {@code figure}, the
-     * first sync's plan as {@code figure-plan}). {@code afterEach} runs after each sync. Returns
+     * first sync's plan as {@code figure-plan}). {@code afterEach} runs after each sync, once the
+     * fake finished the jobs it ran. Returns
      * the syncs, oldest first.
      */
     private static List<String> syncUntilInStep(HttpClient http, String base, Held held, String segmentId, String label,
@@ -218,8 +219,9 @@ final class ActivationBenchmark {
             long skipped = Long.parseLong(BenchJson.field(run, "skipped"));
             boolean plannedNothing = "0".equals(BenchJson.field(run, "plannedAdds"))
                     && "0".equals(BenchJson.field(run, "plannedRemoves"));
-            afterEach.run();
+            // the fake's jobs finished first: the list's last change is the fake's, never after {@code afterEach}
             held.settle().run();
+            afterEach.run();
             // in step: a sync found nothing left to send, and the fake's list holds every member
             if (plannedNothing && fakeHolds(held, members - skipped)) {
                 report(label, figure, runs, held);
