@@ -200,8 +200,7 @@ final class ActivationBenchmark {
      * go first, so changed people are added by the next sync). The time reported is from the
      * first sync's start until the list last changed (recorded as the figure {@code figure}, the
      * first sync's plan as {@code figure-plan}). {@code afterEach} runs after each sync, once the
-     * fake finished the jobs it ran. Returns
-     * the syncs, oldest first.
+     * fake finished the jobs it ran. Returns the syncs, oldest first.
      */
     private static List<String> syncUntilInStep(HttpClient http, String base, Held held, String segmentId, String label,
                                                 String figure, long members, ThrowingRunnable afterEach) throws Exception {
@@ -219,7 +218,7 @@ final class ActivationBenchmark {
             long skipped = Long.parseLong(BenchJson.field(run, "skipped"));
             boolean plannedNothing = "0".equals(BenchJson.field(run, "plannedAdds"))
                     && "0".equals(BenchJson.field(run, "plannedRemoves"));
-            // the fake's jobs finished first: the list's last change is the fake's, never after {@code afterEach}
+            // the fake first: the list's last change is then never later than afterEach makes it
             held.settle().run();
             afterEach.run();
             // in step: a sync found nothing left to send, and the fake's list holds every member
