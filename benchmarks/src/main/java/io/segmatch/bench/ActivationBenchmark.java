@@ -218,7 +218,7 @@ final class ActivationBenchmark {
             long skipped = Long.parseLong(BenchJson.field(run, "skipped"));
             boolean plannedNothing = "0".equals(BenchJson.field(run, "plannedAdds"))
                     && "0".equals(BenchJson.field(run, "plannedRemoves"));
-            // the fake first: the list's last change is then never later than afterEach makes it
+            // the fake applies its jobs before afterEach runs: afterEach never delays the list's last change
             held.settle().run();
             afterEach.run();
             // in step: a sync found nothing left to send, and the fake's list holds every member
