@@ -13,9 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -79,16 +77,14 @@ final class FakeGoogleAds {
 
     /**
      * A Customer Match list: the people in it, each as the identifiers sent for them (sorted,
-     * joined by {@code |}), and an index from each identifier to the people who have it. Lean on
-     * purpose: the benchmark's lists hold millions of people in the benchmark's own heap.
+     * joined by {@code |}), held packed ({@link PackedPeople}): the benchmark's lists hold
+     * millions of people in the benchmark's own JVM.
      */
     static final class UserList {
         final String resourceName;
         final String name;
         final long lifeSpan;
-        final Set<String> identifiers = new LinkedHashSet<>();
-        /** Each identifier ({@code kind=value}) → the person (a String) or people (a Set) who have it. */
-        private final Map<String, Object> people = new HashMap<>();
+        private final PackedPeople people = new PackedPeople();
         /** When the list's members last changed. */
         volatile Instant changedAt;
 
@@ -103,64 +99,38 @@ final class FakeGoogleAds {
             return String.join("|", person instanceof SortedSet<String> ? person : new TreeSet<>(person));
         }
 
-        void add(Set<String> person) {
-            add(key(person));
+        int size() {
+            return people.size();
         }
 
-        /** Adds a person by key ({@link #key}). */
-        void add(String key) {
-            if (!identifiers.add(key)) {
-                return;
-            }
-            changedAt = Instant.now();
-            if (key.isEmpty()) {
-                return; // a person sent without identifiers: nothing to match them by
-            }
-            for (String id : key.split("\\|")) {
-                people.merge(id, key, (had, one) -> {
-                    @SuppressWarnings("unchecked")
-                    Set<String> set = had instanceof Set<?> ? (Set<String>) had : new LinkedHashSet<>(List.of((String) had));
-                    set.add(key);
-                    return set;
-                });
+        /** Every person's key ({@link #key}). */
+        Set<String> keys() {
+            return people.keys();
+        }
+
+        void add(Set<String> person) {
+            add(PackedPeople.pack(key(person)));
+        }
+
+        /** Adds a person by packed key ({@link PackedPeople#pack}). */
+        void add(byte[] person) {
+            if (people.add(person)) {
+                changedAt = Instant.now();
             }
         }
 
         void remove(Set<String> person) {
-            remove(key(person));
+            remove(PackedPeople.pack(key(person)));
         }
 
-        /** Google removes every person matched by any of the identifiers sent. */
-        void remove(String key) {
-            if (key.isEmpty()) {
-                return;
-            }
-            for (String id : key.split("\\|")) {
-                Object matched = people.remove(id);
-                if (matched == null) {
-                    continue;
-                }
-                @SuppressWarnings("unchecked")
-                Collection<String> keys = matched instanceof Set<?> ? (Set<String>) matched : List.of((String) matched);
-                for (String other : keys) {
-                    identifiers.remove(other);
-                    for (String otherId : other.split("\\|")) {
-                        Object rest = people.get(otherId);
-                        if (rest instanceof Set<?> set) {
-                            if (set.remove(other) && set.isEmpty()) {
-                                people.remove(otherId);
-                            }
-                        } else if (other.equals(rest)) {
-                            people.remove(otherId);
-                        }
-                    }
-                }
+        /** Google removes every person matched by any of the identifiers sent (packed: {@link PackedPeople#pack}). */
+        void remove(byte[] person) {
+            if (people.removeMatching(person)) {
                 changedAt = Instant.now();
             }
         }
 
         void clear() {
-            identifiers.clear();
             people.clear();
             changedAt = Instant.now();
         }
@@ -176,8 +146,8 @@ final class FakeGoogleAds {
         Instant ranAt;
         String kind; // "create" or "remove", fixed by the first operation
         boolean removeAll;
-        /** The people of the accepted operations, by key ({@link UserList#key}). */
-        final List<String> operations = new ArrayList<>();
+        /** The people of the accepted operations, packed ({@link PackedPeople#pack}), until the job has run. */
+        final ArrayList<byte[]> operations = new ArrayList<>();
 
         Job(String resourceName, String userList, long externalId) {
             this.resourceName = resourceName;
@@ -205,13 +175,13 @@ final class FakeGoogleAds {
 
     synchronized Set<String> members(String userList) {
         UserList list = lists.get(userList);
-        return list == null ? Set.of() : Set.copyOf(list.identifiers);
+        return list == null ? Set.of() : list.keys();
     }
 
     synchronized int size(String userList) {
         jobs.values().forEach(this::status);
         UserList list = lists.get(userList);
-        return list == null ? 0 : list.identifiers.size();
+        return list == null ? 0 : list.size();
     }
 
     synchronized Instant changedAt(String userList) {
@@ -365,7 +335,7 @@ final class FakeGoogleAds {
         int identifiers = 0;
         JsonArrayBuilder errors = Json.createArrayBuilder();
         int errorCount = 0;
-        List<String> accepted = new ArrayList<>();
+        List<byte[]> accepted = new ArrayList<>();
         String kind = job.kind;
         for (int i = 0; i < operations.size(); i++) {
             JsonObject op = operations.getJsonObject(i);
@@ -460,7 +430,7 @@ final class FakeGoogleAds {
                                 .add(Json.createObjectBuilder().add("fieldName", badField)))));
                 errorCount++;
             } else {
-                accepted.add(UserList.key(person));
+                accepted.add(PackedPeople.pack(UserList.key(person)));
             }
         }
         if (identifiers > 100_000) {
@@ -521,13 +491,16 @@ final class FakeGoogleAds {
             if (job.removeAll) {
                 list.clear();
             }
-            for (String person : job.operations) {
+            for (byte[] person : job.operations) {
                 if ("remove".equals(job.kind)) {
                     list.remove(person);
                 } else {
                     list.add(person);
                 }
             }
+            // applied: a finished job keeps nothing of its people
+            job.operations.clear();
+            job.operations.trimToSize();
             job.status = "SUCCESS";
             // applied when someone looks, but done at the end of its processing time
             list.changedAt = job.ranAt.plus(processing);
@@ -580,12 +553,12 @@ final class FakeGoogleAds {
             UserList l = lists.get(list.group(1));
             if (l != null) {
                 jobs.values().forEach(this::status);
-                long size = l.identifiers.size() < 100 ? 0 : twoSignificant(l.identifiers.size() * 55 / 100);
+                long size = l.size() < 100 ? 0 : twoSignificant(l.size() * 55L / 100);
                 results.add(Json.createObjectBuilder().add("userList", Json.createObjectBuilder()
                         .add("resourceName", l.resourceName)
                         .add("sizeForDisplay", Long.toString(size)).add("sizeForSearch", Long.toString(size))
                         .add("sizeRangeForSearch", size < 500 ? "LESS_THAN_FIVE_HUNDRED" : "ONE_THOUSAND_TO_TEN_THOUSAND")
-                        .add("matchRatePercentage", l.identifiers.isEmpty() ? 0 : 55)
+                        .add("matchRatePercentage", l.size() == 0 ? 0 : 55)
                         .add("membershipStatus", "OPEN")
                         .add("crmBasedUserList", Json.createObjectBuilder().add("uploadKeyType", "CONTACT_INFO"))));
             }
