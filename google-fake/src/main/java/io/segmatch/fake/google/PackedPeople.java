@@ -1,11 +1,13 @@
 package io.segmatch.fake.google;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,6 +36,7 @@ final class PackedPeople {
     private static final String EMAIL_PREFIX = "hashedEmail=";
     private static final String PHONE_PREFIX = "hashedPhoneNumber=";
     private static final String ADDRESS_PREFIX = "addressInfo=";
+    private static final HexFormat HEX = HexFormat.of();
 
     private final Set<Bytes> people = new HashSet<>();
     /** Each identifier → the person (a {@link Bytes}) or people (a Set) who have it. */
@@ -41,10 +44,6 @@ final class PackedPeople {
 
     int size() {
         return people.size();
-    }
-
-    boolean isEmpty() {
-        return people.isEmpty();
     }
 
     /** Every person's key, unpacked. */
@@ -117,20 +116,13 @@ final class PackedPeople {
 
     /** A key ({@code kind=value|kind=value…}, empty for a person without identifiers) packed. */
     static byte[] pack(String key) {
-        if (key.isEmpty()) {
-            return new byte[0];
-        }
-        byte[] out = new byte[64];
-        int n = 0;
-        for (String id : key.split("\\|", -1)) {
-            byte[] one = packOne(id);
-            if (n + one.length > out.length) {
-                out = Arrays.copyOf(out, Math.max(out.length * 2, n + one.length));
+        ByteArrayOutputStream out = new ByteArrayOutputStream(72);
+        if (!key.isEmpty()) {
+            for (String id : key.split("\\|", -1)) {
+                out.writeBytes(packOne(id));
             }
-            System.arraycopy(one, 0, out, n, one.length);
-            n += one.length;
         }
-        return Arrays.copyOf(out, n);
+        return out.toByteArray();
     }
 
     /** The key a {@link #pack}ed person came from. */
@@ -143,11 +135,11 @@ final class PackedPeople {
             }
             int end = end(packed, at);
             switch (packed[at]) {
-                case EMAIL -> hex(key.append(EMAIL_PREFIX), packed, at + 1);
-                case PHONE -> hex(key.append(PHONE_PREFIX), packed, at + 1);
+                case EMAIL -> HEX.formatHex(key.append(EMAIL_PREFIX), packed, at + 1, at + 33);
+                case PHONE -> HEX.formatHex(key.append(PHONE_PREFIX), packed, at + 1, at + 33);
                 case ADDRESS -> {
-                    hex(key.append(ADDRESS_PREFIX), packed, at + 1);
-                    hex(key.append('/'), packed, at + 33);
+                    HEX.formatHex(key.append(ADDRESS_PREFIX), packed, at + 1, at + 33);
+                    HEX.formatHex(key.append('/'), packed, at + 33, at + 65);
                     key.append('/').append(new String(packed, at + 66, packed[at + 65] & 0xff, StandardCharsets.UTF_8));
                 }
                 default -> key.append(new String(packed, at + 3, end - at - 3, StandardCharsets.UTF_8));
@@ -171,8 +163,8 @@ final class PackedPeople {
             if (rest.length <= 255) {
                 byte[] out = new byte[1 + 64 + 1 + rest.length];
                 out[0] = ADDRESS;
-                unhex(id, p, out, 1);
-                unhex(id, p + 65, out, 33);
+                System.arraycopy(HEX.parseHex(id, p, p + 64), 0, out, 1, 32);
+                System.arraycopy(HEX.parseHex(id, p + 65, p + 129), 0, out, 33, 32);
                 out[65] = (byte) rest.length;
                 System.arraycopy(rest, 0, out, 66, rest.length);
                 return out;
@@ -193,7 +185,7 @@ final class PackedPeople {
     private static byte[] tagged(byte tag, String id, int from) {
         byte[] out = new byte[33];
         out[0] = tag;
-        unhex(id, from, out, 1);
+        System.arraycopy(HEX.parseHex(id, from, from + 64), 0, out, 1, 32);
         return out;
     }
 
@@ -229,18 +221,6 @@ final class PackedPeople {
             }
         }
         return true;
-    }
-
-    private static void unhex(String s, int from, byte[] out, int at) {
-        for (int i = 0; i < 32; i++) {
-            out[at + i] = (byte) ((Character.digit(s.charAt(from + 2 * i), 16) << 4) | Character.digit(s.charAt(from + 2 * i + 1), 16));
-        }
-    }
-
-    private static void hex(StringBuilder out, byte[] a, int at) {
-        for (int i = at; i < at + 32; i++) {
-            out.append(Character.forDigit((a[i] >> 4) & 0xf, 16)).append(Character.forDigit(a[i] & 0xf, 16));
-        }
     }
 
     /** A range of a byte array, compared by content. */
