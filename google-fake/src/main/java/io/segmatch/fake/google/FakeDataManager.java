@@ -56,7 +56,7 @@ final class FakeDataManager {
         String customer = destination.getJsonObject("operatingAccount").getString("accountId");
         String list = "customers/" + customer + "/userLists/" + destination.getString("productDestinationId");
         synchronized (ads) {
-            FakeGoogleAds.UserList l = ads.list(list);
+            UserList l = ads.list(list);
             if (l == null) {
                 send(exchange, 404, failure(404, "NOT_FOUND", "Destination not found: " + list));
                 return;

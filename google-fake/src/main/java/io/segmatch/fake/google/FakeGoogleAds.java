@@ -12,13 +12,11 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -64,7 +62,7 @@ final class FakeGoogleAds {
     private final Consumer<Supplier<JsonObject>> recorder;
     private final AtomicLong ids = new AtomicLong(900_000_000L);
     private final Map<String, UserList> lists = new LinkedHashMap<>();
-    private final Map<String, Job> jobs = new LinkedHashMap<>();
+    private final Map<String, UserDataJob> jobs = new LinkedHashMap<>();
     private final Map<String, String> refused = new ConcurrentHashMap<>();
     private volatile Duration processing = Duration.ofMillis(300);
     private volatile boolean uppercaseHashSeen;
@@ -73,87 +71,6 @@ final class FakeGoogleAds {
         this.oauth = oauth;
         this.faults = faults;
         this.recorder = recorder;
-    }
-
-    /**
-     * A Customer Match list: the people in it, each as the identifiers sent for them (sorted,
-     * joined by {@code |}), held packed ({@link PackedPeople}): the benchmark's lists hold
-     * millions of people in the benchmark's own JVM.
-     */
-    static final class UserList {
-        final String resourceName;
-        final String name;
-        final long lifeSpan;
-        private final PackedPeople people = new PackedPeople();
-        /** When the list's members last changed. */
-        volatile Instant changedAt;
-
-        UserList(String resourceName, String name, long lifeSpan) {
-            this.resourceName = resourceName;
-            this.name = name;
-            this.lifeSpan = lifeSpan;
-        }
-
-        /** The person's key: their identifiers, sorted and joined by {@code |}. */
-        static String key(Collection<String> person) {
-            return String.join("|", person instanceof SortedSet<String> ? person : new TreeSet<>(person));
-        }
-
-        int size() {
-            return people.size();
-        }
-
-        /** Every person's key ({@link #key}). */
-        Set<String> keys() {
-            return people.keys();
-        }
-
-        void add(Set<String> person) {
-            add(PackedPeople.pack(key(person)));
-        }
-
-        /** Adds a person by packed key ({@link PackedPeople#pack}). */
-        void add(byte[] person) {
-            if (people.add(person)) {
-                changedAt = Instant.now();
-            }
-        }
-
-        void remove(Set<String> person) {
-            remove(PackedPeople.pack(key(person)));
-        }
-
-        /** Google removes every person matched by any of the identifiers sent (packed: {@link PackedPeople#pack}). */
-        void remove(byte[] person) {
-            if (people.removeMatching(person)) {
-                changedAt = Instant.now();
-            }
-        }
-
-        void clear() {
-            people.clear();
-            changedAt = Instant.now();
-        }
-    }
-
-    /** An offline user data job and its state machine. */
-    static final class Job {
-        final String resourceName;
-        final String userList;
-        final long externalId;
-        String status = "PENDING";
-        long runAt;
-        Instant ranAt;
-        String kind; // "create" or "remove", fixed by the first operation
-        boolean removeAll;
-        /** The people of the accepted operations, packed ({@link PackedPeople#pack}), until the job has run. */
-        final ArrayList<byte[]> operations = new ArrayList<>();
-
-        Job(String resourceName, String userList, long externalId) {
-            this.resourceName = resourceName;
-            this.userList = userList;
-            this.externalId = externalId;
-        }
     }
 
     void processing(Duration duration) {
@@ -306,13 +223,13 @@ final class FakeGoogleAds {
             return;
         }
         String resource = prefix + "offlineUserDataJobs/" + ids.incrementAndGet();
-        jobs.put(resource, new Job(resource, userList, externalId));
+        jobs.put(resource, new UserDataJob(resource, userList, externalId));
         send(exchange, 200, Json.createObjectBuilder().add("resourceName", resource).build());
     }
 
     /** The job, if it exists and is still PENDING; otherwise Google's error is sent and null returned. */
-    private Job pendingJob(HttpExchange exchange, String resource) throws IOException {
-        Job job = jobs.get(resource);
+    private UserDataJob pendingJob(HttpExchange exchange, String resource) throws IOException {
+        UserDataJob job = jobs.get(resource);
         if (job == null) {
             send(exchange, 404, failure(404, "NOT_FOUND", "Resource was not found."));
             return null;
@@ -326,7 +243,7 @@ final class FakeGoogleAds {
     }
 
     private synchronized void addOperations(HttpExchange exchange, String resource, JsonObject body) throws IOException {
-        Job job = pendingJob(exchange, resource);
+        UserDataJob job = pendingJob(exchange, resource);
         if (job == null) {
             return;
         }
@@ -464,7 +381,7 @@ final class FakeGoogleAds {
     }
 
     private synchronized void run(HttpExchange exchange, String prefix, String resource) throws IOException {
-        Job job = pendingJob(exchange, resource);
+        UserDataJob job = pendingJob(exchange, resource);
         if (job == null) {
             return;
         }
@@ -485,7 +402,7 @@ final class FakeGoogleAds {
     }
 
     /** A job's status now: a running job succeeds (and applies its operations) once its processing time is over. */
-    private synchronized String status(Job job) {
+    private synchronized String status(UserDataJob job) {
         if (job.status.equals("RUNNING") && System.nanoTime() - job.runAt >= processing.toNanos()) {
             UserList list = lists.get(job.userList);
             if (job.removeAll) {
@@ -534,7 +451,7 @@ final class FakeGoogleAds {
             }
             mask = "userList.resourceName,userList.name";
         } else if (job.matches()) {
-            Job j = jobs.get(job.group(1));
+            UserDataJob j = jobs.get(job.group(1));
             if (j != null) {
                 String status = status(j);
                 results.add(Json.createObjectBuilder().add("offlineUserDataJob", Json.createObjectBuilder()

@@ -19,7 +19,7 @@ import java.util.Set;
  * person, and the JVM grew to 8.4 GB, memory the operating system then lacked for the
  * database's pages. Packed, a person with two hashed identifiers takes about 300.
  *
- * <p>A person is their key ({@link FakeGoogleAds.UserList#key}: identifiers {@code kind=value},
+ * <p>A person is their key ({@link UserList#key}: identifiers {@code kind=value},
  * sorted, joined by {@code |}) packed into bytes, each identifier as a tag and its value: a
  * lower-case SHA-256 hex value as its 32 bytes, the rest as UTF-8. Packing is one-to-one (a
  * value in any other form is kept as text), so two keys are equal exactly when their packed
