@@ -297,10 +297,17 @@ public final class LocalServer implements AutoCloseable {
         return home;
     }
 
+    /**
+     * Asks {@code /health/ready} every half second until it answers 200. Over HTTP/1.1, a new
+     * exchange each time: the JDK's client would otherwise try to upgrade the connection to
+     * HTTP/2 and keep it. When the time is up, the message says what the last answer was.
+     */
     private void awaitReady(Duration timeout) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2)).build();
         URI ready = URI.create(baseUrl() + "health/ready");
         long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer yet";
         while (System.nanoTime() < deadline) {
             if (!micro.isAlive()) {
                 throw new IOException("Payara Micro exited with code " + micro.exitValue() + " during startup");
@@ -311,12 +318,15 @@ public final class LocalServer implements AutoCloseable {
                 if (response.statusCode() == 200) {
                     return;
                 }
+                String body = response.body();
+                last = "status " + response.statusCode() + ": " + (body.length() > 500 ? body.substring(0, 500) + "…" : body);
             } catch (IOException notYet) {
-                // still starting
+                last = notYet.toString();
             }
             Thread.sleep(500);
         }
-        throw new IOException("Segmatch was not ready within " + timeout.toSeconds() + " s");
+        throw new IOException("Segmatch was not ready within " + timeout.toSeconds() + " s; the last answer of "
+                + ready + " was " + last);
     }
 
     /** The database the server uses: {@code url}, {@code user}, {@code password}. */
