@@ -293,6 +293,10 @@ class ClaimPlanIT {
             // the same as a join of sets, as a segment holding half or more of its dataset is planned (merge joins)
             checkWithout(c, SyncPlans.JOINED_PLAN, mode, "sync plan of a big segment, as a join",
                     SyncPlans.planSql(1, Destination.GOOGLE_ADS, true), List.of("email", dataset, dataset, 1, "false", "s1", "s1"), failures);
+            // and as a segment without refused people is planned (no refusal looked up)
+            checkWithout(c, SyncPlans.JOINED_PLAN, mode, "sync plan of a big segment, as a join, nobody refused",
+                    SyncPlans.planSql(1, Destination.GOOGLE_ADS, true, false), List.of("email", dataset, dataset, 1, "false", "s1"),
+                    failures);
             if (mode.equals("force_custom_plan")) {
                 // (the plan's transaction forces custom plans: generic ones scan every segment's acknowledged people)
                 check(c, mode, "sync plan of a small segment", SyncPlans.planSql(1, Destination.GOOGLE_ADS),
@@ -309,6 +313,8 @@ class ClaimPlanIT {
             }
             check(c, mode, "sync plan of changes", SyncPlans.changesSql(1, Destination.GOOGLE_ADS),
                     List.of("s1", "email", dataset, 1, "false", dataset, "s1"), failures);
+            check(c, mode, "sync plan of changes, nobody refused", SyncPlans.changesSql(1, Destination.GOOGLE_ADS, false),
+                    List.of("email", dataset, 1, "false", dataset, "s1"), failures);
             // looked up in key order: each table passed through once, not read at random
             List<String> returned = changesPlanKeys(c, dataset);
             assertTrue(returned.equals(keys.stream().sorted().toList()),

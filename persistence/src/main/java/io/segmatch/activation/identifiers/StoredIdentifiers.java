@@ -2,7 +2,6 @@ package io.segmatch.activation.identifiers;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -43,66 +42,60 @@ public final class StoredIdentifiers {
             "\",\"",
             "\"]");
 
-    private static final HexFormat HEX = HexFormat.of();
     private static final byte[][] PIECE_BYTES = PIECES.stream().map(p -> p.getBytes(StandardCharsets.US_ASCII))
             .toArray(byte[][]::new);
     private static final byte[] DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     /** 0 for the bytes of lowercase hex digits, 1 for every other byte. */
     private static final byte[] NOT_HEX = new byte[256];
+    /** The value of each lowercase hex digit's byte. */
+    private static final byte[] VALUE = new byte[128];
 
     static {
         Arrays.fill(NOT_HEX, (byte) 1);
-        for (byte c : DIGITS) {
-            NOT_HEX[c] = 0;
+        for (int v = 0; v < DIGITS.length; v++) {
+            NOT_HEX[DIGITS[v]] = 0;
+            VALUE[DIGITS[v]] = (byte) v;
         }
     }
 
     private StoredIdentifiers() {
     }
 
-    /** The stored form of {@code json}. */
+    /** The stored form of {@code json} (a plan packs a job's million people this way, for a binary COPY). */
     public static byte[] pack(String json) {
-        return HEX.parseHex(appendHex(new StringBuilder(json.length()), json));
-    }
-
-    /**
-     * Appends {@link #pack}'s bytes as hex digits, written straight from the text: a hash's
-     * digits are already its bytes' (a plan writes a job's million people this way).
-     */
-    public static StringBuilder appendHex(StringBuilder out, String json) {
         // the text's UTF-8 (for ASCII, a copy of the string's own bytes); every byte below 0x80
         // outside a hash or a piece is a character of its own, the others are its UTF-8 as is
         byte[] in = json.getBytes(StandardCharsets.UTF_8);
         int n = in.length;
-        // two digits per byte (a hash: 66 for its 64), four for an escaped one
-        byte[] hex = new byte[4 * n + 2];
+        // at most two bytes per byte (an escaped one)
+        byte[] out = new byte[2 * n];
         int o = 0;
         int i = 0;
         while (i < n) {
             byte b = in[i];
             if (isHex(b) && i + 64 <= n && hexRun(in, i)) {
-                hex[o++] = '0';
-                hex[o++] = '1';
-                System.arraycopy(in, i, hex, o, 64);
-                o += 64;
+                out[o++] = HASH;
+                for (int k = i; k < i + 64; k += 2) {
+                    out[o++] = (byte) (VALUE[in[k]] << 4 | VALUE[in[k + 1]]);
+                }
                 i += 64;
                 continue;
             }
             if (b == '{' || b == '"' || b == '[') {
                 int piece = piece(in, i);
                 if (piece >= 0) {
-                    o = byteHex(hex, o, FIRST_PIECE + piece);
+                    out[o++] = (byte) (FIRST_PIECE + piece);
                     i += PIECE_BYTES[piece].length;
                     continue;
                 }
             }
             if (b >= 0 && b < 0x20) {
-                o = byteHex(hex, o, ESCAPE);
+                out[o++] = ESCAPE;
             }
-            o = byteHex(hex, o, b & 0xff);
+            out[o++] = b;
             i++;
         }
-        return out.append(new String(hex, 0, o, StandardCharsets.ISO_8859_1));
+        return Arrays.copyOf(out, o);
     }
 
     /** The text stored as {@code stored} ({@link #pack}, or plain UTF-8 text). */

@@ -1,11 +1,13 @@
 package io.segmatch.activation.store;
 
 import io.segmatch.activation.identifiers.StoredIdentifiers;
-import io.segmatch.datasets.store.UploadStage;
 import org.postgresql.PGConnection;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -105,25 +107,38 @@ final class JobItems {
         }
     }
 
+    /** The binary COPY's signature, flags and header extension length. */
+    private static final byte[] COPY_HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0};
+
     private void flush() throws SQLException {
         if (keys.isEmpty()) {
             return;
         }
         long t0 = System.nanoTime();
-        // COPY: no array to build and escape, no statement to plan, for each of a million people
-        StringBuilder rows = new StringBuilder(keys.size() * 200);
+        // a binary COPY: no statement to plan, and no text for the database to split and
+        // decode (the identifiers as hex took it a tenth of a million-person plan's work)
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(keys.size() * 120);
+        DataOutputStream rows = new DataOutputStream(bytes);
         long position = count - keys.size();
-        for (int i = 0; i < keys.size(); i++) {
-            rows.append(jobId).append('\t');
-            UploadStage.escape(rows, keys.get(i));
-            rows.append('\t');
-            // packed (StoredIdentifiers), as bytea's hex input (\x…, its backslash escaped for COPY)
-            StoredIdentifiers.appendHex(rows.append("\\\\x"), identifiers.get(i));
-            rows.append('\t').append(position++).append('\n');
-        }
         try {
+            rows.write(COPY_HEADER);
+            for (int i = 0; i < keys.size(); i++) {
+                rows.writeShort(4);
+                rows.writeInt(8);
+                rows.writeLong(jobId);
+                byte[] key = keys.get(i).getBytes(StandardCharsets.UTF_8);
+                rows.writeInt(key.length);
+                rows.write(key);
+                byte[] packed = StoredIdentifiers.pack(identifiers.get(i));
+                rows.writeInt(packed.length);
+                rows.write(packed);
+                rows.writeInt(4);
+                rows.writeInt((int) position++);
+            }
+            rows.writeShort(-1);
             c.unwrap(PGConnection.class).getCopyAPI().copyIn(
-                    "COPY sync_job_item (job_id, row_key, identifiers, position) FROM STDIN", new StringReader(rows.toString()));
+                    "COPY sync_job_item (job_id, row_key, identifiers, position) FROM STDIN (FORMAT binary)",
+                    new ByteArrayInputStream(bytes.toByteArray()));
         } catch (IOException e) {
             throw new SQLException("could not write the people of job " + jobId + ": " + e.getMessage(), e);
         }

@@ -189,7 +189,7 @@ public final class SyncJobs {
     }
 
     /** Whether {@code table} (activation_member or activation_rejected) holds anyone of the segment for the destination. */
-    private static boolean holdsAny(Connection c, String table, String segmentId, Destination destination)
+    static boolean holdsAny(Connection c, String table, String segmentId, Destination destination)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM " + table + " WHERE segment_id = ? "
                 + "AND destination = ?)")) {

@@ -129,8 +129,8 @@ public final class SyncPlans {
      * The full plan's statement for a dataset with {@code roles} identifier columns: the
      * segment's members with those columns' values — each member's row looked up by key
      * (LATERAL, LIMIT 1: a plan that does not depend on statistics) — fully joined with what
-     * the destination acknowledged. Parameters: the role columns, dataset (its rows), dataset
-     * (its memberships), segment number, deleted, segment id, segment id.
+     * the destination acknowledged, and what it refused. Parameters: the role columns, dataset
+     * (its rows), dataset (its memberships), segment number, deleted, segment id, segment id.
      */
     public static String planSql(int roles, Destination destination) {
         return planSql(roles, destination, false);
@@ -143,6 +143,17 @@ public final class SyncPlans {
      * twice what one pass over both tables does.
      */
     public static String planSql(int roles, Destination destination, boolean joined) {
+        return planSql(roles, destination, joined, true);
+    }
+
+    /**
+     * {@link #planSql(int, Destination, boolean)}; without {@code refusals} (the segment has no
+     * refused people at the destination) the refusal column is null and its lookup, and the
+     * last parameter, are left out: an empty table's lookup is a sequential scan started once
+     * per member (its size asked of the file system each time), a tenth of the statement's work
+     * for a segment of every row.
+     */
+    public static String planSql(int roles, Destination destination, boolean joined, boolean refusals) {
         String d = "'" + destination.apiName() + "'";
         StringBuilder sql = new StringBuilder("WITH cur AS (SELECT rm.row_key");
         for (int i = 0; i < roles; i++) {
@@ -154,8 +165,8 @@ public final class SyncPlans {
         sql.append("WHERE rm.dataset = " + RowMemberships.DATASET + " AND rm.segments @> ARRAY[?::integer] AND NOT ?), "
                 + "ack AS (SELECT row_key, identifiers, added_at FROM activation_member WHERE segment_id = ? AND destination = " + d
                 + ") SELECT coalesce(cur.row_key, ack.row_key) AS row_key, cur.row_key IS NOT NULL AS member, ack.identifiers, "
-                + "ack.added_at, (SELECT identifiers FROM activation_rejected x WHERE x.segment_id = ? AND x.destination = " + d
-                + " AND x.row_key = cur.row_key) AS refused");
+                + "ack.added_at, " + (refusals ? "(SELECT identifiers FROM activation_rejected x WHERE x.segment_id = ? "
+                + "AND x.destination = " + d + " AND x.row_key = cur.row_key)" : "NULL::bytea") + " AS refused");
         for (int i = 0; i < roles; i++) {
             sql.append(", cur.v").append(i);
         }
@@ -174,10 +185,18 @@ public final class SyncPlans {
      * (acknowledged).
      */
     public static String changesSql(int roles, Destination destination) {
+        return changesSql(roles, destination, true);
+    }
+
+    /**
+     * {@link #changesSql(int, Destination)}; without {@code refusals}, no refusal lookup and no
+     * first parameter (as {@link #planSql(int, Destination, boolean, boolean)}).
+     */
+    public static String changesSql(int roles, Destination destination, boolean refusals) {
         String d = "'" + destination.apiName() + "'";
         StringBuilder sql = new StringBuilder("SELECT k.row_key, m.member IS NOT NULL, ack.identifiers, ack.added_at, "
-                + "(SELECT identifiers FROM activation_rejected x WHERE x.segment_id = ? AND x.destination = " + d
-                + " AND x.row_key = k.row_key)");
+                + (refusals ? "(SELECT identifiers FROM activation_rejected x WHERE x.segment_id = ? AND x.destination = " + d
+                + " AND x.row_key = k.row_key)" : "NULL::bytea"));
         for (int i = 0; i < roles; i++) {
             sql.append(", r.data->>?");
         }
@@ -193,8 +212,8 @@ public final class SyncPlans {
     }
 
     /** Binds {@link #planSql}'s parameters for the segment. */
-    private static void bindPlan(PreparedStatement ps, ActivatedSegment segment, Identifiers roles, List<String> roleNames)
-            throws SQLException {
+    private static void bindPlan(PreparedStatement ps, ActivatedSegment segment, Identifiers roles, List<String> roleNames,
+                                 boolean refusals) throws SQLException {
         int p = 1;
         for (String role : roleNames) {
             ps.setString(p++, roles.column(role));
@@ -204,7 +223,9 @@ public final class SyncPlans {
         ps.setInt(p++, segment.number());
         ps.setBoolean(p++, segment.deleted());
         ps.setString(p++, segment.id());
-        ps.setString(p, segment.id());
+        if (refusals) {
+            ps.setString(p, segment.id());
+        }
     }
 
     /** The temporary table of a full plan's rows, dropped once decided. */
@@ -282,6 +303,8 @@ public final class SyncPlans {
         JobItems removes = new JobItems(c, syncRunId, segment.id(), segment.destination(), userList, "remove", now);
         Instant readdBefore = now.minus(READD_AFTER);
         long[] counts = new long[3]; // changed, skipped, examined
+        // refusals are recorded only by a job's settlement, in this sync, one job of a segment at a time
+        boolean refusals = SyncJobs.holdsAny(c, "activation_rejected", segment.id(), segment.destination());
         if (basis.full()) {
             // the form is chosen from the segment's own counts, never from the planner's statistics
             boolean joined = largeShare(c, segment);
@@ -290,8 +313,9 @@ public final class SyncPlans {
                 // written and read once more: at 10M rows the every-row plan took 146.57 s that
                 // way, 113.83 s streamed), in key order (JOINED_PLAN)
                 Jdbc.withPlannerOff(c, JOINED_PLAN, x -> {
-                    try (PreparedStatement ps = c.prepareStatement(planSql(roleNames.size(), segment.destination(), true))) {
-                        bindPlan(ps, segment, roles, roleNames);
+                    try (PreparedStatement ps = c.prepareStatement(planSql(roleNames.size(), segment.destination(), true,
+                            refusals))) {
+                        bindPlan(ps, segment, roles, roleNames, refusals);
                         PlanDecisions.decide(ps, segment.destination(), roles, roleNames, identifierSettings, readdBefore,
                                 adds, removes, counts, phases, hasher);
                     }
@@ -308,8 +332,8 @@ public final class SyncPlans {
                 }
                 Jdbc.withParallelWorkersFree(c, 2, x -> {
                     try (PreparedStatement ps = x.prepareStatement("CREATE TEMPORARY TABLE " + FULL_PLAN + " AS "
-                            + planSql(roleNames.size(), segment.destination(), false))) {
-                        bindPlan(ps, segment, roles, roleNames);
+                            + planSql(roleNames.size(), segment.destination(), false, refusals))) {
+                        bindPlan(ps, segment, roles, roleNames, refusals);
                         return ps.executeUpdate();
                     }
                 });
@@ -335,9 +359,11 @@ public final class SyncPlans {
                 ps.executeUpdate();
             }
             phases.done("keys");
-            try (PreparedStatement ps = c.prepareStatement(changesSql(roleNames.size(), segment.destination()))) {
+            try (PreparedStatement ps = c.prepareStatement(changesSql(roleNames.size(), segment.destination(), refusals))) {
                 int p = 1;
-                ps.setString(p++, segment.id());
+                if (refusals) {
+                    ps.setString(p++, segment.id());
+                }
                 for (String role : roleNames) {
                     ps.setString(p++, roles.column(role));
                 }
