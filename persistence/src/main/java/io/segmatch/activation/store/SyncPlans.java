@@ -150,8 +150,8 @@ public final class SyncPlans {
      * {@link #planSql(int, Destination, boolean)}; without {@code refusals} (the segment has no
      * refused people at the destination) the refusal column is null and its lookup, and the
      * last parameter, are left out: an empty table's lookup is a sequential scan started once
-     * per member (its size asked of the file system each time), a tenth of the statement's work
-     * for a segment of every row.
+     * per member (its size asked of the file system each time): a seventh of the database's work
+     * in the plan of a segment of every row.
      */
     public static String planSql(int roles, Destination destination, boolean joined, boolean refusals) {
         String d = "'" + destination.apiName() + "'";
