@@ -114,17 +114,22 @@ final class FaultChecks {
                 + (audiences.isEmpty() ? "" : ", " + symmetric(metaRows, meta.members(audiences.iterator().next()))));
     }
 
+    /** A sync that ran to its end and found nothing to send (a failed one says nothing about what is left). */
     private static boolean plannedNothing(JsonObject run) {
-        return run.getJsonNumber("plannedAdds").longValue() == 0 && run.getJsonNumber("plannedRemoves").longValue() == 0;
+        return !run.getString("status").equals("failed") && run.getJsonNumber("plannedAdds").longValue() == 0
+                && run.getJsonNumber("plannedRemoves").longValue() == 0;
     }
 
-    /** The segment's syncs to a destination that ended (completed or waiting for Google), newest first. */
+    /**
+     * The segment's syncs to a destination that ended (completed, waiting for Google, or failed:
+     * the next attempt starts another), newest first.
+     */
     private List<JsonObject> finishedSyncs(String destination) throws Exception {
         List<JsonObject> ended = new ArrayList<>();
         for (JsonValue v : api.get("api/activation/runs?segmentId=" + segmentId + "&destination=" + destination
                 + "&limit=100").array()) {
             String status = v.asJsonObject().getString("status");
-            if (status.equals("completed") || status.equals("waiting")) {
+            if (status.equals("completed") || status.equals("waiting") || status.equals("failed")) {
                 ended.add(v.asJsonObject());
             }
         }
