@@ -14,10 +14,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -282,72 +280,20 @@ final class FakeGoogleAds {
                 errorCount++;
                 continue;
             }
-            Set<String> person = new TreeSet<>();
-            String bad = null;
-            int badIndex = 0;
-            String badField = null;
-            for (int j = 0; j < userIds.size() && bad == null; j++) {
-                JsonObject id = userIds.getJsonObject(j);
-                if (id.size() != 1) {
-                    bad = "MISSING_USER_IDENTIFIER";
-                    badIndex = j;
-                    badField = "user_identifiers";
-                    break;
-                }
-                String key = id.keySet().iterator().next();
-                switch (key) {
-                    case "hashedEmail", "hashedPhoneNumber" -> {
-                        String v = id.getString(key);
-                        String lower = v.toLowerCase(Locale.ROOT);
-                        if (!refused.isEmpty() && refused.containsKey(lower)) {
-                            bad = refused.get(lower);
-                            badIndex = j;
-                            badField = key.equals("hashedEmail") ? "hashed_email" : "hashed_phone_number";
-                        } else if (!sha256Hex(v)) {
-                            bad = "INVALID_SHA256_FORMAT";
-                            badIndex = j;
-                            badField = key.equals("hashedEmail") ? "hashed_email" : "hashed_phone_number";
-                        } else {
-                            uppercaseHashSeen |= !v.equals(lower);
-                            person.add(key + "=" + lower);
-                        }
-                    }
-                    case "addressInfo" -> {
-                        JsonObject a = id.getJsonObject(key);
-                        String first = a.getString("hashedFirstName", "");
-                        String last = a.getString("hashedLastName", "");
-                        if (!sha256Hex(first) || !sha256Hex(last)) {
-                            bad = "INVALID_SHA256_FORMAT";
-                            badIndex = j;
-                            badField = "address_info";
-                        } else if (!a.getString("countryCode", "").matches("[A-Z]{2}")) {
-                            bad = "INVALID_COUNTRY_CODE";
-                            badIndex = j;
-                            badField = "address_info";
-                        } else {
-                            person.add("addressInfo=" + first + "/" + last + "/" + a.getString("countryCode") + "/"
-                                    + a.getString("postalCode", ""));
-                        }
-                    }
-                    default -> {
-                        bad = "INCOMPATIBLE_UPLOAD_KEY_TYPE";
-                        badIndex = j;
-                        badField = key;
-                    }
-                }
-            }
-            if (bad != null) {
+            UserIdentifiers.Read read = UserIdentifiers.read(userIds, refused);
+            uppercaseHashSeen |= read.uppercase();
+            if (read.error() != null) {
                 errors.add(Json.createObjectBuilder()
-                        .add("errorCode", Json.createObjectBuilder().add("offlineUserDataJobError", bad))
+                        .add("errorCode", Json.createObjectBuilder().add("offlineUserDataJobError", read.error()))
                         .add("message", "The identifier is invalid.")
                         .add("location", Json.createObjectBuilder().add("fieldPathElements", Json.createArrayBuilder()
                                 .add(Json.createObjectBuilder().add("fieldName", "operations").add("index", i))
                                 .add(Json.createObjectBuilder().add("fieldName", opKind))
-                                .add(Json.createObjectBuilder().add("fieldName", "user_identifiers").add("index", badIndex))
-                                .add(Json.createObjectBuilder().add("fieldName", badField)))));
+                                .add(Json.createObjectBuilder().add("fieldName", "user_identifiers").add("index", read.index()))
+                                .add(Json.createObjectBuilder().add("fieldName", read.field())))));
                 errorCount++;
             } else {
-                accepted.add(PackedPeople.pack(UserList.key(person)));
+                accepted.add(PackedPeople.pack(UserList.key(read.person())));
             }
         }
         if (identifiers > 100_000) {
