@@ -1,5 +1,6 @@
 package io.segmatch.membership;
 
+import io.segmatch.activation.store.ActivationSets;
 import io.segmatch.activation.store.Destination;
 import io.segmatch.activation.store.SyncJobs;
 import io.segmatch.activation.store.SyncPlans;
@@ -89,7 +90,7 @@ class ClaimPlanIT {
                     List.of(25_000L, 50_000L));
             // segment 1's members (every other row) looked up, and what was acknowledged of them
             filled(c, "full sync plan", "CREATE TEMP TABLE plan_probe AS " + SyncPlans.planSql(1, Destination.GOOGLE_ADS),
-                    List.of("email", "d1", "d1", 1, false, "s1", "s1"),
+                    List.of("email", "d1", "d1", 1, false, set(c, "s1"), "s1"),
                     "SELECT count(*) FILTER (WHERE member), count(identifiers) FROM plan_probe", List.of(75_000L, 37_350L));
         }
     }
@@ -151,19 +152,19 @@ class ClaimPlanIT {
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
                 // acknowledged people who are no longer members: the full join returns them too
-                st.execute("INSERT INTO activation_member (segment_id, row_key, user_list, identifiers, added_at) SELECT "
-                        + "'s1', lpad(i::text, 8, '0'), 'list', '{}', now() FROM generate_series(1, 150000) i "
+                st.execute("INSERT INTO activation_member (set_id, row_key, list_id, identifiers, added_at) SELECT "
+                        + set(c, "s1") + ", lpad(i::text, 8, '0'), " + list(c) + ", '{}', now() FROM generate_series(1, 150000) i "
                         + "WHERE i % 2 = 1 AND i % 7 = 0");
                 st.execute("ANALYZE activation_member");
                 long expected;
                 try (var rs = st.executeQuery("SELECT count(*) FROM (SELECT row_key FROM row_membership WHERE "
                         + "dataset = (SELECT number FROM dataset WHERE id = 'd1') AND segments @> ARRAY[1] UNION "
-                        + "SELECT row_key FROM activation_member WHERE segment_id = 's1' AND destination = 'google-ads') u")) {
+                        + "SELECT row_key FROM activation_member WHERE set_id = " + set(c, "s1") + ") u")) {
                     rs.next();
                     expected = rs.getLong(1);
                 }
                 StringBuilder bound = new StringBuilder();
-                List<Object> params = List.of("email", "d1", "d1", 1, "false", "s1", "s1");
+                List<Object> params = List.of("email", "d1", "d1", 1, "false", set(c, "s1"), "s1");
                 int n = 0;
                 for (char ch : SyncPlans.planSql(1, Destination.GOOGLE_ADS, true).toCharArray()) {
                     bound.append(ch == '?' ? literal(params.get(n++)) : String.valueOf(ch));
@@ -288,19 +289,19 @@ class ClaimPlanIT {
                     failures);
             // a sync's plan: a big segment (half the rows, half of them acknowledged) and a small one
             check(c, mode, "sync plan of a big segment", SyncPlans.planSql(1, Destination.GOOGLE_ADS),
-                    List.of("email", dataset, dataset, 1, "false", "s1", "s1"),
+                    List.of("email", dataset, dataset, 1, "false", set(c, "s1"), "s1"),
                     failures);
             // the same as a join of sets, as a segment holding half or more of its dataset is planned (merge joins)
             checkWithout(c, SyncPlans.JOINED_PLAN, mode, "sync plan of a big segment, as a join",
-                    SyncPlans.planSql(1, Destination.GOOGLE_ADS, true), List.of("email", dataset, dataset, 1, "false", "s1", "s1"), failures);
+                    SyncPlans.planSql(1, Destination.GOOGLE_ADS, true), List.of("email", dataset, dataset, 1, "false", set(c, "s1"), "s1"), failures);
             // and as a segment without refused people is planned (no refusal looked up)
             checkWithout(c, SyncPlans.JOINED_PLAN, mode, "sync plan of a big segment, as a join, nobody refused",
-                    SyncPlans.planSql(1, Destination.GOOGLE_ADS, true, false), List.of("email", dataset, dataset, 1, "false", "s1"),
+                    SyncPlans.planSql(1, Destination.GOOGLE_ADS, true, false), List.of("email", dataset, dataset, 1, "false", set(c, "s1")),
                     failures);
             if (mode.equals("force_custom_plan")) {
                 // (the plan's transaction forces custom plans: generic ones scan every segment's acknowledged people)
                 check(c, mode, "sync plan of a small segment", SyncPlans.planSql(1, Destination.GOOGLE_ADS),
-                        List.of("email", dataset, dataset, 2, "false", "s2", "s2"), failures);
+                        List.of("email", dataset, dataset, 2, "false", set(c, "s2"), "s2"), failures);
             }
             // a plan of changes: a thousand queued keys (half of them members), each looked up by key
             try (Statement st = c.createStatement()) {
@@ -312,26 +313,26 @@ class ClaimPlanIT {
                 st.execute("INSERT INTO plan_keys SELECT unnest(" + literal(shuffled) + "::text[])");
             }
             check(c, mode, "sync plan of changes", SyncPlans.changesSql(1, Destination.GOOGLE_ADS),
-                    List.of("s1", "email", dataset, 1, "false", dataset, "s1"), failures);
+                    List.of("s1", "email", dataset, 1, "false", dataset, set(c, "s1")), failures);
             check(c, mode, "sync plan of changes, nobody refused", SyncPlans.changesSql(1, Destination.GOOGLE_ADS, false),
-                    List.of("email", dataset, 1, "false", dataset, "s1"), failures);
+                    List.of("email", dataset, 1, "false", dataset, set(c, "s1")), failures);
             // looked up in key order: each table passed through once, not read at random
             List<String> returned = changesPlanKeys(c, dataset);
             assertTrue(returned.equals(keys.stream().sorted().toList()),
                     () -> "the changes plan's keys, in key order; the first returned: " + returned.subList(0, Math.min(5, returned.size())));
             check(c, mode, "members due to be added again", SyncPlans.READD_SQL,
-                    List.of("2020-01-01T00:00:00Z", "s1", "google-ads"), failures);
+                    List.of("2020-01-01T00:00:00Z", set(c, "s1")), failures);
             // the next batch of a big job, half of whose people were sent
             check(c, mode, "unsent people of a job", SyncJobs.UNSENT_SQL, List.of(1, rows(c, dataset) / 4, 1, 10_000),
                     failures);
             // the same after a segment's first big sync, which the statistics have not seen yet
             check(c, mode, "sync plan of changes, statistics older than the members", SyncPlans.changesSql(1, Destination.GOOGLE_ADS),
-                    List.of("s3", "email", dataset, 1, "false", dataset, "s3"), failures);
+                    List.of("s3", "email", dataset, 1, "false", dataset, set(c, "s3")), failures);
             // a remove job's acknowledgement: a thousand people out of the acknowledged set by key
             check(c, mode, "people removed from the acknowledged set, statistics older than the members",
-                    SyncJobs.UNACKNOWLEDGE_SQL, List.of(keys, "s3", "google-ads", "list"), failures);
+                    SyncJobs.UNACKNOWLEDGE_SQL, List.of(keys, set(c, "s3"), list(c)), failures);
             check(c, mode, "members due to be added again, statistics older than the members", SyncPlans.READD_SQL,
-                    List.of("2020-01-01T00:00:00Z", "s3", "google-ads"), failures);
+                    List.of("2020-01-01T00:00:00Z", set(c, "s3")), failures);
             check(c, mode, "unsent people of a job the statistics have not seen", SyncJobs.UNSENT_SQL,
                     List.of(2, rows(c, dataset) / 4, 2, 10_000), failures);
             // a bulk read of claims of a big dataset, as their lookups in key order (hash and merge joins off, as
@@ -360,9 +361,9 @@ class ClaimPlanIT {
             check(c, mode, "refused people of a small job queued again", SyncJobs.requeueSql(true),
                     List.of("s4", "google-ads", List.of(3)), failures);
             checkWithout(c, List.of("seqscan"), mode, "acknowledgement of a small job", SyncJobs.ACKNOWLEDGE_SQL,
-                    List.of("s4", "list", "2026-01-01T00:00:00Z", "google-ads", 3, 3), failures);
+                    List.of(set(c, "s4"), list(c), "2026-01-01T00:00:00Z", 3, 3), failures);
             checkWithout(c, List.of("seqscan"), mode, "first acknowledgement of a segment", SyncJobs.FIRST_ACKNOWLEDGE_SQL,
-                    List.of("s9", "list", "2026-01-01T00:00:00Z", "google-ads", 3, 3), failures);
+                    List.of(set(c, "s4") + 5, list(c), "2026-01-01T00:00:00Z", 3, 3), failures);
             checkWithout(c, List.of("seqscan"), mode, "a small job queued again", SyncJobs.requeueSql(false),
                     List.of("s4", "google-ads", List.of(3)), failures);
             // a run's first look at the changes: the datasets that have any, and whether one has enough for a bulk
@@ -472,6 +473,10 @@ class ClaimPlanIT {
      */
     private static void fill(Connection c, List<String> datasets, int rows) throws SQLException {
         try (Statement st = c.createStatement()) {
+            // the acknowledged sets of segments s1 to s4 at Google, numbered in that order, and their list
+            st.execute("INSERT INTO activation_set (segment_id, destination) VALUES ('s1', 'google-ads'), "
+                    + "('s2', 'google-ads'), ('s3', 'google-ads'), ('s4', 'google-ads') ON CONFLICT DO NOTHING");
+            st.execute("INSERT INTO activation_list (user_list) VALUES ('list') ON CONFLICT DO NOTHING");
             for (String d : datasets) {
                 st.execute("INSERT INTO dataset (id, name, key_column, row_count, created_at, updated_at) VALUES ('" + d
                         + "', '" + d + "', 'id', " + rows + ", now(), now())");
@@ -485,8 +490,9 @@ class ClaimPlanIT {
                         + "CASE WHEN i % 1000 = 0 THEN '{1,2}'::integer[] ELSE '{1}' END, "
                         + "CASE WHEN i % 1000 = 0 THEN '{0,0}'::bigint[] ELSE '{0}' END FROM generate_series(1, " + rows
                         + ") i WHERE i % 2 = 0");
-                st.execute("INSERT INTO activation_member (segment_id, row_key, user_list, identifiers, added_at) SELECT "
-                        + "'s' || (CASE WHEN i % 1000 = 0 THEN 2 ELSE 1 END), lpad(i::text, 8, '0'), 'list', "
+                st.execute("INSERT INTO activation_member (set_id, row_key, list_id, identifiers, added_at) SELECT "
+                        + "CASE WHEN i % 1000 = 0 THEN " + set(c, "s2") + " ELSE " + set(c, "s1") + " END, "
+                        + "lpad(i::text, 8, '0'), " + list(c) + ", "
                         + "convert_to('{\"email\":\"' || md5(i::text) || '\"}', 'UTF8'), now() FROM generate_series(1, " + rows + ") i WHERE i % 4 = 0"
                         + " ON CONFLICT DO NOTHING");
                 // a job of every member, the first half sent
@@ -504,14 +510,26 @@ class ClaimPlanIT {
             st.execute("ANALYZE");
             // then a first sync of every row's member to segment s3, as a job 2: not analyzed yet
             for (String d : datasets) {
-                st.execute("INSERT INTO activation_member (segment_id, row_key, user_list, identifiers, added_at) SELECT "
-                        + "'s3', lpad(i::text, 8, '0'), 'list', convert_to('{\"email\":\"' || md5(i::text) || '\"}', 'UTF8'), now() "
+                st.execute("INSERT INTO activation_member (set_id, row_key, list_id, identifiers, added_at) SELECT "
+                        + set(c, "s3") + ", lpad(i::text, 8, '0'), " + list(c) + ", convert_to('{\"email\":\"' || md5(i::text) || '\"}', 'UTF8'), now() "
                         + "FROM generate_series(1, " + rows + ") i ON CONFLICT DO NOTHING");
                 st.execute("INSERT INTO sync_job_item (job_id, row_key, identifiers, position) SELECT "
                         + "2, '" + d + "' || lpad(i::text, 8, '0'), '{}', " + datasets.indexOf(d) * rows + " + i "
                         + "FROM generate_series(1, " + rows + ") i");
             }
         }
+    }
+
+    /** The number of a segment's acknowledged set at Google. */
+    private static int set(Connection c, String segment) throws SQLException {
+        int id = ActivationSets.id(c, segment, Destination.GOOGLE_ADS);
+        assertTrue(id != ActivationSets.NONE, segment);
+        return id;
+    }
+
+    /** The number of the list 'list'. */
+    private static int list(Connection c) throws SQLException {
+        return ActivationSets.listId(c, "list");
     }
 
     private static long rows(Connection c, String dataset) throws SQLException {
@@ -541,7 +559,7 @@ class ClaimPlanIT {
         List<String> keys = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(SyncPlans.changesSql(1, Destination.GOOGLE_ADS))) {
             int p = 1;
-            for (Object value : List.of("s1", "email", dataset, 1, false, dataset, "s1")) {
+            for (Object value : List.of("s1", "email", dataset, 1, false, dataset, set(c, "s1"))) {
                 ps.setObject(p++, value);
             }
             try (ResultSet rs = ps.executeQuery()) {

@@ -123,7 +123,10 @@ class LifecycleStoresIT {
                 "INSERT INTO sync_job (id, sync_run_id, segment_id, user_list, kind, status, created_at, updated_at) VALUES "
                         + "(1, 1, 's', 'l', 'remove', 'running', now(), now())",
                 "INSERT INTO sync_job_item (job_id, row_key, identifiers, position) VALUES (1, 'gone', '{}', 0), (1, 'k9', '{}', 1)",
-                "INSERT INTO activation_member (segment_id, row_key, user_list, identifiers, added_at) VALUES ('s', 'gone', 'l', '{}', now())",
+                "INSERT INTO activation_set (segment_id, destination) VALUES ('s', 'google-ads')",
+                "INSERT INTO activation_list (user_list) VALUES ('l')",
+                "INSERT INTO activation_member (set_id, row_key, list_id, identifiers, added_at) SELECT v.id, 'gone', l.id, '{}', now() "
+                        + "FROM activation_set v, activation_list l WHERE v.segment_id = 's' AND l.user_list = 'l'",
                 "INSERT INTO pending_change (dataset_id, row_key) VALUES ('d', 'gone')",
                 "INSERT INTO membership_change (segment_id, change, at, run_id, row_keys) VALUES ('s', 'enter', now(), 4, ARRAY['gone'])");
         long id;

@@ -593,12 +593,12 @@ class MembershipPropertyIT {
                         }
                     }
                 }
-                assertEquals(expected, pairs("SELECT row_key, identifiers FROM activation_member WHERE segment_id = ? "
-                        + "AND destination = 'google-ads'", segment),
+                assertEquals(expected, pairs("SELECT a.row_key, a.identifiers FROM activation_member a JOIN activation_set v "
+                        + "ON v.id = a.set_id WHERE v.segment_id = ? AND v.destination = 'google-ads'", segment),
                         "what Google acknowledged for " + segment + (deleted ? " (deleted)" : ""));
                 // Meta, synced by the same engine from its own queue: its own identifiers, never refused per person
-                assertEquals(expectedMeta, pairs("SELECT row_key, identifiers FROM activation_member WHERE segment_id = ? "
-                        + "AND destination = 'meta'", segment),
+                assertEquals(expectedMeta, pairs("SELECT a.row_key, a.identifiers FROM activation_member a JOIN activation_set v "
+                        + "ON v.id = a.set_id WHERE v.segment_id = ? AND v.destination = 'meta'", segment),
                         "what Meta acknowledged for " + segment + (deleted ? " (deleted)" : ""));
             }
         }

@@ -176,7 +176,7 @@ class TypedStorageIT {
                     + "FROM information_schema.columns WHERE table_schema = current_schema() AND (column_name IN "
                     + "('row_key', 'row_keys') OR (column_name = 'dataset_id' AND table_name IN "
                     + "('dataset_row', 'pending_change', 'row_membership')) OR (column_name IN ('segment_id', 'destination') "
-                    + "AND table_name IN ('activation_member', 'activation_rejected'))) ORDER BY 1, 2");
+                    + "AND table_name IN ('activation_set', 'activation_rejected'))) ORDER BY 1, 2");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String column = rs.getString(1) + "." + rs.getString(2);
@@ -189,7 +189,7 @@ class TypedStorageIT {
             return null;
         });
         assertTrue(holders.containsAll(List.of("dataset_row.row_key", "dataset_row.dataset_id", "pending_change.row_key",
-                "row_membership.row_key", "activation_member.row_key", "sync_job_item.row_key",
+                "row_membership.row_key", "activation_member.row_key", "activation_set.segment_id", "sync_job_item.row_key",
                 "membership_change.row_keys", table() + ".row_key")), holders::toString);
         assertEquals(List.of(), notC);
 

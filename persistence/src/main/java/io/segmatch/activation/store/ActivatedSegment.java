@@ -37,8 +37,9 @@ public record ActivatedSegment(String id, String name, String datasetId, int num
         List<ActivatedSegment> segments = new ArrayList<>();
         StringBuilder held = new StringBuilder();
         for (Destination d : Destination.values()) {
-            held.append(", s.deleted_at IS NOT NULL AND (EXISTS (SELECT 1 FROM activation_member a WHERE a.segment_id = s.id "
-                    + "AND a.destination = '").append(d.apiName()).append("') OR EXISTS (SELECT 1 FROM sync_job j "
+            held.append(", s.deleted_at IS NOT NULL AND (EXISTS (SELECT 1 FROM activation_set v JOIN activation_member a "
+                    + "ON a.set_id = v.id WHERE v.segment_id = s.id AND v.destination = '").append(d.apiName())
+                    .append("') OR EXISTS (SELECT 1 FROM sync_job j "
                     + "WHERE j.segment_id = s.id AND j.destination = '").append(d.apiName())
                     .append("' AND j.status IN ('new', 'created', 'running')))");
         }

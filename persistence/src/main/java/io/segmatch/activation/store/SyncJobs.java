@@ -188,10 +188,9 @@ public final class SyncJobs {
         requeue(c, job.segmentId(), job.destination(), List.of(job.id()), false);
     }
 
-    /** Whether {@code table} (activation_member or activation_rejected) holds anyone of the segment for the destination. */
-    static boolean holdsAny(Connection c, String table, String segmentId, Destination destination)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM " + table + " WHERE segment_id = ? "
+    /** Whether the destination refused anyone of the segment. */
+    static boolean refusedAny(Connection c, String segmentId, Destination destination) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM activation_rejected WHERE segment_id = ? "
                 + "AND destination = ?)")) {
             ps.setString(1, segmentId);
             ps.setString(2, destination.apiName());
@@ -203,7 +202,7 @@ public final class SyncJobs {
     }
 
     /**
-     * Deletes a job's people from the acknowledged set: (keys, segment, destination, list).
+     * Deletes a job's people from the acknowledged set: (keys, set, list).
      * Each key is looked up by the whole primary key (a lateral lookup, kept from being
      * flattened into a join by its {@code LIMIT}), then deleted by its row address: with
      * {@code row_key = ANY(?)} beside the segment, statistics taken before the segment's
@@ -213,22 +212,28 @@ public final class SyncJobs {
      * else changing these rows meanwhile: only a job's settlement writes them, one job of a
      * segment at a time, in the one running sync batch.
      */
-    public static final String UNACKNOWLEDGE_SQL = byKeysSql("activation_member", " AND x.user_list = ?");
+    public static final String UNACKNOWLEDGE_SQL = byKeysSql("activation_member",
+            "x.set_id = ? AND x.row_key = k.row_key AND x.list_id = ?");
 
     /** Forgives a job's people their refusals: (keys, segment, destination), as {@link #UNACKNOWLEDGE_SQL}. */
-    public static final String FORGIVE_SQL = byKeysSql("activation_rejected", "");
+    public static final String FORGIVE_SQL = byKeysSql("activation_rejected",
+            "x.segment_id = ? AND x.destination = ? AND x.row_key = k.row_key");
 
-    private static String byKeysSql(String table, String more) {
+    private static String byKeysSql(String table, String where) {
         return "DELETE FROM " + table + " WHERE ctid = ANY(ARRAY(SELECT a.ctid FROM unnest(?::text[]) AS k(row_key) "
-                + "CROSS JOIN LATERAL (SELECT ctid FROM " + table + " x WHERE x.segment_id = ? AND x.destination = ? "
-                + "AND x.row_key = k.row_key" + more + " LIMIT 1) a))";
+                + "CROSS JOIN LATERAL (SELECT ctid FROM " + table + " x WHERE " + where + " LIMIT 1) a))";
+    }
+
+    /** Binds the parameters after the keys of a {@link #byKey} statement. */
+    private interface Rest {
+        void bind(PreparedStatement ps) throws SQLException;
     }
 
     /**
-     * Runs {@code sql} (keys, segment, destination[, list]) for the job's accepted people, 5,000
+     * Runs {@code sql} (keys, then what {@code rest} binds) for the job's accepted people, 5,000
      * keys at a time read in position order. Returns the rows changed.
      */
-    private static long byKey(Connection c, Job job, String sql, boolean withList) throws SQLException {
+    private static long byKey(Connection c, Job job, String sql, Rest rest) throws SQLException {
         long changed = 0;
         int after = -1;
         while (true) {
@@ -251,11 +256,7 @@ public final class SyncJobs {
             }
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setArray(1, c.createArrayOf("text", keys.toArray()));
-                ps.setString(2, job.segmentId());
-                ps.setString(3, job.destination().apiName());
-                if (withList) {
-                    ps.setString(4, job.userList());
-                }
+                rest.bind(ps);
                 changed += ps.executeUpdate();
             }
         }
@@ -266,11 +267,11 @@ public final class SyncJobs {
     }
 
     /**
-     * The job's accepted people into the acknowledged set: (segment, list, time, destination,
-     * job, job). Run with sequential scans off ({@link #throughJobKey}).
+     * The job's accepted people into the acknowledged set: (set, list, time, job, job). Run with
+     * sequential scans off ({@link #throughJobKey}).
      */
-    public static final String ACKNOWLEDGE_SQL = firstAcknowledgement() + " ON CONFLICT (segment_id, destination, row_key) "
-            + "DO UPDATE SET identifiers = excluded.identifiers, added_at = excluded.added_at, user_list = excluded.user_list";
+    public static final String ACKNOWLEDGE_SQL = firstAcknowledgement() + " ON CONFLICT (set_id, row_key) "
+            + "DO UPDATE SET identifiers = excluded.identifiers, added_at = excluded.added_at, list_id = excluded.list_id";
 
     /**
      * {@link #ACKNOWLEDGE_SQL} without its conflict clause, for a segment nobody of which is
@@ -281,8 +282,8 @@ public final class SyncJobs {
     public static final String FIRST_ACKNOWLEDGE_SQL = firstAcknowledgement();
 
     private static String firstAcknowledgement() {
-        return "INSERT INTO activation_member (segment_id, row_key, user_list, identifiers, added_at, destination) "
-                + "SELECT ?, i.row_key, ?, i.identifiers, ?, ? FROM sync_job_item i WHERE i.job_id = ? "
+        return "INSERT INTO activation_member (set_id, row_key, list_id, identifiers, added_at) "
+                + "SELECT ?, i.row_key, ?, i.identifiers, ? FROM sync_job_item i WHERE i.job_id = ? "
                 + "AND i.position <= (SELECT sent_through FROM sync_job WHERE id = ?) AND i.rejected_code IS NULL";
     }
 
@@ -304,16 +305,16 @@ public final class SyncJobs {
         long accepted;
         if (job.kind().equals("add")) {
             // only a job's settlement adds to the set, one job of a segment at a time: empty now, empty until this insert
-            String sql = holdsAny(c, "activation_member", job.segmentId(), job.destination()) ? ACKNOWLEDGE_SQL
-                    : FIRST_ACKNOWLEDGE_SQL;
+            int set = ActivationSets.ensure(c, job.segmentId(), job.destination());
+            int list = ActivationSets.ensureList(c, job.userList());
+            String sql = ActivationSets.holdsAny(c, set) ? ACKNOWLEDGE_SQL : FIRST_ACKNOWLEDGE_SQL;
             accepted = throughJobKey(c, x -> {
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    ps.setString(1, job.segmentId());
-                    ps.setString(2, job.userList());
+                    ps.setInt(1, set);
+                    ps.setInt(2, list);
                     ps.setTimestamp(3, Timestamp.from(now));
-                    ps.setString(4, job.destination().apiName());
+                    ps.setLong(4, job.id());
                     ps.setLong(5, job.id());
-                    ps.setLong(6, job.id());
                     return (long) ps.executeUpdate();
                 }
             });
@@ -325,11 +326,19 @@ public final class SyncJobs {
                 ps.setLong(4, job.id());
                 ps.executeUpdate();
             }
-            if (holdsAny(c, "activation_rejected", job.segmentId(), job.destination())) {
-                byKey(c, job, FORGIVE_SQL, false);
+            if (refusedAny(c, job.segmentId(), job.destination())) {
+                byKey(c, job, FORGIVE_SQL, ps -> {
+                    ps.setString(2, job.segmentId());
+                    ps.setString(3, job.destination().apiName());
+                });
             }
         } else {
-            accepted = byKey(c, job, UNACKNOWLEDGE_SQL, true);
+            int set = ActivationSets.id(c, job.segmentId(), job.destination());
+            int list = ActivationSets.listId(c, job.userList());
+            accepted = byKey(c, job, UNACKNOWLEDGE_SQL, ps -> {
+                ps.setInt(2, set);
+                ps.setInt(3, list);
+            });
             // a refused remove stays acknowledged: the next plan tries it again
             requeue(c, job.segmentId(), job.destination(), List.of(job.id()), true);
         }

@@ -53,14 +53,13 @@ public final class SyncPlans {
     }
 
     /**
-     * Adds the members due to be added again to the plan's keys: (added before, segment). The
+     * Adds the members due to be added again to the plan's keys: (added before, set). The
      * inner query (fenced by OFFSET 0) has only the date to go by, so it reads the date's
      * index — people added over 500 days ago, usually none — and never walks the segment's
      * acknowledged people, which statistics older than the segment's first sync would suggest.
      */
-    public static final String READD_SQL = "INSERT INTO plan_keys SELECT row_key FROM (SELECT segment_id, destination, "
-            + "row_key FROM activation_member WHERE added_at < ? OFFSET 0) a WHERE segment_id = ? AND destination = ? "
-            + "ON CONFLICT DO NOTHING";
+    public static final String READD_SQL = "INSERT INTO plan_keys SELECT row_key FROM (SELECT set_id, row_key "
+            + "FROM activation_member WHERE added_at < ? OFFSET 0) a WHERE set_id = ? ON CONFLICT DO NOTHING";
 
     /** What a plan is based on, read before planning: whether it must be full. */
     public record Basis(boolean full, long activationVersion, String settings) {
@@ -130,7 +129,8 @@ public final class SyncPlans {
      * segment's members with those columns' values — each member's row looked up by key
      * (LATERAL, LIMIT 1: a plan that does not depend on statistics) — fully joined with what
      * the destination acknowledged, and what it refused. Parameters: the role columns, dataset
-     * (its rows), dataset (its memberships), segment number, deleted, segment id, segment id.
+     * (its rows), dataset (its memberships), segment number, deleted, the acknowledged set
+     * ({@link ActivationSets}), segment id.
      */
     public static String planSql(int roles, Destination destination) {
         return planSql(roles, destination, false);
@@ -163,8 +163,8 @@ public final class SyncPlans {
                 : " FROM row_membership rm CROSS JOIN LATERAL (SELECT data FROM dataset_row x "
                 + "WHERE x.dataset_id = ? AND x.row_key = rm.row_key LIMIT 1) r ");
         sql.append("WHERE rm.dataset = " + RowMemberships.DATASET + " AND rm.segments @> ARRAY[?::integer] AND NOT ?), "
-                + "ack AS (SELECT row_key, identifiers, added_at FROM activation_member WHERE segment_id = ? AND destination = " + d
-                + ") SELECT coalesce(cur.row_key, ack.row_key) AS row_key, cur.row_key IS NOT NULL AS member, ack.identifiers, "
+                + "ack AS (SELECT row_key, identifiers, added_at FROM activation_member WHERE set_id = ?) "
+                + "SELECT coalesce(cur.row_key, ack.row_key) AS row_key, cur.row_key IS NOT NULL AS member, ack.identifiers, "
                 + "ack.added_at, " + (refusals ? "(SELECT identifiers FROM activation_rejected x WHERE x.segment_id = ? "
                 + "AND x.destination = " + d + " AND x.row_key = cur.row_key)" : "NULL::bytea") + " AS refused");
         for (int i = 0; i < roles; i++) {
@@ -181,8 +181,8 @@ public final class SyncPlans {
      * thousand scattered keys of a 10M dataset looked up in that order read the tables' pages
      * at random (9.6 s to read and decide them in the 10M benchmark, against 0.2 s for ten
      * thousand at 1M), in key order each table is passed through once. Parameters: segment id
-     * (refused), the role columns, dataset, segment number, deleted, dataset, segment id
-     * (acknowledged).
+     * (refused), the role columns, dataset, segment number, deleted, dataset, the acknowledged set
+     * ({@link ActivationSets}).
      */
     public static String changesSql(int roles, Destination destination) {
         return changesSql(roles, destination, true);
@@ -207,13 +207,13 @@ public final class SyncPlans {
                 + "AND rm.row_key = k.row_key AND rm.segments @> ARRAY[?::integer] AND NOT ? LIMIT 1) m ON true "
                 + "LEFT JOIN LATERAL (SELECT data FROM dataset_row x WHERE x.dataset_id = ? AND x.row_key = k.row_key "
                 + "AND m.member LIMIT 1) r ON true "
-                + "LEFT JOIN LATERAL (SELECT identifiers, added_at FROM activation_member a WHERE a.segment_id = ? "
-                + "AND a.destination = " + d + " AND a.row_key = k.row_key LIMIT 1) ack ON true").toString();
+                + "LEFT JOIN LATERAL (SELECT identifiers, added_at FROM activation_member a WHERE a.set_id = ? "
+                + "AND a.row_key = k.row_key LIMIT 1) ack ON true").toString();
     }
 
     /** Binds {@link #planSql}'s parameters for the segment. */
-    private static void bindPlan(PreparedStatement ps, ActivatedSegment segment, Identifiers roles, List<String> roleNames,
-                                 boolean refusals) throws SQLException {
+    private static void bindPlan(PreparedStatement ps, ActivatedSegment segment, int set, Identifiers roles,
+                                 List<String> roleNames, boolean refusals) throws SQLException {
         int p = 1;
         for (String role : roleNames) {
             ps.setString(p++, roles.column(role));
@@ -222,7 +222,7 @@ public final class SyncPlans {
         ps.setString(p++, segment.datasetId());
         ps.setInt(p++, segment.number());
         ps.setBoolean(p++, segment.deleted());
-        ps.setString(p++, segment.id());
+        ps.setInt(p++, set);
         if (refusals) {
             ps.setString(p, segment.id());
         }
@@ -304,7 +304,8 @@ public final class SyncPlans {
         Instant readdBefore = now.minus(READD_AFTER);
         long[] counts = new long[3]; // changed, skipped, examined
         // refusals are recorded only by a job's settlement, in this sync, one job of a segment at a time
-        boolean refusals = SyncJobs.holdsAny(c, "activation_rejected", segment.id(), segment.destination());
+        boolean refusals = SyncJobs.refusedAny(c, segment.id(), segment.destination());
+        int set = ActivationSets.id(c, segment.id(), segment.destination());
         if (basis.full()) {
             // the form is chosen from the segment's own counts, never from the planner's statistics
             boolean joined = largeShare(c, segment);
@@ -315,7 +316,7 @@ public final class SyncPlans {
                 Jdbc.withPlannerOff(c, JOINED_PLAN, x -> {
                     try (PreparedStatement ps = c.prepareStatement(planSql(roleNames.size(), segment.destination(), true,
                             refusals))) {
-                        bindPlan(ps, segment, roles, roleNames, refusals);
+                        bindPlan(ps, segment, set, roles, roleNames, refusals);
                         PlanDecisions.decide(ps, segment.destination(), roles, roleNames, identifierSettings, readdBefore,
                                 adds, removes, counts, phases, hasher);
                     }
@@ -333,7 +334,7 @@ public final class SyncPlans {
                 Jdbc.withParallelWorkersFree(c, 2, x -> {
                     try (PreparedStatement ps = x.prepareStatement("CREATE TEMPORARY TABLE " + FULL_PLAN + " AS "
                             + planSql(roleNames.size(), segment.destination(), false, refusals))) {
-                        bindPlan(ps, segment, roles, roleNames, refusals);
+                        bindPlan(ps, segment, set, roles, roleNames, refusals);
                         return ps.executeUpdate();
                     }
                 });
@@ -354,8 +355,7 @@ public final class SyncPlans {
             }
             try (PreparedStatement ps = c.prepareStatement(READD_SQL)) {
                 ps.setTimestamp(1, Timestamp.from(readdBefore));
-                ps.setString(2, segment.id());
-                ps.setString(3, segment.destination().apiName());
+                ps.setInt(2, set);
                 ps.executeUpdate();
             }
             phases.done("keys");
@@ -371,7 +371,7 @@ public final class SyncPlans {
                 ps.setInt(p++, segment.number());
                 ps.setBoolean(p++, segment.deleted());
                 ps.setString(p++, segment.datasetId());
-                ps.setString(p, segment.id());
+                ps.setInt(p, set);
                 PlanDecisions.decide(ps, segment.destination(), roles, roleNames, identifierSettings, readdBefore, adds, removes,
                         counts, phases, hasher);
             }

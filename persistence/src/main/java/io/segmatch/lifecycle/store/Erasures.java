@@ -80,7 +80,8 @@ public final class Erasures {
     public static boolean completeIfSettled(Connection c, long id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("WITH " + ERASED + " SELECT "
                 + "EXISTS (SELECT 1 FROM erased x JOIN pending_change p ON p.dataset_id = x.dataset_id AND p.row_key = x.row_key) "
-                + "OR EXISTS (SELECT 1 FROM targets t JOIN activation_member a ON a.segment_id = t.segment_id AND a.row_key = t.row_key) "
+                + "OR EXISTS (SELECT 1 FROM targets t JOIN activation_set v ON v.segment_id = t.segment_id "
+                + "  JOIN activation_member a ON a.set_id = v.id AND a.row_key = t.row_key) "
                 + "OR EXISTS (SELECT 1 FROM targets t JOIN activation_queue q ON q.segment_id = t.segment_id AND q.row_keys @> ARRAY[t.row_key]) "
                 + "OR EXISTS (SELECT 1 FROM targets t JOIN sync_job j ON j.segment_id = t.segment_id "
                 + "  AND j.status IN ('new', 'created', 'running') "
