@@ -3,7 +3,7 @@ package io.segmatch.membership;
 import io.segmatch.activation.store.ActivationSets;
 import io.segmatch.activation.store.Destination;
 import io.segmatch.activation.store.SyncJobs;
-import io.segmatch.activation.store.SyncPlans;
+import io.segmatch.activation.store.PlanStatements;
 import io.segmatch.datasets.store.PendingChanges;
 import io.segmatch.membership.store.BulkChanges;
 import io.segmatch.membership.store.ChangeChunks;
@@ -89,7 +89,7 @@ class ClaimPlanIT {
                     "SELECT count(*) FILTER (WHERE p0), count(*) FILTER (WHERE NOT p0) FROM " + RebuildMoves.TABLE,
                     List.of(25_000L, 50_000L));
             // segment 1's members (every other row) looked up, and what was acknowledged of them
-            filled(c, "full sync plan", "CREATE TEMP TABLE plan_probe AS " + SyncPlans.planSql(1, Destination.GOOGLE_ADS),
+            filled(c, "full sync plan", "CREATE TEMP TABLE plan_probe AS " + PlanStatements.planSql(1, Destination.GOOGLE_ADS),
                     List.of("email", "d1", "d1", 1, false, set(c, "s1"), "s1"),
                     "SELECT count(*) FILTER (WHERE member), count(identifiers) FROM plan_probe", List.of(75_000L, 37_350L));
         }
@@ -166,11 +166,11 @@ class ClaimPlanIT {
                 StringBuilder bound = new StringBuilder();
                 List<Object> params = List.of("email", "d1", "d1", 1, "false", set(c, "s1"), "s1");
                 int n = 0;
-                for (char ch : SyncPlans.planSql(1, Destination.GOOGLE_ADS, true).toCharArray()) {
+                for (char ch : PlanStatements.planSql(1, Destination.GOOGLE_ADS, true).toCharArray()) {
                     bound.append(ch == '?' ? literal(params.get(n++)) : String.valueOf(ch));
                 }
                 st.execute("SET LOCAL work_mem = '1MB'");
-                for (String method : SyncPlans.JOINED_PLAN) {
+                for (String method : PlanStatements.JOINED_PLAN) {
                     st.execute("SET LOCAL enable_" + method + " = off");
                 }
                 JsonObject shape = plan(c, "EXPLAIN (FORMAT JSON) " + bound);
@@ -288,19 +288,19 @@ class ClaimPlanIT {
             check(c, mode, "consume", ChangeChunks.CONSUME_SQL, List.of(dataset, keys, keys, keys, seqs(c, dataset, keys)),
                     failures);
             // a sync's plan: a big segment (half the rows, half of them acknowledged) and a small one
-            check(c, mode, "sync plan of a big segment", SyncPlans.planSql(1, Destination.GOOGLE_ADS),
+            check(c, mode, "sync plan of a big segment", PlanStatements.planSql(1, Destination.GOOGLE_ADS),
                     List.of("email", dataset, dataset, 1, "false", set(c, "s1"), "s1"),
                     failures);
             // the same as a join of sets, as a segment holding half or more of its dataset is planned (merge joins)
-            checkWithout(c, SyncPlans.JOINED_PLAN, mode, "sync plan of a big segment, as a join",
-                    SyncPlans.planSql(1, Destination.GOOGLE_ADS, true), List.of("email", dataset, dataset, 1, "false", set(c, "s1"), "s1"), failures);
+            checkWithout(c, PlanStatements.JOINED_PLAN, mode, "sync plan of a big segment, as a join",
+                    PlanStatements.planSql(1, Destination.GOOGLE_ADS, true), List.of("email", dataset, dataset, 1, "false", set(c, "s1"), "s1"), failures);
             // and as a segment without refused people is planned (no refusal looked up)
-            checkWithout(c, SyncPlans.JOINED_PLAN, mode, "sync plan of a big segment, as a join, nobody refused",
-                    SyncPlans.planSql(1, Destination.GOOGLE_ADS, true, false), List.of("email", dataset, dataset, 1, "false", set(c, "s1")),
+            checkWithout(c, PlanStatements.JOINED_PLAN, mode, "sync plan of a big segment, as a join, nobody refused",
+                    PlanStatements.planSql(1, Destination.GOOGLE_ADS, true, false), List.of("email", dataset, dataset, 1, "false", set(c, "s1")),
                     failures);
             if (mode.equals("force_custom_plan")) {
                 // (the plan's transaction forces custom plans: generic ones scan every segment's acknowledged people)
-                check(c, mode, "sync plan of a small segment", SyncPlans.planSql(1, Destination.GOOGLE_ADS),
+                check(c, mode, "sync plan of a small segment", PlanStatements.planSql(1, Destination.GOOGLE_ADS),
                         List.of("email", dataset, dataset, 2, "false", set(c, "s2"), "s2"), failures);
             }
             // a plan of changes: a thousand queued keys (half of them members), each looked up by key
@@ -312,26 +312,26 @@ class ClaimPlanIT {
                 Collections.shuffle(shuffled, new Random(13));
                 st.execute("INSERT INTO plan_keys SELECT unnest(" + literal(shuffled) + "::text[])");
             }
-            check(c, mode, "sync plan of changes", SyncPlans.changesSql(1, Destination.GOOGLE_ADS),
+            check(c, mode, "sync plan of changes", PlanStatements.changesSql(1, Destination.GOOGLE_ADS),
                     List.of("s1", "email", dataset, 1, "false", dataset, set(c, "s1")), failures);
-            check(c, mode, "sync plan of changes, nobody refused", SyncPlans.changesSql(1, Destination.GOOGLE_ADS, false),
+            check(c, mode, "sync plan of changes, nobody refused", PlanStatements.changesSql(1, Destination.GOOGLE_ADS, false),
                     List.of("email", dataset, 1, "false", dataset, set(c, "s1")), failures);
             // looked up in key order: each table passed through once, not read at random
             List<String> returned = changesPlanKeys(c, dataset);
             assertTrue(returned.equals(keys.stream().sorted().toList()),
                     () -> "the changes plan's keys, in key order; the first returned: " + returned.subList(0, Math.min(5, returned.size())));
-            check(c, mode, "members due to be added again", SyncPlans.READD_SQL,
+            check(c, mode, "members due to be added again", PlanStatements.READD_SQL,
                     List.of("2020-01-01T00:00:00Z", set(c, "s1")), failures);
             // the next batch of a big job, half of whose people were sent
             check(c, mode, "unsent people of a job", SyncJobs.UNSENT_SQL, List.of(1, rows(c, dataset) / 4, 1, 10_000),
                     failures);
             // the same after a segment's first big sync, which the statistics have not seen yet
-            check(c, mode, "sync plan of changes, statistics older than the members", SyncPlans.changesSql(1, Destination.GOOGLE_ADS),
+            check(c, mode, "sync plan of changes, statistics older than the members", PlanStatements.changesSql(1, Destination.GOOGLE_ADS),
                     List.of("s3", "email", dataset, 1, "false", dataset, set(c, "s3")), failures);
             // a remove job's acknowledgement: a thousand people out of the acknowledged set by key
             check(c, mode, "people removed from the acknowledged set, statistics older than the members",
                     SyncJobs.UNACKNOWLEDGE_SQL, List.of(keys, set(c, "s3"), list(c)), failures);
-            check(c, mode, "members due to be added again, statistics older than the members", SyncPlans.READD_SQL,
+            check(c, mode, "members due to be added again, statistics older than the members", PlanStatements.READD_SQL,
                     List.of("2020-01-01T00:00:00Z", set(c, "s3")), failures);
             check(c, mode, "unsent people of a job the statistics have not seen", SyncJobs.UNSENT_SQL,
                     List.of(2, rows(c, dataset) / 4, 2, 10_000), failures);
@@ -554,10 +554,10 @@ class ClaimPlanIT {
         }
     }
 
-    /** The keys {@link SyncPlans#changesSql} returns for segment s1, in the order it returns them. */
+    /** The keys {@link PlanStatements#changesSql} returns for segment s1, in the order it returns them. */
     private static List<String> changesPlanKeys(Connection c, String dataset) throws SQLException {
         List<String> keys = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(SyncPlans.changesSql(1, Destination.GOOGLE_ADS))) {
+        try (PreparedStatement ps = c.prepareStatement(PlanStatements.changesSql(1, Destination.GOOGLE_ADS))) {
             int p = 1;
             for (Object value : List.of("s1", "email", dataset, 1, false, dataset, set(c, "s1"))) {
                 ps.setObject(p++, value);
