@@ -4,7 +4,6 @@ import io.segmatch.activation.store.ActivationSets;
 import io.segmatch.activation.store.Destination;
 import io.segmatch.shared.control.SchemaMigrations;
 import io.segmatch.testing.TestDatabase;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -31,9 +30,7 @@ class AcknowledgedSetsMigrationIT {
 
     @Test
     void acknowledgedPeopleKeepTheirSetListAndIdentifiers() throws Exception {
-        DataSource db = TestDatabase.dataSource(TestDatabase.emptyDatabaseUrl("acknowledgedsets"));
-        Flyway.configure(SchemaMigrations.class.getClassLoader()).dataSource(db).locations("classpath:db/migration")
-                .target("20").load().migrate();
+        DataSource db = TestDatabase.atVersion("acknowledgedsets", "20");
         try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
             st.execute("INSERT INTO activation_member (segment_id, row_key, user_list, identifiers, added_at, destination) VALUES "
                     + "('seg-b', 'k1', 'customers/1/userLists/7', convert_to('{\"e\":\"1\"}', 'UTF8'), to_timestamp(1000), 'google-ads'), "

@@ -3,7 +3,6 @@ package io.segmatch.membership;
 import io.segmatch.membership.store.RowMemberships;
 import io.segmatch.shared.control.SchemaMigrations;
 import io.segmatch.testing.TestDatabase;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -27,9 +26,7 @@ class MembershipMigrationIT {
 
     @Test
     void membershipsKeepTheirDatasetAcrossTheUpgrade() throws Exception {
-        DataSource db = TestDatabase.dataSource(TestDatabase.emptyDatabaseUrl("membershipmigration"));
-        Flyway.configure(SchemaMigrations.class.getClassLoader()).dataSource(db).locations("classpath:db/migration")
-                .target("15").load().migrate();
+        DataSource db = TestDatabase.atVersion("membershipmigration", "15");
         try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
             for (String d : List.of("d-one", "d-two")) {
                 st.execute("INSERT INTO dataset (id, name, key_column, row_count, created_at, updated_at) VALUES ('" + d

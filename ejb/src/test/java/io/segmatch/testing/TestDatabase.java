@@ -2,6 +2,7 @@ package io.segmatch.testing;
 
 import io.segmatch.shared.control.SchemaMigrations;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.flywaydb.core.Flyway;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import java.io.IOException;
@@ -88,6 +89,17 @@ public final class TestDatabase {
             throw new IllegalStateException("could not create test database " + name + ": " + e.getMessage(), e);
         }
         return server.substring(0, server.lastIndexOf('/') + 1) + name;
+    }
+
+    /**
+     * A fresh database migrated only up to schema {@code version} (for tests of an upgrade: fill
+     * it as the schema was, then run {@link SchemaMigrations#migrate}).
+     */
+    public static DataSource atVersion(String prefix, String version) {
+        DataSource db = dataSource(emptyDatabaseUrl(prefix));
+        Flyway.configure(SchemaMigrations.class.getClassLoader()).dataSource(db).locations("classpath:db/migration")
+                .target(version).load().migrate();
+        return db;
     }
 
     /** A fresh, migrated database. */

@@ -76,7 +76,7 @@ final class FakeDataManager {
                     }
                 }
                 for (String one : person) {
-                    if (!FakeGoogleAds.HASH.matcher(one.substring(one.indexOf('=') + 1).split("/")[0]).matches()) {
+                    if (!UserIdentifiers.HASH.matcher(one.substring(one.indexOf('=') + 1).split("/")[0]).matches()) {
                         send(exchange, 400, failure(400, "INVALID_ARGUMENT", "Invalid hex encoding: " + one));
                         return;
                     }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static io.segmatch.fake.google.Exchanges.readJson;
 import static io.segmatch.fake.google.Exchanges.requestId;
@@ -34,26 +33,11 @@ import static io.segmatch.fake.google.GoogleErrors.located;
 /**
  * The Google Ads API's Customer Match calls (v23–v26): user lists, offline user data jobs
  * and their state machine (a job finishes its processing time after {@code :run}, seen by the
- * next read), GAQL status and list reads, partial failures. Holds the lists, which the Data
- * Manager API writes too (synchronized on this object).
+ * next read), partial failures; GAQL reads are answered by {@link GaqlSearch}, a person's user
+ * identifiers read by {@link UserIdentifiers}. Holds the lists, which the Data Manager API
+ * writes too (synchronized on this object).
  */
 final class FakeGoogleAds {
-
-    static final Pattern HASH = Pattern.compile("[0-9a-fA-F]{64}");
-
-    /** What {@link #HASH} matches, checked without a regular expression (a million people a sync). */
-    static boolean sha256Hex(String v) {
-        if (v.length() != 64) {
-            return false;
-        }
-        for (int i = 0; i < 64; i++) {
-            char ch = v.charAt(i);
-            if (!(ch >= '0' && ch <= '9' || ch >= 'a' && ch <= 'f' || ch >= 'A' && ch <= 'F')) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     private final FakeOAuth oauth;
     private final Faults faults;
@@ -348,7 +332,7 @@ final class FakeGoogleAds {
     }
 
     /** A job's status now: a running job succeeds (and applies its operations) once its processing time is over. */
-    private synchronized String status(UserDataJob job) {
+    synchronized String status(UserDataJob job) {
         if (job.status.equals("RUNNING") && System.nanoTime() - job.runAt >= processing.toNanos()) {
             UserList list = lists.get(job.userList);
             if (job.removeAll) {
@@ -371,76 +355,28 @@ final class FakeGoogleAds {
         return job.status;
     }
 
-    private static final Pattern JOB_QUERY = Pattern.compile("SELECT offline_user_data_job\\.resource_name, "
-            + "offline_user_data_job\\.id, offline_user_data_job\\.status, offline_user_data_job\\.type, "
-            + "offline_user_data_job\\.failure_reason, offline_user_data_job\\.customer_match_user_list_metadata\\.user_list, "
-            + "offline_user_data_job\\.operation_metadata\\.match_rate_range FROM offline_user_data_job "
-            + "WHERE offline_user_data_job\\.resource_name = '([^']+)'");
-    private static final Pattern LIST_QUERY = Pattern.compile("SELECT user_list\\.size_for_display, "
-            + "user_list\\.size_for_search, user_list\\.size_range_for_search, user_list\\.match_rate_percentage, "
-            + "user_list\\.membership_status, user_list\\.crm_based_user_list\\.upload_key_type FROM user_list "
-            + "WHERE user_list\\.resource_name = '([^']+)'");
+    /** The lists, in the order they were made (callers hold this object's lock). */
+    Collection<UserList> allLists() {
+        return lists.values();
+    }
 
-    private static final Pattern LISTS_QUERY = Pattern.compile("SELECT user_list\\.resource_name, user_list\\.name "
-            + "FROM user_list WHERE user_list\\.type = 'CRM_BASED'");
+    /** The job with this resource name, or null (callers hold this object's lock). */
+    UserDataJob job(String resourceName) {
+        return jobs.get(resourceName);
+    }
+
+    /** Every running job whose processing time is over is applied (callers hold this object's lock). */
+    void settle() {
+        jobs.values().forEach(this::status);
+    }
 
     private synchronized void search(HttpExchange exchange, JsonObject body) throws IOException {
-        String query = body.getString("query", "").trim().replaceAll("\\s+", " ");
-        Matcher job = JOB_QUERY.matcher(query);
-        Matcher list = LIST_QUERY.matcher(query);
-        JsonArrayBuilder results = Json.createArrayBuilder();
-        String mask;
-        if (LISTS_QUERY.matcher(query).matches()) {
-            for (UserList l : lists.values()) {
-                results.add(Json.createObjectBuilder().add("userList", Json.createObjectBuilder()
-                        .add("resourceName", l.resourceName).add("name", l.name)));
-            }
-            mask = "userList.resourceName,userList.name";
-        } else if (job.matches()) {
-            UserDataJob j = jobs.get(job.group(1));
-            if (j != null) {
-                String status = status(j);
-                results.add(Json.createObjectBuilder().add("offlineUserDataJob", Json.createObjectBuilder()
-                        .add("resourceName", j.resourceName)
-                        .add("id", j.resourceName.substring(j.resourceName.lastIndexOf('/') + 1))
-                        .add("type", "CUSTOMER_MATCH_USER_LIST").add("status", status)
-                        .add("failureReason", "UNSPECIFIED")
-                        .add("customerMatchUserListMetadata", Json.createObjectBuilder().add("userList", j.userList))
-                        .add("operationMetadata", Json.createObjectBuilder().add("matchRateRange",
-                                status.equals("SUCCESS") ? "MATCH_RANGE_51_TO_60" : "MATCH_RANGE_UNKNOWN"))));
-            }
-            mask = "offlineUserDataJob.resourceName,offlineUserDataJob.id,offlineUserDataJob.status,offlineUserDataJob.type,"
-                    + "offlineUserDataJob.failureReason,offlineUserDataJob.customerMatchUserListMetadata.userList,"
-                    + "offlineUserDataJob.operationMetadata.matchRateRange";
-        } else if (list.matches()) {
-            UserList l = lists.get(list.group(1));
-            if (l != null) {
-                jobs.values().forEach(this::status);
-                long size = l.size() < 100 ? 0 : twoSignificant(l.size() * 55L / 100);
-                results.add(Json.createObjectBuilder().add("userList", Json.createObjectBuilder()
-                        .add("resourceName", l.resourceName)
-                        .add("sizeForDisplay", Long.toString(size)).add("sizeForSearch", Long.toString(size))
-                        .add("sizeRangeForSearch", size < 500 ? "LESS_THAN_FIVE_HUNDRED" : "ONE_THOUSAND_TO_TEN_THOUSAND")
-                        .add("matchRatePercentage", l.size() == 0 ? 0 : 55)
-                        .add("membershipStatus", "OPEN")
-                        .add("crmBasedUserList", Json.createObjectBuilder().add("uploadKeyType", "CONTACT_INFO"))));
-            }
-            mask = "userList.sizeForDisplay,userList.sizeForSearch,userList.sizeRangeForSearch,userList.matchRatePercentage,"
-                    + "userList.membershipStatus,userList.crmBasedUserList.uploadKeyType";
-        } else {
+        JsonObject answer = GaqlSearch.answer(body.getString("query", ""), this);
+        if (answer == null) {
             send(exchange, 400, failure(400, "INVALID_ARGUMENT", "Request contains an invalid argument.",
                     error("queryError", "UNEXPECTED_INPUT", "Error in query: unexpected input.")));
             return;
         }
-        send(exchange, 200, Json.createObjectBuilder().add("results", results).add("fieldMask", mask)
-                .add("queryResourceConsumption", "12").build());
-    }
-
-    private static long twoSignificant(long n) {
-        if (n < 100) {
-            return n;
-        }
-        long scale = (long) Math.pow(10, (long) Math.log10(n) - 1);
-        return Math.round((double) n / scale) * scale;
+        send(exchange, 200, answer);
     }
 }
