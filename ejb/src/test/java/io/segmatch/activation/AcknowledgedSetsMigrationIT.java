@@ -18,7 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The upgrade that numbers the acknowledged sets and lists (V21) keeps every acknowledged person
  * with their segment, destination, list, identifiers and time; a set numbered afterwards comes
- * after every set before it, whatever its segment's id, and keeps its number.
+ * after every set before it, whatever its segment's id, and keeps its number. The one after it
+ * (V22) gives each set the bound of its people due to be added again (its oldest person's time)
+ * and leaves the acknowledged people with their key alone.
  */
 class AcknowledgedSetsMigrationIT {
 
@@ -49,6 +51,12 @@ class AcknowledgedSetsMigrationIT {
                     one(st, PEOPLE));
             assertEquals("3 3", one(st, "SELECT (SELECT count(*) FROM activation_set) || ' ' "
                     + "|| (SELECT count(*) FROM activation_list)"));
+            // (V22) each set's bound for the people due to be added again: its oldest person's time
+            assertEquals("seg-a google-ads 4000; seg-b google-ads 1000; seg-b meta 3000", one(st, "SELECT string_agg("
+                    + "concat_ws(' ', segment_id, destination, extract(epoch FROM added_since)::bigint), '; ' "
+                    + "ORDER BY segment_id, destination) FROM activation_set"));
+            assertEquals("0", one(st, "SELECT count(*) FROM pg_indexes WHERE tablename = 'activation_member' "
+                    + "AND indexname <> 'activation_member_pkey'"));
 
             int a = ActivationSets.id(c, "seg-a", Destination.GOOGLE_ADS);
             int b = ActivationSets.id(c, "seg-b", Destination.META);

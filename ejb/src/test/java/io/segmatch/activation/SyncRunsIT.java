@@ -108,6 +108,23 @@ class SyncRunsIT {
         assertFalse(due(), "never while a sync runs");
     }
 
+    /**
+     * People added over 500 days ago make a sync due through their set's bound (no scan of the
+     * acknowledged people): due while a set's bound is older than that, not once a plan moved it.
+     */
+    @Test
+    void peopleDueToBeAddedAgainMakeASyncDue() {
+        sql("DELETE FROM activation_set");
+        lastSync(400, "completed", "success");
+        sql("INSERT INTO activation_set (segment_id, destination, added_since) VALUES ('seg-1', 'google-ads', now() - interval '499 days')");
+        assertFalse(due(), "everyone added 499 days ago or later");
+        sql("INSERT INTO activation_set (segment_id, destination, added_since) VALUES ('seg-1', 'meta', now() - interval '501 days')");
+        assertTrue(due(), "a set of people added 501 days ago");
+        sql("UPDATE activation_set SET added_since = now() - interval '1 day' WHERE destination = 'meta'");
+        assertFalse(due(), "its bound moved by the plan that took them");
+        sql("DELETE FROM activation_set");
+    }
+
     @Test
     void whatThePlatformAcceptedCountsForTheRunThatSentIt() {
         long sender = lastSync(40, "waiting", "running");

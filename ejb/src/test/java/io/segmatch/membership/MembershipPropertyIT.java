@@ -127,7 +127,14 @@ class MembershipPropertyIT {
 
     // ---- the operations ----
 
-    sealed interface Op permits Upload, Patch, Delete, CreateSegment, EditSegment, DeleteSegment, Run, Sync, Toggle, Roles {
+    sealed interface Op permits Upload, Patch, Delete, CreateSegment, EditSegment, DeleteSegment, Run, Sync, Toggle, Roles, Age {
+    }
+
+    /**
+     * 501 days pass for what the destinations acknowledged of a segment: its people's times and
+     * its sets' bounds move back that far, so that all of them are due to be added again.
+     */
+    record Age(int which) implements Op {
     }
 
     /**
@@ -226,8 +233,10 @@ class MembershipPropertyIT {
                 Arbitraries.of("", "", "ann@x.de", "bob@y.fr")).as((f, r) -> new Sync(f, r.isEmpty() ? null : r));
         Arbitrary<Op> toggle = Arbitraries.integers().between(0, 3).map(Toggle::new);
         Arbitrary<Op> roles = Arbitraries.of(true, true, false).map(Roles::new);
+        Arbitrary<Op> age = Arbitraries.integers().between(0, 3).map(Age::new);
         return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(12, ops()),
-                net.jqwik.api.Tuple.of(5, sync), net.jqwik.api.Tuple.of(1, toggle), net.jqwik.api.Tuple.of(1, roles))
+                net.jqwik.api.Tuple.of(5, sync), net.jqwik.api.Tuple.of(1, toggle), net.jqwik.api.Tuple.of(1, roles),
+                net.jqwik.api.Tuple.of(1, age))
                 .list().ofMinSize(4).ofMaxSize(20);
     }
 
@@ -432,6 +441,11 @@ class MembershipPropertyIT {
                 }
             } else if (op instanceof Roles r) {
                 update("UPDATE dataset SET id_email = " + (r.email() ? "'email'" : "NULL") + " WHERE id = ?", datasetId);
+            } else if (op instanceof Age a) {
+                if (!segments.isEmpty()) {
+                    String segment = segments.get(a.which() % segments.size());
+                    age(segment);
+                }
             }
         }
 
@@ -548,16 +562,17 @@ class MembershipPropertyIT {
                     toggle(segment);
                 }
             }
-            int planned = 0;
-            for (int i = 0; i < 6; i++) {
-                int from = plans.size();
-                sync(new Sync(false, null));
-                planned = (int) plans.subList(from, plans.size()).stream().filter(p -> p.jobId() != null).count();
-                if (planned == 0) {
-                    break;
-                }
+            syncUntilDone();
+            // then 501 days pass for everything acknowledged: the plans of changes alone (the full one is
+            // ten years away here) add everyone due again, and the syncs come to an end again
+            for (String segment : segments) {
+                age(segment);
             }
-            assertEquals(0, planned, "syncs came to an end: " + plans);
+            syncUntilDone();
+            // everyone acknowledged over 500 days ago, and still a member with the same identifiers, was added again
+            assertEquals(Map.of(), pairs("SELECT a.row_key, a.identifiers FROM activation_member a JOIN activation_set v "
+                    + "ON v.id = a.set_id JOIN segment s ON s.id = v.segment_id WHERE s.dataset_id = ? "
+                    + "AND a.added_at < now() - interval '500 days'", datasetId), "people due to be added again, left");
             Map<String, Map<String, String>> rows = new TreeMap<>();
             inTransaction(c -> {
                 new RowStore().page(c, datasetId, null, 1000).forEach((StoredRow r) -> rows.put(r.key(), r.values()));
@@ -601,6 +616,30 @@ class MembershipPropertyIT {
                         + "ON v.id = a.set_id WHERE v.segment_id = ? AND v.destination = 'meta'", segment),
                         "what Meta acknowledged for " + segment + (deleted ? " (deleted)" : ""));
             }
+        }
+
+        /** Syncs until a sync has nothing to send (at most six), and asserts that it came to that. */
+        void syncUntilDone() throws Exception {
+            int planned = 0;
+            for (int i = 0; i < 6; i++) {
+                int from = plans.size();
+                sync(new Sync(false, null));
+                planned = (int) plans.subList(from, plans.size()).stream().filter(p -> p.jobId() != null).count();
+                if (planned == 0) {
+                    break;
+                }
+            }
+            assertEquals(0, planned, "syncs came to an end: " + plans);
+        }
+
+        /**
+         * 501 days pass for what the destinations acknowledged of {@code segment}: its people's
+         * times and its sets' bounds move back that far.
+         */
+        void age(String segment) throws Exception {
+            update("UPDATE activation_member SET added_at = added_at - interval '501 days' WHERE set_id IN "
+                    + "(SELECT id FROM activation_set WHERE segment_id = ?)", segment);
+            update("UPDATE activation_set SET added_since = added_since - interval '501 days' WHERE segment_id = ?", segment);
         }
 
         Map<String, String> pairs(String sql, String param) throws Exception {

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 
 /**
  * The numbers of acknowledged sets (a segment at a destination) and of lists. The acknowledged
@@ -12,6 +14,13 @@ import java.sql.SQLException;
  * acknowledgement writes at the end of the key index (where PostgreSQL appends without a descent
  * from the root) and each person's key carries four bytes instead of a segment id and a
  * destination.
+ *
+ * <p>A set also keeps a bound for the people due to be added again (added over 500 days ago):
+ * everyone in it not yet planned to be added again was added at or after its
+ * {@code added_since}. An acknowledgement never moves the bound back (it adds people now); a
+ * plan that finds the bound old enough takes the people added before its cut-off and moves the
+ * bound to the oldest of the others. The people due are so found without an index on the time
+ * each person was added, which every acknowledgement had to extend person by person.
  */
 public final class ActivationSets {
 
@@ -55,6 +64,51 @@ public final class ActivationSets {
                 rs.next();
                 return rs.getBoolean(1);
             }
+        }
+    }
+
+    /**
+     * The set acknowledged people at {@code at}: its bound (see above) becomes {@code at} if it
+     * had none, and never moves forward here.
+     */
+    public static void acknowledged(Connection c, int setId, Instant at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE activation_set SET added_since = "
+                + "least(coalesce(added_since, ?), ?) WHERE id = ?")) {
+            ps.setTimestamp(1, Timestamp.from(at));
+            ps.setTimestamp(2, Timestamp.from(at));
+            ps.setInt(3, setId);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Whether people of the set may be due to be added again: its bound is before {@code before},
+     * or unknown. False for {@link #NONE}.
+     */
+    public static boolean readdDue(Connection c, int setId, Instant before) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT added_since IS NULL OR added_since < ? "
+                + "FROM activation_set WHERE id = ?")) {
+            ps.setTimestamp(1, Timestamp.from(before));
+            ps.setInt(2, setId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    /**
+     * A plan at {@code now} took the set's people added before {@code before} (to be added
+     * again): the bound moves to the oldest of the others, or to {@code now} if there are none.
+     * One pass over the set's people, through its key.
+     */
+    public static void readdPlanned(Connection c, int setId, Instant before, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE activation_set SET added_since = coalesce("
+                + "(SELECT min(added_at) FROM activation_member WHERE set_id = ? AND added_at >= ?), ?) WHERE id = ?")) {
+            ps.setInt(1, setId);
+            ps.setTimestamp(2, Timestamp.from(before));
+            ps.setTimestamp(3, Timestamp.from(now));
+            ps.setInt(4, setId);
+            ps.executeUpdate();
         }
     }
 

@@ -16,13 +16,12 @@ public final class PlanStatements {
     }
 
     /**
-     * Adds the members due to be added again to the plan's keys: (added before, set). The
-     * inner query (fenced by OFFSET 0) has only the date to go by, so it reads the date's
-     * index — people added over 500 days ago, usually none — and never walks the segment's
-     * acknowledged people, which statistics older than the segment's first sync would suggest.
+     * Adds the set's people due to be added again to the plan's keys: (set, added before). Run
+     * only when the set's bound says some may be due ({@link ActivationSets#readdDue}): it reads
+     * every person of the set, through its key.
      */
-    public static final String READD_SQL = "INSERT INTO plan_keys SELECT row_key FROM (SELECT set_id, row_key "
-            + "FROM activation_member WHERE added_at < ? OFFSET 0) a WHERE set_id = ? ON CONFLICT DO NOTHING";
+    public static final String READD_SQL = "INSERT INTO plan_keys SELECT row_key FROM activation_member "
+            + "WHERE set_id = ? AND added_at < ? ON CONFLICT DO NOTHING";
 
     /**
      * The full plan's statement for a dataset with {@code roles} identifier columns: the

@@ -308,6 +308,7 @@ public final class SyncJobs {
             int set = ActivationSets.ensure(c, job.segmentId(), job.destination());
             int list = ActivationSets.ensureList(c, job.userList());
             String sql = ActivationSets.holdsAny(c, set) ? ACKNOWLEDGE_SQL : FIRST_ACKNOWLEDGE_SQL;
+            ActivationSets.acknowledged(c, set, now);
             accepted = throughJobKey(c, x -> {
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     ps.setInt(1, set);

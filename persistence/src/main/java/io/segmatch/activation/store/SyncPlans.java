@@ -197,6 +197,8 @@ public final class SyncPlans {
         // refusals are recorded only by a job's settlement, in this sync, one job of a segment at a time
         boolean refusals = SyncJobs.refusedAny(c, segment.id(), segment.destination());
         int set = ActivationSets.id(c, segment.id(), segment.destination());
+        // people added over 500 days ago: a full plan decides them from what it reads, a plan of changes adds them to its keys
+        boolean readdDue = set != ActivationSets.NONE && ActivationSets.readdDue(c, set, readdBefore);
         if (basis.full()) {
             // the form is chosen from the segment's own counts, never from the planner's statistics
             boolean joined = largeShare(c, segment);
@@ -244,10 +246,12 @@ public final class SyncPlans {
                 st.execute("INSERT INTO plan_keys SELECT DISTINCT k FROM activation_queue q CROSS JOIN LATERAL "
                         + "unnest(q.row_keys) AS k WHERE q.id IN (SELECT id FROM plan_queue)");
             }
-            try (PreparedStatement ps = c.prepareStatement(PlanStatements.READD_SQL)) {
-                ps.setTimestamp(1, Timestamp.from(readdBefore));
-                ps.setInt(2, set);
-                ps.executeUpdate();
+            if (readdDue) {
+                try (PreparedStatement ps = c.prepareStatement(PlanStatements.READD_SQL)) {
+                    ps.setInt(1, set);
+                    ps.setTimestamp(2, Timestamp.from(readdBefore));
+                    ps.executeUpdate();
+                }
             }
             phases.done("keys");
             try (PreparedStatement ps = c.prepareStatement(PlanStatements.changesSql(roleNames.size(),
@@ -267,6 +271,9 @@ public final class SyncPlans {
                 PlanDecisions.decide(ps, segment.destination(), roles, roleNames, identifierSettings, readdBefore, adds, removes,
                         counts, phases, hasher);
             }
+        }
+        if (readdDue) {
+            ActivationSets.readdPlanned(c, set, readdBefore, now);
         }
         // removes go first; the adds wait for the next sync, and so do the members whose
         // identifiers changed (removed with their old ones now, added with the new ones then):

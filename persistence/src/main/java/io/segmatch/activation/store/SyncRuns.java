@@ -167,7 +167,7 @@ public final class SyncRuns {
                 + "  AND (s.last_synced_at IS NULL OR EXISTS (SELECT 1 FROM dataset x WHERE x.id = s.dataset_id AND x.updated_at > s.last_synced_at))) "
                 + "OR EXISTS (SELECT 1 FROM segment s WHERE deleted_at IS NOT NULL AND EXISTS (SELECT 1 FROM activation_set v "
                 + "  JOIN activation_member a ON a.set_id = v.id WHERE v.segment_id = s.id)) "
-                + "OR EXISTS (SELECT 1 FROM activation_member WHERE added_at < now() - interval '500 days') "
+                + "OR EXISTS (SELECT 1 FROM activation_set WHERE added_since < now() - interval '500 days') "
                 // a full plan is owed: never planned, the destination's activation settings changed since, or the daily reconciliation
                 + "OR EXISTS (SELECT 1 FROM segment s CROSS JOIN " + DESTINATIONS + " LEFT JOIN activation_basis b "
                 + "  ON b.segment_id = s.id AND b.destination = d.name "
