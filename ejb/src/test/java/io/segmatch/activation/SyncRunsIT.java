@@ -1,6 +1,8 @@
 package io.segmatch.activation;
 
 import io.segmatch.activation.store.Destination;
+import io.segmatch.activation.store.JobSettlement;
+import io.segmatch.activation.store.SyncBatches;
 import io.segmatch.activation.store.SyncJobs;
 import io.segmatch.activation.store.SyncRuns;
 import io.segmatch.shared.store.Jdbc;
@@ -57,7 +59,7 @@ class SyncRunsIT {
     }
 
     boolean due() {
-        return Jdbc.inLocalTransaction(db, c -> SyncRuns.due(c, INTERVAL, POLL, LOST_AFTER, Duration.ofDays(3650)));
+        return Jdbc.inLocalTransaction(db, c -> SyncBatches.due(c, INTERVAL, POLL, LOST_AFTER, Duration.ofDays(3650)));
     }
 
     /** A finished sync started {@code secondsAgo}, with a segment run of the given status and, optionally, its job. */
@@ -132,7 +134,7 @@ class SyncRunsIT {
         SyncJobs.Job job = Jdbc.inLocalTransaction(db, c -> SyncJobs.open(c, "seg-1", Destination.GOOGLE_ADS)).orElseThrow();
         assertEquals(sender, job.syncRunId());
         Jdbc.inLocalTransaction(db, c -> {
-            SyncRuns.settled(c, job, new SyncJobs.Outcome(127, 2, Map.of("INVALID_SHA256_FORMAT", 2L)), null);
+            SyncRuns.settled(c, job, new JobSettlement.Outcome(127, 2, Map.of("INVALID_SHA256_FORMAT", 2L)), null);
             return null;
         });
         assertEquals(List.of("completed", "127", "2"), run(sender), "the sending run gets the figures and ends");

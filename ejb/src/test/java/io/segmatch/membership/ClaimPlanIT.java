@@ -2,6 +2,7 @@ package io.segmatch.membership;
 
 import io.segmatch.activation.store.ActivationSets;
 import io.segmatch.activation.store.Destination;
+import io.segmatch.activation.store.JobSettlement;
 import io.segmatch.activation.store.SyncJobs;
 import io.segmatch.activation.store.PlanStatements;
 import io.segmatch.datasets.store.PendingChanges;
@@ -331,7 +332,7 @@ class ClaimPlanIT {
                     List.of("s3", "email", dataset, 1, "false", dataset, set(c, "s3")), failures);
             // a remove job's acknowledgement: a thousand people out of the acknowledged set by key
             check(c, mode, "people removed from the acknowledged set, statistics older than the members",
-                    SyncJobs.UNACKNOWLEDGE_SQL, List.of(keys, set(c, "s3"), list(c)), failures);
+                    JobSettlement.UNACKNOWLEDGE_SQL, List.of(keys, set(c, "s3"), list(c)), failures);
             check(c, mode, "members due to be added again, statistics older than the members", PlanStatements.READD_SQL,
                     List.of(set(c, "s3"), "2100-01-01T00:00:00Z"), failures);
             check(c, mode, "unsent people of a job the statistics have not seen", SyncJobs.UNSENT_SQL,
@@ -356,14 +357,14 @@ class ClaimPlanIT {
                     BulkChanges.readSql("typed_probe", List.of(everyRow), true), List.of(dataset), failures);
             // recording a small job's outcome: its people read through the job's key (sequential scans off, as
             // SyncJobs runs it) or the refusals' index, not by a pass over every job's people
-            check(c, mode, "refusal codes of a small job", SyncJobs.REFUSAL_CODES_SQL, List.of(3), failures);
-            check(c, mode, "refusals of a small job recorded", SyncJobs.REFUSED_SQL,
+            check(c, mode, "refusal codes of a small job", JobSettlement.REFUSAL_CODES_SQL, List.of(3), failures);
+            check(c, mode, "refusals of a small job recorded", JobSettlement.REFUSED_SQL,
                     List.of("s4", "2026-01-01T00:00:00Z", "google-ads", 3), failures);
             check(c, mode, "refused people of a small job queued again", SyncJobs.requeueSql(true),
                     List.of("s4", "google-ads", List.of(3)), failures);
-            checkWithout(c, List.of("seqscan"), mode, "acknowledgement of a small job", SyncJobs.ACKNOWLEDGE_SQL,
+            checkWithout(c, List.of("seqscan"), mode, "acknowledgement of a small job", JobSettlement.ACKNOWLEDGE_SQL,
                     List.of(set(c, "s4"), list(c), "2026-01-01T00:00:00Z", 3, 3), failures);
-            checkWithout(c, List.of("seqscan"), mode, "first acknowledgement of a segment", SyncJobs.FIRST_ACKNOWLEDGE_SQL,
+            checkWithout(c, List.of("seqscan"), mode, "first acknowledgement of a segment", JobSettlement.FIRST_ACKNOWLEDGE_SQL,
                     List.of(set(c, "s4") + 5, list(c), "2026-01-01T00:00:00Z", 3, 3), failures);
             checkWithout(c, List.of("seqscan"), mode, "a small job queued again", SyncJobs.requeueSql(false),
                     List.of("s4", "google-ads", List.of(3)), failures);

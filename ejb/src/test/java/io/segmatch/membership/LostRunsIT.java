@@ -1,6 +1,6 @@
 package io.segmatch.membership;
 
-import io.segmatch.activation.store.SyncRuns;
+import io.segmatch.activation.store.SyncBatches;
 import io.segmatch.membership.store.ProcessingRuns;
 import io.segmatch.membership.store.RunStatus;
 import io.segmatch.membership.store.SegmentStates;
@@ -196,7 +196,7 @@ class LostRunsIT {
     @Test
     void aSyncWhoseServerDiedIsLostAtOnceWithItsSegmentRunsAndDoesNotDelayTheNext() throws Exception {
         Server a = server("a");
-        Long batch = tx(c -> SyncRuns.claimBatch(c, "test", LONG, a.id()));
+        Long batch = tx(c -> SyncBatches.claimBatch(c, "test", LONG, a.id()));
         tx(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_run (batch_id, segment_id, transport, status, "
                     + "reason, started_at) VALUES (?, gen_random_uuid()::text, 'google', 'running', 'test', now())")) {
@@ -205,11 +205,11 @@ class LostRunsIT {
             }
             return null;
         });
-        assertFalse(holds(c -> SyncRuns.reclaimLost(c, LONG)), "a's server lives");
-        assertNull(tx(c -> SyncRuns.claimBatch(c, "test", LONG, null)), "one sync at a time");
+        assertFalse(holds(c -> SyncBatches.reclaimLost(c, LONG)), "a's server lives");
+        assertNull(tx(c -> SyncBatches.claimBatch(c, "test", LONG, null)), "one sync at a time");
 
         a.close(); // the server's session ends with it
-        assertTrue(holds(c -> SyncRuns.reclaimLost(c, LONG)));
+        assertTrue(holds(c -> SyncBatches.reclaimLost(c, LONG)));
         assertEquals(0, count("SELECT count(*) FROM sync_run WHERE status = 'running'"),
                 "its segment runs are ended too");
         assertEquals(1, count("SELECT count(*) FROM sync_run WHERE status = 'failed' AND error LIKE 'lost:%'"));
@@ -222,9 +222,9 @@ class LostRunsIT {
             }
             return null;
         });
-        assertTrue(holds(c -> SyncRuns.due(c, Duration.ofMinutes(5), Duration.ofSeconds(30), LONG, Duration.ofDays(1))));
+        assertTrue(holds(c -> SyncBatches.due(c, Duration.ofMinutes(5), Duration.ofSeconds(30), LONG, Duration.ofDays(1))));
         SQLException fenced = refused(() -> tx(c -> {
-            SyncRuns.heartbeat(c, batch);
+            SyncBatches.heartbeat(c, batch);
             return null;
         }));
         assertEquals("55000", fenced.getSQLState());

@@ -5,6 +5,7 @@ import io.segmatch.activation.identifiers.StoredIdentifiers;
 import io.segmatch.activation.store.ActivatedSegment;
 import io.segmatch.activation.store.Destination;
 import io.segmatch.activation.store.IdentifierSettings;
+import io.segmatch.activation.store.JobSettlement;
 import io.segmatch.activation.store.JobStatus;
 import io.segmatch.activation.store.SyncJobs;
 import io.segmatch.activation.store.SyncPlans;
@@ -528,7 +529,7 @@ class MembershipPropertyIT {
                     if (s.fail()) {
                         SyncJobs.unapplied(c, job, JobStatus.FAILED, null, "Google reported the job failed");
                     } else {
-                        SyncJobs.succeeded(c, job, null, Instant.now());
+                        JobSettlement.succeeded(c, job, null, Instant.now());
                     }
                     return null;
                 });

@@ -2,7 +2,9 @@ package io.segmatch.activation.batch;
 
 import io.segmatch.activation.store.ActivatedSegment;
 import io.segmatch.activation.store.IdentifierSettings;
+import io.segmatch.activation.store.JobSettlement;
 import io.segmatch.activation.store.JobStatus;
+import io.segmatch.activation.store.SyncBatches;
 import io.segmatch.activation.store.SyncStatus;
 import io.segmatch.activation.store.SyncJobs;
 import io.segmatch.activation.store.SyncPlans;
@@ -173,7 +175,7 @@ public final class SegmentSync {
             }
             if (System.nanoTime() - heartbeat > Duration.ofSeconds(30).toNanos()) {
                 tx.run(c -> {
-                    SyncRuns.heartbeat(c, batchId);
+                    SyncBatches.heartbeat(c, batchId);
                     return null;
                 });
                 heartbeat = System.nanoTime();
@@ -242,7 +244,7 @@ public final class SegmentSync {
                 SyncJobs.sent(c, created.id(), items, sent.rejected(), sent.invalid());
                 SyncRuns.sent(c, runId, items.size(), sent.requestId());
                 SyncRuns.invalid(c, runId, sent.invalid(), sent.samples());
-                SyncRuns.heartbeat(c, batchId);
+                SyncBatches.heartbeat(c, batchId);
                 return null;
             });
             long t3 = System.nanoTime();
@@ -301,8 +303,8 @@ public final class SegmentSync {
         switch (status.status()) {
             case "SUCCESS" -> {
                 long t0 = System.nanoTime();
-                SyncJobs.Outcome outcome = tx.run(c -> {
-                    SyncJobs.Outcome o = SyncJobs.succeeded(c, job, status.matchRateRange(), Instant.now());
+                JobSettlement.Outcome outcome = tx.run(c -> {
+                    JobSettlement.Outcome o = JobSettlement.succeeded(c, job, status.matchRateRange(), Instant.now());
                     // credited to the run that sent the job, which may have ended waiting for it
                     SyncRuns.settled(c, job, o, null);
                     return o;

@@ -13,6 +13,7 @@ import io.segmatch.activation.store.Destination;
 import io.segmatch.activation.store.GoogleAdsConnection;
 import io.segmatch.activation.store.IdentifierSettings;
 import io.segmatch.activation.store.MetaConnection;
+import io.segmatch.activation.store.SyncBatches;
 import io.segmatch.activation.store.SyncStatus;
 import io.segmatch.activation.store.SyncRuns;
 import io.segmatch.membership.batch.JtaTransactions;
@@ -154,7 +155,7 @@ public class SyncActivatedSegments extends AbstractBatchlet {
                     failed++;
                 }
                 transactions.run(c -> {
-                    SyncRuns.heartbeat(c, batchId);
+                    SyncBatches.heartbeat(c, batchId);
                     return null;
                 });
             }
@@ -170,7 +171,7 @@ public class SyncActivatedSegments extends AbstractBatchlet {
             beating.cancel(false);
             String problem = error;
             transactions.run(c -> {
-                SyncRuns.finishBatch(c, batchId, problem);
+                SyncBatches.finishBatch(c, batchId, problem);
                 return null;
             });
             LOG.info(() -> "sync batch " + batchId + " ended at " + Instant.now() + (problem == null ? "" : ": " + problem));
@@ -287,7 +288,7 @@ public class SyncActivatedSegments extends AbstractBatchlet {
     private void beat(long batchId) {
         try {
             transactions.run(c -> {
-                SyncRuns.heartbeat(c, batchId);
+                SyncBatches.heartbeat(c, batchId);
                 return null;
             });
         } catch (Exception e) {

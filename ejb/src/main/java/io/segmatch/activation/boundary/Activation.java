@@ -5,6 +5,7 @@ import io.segmatch.activation.control.SyncStarter;
 import io.segmatch.activation.store.Destination;
 import io.segmatch.activation.store.GoogleAdsConnection;
 import io.segmatch.activation.store.MetaConnection;
+import io.segmatch.activation.store.SyncBatches;
 import io.segmatch.activation.store.SyncRuns;
 import io.segmatch.shared.store.DataSourceConfig;
 import io.segmatch.shared.store.Jdbc;
@@ -41,7 +42,7 @@ public class Activation {
     }
 
     public Connection connection() {
-        return query(c -> new Connection(GoogleAdsConnection.state(c), SyncRuns.lastCompleted(c).orElse(null)));
+        return query(c -> new Connection(GoogleAdsConnection.state(c), SyncBatches.lastCompleted(c).orElse(null)));
     }
 
     public List<SyncRuns.Run> runs(String segmentId, Destination destination, int limit) {
@@ -53,7 +54,7 @@ public class Activation {
     }
 
     public MetaState meta() {
-        return query(c -> new MetaState(MetaConnection.state(c), SyncRuns.lastCompleted(c, Destination.META).orElse(null)));
+        return query(c -> new MetaState(MetaConnection.state(c), SyncBatches.lastCompleted(c, Destination.META).orElse(null)));
     }
 
     /** Stores a Meta system user's access token (encrypted); a refusal recorded before is forgotten. */

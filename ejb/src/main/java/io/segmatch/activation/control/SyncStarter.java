@@ -1,6 +1,6 @@
 package io.segmatch.activation.control;
 
-import io.segmatch.activation.store.SyncRuns;
+import io.segmatch.activation.store.SyncBatches;
 import io.segmatch.shared.control.ClaimedJobs;
 import io.segmatch.shared.control.ServerInstance;
 import io.segmatch.shared.store.DataSourceConfig;
@@ -58,10 +58,10 @@ public class SyncStarter {
     /** Starts a sync if one is due; returns its batch id if it did. */
     public Optional<Long> startIfDue() {
         // a sync whose server died is recorded as lost within a tick; its jobs are taken up by the next
-        if (local(c -> SyncRuns.reclaimLost(c, Duration.parse(lostAfter)))) {
+        if (local(c -> SyncBatches.reclaimLost(c, Duration.parse(lostAfter)))) {
             LOG.warning("a Customer Match sync was lost (its server stopped): the next sync takes up its jobs");
         }
-        if (!local(c -> SyncRuns.due(c, Duration.parse(interval), Duration.parse(pollInterval), Duration.parse(lostAfter),
+        if (!local(c -> SyncBatches.due(c, Duration.parse(interval), Duration.parse(pollInterval), Duration.parse(lostAfter),
                 Duration.parse(fullPlanEvery)))) {
             return Optional.empty();
         }
@@ -71,13 +71,13 @@ public class SyncStarter {
     /** Starts a sync now unless one is running; returns its batch id if it started one. */
     public Optional<Long> start(String reason) {
         Integer owner = instance.owner();
-        Long batchId = local(c -> SyncRuns.claimBatch(c, reason, Duration.parse(lostAfter), owner));
+        Long batchId = local(c -> SyncBatches.claimBatch(c, reason, Duration.parse(lostAfter), owner));
         if (batchId == null) {
             return Optional.empty();
         }
         long execution = ClaimedJobs.start(JOB, Map.of("batchId", Long.toString(batchId), "reason", reason),
                 why -> local(c -> {
-                    SyncRuns.finishBatch(c, batchId, why);
+                    SyncBatches.finishBatch(c, batchId, why);
                     return null;
                 }));
         LOG.log(Level.INFO, "Customer Match sync {0} started ({1}), job execution {2}", new Object[]{batchId, reason, execution});

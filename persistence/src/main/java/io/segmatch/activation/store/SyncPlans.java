@@ -195,7 +195,7 @@ public final class SyncPlans {
         Instant readdBefore = now.minus(READD_AFTER);
         long[] counts = new long[3]; // changed, skipped, examined
         // refusals are recorded only by a job's settlement, in this sync, one job of a segment at a time
-        boolean refusals = SyncJobs.refusedAny(c, segment.id(), segment.destination());
+        boolean refusals = JobSettlement.refusedAny(c, segment.id(), segment.destination());
         int set = ActivationSets.id(c, segment.id(), segment.destination());
         // people added over 500 days ago: a full plan decides them from what it reads, a plan of changes adds them to its keys
         boolean readdDue = set != ActivationSets.NONE && ActivationSets.readdDue(c, set, readdBefore);
