@@ -226,12 +226,12 @@ public final class UploadProcessor {
         private final List<String> names = new ArrayList<>();
         private final ColumnType[] types;          // null for a column this upload adds
         private final TypeInference[] inference;   // non-null for a column this upload adds
-        private final String[] jsonPrefixes;
+        /** Rows written as their stored jsonb prints (see {@code StagedDiff}: compared as text). */
+        private JsonText.Layout layout;
 
         private Columns(int size) {
             types = new ColumnType[size];
             inference = new TypeInference[size];
-            jsonPrefixes = new String[size];
         }
 
         static Columns of(Schema schema, List<String> header) {
@@ -247,10 +247,8 @@ public final class UploadProcessor {
                     c.names.add(name);
                     c.inference[i] = new TypeInference();
                 }
-                StringBuilder prefix = new StringBuilder();
-                JsonText.string(prefix, c.names.get(i));
-                c.jsonPrefixes[i] = prefix.append(':').toString();
             }
+            c.layout = new JsonText.Layout(c.names);
             return c;
         }
 
@@ -304,21 +302,7 @@ public final class UploadProcessor {
         }
 
         String json(String[] values, StringBuilder out) {
-            out.setLength(0);
-            out.append('{');
-            boolean first = true;
-            for (int i = 0; i < values.length; i++) {
-                if (values[i] == null) {
-                    continue;
-                }
-                if (!first) {
-                    out.append(',');
-                }
-                first = false;
-                out.append(jsonPrefixes[i]);
-                JsonText.string(out, values[i]);
-            }
-            return out.append('}').toString();
+            return layout.object(values, out);
         }
 
         List<DatasetColumn> added() {

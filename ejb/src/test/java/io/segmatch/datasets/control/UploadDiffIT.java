@@ -1,22 +1,27 @@
 package io.segmatch.datasets.control;
 
 import io.segmatch.datasets.entity.Upload.Counts;
+import io.segmatch.datasets.store.JsonText;
 import io.segmatch.datasets.store.StoredRow;
 import io.segmatch.datasets.store.TypedRows;
+import io.segmatch.datasets.store.UploadStage;
 import io.segmatch.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import javax.sql.DataSource;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -140,6 +145,85 @@ class UploadDiffIT {
         assertEquals(2, messages.size(), messages::toString);
         assertTrue(messages.get(0).contains("(merged)"), messages.get(0));
         assertTrue(messages.get(1).contains("(hashed)"), messages.get(1));
+    }
+
+    /** Characters a name or value is made of below: JSON's specials, control characters, letters past ASCII. */
+    private static final List<String> CHARACTERS = List.of("a", "Z", "0", "9", " ", "_", "-", "/", "\"", "\\",
+            "\b", "\f", "\n", "\r", "\t", "\u0001", "\u001f", "\u007f", "é", "ä", "\uFF5A", "\uD83D\uDE00", "{", "}",
+            ":", ",", "[", "]");
+
+    private static String randomText(Random random, int length) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            text.append(CHARACTERS.get(random.nextInt(CHARACTERS.size())));
+        }
+        return text.toString();
+    }
+
+    /**
+     * A re-upload compares each staged row with its stored row as text, so the rows are staged
+     * exactly as PostgreSQL prints their jsonb: for random column names and values, the
+     * database's print of the layout's text is that text.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void rowsAreStagedAsTheDatabasePrintsThem(long seed) throws Exception {
+        Random random = new Random(seed);
+        try (var c = db.getConnection(); var ps = c.prepareStatement("SELECT ?::jsonb::text")) {
+            for (int n = 0; n < 300; n++) {
+                int size = 1 + random.nextInt(15);
+                Set<String> seen = new HashSet<>();
+                List<String> names = new ArrayList<>();
+                while (names.size() < size) {
+                    String name = randomText(random, 1 + random.nextInt(12));
+                    if (seen.add(name)) {
+                        names.add(name);
+                    }
+                }
+                String[] values = new String[size];
+                for (int i = 0; i < size; i++) {
+                    values[i] = random.nextInt(5) == 0 ? null : randomText(random, random.nextInt(20));
+                }
+                String text = new JsonText.Layout(names).object(values, new StringBuilder());
+                ps.setString(1, text);
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    assertEquals(rs.getString(1), text);
+                }
+            }
+        }
+    }
+
+    /**
+     * A staged row whose text is not its stored row's print but whose values are the same (keys
+     * in another order, no spaces) is compared as jsonb, and left alone; the row whose value
+     * changed is written.
+     */
+    @Test
+    void aRowStagedInAnotherSpellingIsComparedByItsValues() throws Exception {
+        UploadFixture dataset = new UploadFixture(db);
+        dataset.upload("customer_id,email,country\nC1,a@example.com,DE\nC2,b@example.com,DE\n");
+        dataset.clearPending();
+        List<String> columns = List.of("customer_id", "email", "country");
+        UploadStage.Merge merge;
+        try (var c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try (UploadStage stage = UploadStage.open(c, dataset.datasetId, false)) {
+                stage.add(2, "C1", "{\"country\":\"DE\",\"email\":\"a@example.com\",\"customer_id\":\"C1\"}",
+                        new String[]{"C1", "a@example.com", "DE"});
+                stage.add(3, "C2", "{\"country\":\"FR\",\"email\":\"b@example.com\",\"customer_id\":\"C2\"}",
+                        new String[]{"C2", "b@example.com", "FR"});
+                merge = stage.apply(columns, true, false, false, 2, UploadFixture.now());
+                stage.refreshTyped(TypedRows.of(dataset.schema.columns()), columns);
+                stage.dropTables();
+            }
+            c.commit();
+        }
+        assertEquals(0, merge.inserted());
+        assertEquals(1, merge.updated());
+        assertEquals(List.of("C2"), dataset.pending());
+        assertEquals("FR", dataset.values("C2").get("country"));
+        assertEquals(rebuilt(dataset), typed(dataset));
     }
 
     @ParameterizedTest

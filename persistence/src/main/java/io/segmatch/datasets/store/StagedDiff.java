@@ -56,12 +56,19 @@ final class StagedDiff {
                     + "WHERE s.data IS NOT NULL AND s.row_key = d.row_key AND s.line <> d.keep");
         }
         Array columns = connection.createArrayOf("text", uploadColumns.toArray());
-        String merged = allColumns ? "s.data" : "(r.data - ?::text[]) || s.data";
+        // The staged rows are text, written as their jsonb prints (JsonText.Layout). An upload
+        // of every column compares each with its stored row as text first: equal text is an
+        // equal row, and only the rows whose text differs are parsed (to compare them as jsonb,
+        // which settles rows written otherwise, and to write the new and changed ones). An upload
+        // of some columns merges them into the stored values, which needs every row parsed.
+        String merged = allColumns ? "s.data::jsonb" : "(r.data - ?::text[]) || s.data::jsonb";
+        String differs = allColumns ? "(r.data::text IS DISTINCT FROM s.data AND r.data IS DISTINCT FROM s.data::jsonb)"
+                : "r.data IS DISTINCT FROM " + merged;
         String sql = "CREATE UNLOGGED TABLE " + change + " AS "
-                + "SELECT s.row_key, CASE WHEN r.row_key IS NULL THEN s.data ELSE " + merged + " END AS data, "
+                + "SELECT s.row_key, CASE WHEN r.row_key IS NULL THEN s.data::jsonb ELSE " + merged + " END AS data, "
                 + "r.row_key IS NULL AS is_new "
                 + "FROM " + stage + " s LEFT JOIN dataset_row r ON r.dataset_id = ? AND r.row_key = s.row_key "
-                + "WHERE s.data IS NOT NULL AND (r.row_key IS NULL OR r.data IS DISTINCT FROM " + merged + ") "
+                + "WHERE s.data IS NOT NULL AND (r.row_key IS NULL OR " + differs + ") "
                 // in key order: the writes that follow go through the key indexes of the rows, the
                 // typed rows and the pending changes page after page instead of at random, and
                 // the new versions lie in key order for the lookups of the next membership run

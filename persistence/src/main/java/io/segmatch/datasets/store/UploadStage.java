@@ -97,9 +97,11 @@ public class UploadStage implements AutoCloseable {
             if (direct) {
                 st.execute("SAVEPOINT upload_direct");
             } else {
-                // data is null for a rejected row whose key is kept (replace mode)
+                // data is null for a rejected row whose key is kept (replace mode); text, not jsonb:
+                // the diff compares it with the stored rows as text and parses only the rows
+                // that differ (StagedDiff)
                 st.execute("CREATE UNLOGGED TABLE " + stage + " (line bigint NOT NULL, row_key " + Jdbc.ROW_KEY_TYPE + " NOT NULL, "
-                        + "data jsonb)");
+                        + "data text)");
             }
         }
         Path valuesFile = null;
