@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
@@ -36,6 +37,7 @@ import java.util.regex.Pattern;
  */
 public final class TypedRows {
 
+    private static final Logger LOG = Logger.getLogger(TypedRows.class.getName());
     private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
 
     /** A dataset column as the typed table stores it. */
@@ -316,9 +318,13 @@ public final class TypedRows {
         if (current.isEmpty()) {
             create(c, name, columns);
         }
+        long t0 = System.nanoTime();
         TypedCopies.copyRaw(c, name, columns, uploadColumns, rawFile);
+        long t1 = System.nanoTime();
         if (current.isEmpty()) {
             finish(c, datasetId, name, columns);
         }
+        LOG.info(String.format(Locale.ROOT, "typed rows of dataset %s loaded: copied in %.2f s, key index and "
+                + "statistics in %.2f s", datasetId, (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9));
     }
 }
