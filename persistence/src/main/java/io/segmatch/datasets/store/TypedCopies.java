@@ -5,12 +5,11 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.PGCopyOutputStream;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,7 +20,8 @@ import java.util.List;
 
 /**
  * Typed rows streamed into a typed table ({@link TypedRows}) by COPY, their values parsed in
- * Java on the way: from stored rows, or from the values a direct load kept on disk.
+ * Java on the way and sent in COPY's binary format ({@link TypedValues#binary}): from stored
+ * rows, or from the values a direct load kept on disk.
  */
 final class TypedCopies {
 
@@ -42,10 +42,11 @@ final class TypedCopies {
         sql.append(" FROM (").append(source).append(") r");
         Path file = null;
         try {
-            file = Files.createTempFile("segmatch-typed-", ".txt");
+            file = Files.createTempFile("segmatch-typed-", ".copy");
             long rows = 0;
-            try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
                  PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                TypedValues.binaryHeader(out);
                 int p = 1;
                 for (Column column : columns) {
                     ps.setString(p++, column.name());
@@ -54,16 +55,16 @@ final class TypedCopies {
                     ps.setObject(p++, param);
                 }
                 ps.setFetchSize(5000);
-                StringBuilder line = new StringBuilder(256);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.append(line(line, rs.getString(1), columns, i -> rs.getString(2 + i)));
+                        row(out, rs.getString(1), columns, i -> rs.getString(2 + i));
                         rows++;
                     }
                 }
+                TypedValues.binaryTrailer(out);
             }
             if (rows > 0) {
-                try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
                     c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql(table, columns), in, 1 << 16);
                 }
             }
@@ -85,14 +86,15 @@ final class TypedCopies {
             source[i] = uploadColumns.indexOf(columns.get(i).name());
         }
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(rawFile), 1 << 16));
-             BufferedWriter out = new BufferedWriter(new OutputStreamWriter(new PGCopyOutputStream(
-                     c.unwrap(PGConnection.class), copySql(table, columns), 1 << 16), StandardCharsets.UTF_8), 1 << 16)) {
+             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new PGCopyOutputStream(
+                     c.unwrap(PGConnection.class), copySql(table, columns), 1 << 16), 1 << 16))) {
+            TypedValues.binaryHeader(out);
             String[] raw = new String[uploadColumns.size()];
-            StringBuilder line = new StringBuilder(256);
             String key;
             while ((key = TypedValues.readRaw(in, raw)) != null) {
-                out.append(line(line, key, columns, i -> source[i] < 0 ? null : raw[source[i]]));
+                row(out, key, columns, i -> source[i] < 0 ? null : raw[source[i]]);
             }
+            TypedValues.binaryTrailer(out);
         } catch (IOException e) {
             throw new SQLException("writing the typed rows failed: " + e.getMessage(), e);
         }
@@ -104,22 +106,20 @@ final class TypedCopies {
         String get(int column) throws SQLException;
     }
 
-    /** {@code line} (emptied first) as one COPY line: the key, then each column's typed value. */
-    private static StringBuilder line(StringBuilder line, String key, List<Column> columns, Values values)
-            throws SQLException {
-        line.setLength(0);
-        UploadStage.escape(line, key);
+    /** One row in COPY's binary format: the key, then each column's typed value. */
+    private static void row(DataOutputStream out, String key, List<Column> columns, Values values)
+            throws SQLException, IOException {
+        out.writeShort(columns.size() + 1);
+        TypedValues.binaryText(out, key);
         for (int i = 0; i < columns.size(); i++) {
-            line.append('\t');
-            TypedValues.typed(line, columns.get(i).type(), values.get(i));
+            TypedValues.binary(out, columns.get(i).type(), values.get(i));
         }
-        return line.append('\n');
     }
 
     private static String copySql(String table, List<Column> columns) {
         StringBuilder copy = new StringBuilder("COPY ").append(table).append(" (row_key");
         columns.forEach(column -> copy.append(", ").append(column.sqlName()));
-        return copy.append(") FROM STDIN").toString();
+        return copy.append(") FROM STDIN (FORMAT binary)").toString();
     }
 
     private static void delete(Path file) {

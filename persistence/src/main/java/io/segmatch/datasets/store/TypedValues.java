@@ -6,13 +6,17 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.Locale;
 
 /**
- * The two forms values take on their way to a typed table: a direct load's raw values on
- * disk (key, then each value or none, length-prefixed UTF-8), and each value's typed form as
- * PostgreSQL reads it for its column's SQL type.
+ * The forms values take on their way to a typed table: a direct load's raw values on disk
+ * (key, then each value or none, length-prefixed UTF-8), each value's typed form as text
+ * (what PostgreSQL reads for its column's SQL type, as a row write binds it), and the same
+ * value in COPY's binary format (as the loads and rebuilds of whole tables send it).
  */
 final class TypedValues {
 
@@ -61,14 +65,109 @@ final class TypedValues {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    /** Appends a value's typed form in COPY text format ({@code \N} when it has none). */
-    static void typed(StringBuilder out, ColumnType type, String raw) {
-        String text = text(type, raw);
-        if (text == null) {
-            out.append("\\N");
-        } else {
-            UploadStage.escape(out, text);
+    /** PostgreSQL's epoch (2000-01-01) in days and in microseconds since 1970-01-01. */
+    private static final long PG_EPOCH_DAY = 10_957;
+    private static final long PG_EPOCH_MICROS = PG_EPOCH_DAY * 86_400_000_000L;
+
+    /** The header of COPY's binary format: its signature, no flags, no extension. */
+    static void binaryHeader(DataOutputStream out) throws IOException {
+        out.write(new byte[] {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0});
+        out.writeInt(0);
+        out.writeInt(0);
+    }
+
+    /** The trailer of COPY's binary format. */
+    static void binaryTrailer(DataOutputStream out) throws IOException {
+        out.writeShort(-1);
+    }
+
+    /** A text field of COPY's binary format (null: none). */
+    static void binaryText(DataOutputStream out, String value) throws IOException {
+        writeString(out, value);
+    }
+
+    /**
+     * A value's typed form as a field of COPY's binary format (its length, then PostgreSQL's
+     * binary form of the column's SQL type), or a null field when it has none: the value
+     * {@link #text} gives, as PostgreSQL would read that text, without PostgreSQL parsing it
+     * (numbers, dates and timestamps cost the database a third of a text COPY's time).
+     */
+    static void binary(DataOutputStream out, ColumnType type, String raw) throws IOException {
+        Object value = raw == null ? null : type.parse(raw);
+        if (value == null) {
+            out.writeInt(-1);
+            return;
         }
+        switch (type) {
+            case STRING -> writeString(out, (String) value);
+            case BOOLEAN -> {
+                out.writeInt(1);
+                out.writeByte((Boolean) value ? 1 : 0);
+            }
+            case DATE -> {
+                out.writeInt(4);
+                out.writeInt(Math.toIntExact(((LocalDate) value).toEpochDay() - PG_EPOCH_DAY));
+            }
+            case TIMESTAMP -> {
+                Instant instant = (Instant) value;
+                out.writeInt(8);
+                out.writeLong(Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L),
+                        instant.getNano() / 1000) - PG_EPOCH_MICROS);
+            }
+            case NUMBER -> numeric(out, (BigDecimal) value);
+        }
+    }
+
+    /**
+     * A number in {@code numeric}'s binary form: digit count, weight, sign, display scale, then
+     * base-10000 digits (the first multiplied by 10000 to the weight), without leading or trailing
+     * zero digits. The display scale is the number's scale, as PostgreSQL reads the same text:
+     * {@code 4699.70} keeps its two decimals, {@code 1e5} has none, {@code 15e-4} has four.
+     */
+    static void numeric(DataOutputStream out, BigDecimal value) throws IOException {
+        int scale = value.scale();
+        String digits = value.unscaledValue().abs().toString();
+        String whole;
+        String fraction;
+        if (scale <= 0) {
+            whole = digits.equals("0") ? "" : digits + "0".repeat(-scale);
+            fraction = "";
+        } else if (digits.length() > scale) {
+            whole = digits.substring(0, digits.length() - scale);
+            fraction = digits.substring(digits.length() - scale);
+        } else {
+            whole = "";
+            fraction = "0".repeat(scale - digits.length()) + digits;
+        }
+        // groups of four decimal digits on either side of the point
+        String aligned = "0".repeat((4 - whole.length() % 4) % 4) + whole
+                + fraction + "0".repeat((4 - fraction.length() % 4) % 4);
+        int groups = aligned.length() / 4;
+        int weight = (whole.length() + 3) / 4 - 1;
+        int first = 0;
+        while (first < groups && group(aligned, first) == 0) {
+            first++;
+        }
+        int last = groups;
+        while (last > first && group(aligned, last - 1) == 0) {
+            last--;
+        }
+        int count = last - first;
+        boolean negative = value.signum() < 0;
+        out.writeInt(8 + 2 * count);
+        out.writeShort(count);
+        out.writeShort(count == 0 ? 0 : weight - first);
+        out.writeShort(negative ? 0x4000 : 0);
+        out.writeShort(Math.max(0, scale));
+        for (int i = first; i < last; i++) {
+            out.writeShort(group(aligned, i));
+        }
+    }
+
+    private static int group(String aligned, int index) {
+        int at = index * 4;
+        return (aligned.charAt(at) - '0') * 1000 + (aligned.charAt(at + 1) - '0') * 100
+                + (aligned.charAt(at + 2) - '0') * 10 + (aligned.charAt(at + 3) - '0');
     }
 
     /**
