@@ -4,8 +4,6 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -67,30 +65,48 @@ public enum ColumnType {
     }
 
     private static Instant instant(String v) {
-        int hour = digits(v, 11, 2);
-        int minute = digits(v, 14, 2);
-        int second = 0;
+        long micros = epochMicros(v);
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);
+    }
+
+    /** The day of a conforming date (or of a conforming timestamp's date), counted from 1970-01-01. */
+    public static long epochDay(String v) {
+        return LocalDate.of(digits(v, 0, 4), digits(v, 5, 2), digits(v, 8, 2)).toEpochDay();
+    }
+
+    /**
+     * The microsecond of a conforming timestamp, counted from 1970-01-01T00:00Z: no zone is UTC;
+     * a fraction of up to six digits is exact, a longer one is read as a double and rounded to
+     * the microsecond, as PostgreSQL reads it ({@code rint}).
+     */
+    public static long epochMicros(String v) {
+        long seconds = epochDay(v) * 86_400 + digits(v, 11, 2) * 3600L + digits(v, 14, 2) * 60L;
         long micros = 0;
         int i = 16;
-        if (i < v.length() && v.charAt(i) == ':') {
-            second = digits(v, i + 1, 2);
+        int n = v.length();
+        if (i < n && v.charAt(i) == ':') {
+            seconds += digits(v, i + 1, 2);
             i += 3;
-            if (i < v.length() && v.charAt(i) == '.') {
+            if (i < n && v.charAt(i) == '.') {
                 int start = ++i;
-                while (i < v.length() && digit(v.charAt(i))) {
+                while (i < n && digit(v.charAt(i))) {
                     i++;
                 }
-                // PostgreSQL reads the fraction as a double and rounds it to microseconds (rint)
-                micros = (long) Math.rint(Double.parseDouble("0." + v.substring(start, i)) * 1_000_000);
+                if (i - start <= 6) {
+                    micros = digits(v, start, i - start);
+                    for (int k = i - start; k < 6; k++) {
+                        micros *= 10;
+                    }
+                } else {
+                    micros = (long) Math.rint(Double.parseDouble("0." + v.substring(start, i)) * 1_000_000);
+                }
             }
         }
-        ZoneOffset offset = ZoneOffset.UTC;
-        if (i < v.length() && (v.charAt(i) == '+' || v.charAt(i) == '-')) {
-            int sign = v.charAt(i) == '-' ? -1 : 1;
-            offset = ZoneOffset.ofHoursMinutes(sign * digits(v, i + 1, 2), sign * digits(v, i + 4, 2));
+        if (i < n && (v.charAt(i) == '+' || v.charAt(i) == '-')) {
+            long offset = digits(v, i + 1, 2) * 3600L + digits(v, i + 4, 2) * 60L;
+            seconds -= v.charAt(i) == '-' ? -offset : offset;
         }
-        return LocalDate.parse(v.substring(0, 10)).atTime(hour, minute, second).toInstant(offset)
-                .plus(micros, ChronoUnit.MICROS);
+        return seconds * 1_000_000 + micros;
     }
 
     static boolean isBoolean(String v) {

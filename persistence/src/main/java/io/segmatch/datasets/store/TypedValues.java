@@ -107,63 +107,14 @@ final class TypedValues {
             }
             case DATE -> {
                 out.writeInt(4);
-                out.writeInt(Math.toIntExact(epochDay(raw) - PG_EPOCH_DAY));
+                out.writeInt(Math.toIntExact(ColumnType.epochDay(raw) - PG_EPOCH_DAY));
             }
             case TIMESTAMP -> {
                 out.writeInt(8);
-                out.writeLong(epochMicros(raw) - PG_EPOCH_MICROS);
+                out.writeLong(ColumnType.epochMicros(raw) - PG_EPOCH_MICROS);
             }
             case NUMBER -> numeric(out, raw);
         }
-    }
-
-    /** The day of a conforming date (or timestamp), counted from 1970-01-01. */
-    static long epochDay(String v) {
-        return LocalDate.of(digits(v, 0, 4), digits(v, 5, 2), digits(v, 8, 2)).toEpochDay();
-    }
-
-    /**
-     * The microsecond of a conforming timestamp, counted from 1970-01-01T00:00Z: no zone is UTC;
-     * a fraction of up to six digits is exact, a longer one read as a double and rounded to the
-     * microsecond as PostgreSQL reads it ({@code rint}), as {@link ColumnType#parse} does.
-     */
-    static long epochMicros(String v) {
-        long seconds = epochDay(v) * 86_400 + digits(v, 11, 2) * 3600L + digits(v, 14, 2) * 60L;
-        long micros = 0;
-        int i = 16;
-        int n = v.length();
-        if (i < n && v.charAt(i) == ':') {
-            seconds += digits(v, i + 1, 2);
-            i += 3;
-            if (i < n && v.charAt(i) == '.') {
-                int start = ++i;
-                while (i < n && v.charAt(i) >= '0' && v.charAt(i) <= '9') {
-                    i++;
-                }
-                if (i - start <= 6) {
-                    micros = digits(v, start, i - start);
-                    for (int k = i - start; k < 6; k++) {
-                        micros *= 10;
-                    }
-                } else {
-                    micros = (long) Math.rint(Double.parseDouble("0." + v.substring(start, i)) * 1_000_000);
-                }
-            }
-        }
-        if (i < n && (v.charAt(i) == '+' || v.charAt(i) == '-')) {
-            long offset = digits(v, i + 1, 2) * 3600L + digits(v, i + 4, 2) * 60L;
-            seconds -= v.charAt(i) == '-' ? -offset : offset;
-        }
-        return seconds * 1_000_000 + micros;
-    }
-
-    /** The number written by {@code count} decimal digits at {@code at} (the scanner checked them). */
-    private static int digits(String v, int at, int count) {
-        int value = 0;
-        for (int i = at; i < at + count; i++) {
-            value = value * 10 + (v.charAt(i) - '0');
-        }
-        return value;
     }
 
     /**
