@@ -117,6 +117,8 @@ public final class UploadBenchmark {
             // write: statistics that say one dataset holds every row (plans must not depend on it)
             settle(db, "building the segments", args);
             List<String> segments = MembershipBenchmark.createSegments(http, base, datasetId);
+            settle(db, "the full rebuild", args);
+            MembershipBenchmark.rebuildSegments(http, base, datasetId, segments);
             settle(db, "the 10%-changed re-upload", args);
             if (db != null) {
                 db.layout("before the re-upload");
