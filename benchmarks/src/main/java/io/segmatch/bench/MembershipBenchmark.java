@@ -96,8 +96,6 @@ final class MembershipBenchmark {
      * not have started.
      */
     static void rebuildSegments(HttpClient http, String base, String datasetId, List<String> ids) throws Exception {
-        // a full rebuild of the same ten: each saved with its first condition repeated (the same
-        // members by another rule), so each is re-evaluated over every row and nobody moves
         Instant saved = Instant.now();
         long t1 = System.nanoTime();
         for (int i = 0; i < count; i++) {
