@@ -1,6 +1,7 @@
 package io.segmatch.activation.store;
 
 import io.segmatch.activation.identifiers.StoredIdentifiers;
+import io.segmatch.shared.store.BinaryCopy;
 import org.postgresql.PGConnection;
 
 import java.io.ByteArrayInputStream;
@@ -107,9 +108,6 @@ final class JobItems {
         }
     }
 
-    /** The binary COPY's signature, flags and header extension length. */
-    private static final byte[] COPY_HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0};
-
     private void flush() throws SQLException {
         if (keys.isEmpty()) {
             return;
@@ -121,7 +119,7 @@ final class JobItems {
         DataOutputStream rows = new DataOutputStream(bytes);
         long position = count - keys.size();
         try {
-            rows.write(COPY_HEADER);
+            BinaryCopy.header(rows);
             for (int i = 0; i < keys.size(); i++) {
                 rows.writeShort(4);
                 rows.writeInt(8);
@@ -135,7 +133,7 @@ final class JobItems {
                 rows.writeInt(4);
                 rows.writeInt((int) position++);
             }
-            rows.writeShort(-1);
+            BinaryCopy.trailer(rows);
             c.unwrap(PGConnection.class).getCopyAPI().copyIn(
                     "COPY sync_job_item (job_id, row_key, identifiers, position) FROM STDIN (FORMAT binary)",
                     new ByteArrayInputStream(bytes.toByteArray()));

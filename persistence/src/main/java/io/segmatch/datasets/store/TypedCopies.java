@@ -1,6 +1,7 @@
 package io.segmatch.datasets.store;
 
 import io.segmatch.datasets.store.TypedRows.Column;
+import io.segmatch.shared.store.BinaryCopy;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.PGCopyOutputStream;
 
@@ -46,7 +47,7 @@ final class TypedCopies {
             long rows = 0;
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
                  PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                TypedValues.binaryHeader(out);
+                BinaryCopy.header(out);
                 int p = 1;
                 for (Column column : columns) {
                     ps.setString(p++, column.name());
@@ -61,7 +62,7 @@ final class TypedCopies {
                         rows++;
                     }
                 }
-                TypedValues.binaryTrailer(out);
+                BinaryCopy.trailer(out);
             }
             if (rows > 0) {
                 try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
@@ -88,13 +89,13 @@ final class TypedCopies {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(rawFile), 1 << 16));
              DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new PGCopyOutputStream(
                      c.unwrap(PGConnection.class), copySql(table, columns), 1 << 16), 1 << 16))) {
-            TypedValues.binaryHeader(out);
+            BinaryCopy.header(out);
             String[] raw = new String[uploadColumns.size()];
             String key;
             while ((key = TypedValues.readRaw(in, raw)) != null) {
                 row(out, key, columns, i -> source[i] < 0 ? null : raw[source[i]]);
             }
-            TypedValues.binaryTrailer(out);
+            BinaryCopy.trailer(out);
         } catch (IOException e) {
             throw new SQLException("writing the typed rows failed: " + e.getMessage(), e);
         }

@@ -8,7 +8,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.time.LocalDate;
 import java.util.Locale;
 
 /**
@@ -67,18 +66,6 @@ final class TypedValues {
     /** PostgreSQL's epoch (2000-01-01) in days and in microseconds since 1970-01-01. */
     private static final long PG_EPOCH_DAY = 10_957;
     private static final long PG_EPOCH_MICROS = PG_EPOCH_DAY * 86_400_000_000L;
-
-    /** The header of COPY's binary format: its signature, no flags, no extension. */
-    static void binaryHeader(DataOutputStream out) throws IOException {
-        out.write(new byte[] {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0});
-        out.writeInt(0);
-        out.writeInt(0);
-    }
-
-    /** The trailer of COPY's binary format. */
-    static void binaryTrailer(DataOutputStream out) throws IOException {
-        out.writeShort(-1);
-    }
 
     /** A text field of COPY's binary format (null: none). */
     static void binaryText(DataOutputStream out, String value) throws IOException {
