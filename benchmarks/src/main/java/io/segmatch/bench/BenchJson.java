@@ -32,6 +32,11 @@ final class BenchJson {
         return read(array).asJsonArray().stream().map(JsonValue::toString).toList();
     }
 
+    /** The objects of the first array field of that name (a run's {@code jobs}), each as its own JSON text. */
+    static List<String> objects(String json, String name) {
+        return find(read(json), name).map(v -> v.asJsonArray().stream().map(JsonValue::toString).toList()).orElse(List.of());
+    }
+
     private static JsonStructure read(String json) {
         try (var reader = JSON.createReader(new StringReader(json))) {
             return reader.read();

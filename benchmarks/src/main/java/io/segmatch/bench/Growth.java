@@ -74,7 +74,7 @@ public final class Growth {
             new Phase("emails-plan-removes", "plan of the sync after 1,000 members got a new email (removes)", Bar.SECONDS, 1, true),
             new Phase("emails-plan-adds", "plan of the sync after it (adds)", Bar.SECONDS, 1, true),
             new Phase("emails-in-step", "until the list is in step after those 1,000 changes", Bar.NONE, 0, true),
-            new Phase("every-row-ack", "Google's acknowledgement of every row, recorded by the next sync", Bar.NONE, 0, true),
+            new Phase("every-row-ack", "Google's acknowledgement of every row, recorded (its jobs' recordings, summed)", Bar.NONE, 0, true),
             new Phase("every-row-build", "the every-row segment built (the runs)", Bar.NONE, 0, true),
             new Phase("heap-peak", "server heap: peak in use, MB", Bar.MEGABYTES, 512, false),
             new Phase("heap-live", "server heap: most live after a collection, MB", Bar.MEGABYTES, 512, false),

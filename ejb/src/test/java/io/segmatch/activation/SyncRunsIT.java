@@ -133,22 +133,42 @@ class SyncRunsIT {
         long poller = lastSync(5, "running", null);
         SyncJobs.Job job = Jdbc.inLocalTransaction(db, c -> SyncJobs.open(c, "seg-1", Destination.GOOGLE_ADS)).orElseThrow();
         assertEquals(sender, job.syncRunId());
+        // (the settlement marks the job first, as JobSettlement.succeeded does)
+        sql("UPDATE sync_job SET status = 'success' WHERE id = " + job.id());
         Jdbc.inLocalTransaction(db, c -> {
             SyncRuns.settled(c, job, new JobSettlement.Outcome(127, 2, Map.of("INVALID_SHA256_FORMAT", 2L)), null);
             return null;
         });
         assertEquals(List.of("completed", "127", "2"), run(sender), "the sending run gets the figures and ends");
         assertEquals(List.of("running", "0", "0"), run(poller), "the run that saw it finish sent nothing");
-        sql("UPDATE sync_job SET status = 'success' WHERE id = " + job.id());
-        // a failed job ends the run that waited for it as failed
+        // a run whose plan made two jobs: the first settled leaves it waiting, the second ends it
+        long planner = lastSync(40, "waiting", "running");
+        sql("INSERT INTO sync_job (sync_run_id, segment_id, user_list, kind, status, created_at, updated_at) VALUES ("
+                + planner + ", 'seg-1', 'customers/1/userLists/2', 'add', 'new', now(), now())");
+        for (String expected : List.of("waiting", "completed")) {
+            SyncJobs.Job next = Jdbc.inLocalTransaction(db, c -> SyncJobs.open(c, "seg-1", Destination.GOOGLE_ADS)).orElseThrow();
+            assertEquals(planner, next.syncRunId());
+            sql("UPDATE sync_job SET status = 'success' WHERE id = " + next.id());
+            Jdbc.inLocalTransaction(db, c -> {
+                SyncRuns.settled(c, next, new JobSettlement.Outcome(3, 0, Map.of()), null);
+                return null;
+            });
+            assertEquals(expected, run(planner).get(0), "the run after each of its two jobs settled");
+        }
+        assertEquals("6", run(planner).get(1), "both jobs' people count for the run that planned them");
+        // a failed job ends the run that waited for it as failed, though another of its jobs is still to come
         long failing = lastSync(40, "waiting", "running");
+        sql("INSERT INTO sync_job (sync_run_id, segment_id, user_list, kind, status, created_at, updated_at) VALUES ("
+                + failing + ", 'seg-1', 'customers/1/userLists/2', 'add', 'new', now(), now())");
         SyncJobs.Job other = Jdbc.inLocalTransaction(db, c -> SyncJobs.open(c, "seg-1", Destination.GOOGLE_ADS)).orElseThrow();
         assertEquals(failing, other.syncRunId());
+        sql("UPDATE sync_job SET status = 'failed' WHERE id = " + other.id());
         Jdbc.inLocalTransaction(db, c -> {
             SyncRuns.settled(c, other, null, "Google reported the job failed");
             return null;
         });
         assertEquals(List.of("failed", "0", "0"), run(failing));
+        sql("UPDATE sync_job SET status = 'abandoned' WHERE sync_run_id = " + failing);
     }
 
     /** A run names its list from its start when the list exists, and from its creation when the run creates it. */

@@ -220,6 +220,12 @@ class MembershipPropertyIT {
                 net.jqwik.api.Tuple.of(4, run));
     }
 
+    /** People per job: one, a few (a plan's people in several jobs, sent and settled in turn), or any number. */
+    @Provide
+    Arbitrary<Integer> jobSizes() {
+        return Arbitraries.of(1, 2, 3, SyncPlans.ANY_NUMBER, SyncPlans.ANY_NUMBER);
+    }
+
     /** Histories with syncs among them, activation switched off and on, and the email role changed. */
     @Provide
     Arbitrary<List<Op>> syncHistories() {
@@ -257,8 +263,10 @@ class MembershipPropertyIT {
      * would find).
      */
     @Property(tries = 250)
-    void syncsLeaveGoogleHoldingExactlyTheMembers(@ForAll("syncHistories") List<Op> history) throws Exception {
+    void syncsLeaveGoogleHoldingExactlyTheMembers(@ForAll("syncHistories") List<Op> history, @ForAll("jobSizes") int perJob)
+            throws Exception {
         World world = new World();
+        world.perJob = perJob;
         for (Op op : history) {
             world.apply(op);
         }
@@ -361,6 +369,8 @@ class MembershipPropertyIT {
         final List<String> segments = new ArrayList<>();
         /** How the runs cut their writes (the property also tries tiny batches). */
         WriteSizes sizes = WriteSizes.DEFAULT;
+        /** People per job (the property also tries a plan's people in several jobs). */
+        int perJob = SyncPlans.ANY_NUMBER;
         final Map<String, Boolean> activated = new HashMap<>();
         UploadProcessor.Schema schema;
 
@@ -497,28 +507,42 @@ class MembershipPropertyIT {
                         assertTrue(inTransaction(SyncPlans::barrier), "no membership write is open");
                     }
                     plan = inTransaction(c -> SyncPlans.plan(c, runId, a, list, IDENTIFIERS, FULL_EVERY,
-                            basis, Instant.now()));
+                            basis, Instant.now(), Runnable::run, perJob));
                 }
                 plans.add(plan);
                 plansTo.computeIfAbsent(a.destination(), d -> new ArrayList<>()).add(plan);
                 if (plan.jobId() == null) {
                     continue;
                 }
-                inTransaction(c -> {
-                    var job = SyncJobs.open(c, a.id(), a.destination()).orElseThrow();
-                    var items = SyncJobs.unsent(c, job.id(), -1, 100_000);
-                    Map<String, String> rejected = new HashMap<>();
-                    String refused = s.refused() == null ? null : identifiers(Map.of("email", s.refused()), "email");
-                    items.stream().filter(i -> i.identifiers().equals(refused))
-                            .forEach(i -> rejected.put(i.key(), "INVALID_SHA256_FORMAT"));
-                    SyncJobs.sent(c, job.id(), items, rejected);
-                    if (s.fail()) {
-                        SyncJobs.unapplied(c, job, JobStatus.FAILED, null, "Google reported the job failed");
-                    } else {
-                        JobSettlement.succeeded(c, job, null, Instant.now());
-                    }
-                    return null;
-                });
+                // the plan's jobs in turn (the first fails when Google fails this sync's job)
+                long people = 0;
+                int jobs = 0;
+                for (var open = inTransaction(c -> SyncJobs.open(c, a.id(), a.destination())); open.isPresent();
+                     open = inTransaction(c -> SyncJobs.open(c, a.id(), a.destination()))) {
+                    var job = open.get();
+                    boolean fail = s.fail() && jobs == 0;
+                    int sent = inTransaction(c -> {
+                        var items = SyncJobs.unsent(c, job.id(), -1, 100_000);
+                        Map<String, String> rejected = new HashMap<>();
+                        String refused = s.refused() == null ? null : identifiers(Map.of("email", s.refused()), "email");
+                        items.stream().filter(i -> i.identifiers().equals(refused))
+                                .forEach(i -> rejected.put(i.key(), "INVALID_SHA256_FORMAT"));
+                        SyncJobs.sent(c, job.id(), items, rejected);
+                        if (fail) {
+                            SyncJobs.unapplied(c, job, JobStatus.FAILED, null, "Google reported the job failed");
+                        } else {
+                            JobSettlement.succeeded(c, job, null, Instant.now());
+                        }
+                        return items.size();
+                    });
+                    assertTrue(sent >= 1 && sent <= perJob, "job " + job.id() + " of " + sent + " people, at most " + perJob);
+                    assertEquals(plan.kind(), job.kind(), "the plan's jobs are of its kind");
+                    people += sent;
+                    jobs++;
+                }
+                assertEquals(plan.jobs(), jobs, "the plan's jobs, each sent and settled: " + plan);
+                assertEquals(plan.kind().equals("add") ? plan.adds() : plan.removes(), people,
+                        "the plan's people, in its jobs: " + plan);
             }
         }
 

@@ -201,9 +201,21 @@ class ActivationIT extends DeployedWar {
                 .filter(b -> b.getJsonObject("body").toString().contains(refusedHash)).count(),
                 "the refused identifiers were not sent again");
 
-        // the segment is deleted: its members leave the list
+        // the segment is deleted: its members leave the list, five people in jobs of at most
+        // three (segmatch.googleads.job-people in these tests), sent and settled one after the other
         assertEquals(204, http.delete("api/segments/" + segment).status());
         await(() -> google.members(list), Set::isEmpty, "the deleted segment's members to be removed");
+        JsonObject removal = await(() -> http.get("api/activation/runs?segmentId=" + segment + "&limit=100").array()
+                        .stream().map(JsonObject.class::cast).filter(r -> r.getInt("plannedRemoves") == 5).findFirst().orElse(null),
+                r -> r != null && r.getString("status").equals("completed"), "the run that planned the five removes to complete");
+        assertEquals(List.of("remove 3 success", "remove 2 success"), removal.getJsonArray("jobs").stream()
+                .map(JsonObject.class::cast).map(j -> j.getString("kind") + " " + j.getInt("people") + " " + j.getString("status"))
+                .toList(), removal.toString());
+        assertEquals(5, removal.getInt("removed"), removal.toString());
+        assertTrue(removal.getJsonArray("jobs").stream().map(JsonObject.class::cast).allMatch(j -> j.getInt("recordedMillis") >= 0),
+                removal.toString());
+        assertEquals(0, google.jobs().stream().filter(j -> j.endsWith("RUNNING") || j.endsWith("PENDING")).count(),
+                "no job left behind: " + google.jobs());
         assertFalse(google.uppercaseHashSeen(), "hashes are sent in lower case");
         JsonObject connection = http.get("api/activation/google-ads").json();
         assertTrue(connection.getBoolean("connected"), connection.toString());

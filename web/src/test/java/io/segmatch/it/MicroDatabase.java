@@ -51,6 +51,8 @@ public class MicroDatabase implements BeforeAllCallback {
                     // the failsafe execution "data-manager" runs DataManagerIT with the other API
                     "-Dsegmatch.googleads.api=" + System.getProperty("segmatch.it.googleads.api", "google-ads"),
                     "-Dsegmatch.activation.interval=PT1S",
+                    // a plan of more than three people goes to Google Ads in several jobs, one after the other
+                    "-Dsegmatch.googleads.job-people=3",
                     // every server of this JVM shares the database (server-tests restarts one):
                     // a run or sync left "running" by a stopped server is taken for lost quickly
                     "-Dsegmatch.processing.lost-after=PT10S",

@@ -13,10 +13,12 @@ final class GooglePlatform implements Platform {
 
     private final CustomerMatch google;
     private final String transport;
+    private final int perJob;
 
-    GooglePlatform(CustomerMatch google, String transport) {
+    GooglePlatform(CustomerMatch google, String transport, int perJob) {
         this.google = google;
         this.transport = transport;
+        this.perJob = perJob;
     }
 
     @Override
@@ -32,6 +34,11 @@ final class GooglePlatform implements Platform {
     @Override
     public int batch() {
         return CustomerMatch.BATCH;
+    }
+
+    @Override
+    public int perJob() {
+        return perJob;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.segmatch.activation.batch;
 import io.segmatch.activation.store.ActivatedSegment;
 import io.segmatch.activation.store.Destination;
 import io.segmatch.activation.store.SyncJobs;
+import io.segmatch.activation.store.SyncPlans;
 
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +24,11 @@ public interface Platform {
 
     /** At most this many people per call. */
     int batch();
+
+    /** At most this many people per job: a plan of more makes several, sent and settled in turn. */
+    default int perJob() {
+        return SyncPlans.ANY_NUMBER;
+    }
 
     /** Creates the segment's list or audience; returns its id (resource name for Google). */
     String createList(ActivatedSegment segment);

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -68,22 +67,9 @@ public final class SegmentSync {
                 segment.userList()));
         String userList = segment.userList();
         try {
-            Optional<SyncJobs.Job> open = tx.run(c -> SyncJobs.open(c, segment.id(), segment.destination()));
-            if (open.isPresent()) {
-                SyncJobs.Job job = open.get();
-                if (job.status() == JobStatus.RUNNING) {
-                    if (!settle(job)) {
-                        finish(runId, segment, SyncStatus.WAITING, userList, null);
-                        return new Result(SyncStatus.WAITING, null);
-                    }
-                } else {
-                    // created (or planned) before a restart: send what was not sent, then run it
-                    send(batchId, runId, segment, job);
-                    if (!settle(tx.run(c -> SyncJobs.open(c, segment.id(), segment.destination())).orElse(null))) {
-                        finish(runId, segment, SyncStatus.WAITING, userList, null);
-                        return new Result(SyncStatus.WAITING, null);
-                    }
-                }
+            if (!finishOpen(batchId, runId, segment)) {
+                finish(runId, segment, SyncStatus.WAITING, userList, null);
+                return new Result(SyncStatus.WAITING, null);
             }
             if (userList == null) {
                 if (segment.deleted()) {
@@ -109,7 +95,7 @@ public final class SegmentSync {
                 }
                 plan = tx.run(c -> {
                     SyncPlans.Plan p = SyncPlans.plan(c, runId, segment, list, identifiers, fullPlanEvery, basis, Instant.now(),
-                            hasher);
+                            hasher, platform.perJob());
                     if (p != null) {
                         SyncRuns.record(c, runId, list, p);
                     }
@@ -120,15 +106,11 @@ public final class SegmentSync {
             LOG.info(() -> "sync of segment " + segment.id() + " to " + segment.destination().apiName() + " planned ("
                     + planned.scope() + ", " + planned.examined()
                     + " looked at) in " + planned.millis() + " ms: " + planned.adds() + " to add, " + planned.removes()
-                    + " to remove, " + planned.skipped() + " skipped (" + planned.phases() + ")");
+                    + " to remove, " + planned.skipped() + " skipped" + (planned.jobs() > 1 ? ", in " + planned.jobs() + " jobs" : "")
+                    + " (" + planned.phases() + ")");
             SyncStatus status = SyncStatus.COMPLETED;
-            if (plan.jobId() != null) {
-                SyncJobs.Job job = tx.run(c -> SyncJobs.open(c, segment.id(), segment.destination())).orElseThrow();
-                send(batchId, runId, segment, job);
-                SyncJobs.Job sent = tx.run(c -> SyncJobs.open(c, segment.id(), segment.destination())).orElse(null);
-                if (!settle(sent)) {
-                    status = SyncStatus.WAITING;
-                }
+            if (plan.jobId() != null && !finishOpen(batchId, runId, segment)) {
+                status = SyncStatus.WAITING;
             }
             finish(runId, segment, status, list, platform.report(list));
             return new Result(status, null);
@@ -155,6 +137,32 @@ public final class SegmentSync {
                 return null;
             });
             return new Result(SyncStatus.FAILED, null);
+        }
+    }
+
+    /**
+     * Sends and settles the segment's open jobs in turn (a plan's jobs, or what an earlier sync
+     * left: a job the platform is running is looked at, one created before a restart is sent
+     * from where it stopped and run). Returns false when the platform is still running one: it
+     * and the jobs after it wait for the next sync.
+     */
+    private boolean finishOpen(long batchId, long runId, ActivatedSegment segment) throws Exception {
+        while (true) {
+            SyncJobs.Job job = tx.run(c -> SyncJobs.open(c, segment.id(), segment.destination())).orElse(null);
+            if (job == null) {
+                return true;
+            }
+            if (job.status() != JobStatus.RUNNING) {
+                send(batchId, runId, segment, job);
+                SyncJobs.Job sent = tx.run(c -> SyncJobs.open(c, segment.id(), segment.destination())).orElse(null);
+                if (sent == null || sent.id() != job.id()) {
+                    continue;
+                }
+                job = sent;
+            }
+            if (!settle(job)) {
+                return false;
+            }
         }
     }
 
@@ -230,7 +238,7 @@ public final class SegmentSync {
             int from = after;
             CompletableFuture<List<SyncJobs.Item>> next = last ? CompletableFuture.completedFuture(List.of())
                     : CompletableFuture.supplyAsync(() -> unsent(created.id(), from), hasher);
-            SyncJobs.Job sending = resource.equals(created.resourceName()) ? created : withResource(created, resource);
+            SyncJobs.Job sending = resource.equals(created.resourceName()) ? created : created.withResource(resource);
             Platform.Sent sent = platform.send(sending, items, last, segment);
             long t2 = System.nanoTime();
             calling += t2 - t0;
@@ -260,7 +268,7 @@ public final class SegmentSync {
         LOG.info(() -> "sync of segment " + segment.id() + ": job " + created.id() + " (" + created.kind() + ") sent "
                 + sentPeople + " people in " + sentBatches + " batches (reading " + ms[0] + " ms, " + platform.transport() + " "
                 + ms[1] + " ms, recording " + ms[2] + " ms)");
-        platform.run(withResource(created, resource));
+        platform.run(created.withResource(resource));
         tx.run(c -> {
             SyncJobs.status(c, created.id(), JobStatus.RUNNING, null, null, null);
             return null;
@@ -284,11 +292,6 @@ public final class SegmentSync {
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
-    }
-
-    private static SyncJobs.Job withResource(SyncJobs.Job j, String resource) {
-        return new SyncJobs.Job(j.id(), j.syncRunId(), j.segmentId(), j.destination(), j.userList(), j.kind(), j.status(), resource,
-                j.matchRateRange(), j.error(), j.sentThrough(), j.invalidEntries());
     }
 
     /**

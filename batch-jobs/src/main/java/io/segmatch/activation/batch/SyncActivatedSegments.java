@@ -15,6 +15,7 @@ import io.segmatch.activation.store.IdentifierSettings;
 import io.segmatch.activation.store.MetaConnection;
 import io.segmatch.activation.store.SyncBatches;
 import io.segmatch.activation.store.SyncStatus;
+import io.segmatch.activation.store.SyncPlans;
 import io.segmatch.activation.store.SyncRuns;
 import io.segmatch.membership.batch.JtaTransactions;
 import io.segmatch.shared.metrics.Series;
@@ -192,7 +193,9 @@ public class SyncActivatedSegments extends AbstractBatchlet {
                             beat(batchId);
                         }
                     });
-            return new GooglePlatform(CustomerMatch.of(settings, calls), settings.api());
+            // Data Manager's requests are not jobs: its "job" is Segmatch's own, of any size
+            return new GooglePlatform(CustomerMatch.of(settings, calls), settings.api(),
+                    settings.dataManager() ? SyncPlans.ANY_NUMBER : settings.jobPeople());
         }
         MetaSettings settings = MetaSettings.fromConfig();
         MetaAudiences audiences = MetaAudiences.of(settings, () -> accessToken(settings), settings.waitInPlace(), outcome -> {

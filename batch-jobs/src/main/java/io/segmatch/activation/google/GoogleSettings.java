@@ -10,7 +10,10 @@ import java.util.Optional;
 public record GoogleSettings(String api, String apiUrl, String apiVersion, String dataManagerUrl, String customerId,
                              String loginCustomerId, String developerToken, String clientId, String clientSecret,
                              String authUrl, String tokenUrl, String refreshToken, boolean canonicalGmail,
-                             Duration timeout, Duration maxRetryDelay) {
+                             Duration timeout, Duration maxRetryDelay, int jobPeople) {
+
+    /** People per offline user data job unless configured: Google recommends at most a million operations per job. */
+    public static final int JOB_PEOPLE = 1_000_000;
 
     public static GoogleSettings fromConfig() {
         Config config = ConfigProvider.getConfig();
@@ -29,7 +32,25 @@ public record GoogleSettings(String api, String apiUrl, String apiVersion, Strin
                 get(config, "segmatch.googleads.oauth.refresh-token").orElse(null),
                 Boolean.parseBoolean(get(config, "segmatch.googleads.canonical-gmail").orElse("true")),
                 Duration.parse(get(config, "segmatch.googleads.timeout").orElse("PT30S")),
-                Duration.parse(get(config, "segmatch.googleads.max-retry-delay").orElse("PT2M")));
+                Duration.parse(get(config, "segmatch.googleads.max-retry-delay").orElse("PT2M")),
+                jobPeople(get(config, "segmatch.googleads.job-people").orElse(null)));
+    }
+
+    /** {@code segmatch.googleads.job-people}: a whole number from 1 to {@link #JOB_PEOPLE}, or unset. */
+    static int jobPeople(String setting) {
+        if (setting == null) {
+            return JOB_PEOPLE;
+        }
+        try {
+            int n = Integer.parseInt(setting);
+            if (n >= 1 && n <= JOB_PEOPLE) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("segmatch.googleads.job-people must be a whole number from 1 to " + JOB_PEOPLE
+                + ", not " + setting);
     }
 
     public boolean dataManager() {

@@ -85,7 +85,7 @@ class MetaPlatformTest {
 
     static SyncJobs.Job job(String audience, String kind, String resource) {
         return new SyncJobs.Job(7, 3, SEGMENT.id(), Destination.META, audience, kind, JobStatus.CREATED, resource, null, null,
-                -1, 0);
+                -1, 0, false, 0, null);
     }
 
     @Test

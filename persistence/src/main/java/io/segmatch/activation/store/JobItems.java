@@ -19,8 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The items of a job being planned, written in batches as they come; the job row is made
- * with the first item.
+ * The people of the jobs of one kind a plan makes, written in batches as they come: a job row
+ * is made with its first person, and a job holds at most {@code perJob} people (the next ones
+ * go to the next job, numbered from 0 again).
  */
 final class JobItems {
     private final Connection c;
@@ -30,10 +31,15 @@ final class JobItems {
     private final String userList;
     private final String kind;
     private final Instant now;
+    private final int perJob;
+    private final boolean intoEmptySet;
+    private final List<Long> jobs = new ArrayList<>();
     private final List<String> keys = new ArrayList<>();
     private final List<String> identifiers = new ArrayList<>();
     private Long jobId;
     private long count;
+    /** The people of the current job so far. */
+    private int inJob;
     private long nanos;
 
     /** Time spent writing so far. */
@@ -41,8 +47,12 @@ final class JobItems {
         return nanos;
     }
 
+    /** {@code intoEmptySet}: the destination's set of the segment holds nobody (recorded on each job, migration V23). */
     JobItems(Connection c, long syncRunId, String segmentId, Destination destination, String userList, String kind,
-          Instant now) {
+          Instant now, int perJob, boolean intoEmptySet) {
+        if (perJob < 1) {
+            throw new IllegalArgumentException("a job holds at least one person, not " + perJob);
+        }
         this.c = c;
         this.syncRunId = syncRunId;
         this.segmentId = segmentId;
@@ -50,15 +60,21 @@ final class JobItems {
         this.userList = userList;
         this.kind = kind;
         this.now = now;
+        this.perJob = perJob;
+        this.intoEmptySet = intoEmptySet;
     }
 
     void add(String key, String ids) throws SQLException {
-        if (jobId == null) {
+        if (jobId == null || inJob == perJob) {
+            finishJob();
             jobId = insertJob();
+            jobs.add(jobId);
+            inJob = 0;
         }
         keys.add(key);
         identifiers.add(ids);
         count++;
+        inJob++;
         if (keys.size() >= 5000) {
             flush();
         }
@@ -68,32 +84,52 @@ final class JobItems {
         return count;
     }
 
-    /** Writes what is buffered; returns the job (null if there was nothing to send). */
+    /** Writes what is buffered; returns the first job (null if there was nothing to send). */
     Long finish() throws SQLException {
-        flush();
-        return jobId;
+        finishJob();
+        return jobs.isEmpty() ? null : jobs.get(0);
     }
 
-    /** Drops the job and its items (the plan chose the other kind). */
+    /** Writes what is buffered of the current job, and how many people it carries. */
+    private void finishJob() throws SQLException {
+        flush();
+        if (jobId != null) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE sync_job SET people = ? WHERE id = ?")) {
+                ps.setInt(1, inJob);
+                ps.setLong(2, jobId);
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    /** The jobs made, in order. */
+    List<Long> jobs() {
+        return List.copyOf(jobs);
+    }
+
+    /** Drops the jobs and their items (the plan chose the other kind). */
     void discard() throws SQLException {
         keys.clear();
         identifiers.clear();
-        if (jobId != null) {
-            for (String sql : List.of("DELETE FROM sync_job_item WHERE job_id = ?", "DELETE FROM sync_job WHERE id = ?")) {
-                SyncJobs.throughJobKey(c, x -> {
-                    try (PreparedStatement ps = c.prepareStatement(sql)) {
-                        ps.setLong(1, jobId);
-                        return ps.executeUpdate();
-                    }
-                });
-            }
-            jobId = null;
+        if (jobs.isEmpty()) {
+            return;
         }
+        for (String sql : List.of("DELETE FROM sync_job_item WHERE job_id = ANY(?)", "DELETE FROM sync_job WHERE id = ANY(?)")) {
+            SyncJobs.throughJobKey(c, x -> {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setArray(1, c.createArrayOf("bigint", jobs.toArray()));
+                    return ps.executeUpdate();
+                }
+            });
+        }
+        jobs.clear();
+        jobId = null;
     }
 
     private long insertJob() throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_job (sync_run_id, segment_id, user_list, kind, "
-                + "status, created_at, updated_at, destination) VALUES (?, ?, ?, ?, 'new', ?, ?, ?) RETURNING id")) {
+                + "status, created_at, updated_at, destination, into_empty_set, people) VALUES (?, ?, ?, ?, 'new', ?, ?, ?, ?, 0) "
+                + "RETURNING id")) {
             ps.setLong(1, syncRunId);
             ps.setString(2, segmentId);
             ps.setString(3, userList);
@@ -101,6 +137,7 @@ final class JobItems {
             ps.setTimestamp(5, Timestamp.from(now));
             ps.setTimestamp(6, Timestamp.from(now));
             ps.setString(7, destination.apiName());
+            ps.setBoolean(8, intoEmptySet);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -117,7 +154,7 @@ final class JobItems {
         // decode (the identifiers as hex took it a tenth of a million-person plan's work)
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(keys.size() * 120);
         DataOutputStream rows = new DataOutputStream(bytes);
-        long position = count - keys.size();
+        long position = inJob - keys.size();
         try {
             BinaryCopy.header(rows);
             for (int i = 0; i < keys.size(); i++) {

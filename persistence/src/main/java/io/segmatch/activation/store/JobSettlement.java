@@ -132,15 +132,19 @@ public final class JobSettlement {
 
     /**
      * Google accepted the job: its people move into (adds) or out of (removes) the
-     * acknowledged set, except those rejected. The job is marked {@code success}.
+     * acknowledged set, except those rejected. The job is marked {@code success}, with how long
+     * recording this took.
      */
     public static Outcome succeeded(Connection c, SyncJobs.Job job, String matchRateRange, Instant now) throws SQLException {
+        long t0 = System.nanoTime();
         long accepted;
         if (job.kind().equals("add")) {
-            // only a job's settlement adds to the set, one job of a segment at a time: empty now, empty until this insert
+            // only a job's settlement adds to the set, one job of a segment at a time: empty now,
+            // empty until this insert; or planned when it was empty, with the other jobs of that
+            // plan (other people) settled since (migration V23)
             int set = ActivationSets.ensure(c, job.segmentId(), job.destination());
             int list = ActivationSets.ensureList(c, job.userList());
-            String sql = ActivationSets.holdsAny(c, set) ? ACKNOWLEDGE_SQL : FIRST_ACKNOWLEDGE_SQL;
+            String sql = job.intoEmptySet() || !ActivationSets.holdsAny(c, set) ? FIRST_ACKNOWLEDGE_SQL : ACKNOWLEDGE_SQL;
             ActivationSets.acknowledged(c, set, now);
             accepted = SyncJobs.throughJobKey(c, x -> {
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -186,6 +190,7 @@ public final class JobSettlement {
             }
         }
         SyncJobs.status(c, job.id(), JobStatus.SUCCESS, null, matchRateRange, null);
+        SyncJobs.recorded(c, job.id(), (System.nanoTime() - t0) / 1_000_000);
         long invalid = invalidEntries(c, job.id());
         if (invalid > 0) {
             // Meta says how many of the rows it could not use, not which: they stay acknowledged

@@ -24,10 +24,20 @@ public final class SyncJobs {
     private SyncJobs() {
     }
 
-    /** A job as the engine and the API see it. */
+    /**
+     * A job as the engine and the API see it; {@code intoEmptySet}: planned when the
+     * destination held nobody of the segment (migration V23), {@code people}: how many it
+     * carries, {@code recordedMillis}: how long recording its acceptance took (null until then).
+     */
     public record Job(long id, long syncRunId, String segmentId, Destination destination, String userList, String kind,
                       JobStatus status, String resourceName, String matchRateRange, String error, long sentThrough,
-                      long invalidEntries) {
+                      long invalidEntries, boolean intoEmptySet, long people, Integer recordedMillis) {
+
+        /** The same job, known to the platform by {@code resource}. */
+        public Job withResource(String resource) {
+            return new Job(id, syncRunId, segmentId, destination, userList, kind, status, resource, matchRateRange, error,
+                    sentThrough, invalidEntries, intoEmptySet, people, recordedMillis);
+        }
     }
 
     /** A person in a job: position in the job, key, identifiers (JSON of hashes). */
@@ -70,7 +80,11 @@ public final class SyncJobs {
         return Jdbc.withPlannerOff(c, List.of("seqscan"), work);
     }
 
-    /** The segment's job to a destination that is not finished yet (at most one), if any. */
+    /**
+     * The segment's next job to a destination that is not finished yet, if any: the first of
+     * those a plan made (a plan of more people than a job takes makes several, sent and settled
+     * in turn; no plan is made while one is open).
+     */
     public static Optional<Job> open(Connection c, String segmentId, Destination destination) throws SQLException {
         List<Job> jobs = read(c, "WHERE segment_id = ? AND destination = ? AND status IN ('new', 'created', 'running') "
                 + "ORDER BY id", segmentId, destination.apiName());
@@ -85,7 +99,8 @@ public final class SyncJobs {
     private static List<Job> read(Connection c, String where, Object... params) throws SQLException {
         List<Job> jobs = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT id, sync_run_id, segment_id, user_list, kind, status, "
-                + "resource_name, match_rate_range, error, destination, sent_through, invalid_entries FROM sync_job " + where)) {
+                + "resource_name, match_rate_range, error, destination, sent_through, invalid_entries, into_empty_set, "
+                + "recorded_millis, people FROM sync_job " + where)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
             }
@@ -93,7 +108,8 @@ public final class SyncJobs {
                 while (rs.next()) {
                     jobs.add(new Job(rs.getLong(1), rs.getLong(2), rs.getString(3), Destination.of(rs.getString(10)),
                             rs.getString(4), rs.getString(5), JobStatus.of(rs.getString(6)), rs.getString(7), rs.getString(8),
-                            rs.getString(9), rs.getLong(11), rs.getLong(12)));
+                            rs.getString(9), rs.getLong(11), rs.getLong(12), rs.getBoolean(13), rs.getLong(15),
+                            (Integer) rs.getObject(14)));
                 }
             }
         }
@@ -158,6 +174,15 @@ public final class SyncJobs {
             ps.setArray(1, c.createArrayOf("integer", refused.stream().map(Item::position).toArray()));
             ps.setArray(2, c.createArrayOf("text", refused.stream().map(i -> rejected.get(i.key())).toArray()));
             ps.setLong(3, jobId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Records how long recording the job's acceptance took (shown with the job). */
+    static void recorded(Connection c, long jobId, long millis) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_job SET recorded_millis = ? WHERE id = ?")) {
+            ps.setInt(1, (int) Math.min(Integer.MAX_VALUE, millis));
+            ps.setLong(2, jobId);
             ps.executeUpdate();
         }
     }

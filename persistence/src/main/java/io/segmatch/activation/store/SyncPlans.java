@@ -12,6 +12,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 
@@ -41,14 +42,18 @@ public final class SyncPlans {
     private SyncPlans() {
     }
 
+    /** A job holds at most this many people unless the caller says otherwise (no limit). */
+    public static final int ANY_NUMBER = Integer.MAX_VALUE;
+
     /**
-     * What a plan found, and the job it made (null: nothing to send).
+     * What a plan found, and the first job it made (null: nothing to send) and how many.
      *
      * @param scope    "full" or "changes"
      * @param examined the people looked at (members and acknowledged people, or queued keys)
+     * @param jobs     the jobs made: more than one when the people outnumber what a job takes
      */
     public record Plan(long adds, long removes, long skipped, Long jobId, String kind, String scope, long examined,
-                       long millis, String phases) {
+                       long millis, String phases, int jobs) {
     }
 
     /** What a plan is based on, read before planning: whether it must be full. */
@@ -160,13 +165,17 @@ public final class SyncPlans {
     public static Plan plan(Connection c, long syncRunId, ActivatedSegment segment, String userList,
                             IdentifierSettings identifierSettings, Duration fullEvery, Basis basis, Instant now)
             throws SQLException {
-        return plan(c, syncRunId, segment, userList, identifierSettings, fullEvery, basis, now, Runnable::run);
+        return plan(c, syncRunId, segment, userList, identifierSettings, fullEvery, basis, now, Runnable::run, ANY_NUMBER);
     }
 
-    /** {@link #plan}, hashing identifiers on {@code hasher} while the next rows are read. */
+    /**
+     * {@link #plan}, hashing identifiers on {@code hasher} while the next rows are read, in jobs
+     * of at most {@code perJob} people (the platform's: Google recommends at most a million
+     * operations per job).
+     */
     public static Plan plan(Connection c, long syncRunId, ActivatedSegment segment, String userList,
                             IdentifierSettings identifierSettings, Duration fullEvery, Basis basis, Instant now,
-                            Executor hasher) throws SQLException {
+                            Executor hasher, int perJob) throws SQLException {
         long t0 = System.nanoTime();
         PlanDecisions.Phases phases = new PlanDecisions.Phases();
         Basis current = basis(c, segment, userList, identifierSettings, fullEvery, now);
@@ -190,13 +199,16 @@ public final class SyncPlans {
             ps.executeUpdate();
         }
         phases.done("basis and queue");
-        JobItems adds = new JobItems(c, syncRunId, segment.id(), segment.destination(), userList, "add", now);
-        JobItems removes = new JobItems(c, syncRunId, segment.id(), segment.destination(), userList, "remove", now);
-        Instant readdBefore = now.minus(READD_AFTER);
-        long[] counts = new long[3]; // changed, skipped, examined
         // refusals are recorded only by a job's settlement, in this sync, one job of a segment at a time
         boolean refusals = JobSettlement.refusedAny(c, segment.id(), segment.destination());
         int set = ActivationSets.id(c, segment.id(), segment.destination());
+        boolean emptySet = set == ActivationSets.NONE || !ActivationSets.holdsAny(c, set);
+        JobItems adds = new JobItems(c, syncRunId, segment.id(), segment.destination(), userList, "add", now, perJob,
+                emptySet);
+        JobItems removes = new JobItems(c, syncRunId, segment.id(), segment.destination(), userList, "remove", now,
+                perJob, emptySet);
+        Instant readdBefore = now.minus(READD_AFTER);
+        long[] counts = new long[3]; // changed, skipped, examined
         // people added over 500 days ago: a full plan decides them from what it reads, a plan of changes adds them to its keys
         boolean readdDue = set != ActivationSets.NONE && ActivationSets.readdDue(c, set, readdBefore);
         if (basis.full()) {
@@ -280,18 +292,22 @@ public final class SyncPlans {
         // every key of this plan goes back to the queue, to be looked at once the removes are done
         Long jobId;
         String kind;
+        int jobs;
         Long addJob = adds.finish();
         removes.finish();
         phases.done("job written");
         if (removes.count() > 0) {
             jobId = removes.finish();
             kind = "remove";
-            SyncJobs.requeue(c, segment.id(), segment.destination(), addJob == null ? List.of(jobId) : List.of(jobId, addJob),
-                    false);
+            jobs = removes.jobs().size();
+            List<Long> requeued = new ArrayList<>(removes.jobs());
+            requeued.addAll(adds.jobs());
+            SyncJobs.requeue(c, segment.id(), segment.destination(), requeued, false);
             adds.discard();
         } else {
             jobId = addJob;
             kind = jobId == null ? null : "add";
+            jobs = adds.jobs().size();
         }
         phases.done("chosen");
         try (Statement st = c.createStatement()) {
@@ -313,7 +329,7 @@ public final class SyncPlans {
             }
             phases.done("queue consumed");
             return new Plan(adds.count() + counts[0], removes.count(), counts[1], jobId, kind, "full", counts[2],
-                    (System.nanoTime() - t0) / 1_000_000, phases.toString());
+                    (System.nanoTime() - t0) / 1_000_000, phases.toString(), jobs);
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO activation_basis (segment_id, activation_version, "
                 + "settings, full_at, planned_at, destination) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (segment_id, destination) "
@@ -331,6 +347,6 @@ public final class SyncPlans {
         }
         phases.done("queue consumed");
         return new Plan(adds.count() + counts[0], removes.count(), counts[1], jobId, kind, basis.full() ? "full" : "changes",
-                counts[2], (System.nanoTime() - t0) / 1_000_000, phases.toString());
+                counts[2], (System.nanoTime() - t0) / 1_000_000, phases.toString(), jobs);
     }
 }

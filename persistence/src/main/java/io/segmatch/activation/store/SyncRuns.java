@@ -104,9 +104,10 @@ public final class SyncRuns {
     }
 
     /**
-     * Records what a finished job did on the run that sent it (not on a later run that only
+     * Records what a finished job did on the run that planned it (not on a later run that only
      * saw it finish): what the platform accepted becomes that run's {@code added} or
-     * {@code removed}, and a run that ended waiting for the job ends now, completed or failed.
+     * {@code removed}, and a run that ended waiting for its jobs ends now: completed with the
+     * last of them, failed with one that failed.
      *
      * @param outcome what the platform accepted and refused; null when the job failed
      */
@@ -114,11 +115,15 @@ public final class SyncRuns {
         if (outcome != null) {
             outcome(c, job.syncRunId(), job.kind(), outcome);
         }
+        // a run whose plan made several jobs completes with its last; one failed job fails it at once
         try (PreparedStatement ps = c.prepareStatement("UPDATE sync_run SET status = ?, error = coalesce(?, error), "
-                + "ended_at = coalesce(ended_at, now()) WHERE id = ? AND status = 'waiting'")) {
+                + "ended_at = coalesce(ended_at, now()) WHERE id = ? AND status = 'waiting' AND (? OR NOT EXISTS "
+                + "(SELECT 1 FROM sync_job WHERE sync_run_id = ? AND status IN ('new', 'created', 'running')))")) {
             ps.setString(1, (outcome != null ? SyncStatus.COMPLETED : SyncStatus.FAILED).apiName());
             ps.setString(2, outcome != null ? null : error);
             ps.setLong(3, job.syncRunId());
+            ps.setBoolean(4, outcome == null);
+            ps.setLong(5, job.syncRunId());
             ps.executeUpdate();
         }
     }

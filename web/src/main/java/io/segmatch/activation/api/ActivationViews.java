@@ -98,10 +98,12 @@ final class ActivationViews {
     }
 
     @JsonbNillable
-    @JsonbPropertyOrder({"kind", "status", "resourceName", "matchRateRange", "error"})
-    public record Job(String kind, String status, String resourceName, String matchRateRange, String error) {
+    @JsonbPropertyOrder({"kind", "status", "resourceName", "matchRateRange", "error", "people", "recordedMillis"})
+    public record Job(String kind, String status, String resourceName, String matchRateRange, String error, long people,
+                      Integer recordedMillis) {
         static Job of(SyncJobs.Job j) {
-            return new Job(j.kind(), j.status().apiName(), j.resourceName(), j.matchRateRange(), j.error());
+            return new Job(j.kind(), j.status().apiName(), j.resourceName(), j.matchRateRange(), j.error(), j.people(),
+                    j.recordedMillis());
         }
     }
 }
