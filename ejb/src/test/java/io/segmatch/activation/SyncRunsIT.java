@@ -5,6 +5,7 @@ import io.segmatch.activation.store.JobSettlement;
 import io.segmatch.activation.store.SyncBatches;
 import io.segmatch.activation.store.SyncJobs;
 import io.segmatch.activation.store.SyncRuns;
+import io.segmatch.activation.store.SyncStatus;
 import io.segmatch.shared.store.Jdbc;
 import io.segmatch.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
@@ -169,6 +170,23 @@ class SyncRunsIT {
         });
         assertEquals(List.of("failed", "0", "0"), run(failing));
         sql("UPDATE sync_job SET status = 'abandoned' WHERE sync_run_id = " + failing);
+        // a job that fails while the run that planned it is still going: the run ends failed, not completed
+        long going = lastSync(5, "running", "running");
+        SyncJobs.Job first = Jdbc.inLocalTransaction(db, c -> SyncJobs.open(c, "seg-1", Destination.GOOGLE_ADS)).orElseThrow();
+        assertEquals(going, first.syncRunId());
+        sql("UPDATE sync_job SET status = 'failed' WHERE id = " + first.id());
+        Jdbc.inLocalTransaction(db, c -> {
+            SyncRuns.settled(c, first, null, "Google reported the job failed");
+            SyncRuns.finish(c, going, "seg-1", SyncStatus.COMPLETED, 3L, null, null, java.time.Instant.now());
+            return null;
+        });
+        assertEquals(List.of("failed", "0", "0"), run(going), "a failed job's run stays failed at its end");
+        assertEquals("Google reported the job failed", Jdbc.inLocalTransaction(db, c -> {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT error FROM sync_run WHERE id = " + going)) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }));
     }
 
     /** A run names its list from its start when the list exists, and from its creation when the run creates it. */

@@ -201,7 +201,8 @@ public final class SegmentSync {
                 resource = platform.createJob(job, segment);
             } catch (RuntimeException e) {
                 if (platform.lostCreation(e)) {
-                    // created by a call whose answer was lost: that job is never run; the next sync plans anew
+                    // created by a call whose answer was lost: that job is never run; its people go back to
+                    // the queue, for the first plan after the other jobs of its plan
                     SyncJobs.Job lost = job;
                     tx.run(c -> {
                         SyncJobs.unapplied(c, lost, JobStatus.ABANDONED, null, "its creation's answer was lost");

@@ -195,7 +195,7 @@ public class SyncActivatedSegments extends AbstractBatchlet {
                     });
             // Data Manager's requests are not jobs: its "job" is Segmatch's own, of any size
             return new GooglePlatform(CustomerMatch.of(settings, calls), settings.api(),
-                    settings.dataManager() ? SyncPlans.ANY_NUMBER : settings.jobPeople());
+                    settings.dataManager() ? SyncPlans.ANY_NUMBER : GoogleSettings.jobPeopleFromConfig());
         }
         MetaSettings settings = MetaSettings.fromConfig();
         MetaAudiences audiences = MetaAudiences.of(settings, () -> accessToken(settings), settings.waitInPlace(), outcome -> {

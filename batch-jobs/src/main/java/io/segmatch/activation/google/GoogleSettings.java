@@ -10,7 +10,7 @@ import java.util.Optional;
 public record GoogleSettings(String api, String apiUrl, String apiVersion, String dataManagerUrl, String customerId,
                              String loginCustomerId, String developerToken, String clientId, String clientSecret,
                              String authUrl, String tokenUrl, String refreshToken, boolean canonicalGmail,
-                             Duration timeout, Duration maxRetryDelay, int jobPeople) {
+                             Duration timeout, Duration maxRetryDelay) {
 
     /** People per offline user data job unless configured: Google recommends at most a million operations per job. */
     public static final int JOB_PEOPLE = 1_000_000;
@@ -32,8 +32,15 @@ public record GoogleSettings(String api, String apiUrl, String apiVersion, Strin
                 get(config, "segmatch.googleads.oauth.refresh-token").orElse(null),
                 Boolean.parseBoolean(get(config, "segmatch.googleads.canonical-gmail").orElse("true")),
                 Duration.parse(get(config, "segmatch.googleads.timeout").orElse("PT30S")),
-                Duration.parse(get(config, "segmatch.googleads.max-retry-delay").orElse("PT2M")),
-                jobPeople(get(config, "segmatch.googleads.job-people").orElse(null)));
+                Duration.parse(get(config, "segmatch.googleads.max-retry-delay").orElse("PT2M")));
+    }
+
+    /**
+     * {@code segmatch.googleads.job-people}, read on its own: only the Google Ads API's syncs
+     * use it, so a wrong value stops those and nothing else (Meta's syncs, the connect flow).
+     */
+    public static int jobPeopleFromConfig() {
+        return jobPeople(get(ConfigProvider.getConfig(), "segmatch.googleads.job-people").orElse(null));
     }
 
     /** {@code segmatch.googleads.job-people}: a whole number from 1 to {@link #JOB_PEOPLE}, or unset. */

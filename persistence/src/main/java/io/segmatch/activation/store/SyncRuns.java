@@ -115,15 +115,24 @@ public final class SyncRuns {
         if (outcome != null) {
             outcome(c, job.syncRunId(), job.kind(), outcome);
         }
-        // a run whose plan made several jobs completes with its last; one failed job fails it at once
-        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_run SET status = ?, error = coalesce(?, error), "
-                + "ended_at = coalesce(ended_at, now()) WHERE id = ? AND status = 'waiting' AND (? OR NOT EXISTS "
-                + "(SELECT 1 FROM sync_job WHERE sync_run_id = ? AND status IN ('new', 'created', 'running')))")) {
-            ps.setString(1, (outcome != null ? SyncStatus.COMPLETED : SyncStatus.FAILED).apiName());
-            ps.setString(2, outcome != null ? null : error);
-            ps.setLong(3, job.syncRunId());
-            ps.setBoolean(4, outcome == null);
-            ps.setLong(5, job.syncRunId());
+        if (outcome == null) {
+            // one failed job fails the run that planned it, waiting or still running (its own
+            // end keeps the failure: finish), whatever its other jobs do
+            try (PreparedStatement ps = c.prepareStatement("UPDATE sync_run SET status = 'failed', error = ?, "
+                    + "ended_at = CASE WHEN status = 'waiting' THEN coalesce(ended_at, now()) ELSE ended_at END "
+                    + "WHERE id = ? AND status IN ('waiting', 'running')")) {
+                ps.setString(1, error);
+                ps.setLong(2, job.syncRunId());
+                ps.executeUpdate();
+            }
+            return;
+        }
+        // a run whose plan made several jobs completes with its last
+        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_run SET status = 'completed', "
+                + "ended_at = coalesce(ended_at, now()) WHERE id = ? AND status = 'waiting' AND NOT EXISTS "
+                + "(SELECT 1 FROM sync_job WHERE sync_run_id = ? AND status IN ('new', 'created', 'running'))")) {
+            ps.setLong(1, job.syncRunId());
+            ps.setLong(2, job.syncRunId());
             ps.executeUpdate();
         }
     }
@@ -145,20 +154,29 @@ public final class SyncRuns {
         }
     }
 
-    /** Ends a run; a completed one (the list is in step with the members) stamps the segment's {@code lastSyncedAt}. */
+    /**
+     * Ends a run; a completed one (the list is in step with the members) stamps the segment's
+     * {@code lastSyncedAt}. A run that one of its jobs failed meanwhile ({@link #settled}) stays
+     * failed, with that error unless this one says more.
+     */
     public static void finish(Connection c, long runId, String segmentId, SyncStatus status, Long listSize, Integer matchRate,
                               String error, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_run SET status = ?, ended_at = ?, list_size = ?, "
-                + "match_rate = ?, error = ? WHERE id = ?")) {
+        String ended;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_run SET status = CASE WHEN status = 'failed' THEN status "
+                + "ELSE ? END, ended_at = ?, list_size = ?, match_rate = ?, error = CASE WHEN status = 'failed' "
+                + "THEN coalesce(?, error) ELSE ? END WHERE id = ? RETURNING status")) {
             ps.setString(1, status.apiName());
             ps.setTimestamp(2, Timestamp.from(now));
             ps.setObject(3, listSize);
             ps.setObject(4, matchRate);
             ps.setString(5, error);
-            ps.setLong(6, runId);
-            ps.executeUpdate();
+            ps.setString(6, error);
+            ps.setLong(7, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                ended = rs.next() ? rs.getString(1) : null;
+            }
         }
-        if (status == SyncStatus.COMPLETED) {
+        if (status == SyncStatus.COMPLETED && SyncStatus.COMPLETED.apiName().equals(ended)) {
             try (PreparedStatement ps = c.prepareStatement("UPDATE segment SET last_synced_at = ? WHERE id = ?")) {
                 ps.setTimestamp(1, Timestamp.from(now));
                 ps.setString(2, segmentId);

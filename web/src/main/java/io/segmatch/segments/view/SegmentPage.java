@@ -141,7 +141,9 @@ public class SegmentPage {
         }
         if (r.sent() > 0) {
             s.append(' ').append(r.sent()).append(r.sent() == 1 ? " person sent" : " people sent");
-            s.append(r.plannedRemoves() > 0 ? " for removal." : " to add.");
+            // a sync that planned nothing sent the next job of an earlier sync's plan (either kind)
+            s.append(r.plannedRemoves() > 0 ? " for removal." : r.plannedAdds() > 0 ? " to add."
+                    : " (the next job of an earlier sync's plan).");
         }
         if (r.added() > 0) {
             s.append(' ').append(r.added()).append(" added to the ").append(list).append('.');
