@@ -294,8 +294,9 @@ final class ActivationBenchmark {
     /**
      * Reports a sync until in step. The time is the syncs' own: each sync before the last one
      * that sent people, whole, then from that one's start until the list last changed (one sync
-     * unless a plan's people went in several jobs, each sent by the sync after the one that saw
-     * the job before it finish); what the benchmark does between syncs is left out.
+     * when one job does it; more when removes go before adds, or when a plan's people went in
+     * several jobs, each after the first sent by the sync that saw the one before it finish);
+     * what the benchmark does between syncs is left out.
      */
     private static void report(String label, String figure, List<String> runs, Held held) {
         int lastSending = 0;

@@ -206,6 +206,8 @@ public final class SegmentSync {
                     SyncJobs.Job lost = job;
                     tx.run(c -> {
                         SyncJobs.unapplied(c, lost, JobStatus.ABANDONED, null, "its creation's answer was lost");
+                        // the run that planned it (maybe an earlier one, waiting) does not wait for it any more
+                        SyncRuns.settled(c, lost, null, "a job's creation lost its answer; its people are planned again");
                         return null;
                     });
                 }
@@ -309,7 +311,7 @@ public final class SegmentSync {
                 long t0 = System.nanoTime();
                 JobSettlement.Outcome outcome = tx.run(c -> {
                     JobSettlement.Outcome o = JobSettlement.succeeded(c, job, status.matchRateRange(), Instant.now());
-                    // credited to the run that sent the job, which may have ended waiting for it
+                    // credited to the run that planned the job, which may have ended waiting for it
                     SyncRuns.settled(c, job, o, null);
                     return o;
                 });

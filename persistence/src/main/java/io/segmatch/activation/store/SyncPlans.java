@@ -294,10 +294,10 @@ public final class SyncPlans {
         String kind;
         int jobs;
         Long addJob = adds.finish();
-        removes.finish();
+        Long removeJob = removes.finish();
         phases.done("job written");
         if (removes.count() > 0) {
-            jobId = removes.finish();
+            jobId = removeJob;
             kind = "remove";
             jobs = removes.jobs().size();
             List<Long> requeued = new ArrayList<>(removes.jobs());
